@@ -1,0 +1,13 @@
+# Debian packages only (scripts/setup installs them); nothing vendored.
+set(Boost_NO_WARN_NEW_VERSIONS ON)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url)
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(yaml-cpp REQUIRED)
+if(MYSTOCKS_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(MYSTOCKS_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,24 @@
+# Compiler settings shared by every target: warnings, ccache, sanitizers.
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+endif()
+
+add_compile_options(-Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(CMAKE_BUILD_TYPE STREQUAL "Release")
+  add_compile_options(-O2)
+endif()
+
+if(MYSTOCKS_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Makes the layer rule a build error: mystocks_layer(NAME SOURCES ... DEPS ...) creates a static
+# library whose include root is src/, so every include names its layer ("core/symbol.h").
+function(mystocks_layer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(mystocks_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(mystocks_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(mystocks_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
