@@ -78,7 +78,11 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  Status status() const { return is_ok() ? Status() : std::get<1>(state_); }
+  // A reference, so `result.status().message()` is safe on temporaries' members.
+  const Status& status() const {
+    static const Status kOkStatus;
+    return is_ok() ? kOkStatus : std::get<1>(state_);
+  }
 
  private:
   std::variant<T, Status> state_;

@@ -1,0 +1,335 @@
+#include "core/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <span>
+#include <sstream>
+#include <variant>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/endpoint.h"
+
+extern char** environ;
+
+namespace mystocks {
+namespace {
+
+using Target = std::variant<std::string*, int64_t*, bool*>;
+
+// One declared configuration key. `choices` restricts strings; min/max bound integers.
+struct KeySpec {
+  std::string_view section;
+  std::string_view key;
+  Target (*target)(Config&);
+  int64_t min = 0;
+  int64_t max = 0;
+  std::span<const std::string_view> choices = {};
+};
+
+constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+constexpr std::string_view kFormats[] = {"json", "text"};
+constexpr int64_t kMaxInt = INT64_MAX;
+
+const std::vector<KeySpec>& key_specs() {
+  static const std::vector<KeySpec> specs = {
+      {"server", "listen", [](Config& c) -> Target { return &c.server.listen; }},
+      {"server", "threads", [](Config& c) -> Target { return &c.server.threads; }, 0, 256},
+      {"server", "body_limit_bytes", [](Config& c) -> Target { return &c.server.body_limit_bytes; },
+       1, 1LL << 32},
+      {"server", "header_limit_bytes",
+       [](Config& c) -> Target { return &c.server.header_limit_bytes; }, 1024, 1 << 20},
+      {"server", "read_timeout_ms", [](Config& c) -> Target { return &c.server.read_timeout_ms; },
+       1, kMaxInt},
+      {"server", "idle_timeout_ms", [](Config& c) -> Target { return &c.server.idle_timeout_ms; },
+       1, kMaxInt},
+      {"server", "shutdown_grace_ms",
+       [](Config& c) -> Target { return &c.server.shutdown_grace_ms; }, 0, kMaxInt},
+      {"server", "access_log", [](Config& c) -> Target { return &c.server.access_log; }},
+      {"server", "swagger_ui_dir", [](Config& c) -> Target { return &c.server.swagger_ui_dir; }},
+      {"storage", "data_dir", [](Config& c) -> Target { return &c.storage.data_dir; }},
+      {"logging", "level", [](Config& c) -> Target { return &c.logging.level; }, 0, 0, kLevels},
+      {"logging", "format", [](Config& c) -> Target { return &c.logging.format; }, 0, 0, kFormats},
+      {"logging", "file", [](Config& c) -> Target { return &c.logging.file; }},
+  };
+  return specs;
+}
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+std::string join_keys(std::string_view section) {
+  std::string out;
+  for (const KeySpec& spec : key_specs()) {
+    if (spec.section != section) continue;
+    if (!out.empty()) out += ", ";
+    out += spec.key;
+  }
+  return out;
+}
+
+bool is_known_section(std::string_view section) {
+  return std::any_of(key_specs().begin(), key_specs().end(),
+                     [&](const KeySpec& spec) { return spec.section == section; });
+}
+
+std::string known_sections() {
+  std::string out;
+  std::string_view last;
+  for (const KeySpec& spec : key_specs()) {
+    if (spec.section == last) continue;
+    if (!out.empty()) out += ", ";
+    out += spec.section;
+    last = spec.section;
+  }
+  return out;
+}
+
+// Sets one key from its textual value; `where` names the origin for the message.
+Status assign(Config& config, const KeySpec& spec, const std::string& value,
+              const std::string& where) {
+  const std::string name = fmt::format("{}.{}", spec.section, spec.key);
+  auto fail = [&](std::string_view problem) {
+    return field_error(ErrorCode::kInvalidConfig, name, "{}: key '{}' {}", where, name, problem);
+  };
+  Target target = spec.target(config);
+  if (auto* text = std::get_if<std::string*>(&target)) {
+    if (!spec.choices.empty() &&
+        std::find(spec.choices.begin(), spec.choices.end(), value) == spec.choices.end()) {
+      std::string accepted;
+      for (std::string_view choice : spec.choices) {
+        accepted += accepted.empty() ? "" : ", ";
+        accepted += choice;
+      }
+      return fail(fmt::format("has value '{}': expected one of {}", value, accepted));
+    }
+    **text = value;
+  } else if (auto* number = std::get_if<int64_t*>(&target)) {
+    int64_t parsed = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+    if (ec != std::errc() || ptr != value.data() + value.size()) {
+      return fail(fmt::format("has value '{}': expected an integer", value));
+    }
+    if (parsed < spec.min || parsed > spec.max) {
+      return fail(fmt::format("has value {}: expected {}..{}", parsed, spec.min, spec.max));
+    }
+    **number = parsed;
+  } else if (auto* flag = std::get_if<bool*>(&target)) {
+    if (value == "true") {
+      **flag = true;
+    } else if (value == "false") {
+      **flag = false;
+    } else {
+      return fail(fmt::format("has value '{}': expected true or false", value));
+    }
+  }
+  return Status::ok();
+}
+
+const KeySpec* find_spec(std::string_view section, std::string_view key) {
+  for (const KeySpec& spec : key_specs()) {
+    if (spec.section == section && spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+std::string read_file(const std::string& path, bool& found) {
+  std::ifstream in(path, std::ios::binary);
+  found = static_cast<bool>(in);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+std::string unquote(std::string_view value) {
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+      value.back() == value.front()) {
+    return std::string(value.substr(1, value.size() - 2));
+  }
+  return std::string(value);
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+Result<Config> parse_config(const std::string& yaml_text, const std::string& source_name) {
+  Config config;
+  config.source = source_name;
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return error(ErrorCode::kInvalidConfig, "{}:{}:{}: YAML syntax error: {}", source_name,
+                 e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+  if (root.IsNull()) return config;  // an empty file means all defaults
+  if (!root.IsMap()) {
+    return error(ErrorCode::kInvalidConfig, "{}: the top level must be a mapping of sections ({})",
+                 source_name, known_sections());
+  }
+  for (const auto& section_entry : root) {
+    const std::string section = section_entry.first.as<std::string>();
+    const YAML::Node& body = section_entry.second;
+    const std::string where = fmt::format("{}:{}", source_name, section_entry.first.Mark().line + 1);
+    if (!is_known_section(section)) {
+      return field_error(ErrorCode::kInvalidConfig, section,
+                         "{}: unknown section '{}': expected one of {}", where, section,
+                         known_sections());
+    }
+    if (body.IsNull()) continue;
+    if (!body.IsMap()) {
+      return field_error(ErrorCode::kInvalidConfig, section,
+                         "{}: section '{}' must be a mapping of keys ({})", where, section,
+                         join_keys(section));
+    }
+    for (const auto& entry : body) {
+      const std::string key = entry.first.as<std::string>();
+      const std::string key_where = fmt::format("{}:{}", source_name, entry.first.Mark().line + 1);
+      const KeySpec* spec = find_spec(section, key);
+      if (spec == nullptr) {
+        return field_error(ErrorCode::kInvalidConfig, section + "." + key,
+                           "{}: unknown key '{}.{}': keys of '{}' are {}", key_where, section, key,
+                           section, join_keys(section));
+      }
+      if (!entry.second.IsScalar()) {
+        return field_error(ErrorCode::kInvalidConfig, section + "." + key,
+                           "{}: key '{}.{}' must be a single value, not a list or mapping",
+                           key_where, section, key);
+      }
+      MYSTOCKS_RETURN_IF_ERROR(assign(config, *spec, entry.second.Scalar(), key_where));
+    }
+  }
+  return config;
+}
+
+Status apply_environment(Config& config, const std::map<std::string, std::string>& environment,
+                         const std::string& origin) {
+  for (const auto& [name, value] : environment) {
+    if (!name.starts_with("MYSTOCKS_")) continue;
+    bool matched_section = false;
+    bool matched_key = false;
+    std::string section_name;
+    for (const KeySpec& spec : key_specs()) {
+      const std::string prefix = "MYSTOCKS_" + upper(spec.section) + "_";
+      if (!name.starts_with(prefix)) continue;
+      matched_section = true;
+      section_name = spec.section;
+      if (name == prefix + upper(spec.key)) {
+        matched_key = true;
+        MYSTOCKS_RETURN_IF_ERROR(assign(config, spec, value, fmt::format("{} {}", origin, name)));
+      }
+    }
+    // MYSTOCKS_ variables outside our sections belong to tools and tests; inside a section, a
+    // typo must not be silently ignored.
+    if (matched_section && !matched_key) {
+      return field_error(ErrorCode::kInvalidConfig, name,
+                         "{} {}: unknown key in section '{}': keys are {}", origin, name,
+                         section_name, join_keys(section_name));
+    }
+  }
+  return Status::ok();
+}
+
+Result<std::map<std::string, std::string>> parse_dotenv(const std::string& text,
+                                                       const std::string& source_name) {
+  std::map<std::string, std::string> values;
+  std::istringstream lines(text);
+  std::string raw;
+  int line_number = 0;
+  while (std::getline(lines, raw)) {
+    ++line_number;
+    std::string_view line = trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.starts_with("export ")) line = trim(line.substr(7));
+    const size_t equals = line.find('=');
+    std::string_view name = equals == std::string_view::npos ? line : trim(line.substr(0, equals));
+    const bool valid_name =
+        !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+          return std::isalnum(c) || c == '_';
+        });
+    if (equals == std::string_view::npos || !valid_name) {
+      return error(ErrorCode::kInvalidConfig, "{}:{}: expected NAME=VALUE, got '{}'", source_name,
+                   line_number, line);
+    }
+    values[std::string(name)] = unquote(trim(line.substr(equals + 1)));
+  }
+  return values;
+}
+
+Status validate_config(const Config& config) {
+  Result<Endpoint> endpoint = parse_endpoint(config.server.listen);
+  if (!endpoint.is_ok()) {
+    return field_error(ErrorCode::kInvalidConfig, "server.listen", "{}: server.listen: {}",
+                       config.source, endpoint.status().message());
+  }
+  return Status::ok();
+}
+
+Result<Config> load_config(const std::string& path, const std::string& dotenv_path,
+                           const ConfigOverrides& overrides) {
+  bool found = false;
+  const std::string text = read_file(path, found);
+  if (!found) {
+    return error(ErrorCode::kInvalidConfig, "{}: configuration file not found (pass --config PATH)",
+                 path);
+  }
+  Result<Config> config = parse_config(text, path);
+  if (!config.is_ok()) return config;
+
+  std::map<std::string, std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view pair(*entry);
+    const size_t equals = pair.find('=');
+    if (equals != std::string_view::npos) {
+      environment.emplace(pair.substr(0, equals), pair.substr(equals + 1));
+    }
+  }
+  bool dotenv_found = false;
+  const std::string dotenv_text = dotenv_path.empty() ? "" : read_file(dotenv_path, dotenv_found);
+  if (dotenv_found) {
+    Result<std::map<std::string, std::string>> dotenv = parse_dotenv(dotenv_text, dotenv_path);
+    if (!dotenv.is_ok()) return dotenv.status();
+    // The real environment wins over .env, as with docker-compose and dotenv libraries.
+    std::map<std::string, std::string> only_dotenv;
+    for (const auto& [name, value] : *dotenv) {
+      if (!environment.contains(name)) only_dotenv.emplace(name, value);
+    }
+    MYSTOCKS_RETURN_IF_ERROR(apply_environment(*config, only_dotenv, dotenv_path));
+  }
+  MYSTOCKS_RETURN_IF_ERROR(apply_environment(*config, environment, "environment"));
+  if (!overrides.listen.empty()) config->server.listen = overrides.listen;
+  if (!overrides.data_dir.empty()) config->storage.data_dir = overrides.data_dir;
+  MYSTOCKS_RETURN_IF_ERROR(validate_config(*config));
+  return config;
+}
+
+std::vector<std::string> config_keys() {
+  Config defaults;
+  std::vector<std::string> keys;
+  for (const KeySpec& spec : key_specs()) {
+    Target target = spec.target(defaults);
+    std::string value = std::visit(
+        [](auto* pointer) -> std::string {
+          using T = std::remove_pointer_t<decltype(pointer)>;
+          if constexpr (std::is_same_v<T, bool>) return *pointer ? "true" : "false";
+          else if constexpr (std::is_same_v<T, std::string>) return "\"" + *pointer + "\"";
+          else return std::to_string(*pointer);
+        },
+        target);
+    keys.push_back(fmt::format("{}.{} = {}", spec.section, spec.key, value));
+  }
+  return keys;
+}
+
+}  // namespace mystocks

@@ -1,0 +1,75 @@
+// Configuration: config/mystocks.yaml, then `.env` and MYSTOCKS_<SECTION>_<KEY> environment
+// overrides (real environment wins over .env), then command-line flags. Every key is declared
+// once in config.cc with its type and valid range; an unknown key, a wrong type, a value out of
+// range or a missing file is an error naming the file (or variable), the key and the problem.
+// Loaded once at start-up on the main thread; afterwards read-only and safe to share.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace mystocks {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // host:port; static (restart to change)
+  int64_t threads = 0;                    // I/O threads; 0 = one per core; static
+  int64_t body_limit_bytes = 1 << 20;     // request bodies above this get 413; static
+  int64_t header_limit_bytes = 16 << 10;  // request headers above this get 431/400; static
+  int64_t read_timeout_ms = 30000;        // time to receive one whole request; static
+  int64_t idle_timeout_ms = 60000;        // keep-alive connection idle limit; static
+  int64_t shutdown_grace_ms = 10000;      // drain limit after SIGINT/SIGTERM; static
+  bool access_log = false;                // one log line per request (costs ~10% throughput)
+  std::string swagger_ui_dir = "node_modules/swagger-ui-dist";  // Swagger UI assets; static
+};
+
+struct StorageConfig {
+  std::string data_dir = "./data";  // embedded stores live here; static
+};
+
+struct LoggingConfig {
+  std::string level = "info";  // trace|debug|info|warn|error|off; static
+  std::string format = "json";  // json|text; static
+  std::string file;             // empty = stderr; static
+};
+
+struct Config {
+  ServerConfig server;
+  StorageConfig storage;
+  LoggingConfig logging;
+
+  std::string source;  // where it came from, for messages: "config/mystocks.yaml" or "defaults"
+};
+
+struct ConfigOverrides {
+  std::string listen;    // --listen
+  std::string data_dir;  // --data-dir
+};
+
+// Loads `path` (required to exist), applies `.env` from `dotenv_path` when that file exists,
+// the process environment, then `overrides`; validates the result.
+Result<Config> load_config(const std::string& path, const std::string& dotenv_path,
+                           const ConfigOverrides& overrides = {});
+
+// Parses YAML text as if read from `source_name` (tests and embedded defaults).
+Result<Config> parse_config(const std::string& yaml_text, const std::string& source_name);
+
+// Applies MYSTOCKS_<SECTION>_<KEY> variables from `environment` (name -> value); `origin`
+// names where they came from in messages ("environment", ".env").
+Status apply_environment(Config& config, const std::map<std::string, std::string>& environment,
+                         const std::string& origin);
+
+// Parses a .env file: KEY=VALUE lines, optional `export `, quotes, # comments.
+Result<std::map<std::string, std::string>> parse_dotenv(const std::string& text,
+                                                       const std::string& source_name);
+
+// Cross-field checks (listen is host:port, ...).
+Status validate_config(const Config& config);
+
+// Every declared key as "section.key" with its default, for docs and `--help`.
+std::vector<std::string> config_keys();
+
+}  // namespace mystocks
