@@ -1,0 +1,248 @@
+#include "api/system_routes.h"
+
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "gateway/openapi.h"
+
+namespace mystocks::api {
+namespace {
+
+namespace json = boost::json;
+using gateway::ApiReply;
+using gateway::HttpMethod;
+using gateway::HttpRequest;
+using gateway::HttpResponse;
+using gateway::RouteSpec;
+
+constexpr std::string_view kSwaggerPage = R"html(<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>MyStocks API</title>
+  <link rel="stylesheet" href="/api/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/api/docs/swagger-ui-bundle.js"></script>
+  <script>
+    window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#swagger-ui" });
+  </script>
+</body>
+</html>
+)html";
+
+std::string_view content_type_for(std::string_view name) {
+  if (name.ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (name.ends_with(".css")) return "text/css; charset=utf-8";
+  if (name.ends_with(".html")) return "text/html; charset=utf-8";
+  if (name.ends_with(".png")) return "image/png";
+  if (name.ends_with(".map") || name.ends_with(".json")) return "application/json";
+  return "application/octet-stream";
+}
+
+// Swagger UI assets, read once and kept: a handful of files, a few MB, never evicted.
+class AssetCache {
+ public:
+  explicit AssetCache(std::string dir) : dir_(std::move(dir)) {}
+
+  Result<std::shared_ptr<const std::string>> get(const std::string& name) {
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = files_.find(name); it != files_.end()) return it->second;
+    }
+    std::ifstream in(dir_ + "/" + name, std::ios::binary);
+    if (!in) {
+      return field_error(ErrorCode::kNotFound, "file", "no documentation asset '{}' in '{}'", name,
+                         dir_);
+    }
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    auto shared = std::make_shared<const std::string>(contents.str());
+    std::lock_guard lock(mutex_);
+    files_.emplace(name, shared);
+    return shared;
+  }
+
+ private:
+  std::string dir_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> files_;  // GUARDED_BY(mutex_)
+};
+
+HttpResponse raw(std::string content_type, std::string body) {
+  HttpResponse response;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  return response;
+}
+
+json::value object_schema(json::object properties) {
+  return json::object{{"type", "object"}, {"properties", std::move(properties)}};
+}
+
+}  // namespace
+
+Status register_system_routes(gateway::RouteRegistry& registry, const SystemContext& context) {
+  const SystemContext ctx = context;
+
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/health",
+      .summary = "Liveness: the process is up and serving",
+      .tags = {"system"},
+      .response_schema = object_schema({{"status", {{"type", "string"}, {"const", "ok"}}},
+                                        {"version", {{"type", "string"}}},
+                                        {"uptime_ms", {{"type", "integer"}}}}),
+      .response_example = json::object{{"status", "ok"}, {"version", ctx.version}, {"uptime_ms", 1234}},
+      .handler =
+          [ctx](const HttpRequest&) {
+            json::object data{{"status", "ok"}, {"version", ctx.version}};
+            data["uptime_ms"] = SystemClock::instance().now_ms() - ctx.started_at_ms;
+            return ApiReply::ok(std::move(data));
+          },
+  }));
+
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/health/ready",
+      .summary = "Readiness: every configured store and dependency answers",
+      .description = "503 with the failing checks named when any check fails.",
+      .tags = {"system"},
+      .response_schema = object_schema(
+          {{"status", {{"type", "string"}, {"enum", json::array{"ready", "not_ready"}}}},
+           {"checks", {{"type", "array"},
+                       {"items", object_schema({{"name", {{"type", "string"}}},
+                                                {"ok", {{"type", "boolean"}}},
+                                                {"message", {{"type", "string"}}},
+                                                {"latency_ms", {{"type", "number"}}}})}}}}),
+      .handler =
+          [ctx](const HttpRequest&) {
+            json::array checks;
+            Status first_failure;
+            for (const auto& outcome : ctx.health->run_all()) {
+              checks.push_back(json::object{{"name", outcome.name},
+                                            {"ok", outcome.status.is_ok()},
+                                            {"message", outcome.status.is_ok() ? "ok" : outcome.status.message()},
+                                            {"latency_ms", outcome.seconds * 1e3}});
+              if (!outcome.status.is_ok() && first_failure.is_ok()) {
+                first_failure = error(ErrorCode::kUnavailable, "not ready: check '{}' failed: {}",
+                                      outcome.name, outcome.status.message());
+              }
+            }
+            if (!first_failure.is_ok()) {
+              // The envelope's data is null on failure, so the detail goes in the message and
+              // errors; one error entry per failing check.
+              std::vector<gateway::FieldError> errors;
+              for (const auto& check : checks) {
+                const json::object& entry = check.as_object();
+                if (!entry.at("ok").as_bool()) {
+                  errors.push_back({std::string(entry.at("name").as_string()), "UNAVAILABLE",
+                                    std::string(entry.at("message").as_string())});
+                }
+              }
+              return ApiReply::fail(first_failure, std::move(errors));
+            }
+            return ApiReply::ok(json::object{{"status", "ready"}, {"checks", std::move(checks)}});
+          },
+  }));
+
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/metrics",
+      .summary = "Prometheus metrics in the text exposition format",
+      .tags = {"system"},
+      .response_schema = json::object{{"type", "string"}},
+      .raw_content_type = "text/plain; version=0.0.4; charset=utf-8",
+      .handler =
+          [ctx](const HttpRequest&) {
+            return ApiReply::raw_response(
+                raw("text/plain; version=0.0.4; charset=utf-8", ctx.metrics->expose()));
+          },
+  }));
+
+  // The document is built on first request, after every route has been registered.
+  auto openapi_once = std::make_shared<std::once_flag>();
+  auto openapi_text = std::make_shared<std::string>();
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/api/openapi.json",
+      .summary = "The OpenAPI 3.1 document of this server, generated from its route registry",
+      .tags = {"system"},
+      .response_schema = json::object{{"type", "object"}},
+      .raw_content_type = "application/json",
+      .handler =
+          [ctx, openapi_once, openapi_text](const HttpRequest&) {
+            std::call_once(*openapi_once, [&] {
+              *openapi_text = json::serialize(gateway::build_openapi(
+                  *ctx.registry,
+                  {.version = ctx.version,
+                   .description = "Market data for quantitative traders: China A-share ticks, "
+                                  "K-lines, reference data. Every JSON response uses the "
+                                  "envelope {success, code, message, data, timestamp, "
+                                  "request_id}."}));
+            });
+            return ApiReply::raw_response(raw("application/json", *openapi_text));
+          },
+  }));
+
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/api/docs",
+      .summary = "Swagger UI for the OpenAPI document",
+      .tags = {"system"},
+      .raw_content_type = "text/html",
+      .hidden = true,
+      .handler =
+          [](const HttpRequest&) {
+            return ApiReply::raw_response(raw("text/html; charset=utf-8", std::string(kSwaggerPage)));
+          },
+  }));
+
+  auto assets = std::make_shared<AssetCache>(ctx.swagger_ui_dir);
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/api/docs/{file}",
+      .summary = "Swagger UI assets",
+      .hidden = true,
+      .handler =
+          [assets](const HttpRequest& request) {
+            const std::string& name = request.path_params.at("file");
+            if (name.empty() || name.front() == '.' || name.find('/') != std::string::npos ||
+                name.find('\\') != std::string::npos) {
+              return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "file",
+                                                "asset name '{}' is not allowed", name));
+            }
+            Result<std::shared_ptr<const std::string>> file = assets->get(name);
+            if (!file.is_ok()) return ApiReply::fail(file.status());
+            return ApiReply::raw_response(raw(std::string(content_type_for(name)), **file));
+          },
+  }));
+
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/api/v1/system/version",
+      .version = "v1",
+      .summary = "Server version and build information",
+      .tags = {"system"},
+      .response_schema = object_schema({{"version", {{"type", "string"}}},
+                                        {"api_versions", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                                        {"started_at", {{"type", "integer"}}}}),
+      .handler =
+          [ctx](const HttpRequest&) {
+            return ApiReply::ok(json::object{{"version", ctx.version},
+                                             {"api_versions", json::array{"v1"}},
+                                             {"started_at", ctx.started_at_ms}});
+          },
+  }));
+  return Status::ok();
+}
+
+}  // namespace mystocks::api

@@ -1,0 +1,94 @@
+// mystocks: the single binary. Subcommands: serve, demo, version, help.
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/server_app.h"
+#include "cli/version.h"
+#include "core/config.h"
+
+namespace {
+
+using mystocks::Config;
+using mystocks::ConfigOverrides;
+
+constexpr std::string_view kUsage = R"(Usage: mystocks <command> [options]
+
+Commands:
+  serve      Run the server with the configured stores.
+  demo       Run the server for a first look (data under <data-dir>/demo) and print where to look.
+  version    Print the version.
+  help       Print this help.
+
+Options (serve, demo):
+  --config PATH     Configuration file (default: config/mystocks.yaml).
+  --env-file PATH   Environment file applied before the real environment (default: .env).
+  --listen ADDR     Listen address host:port, overrides server.listen (port 0 = any free port).
+  --data-dir DIR    Data directory, overrides storage.data_dir.
+
+Every configuration key can also be set as MYSTOCKS_<SECTION>_<KEY>, for example
+MYSTOCKS_SERVER_LISTEN=0.0.0.0:8080. Keys and defaults:
+)";
+
+void print_usage(std::ostream& out) {
+  out << kUsage;
+  for (const std::string& key : mystocks::config_keys()) out << "  " << key << "\n";
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "mystocks: " << message << "\nRun 'mystocks help' for usage.\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string_view command = args[0];
+  if (command == "help" || command == "--help" || command == "-h") {
+    print_usage(std::cout);
+    return 0;
+  }
+  if (command == "version" || command == "--version") {
+    std::cout << "mystocks " << mystocks::cli::kVersion << "\n";
+    return 0;
+  }
+  if (command != "serve" && command != "demo") {
+    return usage_error("unknown command '" + std::string(command) +
+                       "': expected serve, demo, version or help");
+  }
+
+  std::string config_path = "config/mystocks.yaml";
+  std::string env_file = ".env";
+  ConfigOverrides overrides;
+  for (size_t index = 1; index < args.size(); ++index) {
+    const std::string_view flag = args[index];
+    if (flag == "--help" || flag == "-h") {
+      print_usage(std::cout);
+      return 0;
+    }
+    std::string* target = nullptr;
+    if (flag == "--config") target = &config_path;
+    else if (flag == "--env-file") target = &env_file;
+    else if (flag == "--listen") target = &overrides.listen;
+    else if (flag == "--data-dir") target = &overrides.data_dir;
+    else return usage_error("unknown option '" + std::string(flag) + "' for " + std::string(command));
+    if (index + 1 >= args.size() || args[index + 1].starts_with("--")) {
+      return usage_error("option " + std::string(flag) + " needs a value");
+    }
+    *target = std::string(args[++index]);
+  }
+
+  mystocks::Result<Config> config = mystocks::load_config(config_path, env_file, overrides);
+  if (!config.is_ok()) {
+    std::cerr << "mystocks: invalid configuration: " << config.status().message() << "\n";
+    return 1;
+  }
+  if (command == "demo") config->storage.data_dir += "/demo";
+  return mystocks::cli::run_server(*config, {.demo = command == "demo"});
+}

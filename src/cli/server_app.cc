@@ -1,0 +1,123 @@
+#include "cli/server_app.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "api/system_routes.h"
+#include "cli/version.h"
+#include "core/clock.h"
+#include "core/endpoint.h"
+#include "core/health.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "gateway/route_registry.h"
+#include "gateway/router.h"
+#include "server/http_server.h"
+
+namespace mystocks::cli {
+namespace {
+
+// The embedded stores need a writable data directory; creating it at start-up turns a
+// permissions problem into a clear start-up error instead of a failed write later.
+Status prepare_data_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return field_error(ErrorCode::kInvalidConfig, "storage.data_dir",
+                       "storage.data_dir '{}' cannot be created: {}", dir, ec.message());
+  }
+  return Status::ok();
+}
+
+Status data_dir_writable(const std::string& dir) {
+  const std::string probe = dir + "/.ready-probe";
+  {
+    std::ofstream out(probe);
+    if (!(out << "ok")) {
+      return error(ErrorCode::kUnavailable, "data directory '{}' is not writable", dir);
+    }
+  }
+  std::filesystem::remove(probe);
+  return Status::ok();
+}
+
+// The URL to print: wildcard binds are reachable on loopback; IPv6 hosts need brackets.
+std::string public_base_url(const std::string& listen, uint16_t port) {
+  std::string host = parse_endpoint(listen)->host;
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+int run_server(const Config& config, const ServeOptions& options) {
+  if (Status status = logging::init(config.logging); !status.is_ok()) {
+    std::cerr << "mystocks: " << status.message() << "\n";
+    return 1;
+  }
+  if (Status status = prepare_data_dir(config.storage.data_dir); !status.is_ok()) {
+    spdlog::error("{}", status.message());
+    std::cerr << "mystocks: " << status.message() << "\n";
+    return 1;
+  }
+  const Clock& clock = SystemClock::instance();
+  MetricsRegistry& metrics = MetricsRegistry::global();
+  const int64_t started_at = clock.now_ms();
+  metrics.gauge_callback("mystocks_uptime_seconds", "Seconds since the server started.",
+                         [started_at, &clock] { return (clock.now_ms() - started_at) / 1e3; });
+  metrics.gauge("mystocks_build_info", "Build information; the value is always 1.", {"version"})
+      .with({std::string(kVersion)})
+      .set(1);
+
+  HealthChecks health;
+  const std::string data_dir = config.storage.data_dir;
+  health.add("storage.data_dir", [data_dir] { return data_dir_writable(data_dir); });
+
+  gateway::RouteRegistry registry;
+  Status routes = api::register_system_routes(
+      registry, {.metrics = &metrics,
+                 .health = &health,
+                 .registry = &registry,
+                 .version = std::string(kVersion),
+                 .swagger_ui_dir = config.server.swagger_ui_dir,
+                 .started_at_ms = started_at});
+  if (!routes.is_ok()) {
+    spdlog::error("route registration failed: {}", routes.to_string());
+    return 1;
+  }
+  gateway::Router router(registry, metrics, clock, {.access_log = config.server.access_log});
+  server::HttpServer http(config.server, router, metrics);
+  if (Status status = http.start(); !status.is_ok()) {
+    spdlog::error("{}", status.message());
+    std::cerr << "mystocks: " << status.message() << "\n";
+    return 1;
+  }
+  const std::string base = public_base_url(config.server.listen, http.port());
+  if (options.demo) {
+    std::cout << "\nMyStocks " << kVersion << " demo is running at " << base << "\n"
+              << "  health      " << base << "/health\n"
+              << "  readiness   " << base << "/health/ready\n"
+              << "  API docs    " << base << "/api/docs\n"
+              << "  OpenAPI     " << base << "/api/openapi.json\n"
+              << "  metrics     " << base << "/metrics\n"
+              << "  data dir    " << config.storage.data_dir << "\n"
+              << "Press Ctrl+C to stop.\n\n"
+              << std::flush;
+  }
+  // Machine-readable line for scripts and tests that start us on port 0.
+  std::cout << "MYSTOCKS_LISTENING " << base << std::endl;
+  Status drained = http.run(/*handle_signals=*/true);
+  if (!drained.is_ok()) {
+    spdlog::warn("{}", drained.message());
+    return 1;
+  }
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+}  // namespace mystocks::cli

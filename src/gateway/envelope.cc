@@ -1,0 +1,88 @@
+#include "gateway/envelope.h"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/array.hpp>
+
+namespace mystocks::gateway {
+
+namespace json = boost::json;
+
+ApiReply ApiReply::ok(json::value data, std::string message) {
+  ApiReply reply;
+  reply.data = std::move(data);
+  reply.message = std::move(message);
+  return reply;
+}
+
+ApiReply ApiReply::page(json::value items, Pagination pagination) {
+  ApiReply reply = ok(std::move(items));
+  reply.pagination = pagination;
+  return reply;
+}
+
+ApiReply ApiReply::fail(Status status) {
+  ApiReply reply;
+  reply.status = std::move(status);
+  return reply;
+}
+
+ApiReply ApiReply::fail(Status status, std::vector<FieldError> errors) {
+  ApiReply reply = fail(std::move(status));
+  reply.errors = std::move(errors);
+  return reply;
+}
+
+ApiReply ApiReply::raw_response(HttpResponse response) {
+  ApiReply reply;
+  reply.raw = std::move(response);
+  return reply;
+}
+
+HttpResponse render_envelope(const ApiReply& reply, const std::string& request_id,
+                             int64_t timestamp_ms) {
+  const Status& status = reply.status;
+  const ErrorInfo& info = error_info(status.code());
+  json::object body;
+  body["success"] = status.is_ok();
+  body["code"] = static_cast<int32_t>(status.code());
+  body["message"] = status.is_ok() ? (reply.message.empty() ? "success" : reply.message)
+                                   : status.message();
+  body["data"] = status.is_ok() ? reply.data : json::value(nullptr);
+  body["timestamp"] = timestamp_ms;
+  body["request_id"] = request_id;
+  if (!status.is_ok()) {
+    json::array errors;
+    if (!status.field().empty()) {
+      errors.push_back(json::object{
+          {"field", status.field()}, {"code", info.name}, {"message", status.message()}});
+    }
+    for (const FieldError& error : reply.errors) {
+      errors.push_back(json::object{
+          {"field", error.field}, {"code", error.code}, {"message", error.message}});
+    }
+    if (errors.empty()) {
+      errors.push_back(json::object{{"field", nullptr}, {"code", info.name},
+                                    {"message", status.message()}});
+    }
+    body["errors"] = std::move(errors);
+  }
+  if (reply.pagination) {
+    const Pagination& page = *reply.pagination;
+    const int64_t pages = page.size > 0 ? (page.total + page.size - 1) / page.size : 0;
+    body["pagination"] = json::object{
+        {"page", page.page}, {"size", page.size}, {"total", page.total}, {"pages", pages}};
+  }
+  HttpResponse response;
+  response.status = info.http_status;
+  response.body = json::serialize(body);
+  response.headers = reply.headers;
+  return response;
+}
+
+HttpResponse render_error(const Status& status, const std::string& request_id,
+                          int64_t timestamp_ms) {
+  return render_envelope(ApiReply::fail(status), request_id, timestamp_ms);
+}
+
+}  // namespace mystocks::gateway

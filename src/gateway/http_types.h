@@ -1,0 +1,46 @@
+// Transport-neutral HTTP request and response: what the gateway and api layers see. The server
+// layer converts Beast messages to and from these, so no socket or Beast type reaches a handler.
+// Plain value types; one request is handled by one thread at a time.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mystocks::gateway {
+
+enum class HttpMethod { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+std::string_view method_name(HttpMethod method);
+HttpMethod method_from(std::string_view text);
+
+struct HttpRequest {
+  HttpMethod method = HttpMethod::kGet;
+  std::string target;  // raw request target: path plus query
+  std::string path;    // decoded path without the query
+  std::multimap<std::string, std::string> query;        // decoded query parameters
+  std::map<std::string, std::string> path_params;        // filled by the router
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;
+  std::string request_id;  // assigned by the gateway before the handler runs
+
+  // First header with this lower-case name, empty when absent.
+  std::string_view header(std::string_view lower_name) const;
+  // First query parameter with this name, or nullptr.
+  const std::string* query_param(const std::string& name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  bool close_connection = false;
+
+  void set_header(std::string name, std::string value);
+};
+
+}  // namespace mystocks::gateway

@@ -1,0 +1,85 @@
+// The versioned route registry: every HTTP route is declared here once, with its method, path
+// template ("/api/v1/market/symbols/{symbol}"), version, handler, description and schemas. The
+// router dispatches from it and the OpenAPI document is generated from it (later also the RBAC
+// resources and rate-limit costs), so documentation cannot drift from behaviour.
+// Routes are added at start-up on one thread; afterwards match() is const and thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "core/status.h"
+#include "gateway/envelope.h"
+#include "gateway/http_types.h"
+
+namespace mystocks::gateway {
+
+enum class ParamLocation { kPath, kQuery, kHeader };
+
+struct ParamSpec {
+  std::string name;
+  ParamLocation in = ParamLocation::kQuery;
+  boost::json::value schema;  // JSON Schema of the value, e.g. {"type":"string"}
+  bool required = false;
+  std::string description;
+};
+
+using Handler = std::function<ApiReply(const HttpRequest&)>;
+
+struct RouteSpec {
+  HttpMethod method = HttpMethod::kGet;
+  std::string path;     // template; "{name}" matches one segment
+  std::string version;  // "v1", "v2", or empty for unversioned routes (/health, /metrics)
+  std::string summary;
+  std::string description;
+  std::vector<std::string> tags;
+  std::vector<ParamSpec> params;
+  boost::json::value request_schema;   // JSON body schema; null when the route takes no body
+  boost::json::value response_schema;  // schema of the envelope's `data`; null = any
+  std::string raw_content_type;        // non-empty: not enveloped, answered with this type
+  boost::json::value response_example;  // optional example of `data` (or of the raw body)
+  bool deprecated = false;
+  bool hidden = false;  // left out of the OpenAPI document (static assets)
+  Handler handler;
+};
+
+class RouteRegistry {
+ public:
+  // Rejects duplicates (same method and template) and malformed templates.
+  Status add(RouteSpec route);
+
+  enum class MatchKind { kFound, kNoPath, kWrongMethod };
+  struct Match {
+    MatchKind kind = MatchKind::kNoPath;
+    const RouteSpec* route = nullptr;
+    std::map<std::string, std::string> params;
+    std::vector<HttpMethod> allowed;  // for kWrongMethod: methods the path does accept
+  };
+
+  // HEAD matches GET routes.
+  Match match(HttpMethod method, std::string_view path) const;
+
+  const std::vector<RouteSpec>& routes() const { return routes_; }
+
+ private:
+  struct Compiled {
+    std::vector<std::string> segments;  // "{x}" marks a parameter
+    size_t route_index;
+  };
+  static bool segments_match(const std::vector<std::string>& pattern,
+                             const std::vector<std::string_view>& path,
+                             std::map<std::string, std::string>* params);
+
+  std::vector<RouteSpec> routes_;
+  // Routes without parameters, by path: the common case answers with one hash lookup.
+  std::unordered_map<std::string, std::vector<size_t>> static_routes_;
+  std::vector<Compiled> templated_;
+};
+
+}  // namespace mystocks::gateway

@@ -1,0 +1,56 @@
+// Router: the gateway's request pipeline in front of every handler. For each request it assigns
+// the request id (and binds it to the thread's log lines), parses the target, resolves the route
+// (404 / 405 with Allow), runs the handler with exceptions contained, renders the envelope,
+// stamps X-Request-ID, and records metrics and the optional access log. Later guards (auth,
+// RBAC, rate limits, CORS) plug in here so every route gets them.
+// handle() is const and thread-safe once the registry is complete.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <memory>
+
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "gateway/http_types.h"
+#include "gateway/route_registry.h"
+
+namespace mystocks::gateway {
+
+struct RouterOptions {
+  bool access_log = false;
+};
+
+class Router {
+ public:
+  Router(const RouteRegistry& registry, MetricsRegistry& metrics, const Clock& clock,
+         RouterOptions options = {});
+
+  // Handles a request whose method, target, headers and body are set.
+  HttpResponse handle(HttpRequest& request) const;
+
+  // For errors found before a request could be parsed (400, 413, 431): same envelope, same
+  // request-id rule, same metrics.
+  HttpResponse reject(const Status& status, std::string_view request_id_header) const;
+
+ private:
+  HttpResponse dispatch(HttpRequest& request, const RouteSpec*& matched) const;
+  void finish(HttpResponse& response, const std::string& request_id) const;
+  void record(const HttpRequest& request, const RouteSpec* route, int status, double seconds) const;
+
+  // Per-route metric children, resolved on first use so the hot path skips the family's map
+  // and mutex. Index = route position in the registry; [status / 100] picks the class.
+  struct RouteMetrics {
+    std::array<std::atomic<Counter*>, 6> requests{};
+    std::atomic<Histogram*> latency{nullptr};
+  };
+
+  const RouteRegistry& registry_;
+  const Clock& clock_;
+  RouterOptions options_;
+  Family<Counter>& requests_;
+  Family<Histogram>& latency_;
+  std::unique_ptr<RouteMetrics[]> route_metrics_;
+};
+
+}  // namespace mystocks::gateway

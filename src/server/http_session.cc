@@ -1,0 +1,147 @@
+#include "server/http_session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace mystocks::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using gateway::HttpRequest;
+using gateway::HttpResponse;
+
+constexpr auto kAwaitable = asio::as_tuple(asio::use_awaitable);
+
+HttpRequest to_gateway(http::request<http::string_body>&& message, const std::string& remote) {
+  HttpRequest request;
+  request.method = gateway::method_from(std::string_view(message.method_string()));
+  request.target = std::string(message.target());
+  request.headers.reserve(8);
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  request.remote_address = remote;
+  return request;
+}
+
+template <typename Body>
+void copy_headers(http::response<Body>& message, const HttpResponse& response) {
+  message.set(http::field::server, "mystocks");
+  if (!response.content_type.empty()) message.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) message.set(name, value);
+}
+
+// Maps parser failures to a precise client error; nullopt means "just close" (EOF, timeout).
+std::optional<Status> classify_read_error(const beast::error_code& ec, uint64_t body_limit,
+                                          uint32_t header_limit) {
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+      ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+      ec == asio::error::eof || ec == http::error::partial_message) {
+    return std::nullopt;
+  }
+  if (ec == http::error::body_limit) {
+    return error(ErrorCode::kPayloadTooLarge, "request body exceeds the limit of {} bytes "
+                 "(server.body_limit_bytes)", body_limit);
+  }
+  if (ec == http::error::header_limit) {
+    return error(ErrorCode::kPayloadTooLarge, "request headers exceed the limit of {} bytes "
+                 "(server.header_limit_bytes)", header_limit);
+  }
+  return error(ErrorCode::kMalformedRequest, "malformed HTTP request: {}", ec.message());
+}
+
+}  // namespace
+
+HttpSession::HttpSession(asio::ip::tcp::socket socket, const gateway::Router& router,
+                         const SessionLimits& limits, const std::atomic<bool>& draining)
+    : stream_(std::move(socket)), router_(router), limits_(limits), draining_(draining) {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  // Small JSON responses on keep-alive connections: do not wait for Nagle.
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+void HttpSession::cancel_if_idle() {
+  if (idle_) {
+    beast::error_code ec;
+    stream_.socket().cancel(ec);
+  }
+}
+
+asio::awaitable<void> HttpSession::run() {
+  auto self = shared_from_this();
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (draining_.load()) break;
+    // Phase 1: wait for the first byte under the idle timeout (keep-alive), unless a pipelined
+    // request is already buffered. Phase 2: the whole request under the read timeout.
+    if (buffer.size() == 0) {
+      idle_ = true;
+      stream_.expires_after(limits_.idle_timeout);
+      auto [ec, bytes] = co_await stream_.async_read_some(buffer.prepare(4096), kAwaitable);
+      idle_ = false;
+      if (ec) break;
+      buffer.commit(bytes);
+    }
+    idle_ = false;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(limits_.header_limit);
+    parser.body_limit(limits_.body_limit);
+    stream_.expires_after(limits_.read_timeout);
+    auto [read_ec, read_bytes] = co_await http::async_read(stream_, buffer, parser, kAwaitable);
+    if (read_ec) {
+      std::optional<Status> problem =
+          classify_read_error(read_ec, limits_.body_limit, limits_.header_limit);
+      if (problem) {
+        HttpResponse response = router_.reject(*problem, "");
+        http::response<http::string_body> message{static_cast<http::status>(response.status), 11};
+        copy_headers(message, response);
+        message.body() = std::move(response.body);
+        message.keep_alive(false);
+        message.prepare_payload();
+        stream_.expires_after(limits_.read_timeout);
+        co_await http::async_write(stream_, message, kAwaitable);
+      }
+      break;
+    }
+    http::request<http::string_body> incoming = parser.release();
+    const bool head = incoming.method() == http::verb::head;
+    const bool keep_alive = incoming.keep_alive();
+    const unsigned version = incoming.version();
+    HttpRequest request = to_gateway(std::move(incoming), remote_address_);
+    HttpResponse response = router_.handle(request);
+    const bool close = !keep_alive || response.close_connection || draining_.load();
+
+    stream_.expires_after(limits_.read_timeout);
+    beast::error_code write_ec;
+    if (head) {
+      http::response<http::empty_body> message{static_cast<http::status>(response.status), version};
+      copy_headers(message, response);
+      message.content_length(response.body.size());
+      message.keep_alive(!close);
+      std::tie(write_ec, std::ignore) = co_await http::async_write(stream_, message, kAwaitable);
+    } else {
+      http::response<http::string_body> message{static_cast<http::status>(response.status), version};
+      copy_headers(message, response);
+      message.body() = std::move(response.body);
+      message.keep_alive(!close);
+      message.prepare_payload();
+      std::tie(write_ec, std::ignore) = co_await http::async_write(stream_, message, kAwaitable);
+    }
+    if (write_ec || close) break;
+  }
+  beast::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace mystocks::server

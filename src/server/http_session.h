@@ -1,0 +1,48 @@
+// One HTTP/1.1 connection: a coroutine that reads a request (idle timeout while waiting for the
+// first byte, read timeout for the rest, header and body limits), hands it to the Router as a
+// transport-neutral HttpRequest and writes the response, until the peer closes, a timeout hits,
+// the request asks to close, or the server drains. Internal to server/ (includes Asio/Beast).
+// Thread-safety: a session lives on one io_context (one thread); cancel_if_idle() is posted
+// to that context by the server.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "core/config.h"
+#include "gateway/router.h"
+
+namespace mystocks::server {
+
+struct SessionLimits {
+  std::chrono::milliseconds read_timeout;
+  std::chrono::milliseconds idle_timeout;
+  uint64_t body_limit = 0;
+  uint32_t header_limit = 0;
+};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, const gateway::Router& router,
+              const SessionLimits& limits, const std::atomic<bool>& draining);
+
+  boost::asio::awaitable<void> run();
+  // Closes the connection if it is waiting for a request; busy connections finish first.
+  void cancel_if_idle();
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  boost::beast::tcp_stream stream_;
+  const gateway::Router& router_;
+  SessionLimits limits_;
+  const std::atomic<bool>& draining_;
+  bool idle_ = true;
+  std::string remote_address_;
+};
+
+}  // namespace mystocks::server
