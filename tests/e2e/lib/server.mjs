@@ -1,0 +1,59 @@
+// Starts the real mystocks binary for end-to-end tests: a private data dir, port 0, and the
+// "MYSTOCKS_LISTENING <url>" line on stdout to learn the address. Always stopped afterwards.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const sourceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const binary = process.env.MYSTOCKS_BIN ?? path.join(sourceDir, 'build-debug/src/cli/mystocks');
+
+export function runCli(args, { env = {}, cwd = sourceDir } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(binary, args, { cwd, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+export async function startServer({ args = [], env = {}, command = 'serve' } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mystocks-e2e-'));
+  const child = spawn(binary, [command, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...args], {
+    cwd: sourceDir,
+    env: { ...process.env, ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stderr}`)), 20000);
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /MYSTOCKS_LISTENING (\S+)/.exec(stdout);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${stderr}`)); });
+  });
+  const url = new URL(base);
+  return {
+    base,
+    host: url.hostname,
+    port: Number(url.port),
+    dataDir,
+    child,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const result = await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return result;
+    },
+  };
+}
