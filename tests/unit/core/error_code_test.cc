@@ -1,10 +1,12 @@
 #include "core/error_code.h"
 
+#include <fstream>
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include "core/status.h"
+#include "support/source_dir.h"
 
 namespace mystocks {
 namespace {
@@ -45,6 +47,24 @@ TEST(ResultTest, HoldsValueOrStatus) {
   Result<int> bad = error(ErrorCode::kNotFound, "no {}", "thing");
   ASSERT_FALSE(bad.is_ok());
   EXPECT_EQ(bad.status().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace mystocks
+
+namespace mystocks {
+namespace {
+
+// docs/error-codes.md is what users read; it must list every registered code with its status.
+TEST(ErrorCodeTest, DocumentationListsEveryCode) {
+  std::ifstream in(test::source_path("docs/error-codes.md"));
+  ASSERT_TRUE(in);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const ErrorInfo& info : all_error_codes()) {
+    const std::string row = fmt::format("| {} | {} | {} |", static_cast<int32_t>(info.code),
+                                        info.name, info.http_status);
+    EXPECT_NE(text.find(row), std::string::npos) << "docs/error-codes.md lacks: " << row;
+  }
 }
 
 }  // namespace

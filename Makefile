@@ -1,0 +1,31 @@
+# The two commands of the README, plus developer conveniences.
+#   make run   install dependencies, build Release, start the demo server on http://127.0.0.1:8080
+#   make test  install dependencies, build Debug with ASan+UBSan, run every test (unit,
+#              integration against real PostgreSQL/Redis, end-to-end against the real binary)
+SHELL := /bin/bash
+JOBS ?= 2
+
+.PHONY: run test setup release debug bench clean
+
+setup:
+	./scripts/setup
+
+release: setup
+	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DMYSTOCKS_BUILD_TESTS=OFF
+	cmake --build build -j $(JOBS)
+
+debug: setup
+	cmake -S . -B build-debug -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMYSTOCKS_SANITIZE=ON -DMYSTOCKS_BUILD_BENCH=OFF
+	cmake --build build-debug -j $(JOBS)
+
+run: release
+	./build/src/cli/mystocks demo
+
+test: debug
+	cd build-debug && ctest --output-on-failure -j $(JOBS)
+
+bench: release
+	./bench/macro/http_vs_nginx.sh
+
+clean:
+	rm -rf build build-debug
