@@ -122,7 +122,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
                        {"items", object_schema({{"name", {{"type", "string"}}},
                                                 {"ok", {{"type", "boolean"}}},
                                                 {"message", {{"type", "string"}}},
-                                                {"latency_ms", {{"type", "number"}}}})}}}}),
+                                                {"latency_us", {{"type", "integer"}}}})}}}}),
       .handler =
           [ctx](const HttpRequest&) {
             json::array checks;
@@ -131,7 +131,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
               checks.push_back(json::object{{"name", outcome.name},
                                             {"ok", outcome.status.is_ok()},
                                             {"message", outcome.status.is_ok() ? "ok" : outcome.status.message()},
-                                            {"latency_ms", outcome.seconds * 1e3}});
+                                            {"latency_us", static_cast<int64_t>(outcome.seconds * 1e6)}});
               if (!outcome.status.is_ok() && first_failure.is_ok()) {
                 first_failure = error(ErrorCode::kUnavailable, "not ready: check '{}' failed: {}",
                                       outcome.name, outcome.status.message());

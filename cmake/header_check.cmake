@@ -1,0 +1,21 @@
+# Every public header compiles on its own (CONVENTIONS.md "Tests"): one generated translation
+# unit per header under src/, compiled against the library of the folder it lives in.
+file(GLOB_RECURSE MYSTOCKS_HEADERS RELATIVE ${PROJECT_SOURCE_DIR}/src CONFIGURE_DEPENDS
+     ${PROJECT_SOURCE_DIR}/src/*.h)
+set(header_check_sources)
+set(header_check_libs)
+foreach(header ${MYSTOCKS_HEADERS})
+  string(MAKE_C_IDENTIFIER ${header} id)
+  set(tu ${CMAKE_CURRENT_BINARY_DIR}/header_check/${id}.cc)
+  file(CONFIGURE OUTPUT ${tu} CONTENT "#include \"${header}\"\n#include \"${header}\"  // include guard works\n")
+  list(APPEND header_check_sources ${tu})
+  get_filename_component(dir ${header} DIRECTORY)
+  get_filename_component(layer ${dir} NAME)
+  if(TARGET mystocks_${layer})
+    list(APPEND header_check_libs mystocks_${layer})
+  endif()
+endforeach()
+list(REMOVE_DUPLICATES header_check_libs)
+add_library(header_check OBJECT ${header_check_sources})
+target_include_directories(header_check PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(header_check PRIVATE ${header_check_libs})
