@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/realtime_routes.h"
 #include "api/system_routes.h"
 #include "cli/version.h"
 #include "core/clock.h"
@@ -15,6 +16,9 @@
 #include "core/metrics.h"
 #include "gateway/route_registry.h"
 #include "gateway/router.h"
+#include "realtime/market_channel.h"
+#include "realtime/socket_server.h"
+#include "server/engineio_transport.h"
 #include "server/http_server.h"
 
 namespace mystocks::cli {
@@ -90,8 +94,36 @@ int run_server(const Config& config, const ServeOptions& options) {
     spdlog::error("route registration failed: {}", routes.to_string());
     return 1;
   }
+  const RealtimeConfig& rt = config.realtime;
+  realtime::SocketServer sockets(
+      {.engine = {.ping_interval_ms = rt.ping_interval_ms,
+                  .ping_timeout_ms = rt.ping_timeout_ms,
+                  .max_payload_bytes = rt.max_payload_bytes,
+                  .max_queue_packets = static_cast<size_t>(rt.max_queue_packets)},
+       .recovery_window_ms = rt.recovery_window_ms,
+       .recovery_max_packets = static_cast<size_t>(rt.recovery_max_packets),
+       .ack_timeout_ms = rt.ack_timeout_ms,
+       .events_per_second = static_cast<double>(rt.events_per_second),
+       .event_burst = 2.0 * static_cast<double>(rt.events_per_second),
+       .auth_token = rt.auth_token},
+      clock, metrics);
+  realtime::MarketChannel market(sockets, clock, metrics,
+                                 {.batch_window_ms = rt.batch_window_ms,
+                                  .batch_max_messages = static_cast<size_t>(rt.batch_max_messages)});
+  market.install();
+  server::EngineIoTransport engineio(sockets);
+  server::RealtimeHooks hooks;
+  if (rt.enabled) {
+    if (Status status = api::register_realtime_routes(registry, sockets, market, clock); !status.is_ok()) {
+      spdlog::error("route registration failed: {}", status.to_string());
+      return 1;
+    }
+    hooks = {.transport = &engineio,
+             .tick = [&] { sockets.tick(); market.tick(); },
+             .on_drain = [&] { market.flush(); sockets.close_all("server shutting down"); }};
+  }
   gateway::Router router(registry, metrics, clock, {.access_log = config.server.access_log});
-  server::HttpServer http(config.server, router, metrics);
+  server::HttpServer http(config.server, router, metrics, std::move(hooks));
   if (Status status = http.start(); !status.is_ok()) {
     spdlog::error("{}", status.message());
     std::cerr << "mystocks: " << status.message() << "\n";

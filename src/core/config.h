@@ -30,6 +30,21 @@ struct StorageConfig {
   std::string data_dir = "./data";  // embedded stores live here; static
 };
 
+struct RealtimeConfig {
+  bool enabled = true;                  // Socket.IO server under /socket.io/ on the HTTP port; static
+  int64_t ping_interval_ms = 25000;     // Engine.IO heartbeat interval; static
+  int64_t ping_timeout_ms = 20000;      // a client silent this long after a ping is dropped; static
+  int64_t max_payload_bytes = 1000000;  // largest client message (HTTP body or WebSocket frame); static
+  int64_t max_queue_packets = 2000;     // per-client queue; beyond it (after conflation) = slow client
+  int64_t recovery_window_ms = 120000;  // reconnecting clients recover missed packets within this
+  int64_t recovery_max_packets = 100000;  // broadcasts kept for recovery
+  int64_t ack_timeout_ms = 5000;        // server->client acknowledgement deadline
+  int64_t events_per_second = 50;       // per-connection client event rate; burst is 2x
+  int64_t batch_window_ms = 50;         // market fan-out batching window
+  int64_t batch_max_messages = 100;     // ... or this many updates, whichever first
+  std::string auth_token;               // non-empty: clients must connect with auth {token}
+};
+
 struct LoggingConfig {
   std::string level = "info";  // trace|debug|info|warn|error|off; static
   std::string format = "json";  // json|text; static
@@ -39,6 +54,7 @@ struct LoggingConfig {
 struct Config {
   ServerConfig server;
   StorageConfig storage;
+  RealtimeConfig realtime;
   LoggingConfig logging;
 
   std::string source;  // where it came from, for messages: "config/mystocks.yaml" or "defaults"

@@ -27,9 +27,11 @@ using tcp = asio::ip::tcp;
 
 class HttpServer::Impl {
  public:
-  Impl(const ServerConfig& config, const gateway::Router& router, MetricsRegistry& metrics)
+  Impl(const ServerConfig& config, const gateway::Router& router, MetricsRegistry& metrics,
+       RealtimeHooks realtime)
       : config_(config),
         router_(router),
+        realtime_(std::move(realtime)),
         open_connections_(metrics.gauge("mystocks_http_connections", "Open HTTP connections.").get()),
         accepted_(metrics.counter("mystocks_http_connections_accepted_total",
                                   "HTTP connections accepted.").get()) {
@@ -84,6 +86,7 @@ class HttpServer::Impl {
     }
     grace_timer_.emplace(main);
     asio::co_spawn(main, accept_loop(), asio::detached);
+    if (realtime_.tick) asio::co_spawn(main, tick_loop(), asio::detached);
     spdlog::info("listening on http://{}:{} with {} I/O threads",
                  acceptor_->local_endpoint().address().to_string(), port_, contexts_.size());
 
@@ -119,7 +122,8 @@ class HttpServer::Impl {
         continue;
       }
       accepted_.inc();
-      auto session = std::make_shared<HttpSession>(std::move(socket), router_, limits_, draining_);
+      auto session = std::make_shared<HttpSession>(std::move(socket), router_, limits_, draining_,
+                                                   realtime_.transport);
       track(session);
       asio::co_spawn(session->executor(), session->run(),
                      [this, session](std::exception_ptr failure) {
@@ -132,6 +136,16 @@ class HttpServer::Impl {
                        }
                        untrack(session.get());
                      });
+    }
+  }
+
+  // Drives realtime heartbeats and fan-out batches until shutdown.
+  asio::awaitable<void> tick_loop() {
+    asio::steady_timer timer(*contexts_[0]);
+    while (!draining_.load()) {
+      realtime_.tick();
+      timer.expires_after(std::chrono::milliseconds(realtime_.tick_interval_ms));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
 
@@ -161,6 +175,7 @@ class HttpServer::Impl {
     boost::system::error_code ec;
     acceptor_->close(ec);
     if (signals_) signals_->cancel(ec);  // a pending wait would keep contexts_[0] running
+    if (realtime_.on_drain) realtime_.on_drain();  // long-lived WebSocket/poll sessions end
     std::vector<std::shared_ptr<HttpSession>> idle;
     {
       std::lock_guard lock(mutex_);
@@ -191,6 +206,7 @@ class HttpServer::Impl {
 
   ServerConfig config_;
   const gateway::Router& router_;
+  RealtimeHooks realtime_;
   Gauge& open_connections_;
   Counter& accepted_;
   SessionLimits limits_{};
@@ -207,8 +223,8 @@ class HttpServer::Impl {
 };
 
 HttpServer::HttpServer(const ServerConfig& config, const gateway::Router& router,
-                       MetricsRegistry& metrics)
-    : impl_(std::make_unique<Impl>(config, router, metrics)) {}
+                       MetricsRegistry& metrics, RealtimeHooks realtime)
+    : impl_(std::make_unique<Impl>(config, router, metrics, std::move(realtime))) {}
 HttpServer::~HttpServer() = default;
 Status HttpServer::start() { return impl_->start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "core/config.h"
@@ -15,9 +16,20 @@
 
 namespace mystocks::server {
 
+class EngineIoTransport;
+
+// Optional realtime endpoint served on the same port under /socket.io/.
+struct RealtimeHooks {
+  EngineIoTransport* transport = nullptr;
+  std::function<void()> tick;      // called every tick_interval_ms on one I/O thread
+  std::function<void()> on_drain;  // called once when shutdown begins (close realtime sessions)
+  int64_t tick_interval_ms = 10;
+};
+
 class HttpServer {
  public:
-  HttpServer(const ServerConfig& config, const gateway::Router& router, MetricsRegistry& metrics);
+  HttpServer(const ServerConfig& config, const gateway::Router& router, MetricsRegistry& metrics,
+             RealtimeHooks realtime = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

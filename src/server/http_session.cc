@@ -4,7 +4,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
+
+#include "gateway/request_id.h"
+#include "server/engineio_transport.h"
 
 namespace mystocks::server {
 namespace {
@@ -61,8 +65,13 @@ std::optional<Status> classify_read_error(const beast::error_code& ec, uint64_t 
 }  // namespace
 
 HttpSession::HttpSession(asio::ip::tcp::socket socket, const gateway::Router& router,
-                         const SessionLimits& limits, const std::atomic<bool>& draining)
-    : stream_(std::move(socket)), router_(router), limits_(limits), draining_(draining) {
+                         const SessionLimits& limits, const std::atomic<bool>& draining,
+                         EngineIoTransport* realtime)
+    : stream_(std::move(socket)),
+      router_(router),
+      limits_(limits),
+      draining_(draining),
+      realtime_(realtime) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -117,8 +126,20 @@ asio::awaitable<void> HttpSession::run() {
     const bool head = incoming.method() == http::verb::head;
     const bool keep_alive = incoming.keep_alive();
     const unsigned version = incoming.version();
-    HttpRequest request = to_gateway(std::move(incoming), remote_address_);
-    HttpResponse response = router_.handle(request);
+    HttpResponse response;
+    if (realtime_ != nullptr && EngineIoTransport::matches(std::string_view(incoming.target()))) {
+      if (beast::websocket::is_upgrade(incoming)) {
+        // The connection now belongs to the WebSocket transport until it closes.
+        co_await realtime_->run_websocket(std::move(stream_), std::move(incoming));
+        co_return;
+      }
+      response = co_await realtime_->handle_polling(incoming);
+      response.set_header("X-Request-ID", gateway::choose_request_id(
+                                              std::string_view(incoming["X-Request-ID"])));
+    } else {
+      HttpRequest request = to_gateway(std::move(incoming), remote_address_);
+      response = router_.handle(request);
+    }
     const bool close = !keep_alive || response.close_connection || draining_.load();
 
     stream_.expires_after(limits_.read_timeout);

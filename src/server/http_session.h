@@ -19,6 +19,8 @@
 
 namespace mystocks::server {
 
+class EngineIoTransport;
+
 struct SessionLimits {
   std::chrono::milliseconds read_timeout;
   std::chrono::milliseconds idle_timeout;
@@ -29,7 +31,8 @@ struct SessionLimits {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket socket, const gateway::Router& router,
-              const SessionLimits& limits, const std::atomic<bool>& draining);
+              const SessionLimits& limits, const std::atomic<bool>& draining,
+              EngineIoTransport* realtime);
 
   boost::asio::awaitable<void> run();
   // Closes the connection if it is waiting for a request; busy connections finish first.
@@ -43,6 +46,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const std::atomic<bool>& draining_;
   bool idle_ = true;
   std::string remote_address_;
+  EngineIoTransport* realtime_;  // null when the realtime server is off
 };
 
 }  // namespace mystocks::server

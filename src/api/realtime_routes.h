@@ -1,0 +1,17 @@
+// REST routes of the realtime layer: its status (connections, rooms, memberships) and a publish
+// endpoint that pushes one market update into its room through the normal fan-out path (for
+// operators and integration tests; RBAC will restrict it to admins when security lands).
+// Registered at start-up; handlers are thread-safe.
+#pragma once
+
+#include "core/status.h"
+#include "gateway/route_registry.h"
+#include "realtime/market_channel.h"
+#include "realtime/socket_server.h"
+
+namespace mystocks::api {
+
+Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::SocketServer& server,
+                                realtime::MarketChannel& market, const Clock& clock);
+
+}  // namespace mystocks::api

@@ -1,0 +1,145 @@
+#include "realtime/engine_session.h"
+
+namespace mystocks::realtime {
+
+EngineSession::EngineSession(std::string sid, TransportKind transport, const EngineLimits& limits,
+                             int64_t now_ms)
+    : sid_(std::move(sid)),
+      limits_(limits),
+      transport_(transport),
+      next_ping_ms_(now_ms + limits.ping_interval_ms) {}
+
+EngineSession::SendResult EngineSession::send(WirePacket packet, const std::string& conflation_key) {
+  std::function<void()> waker;
+  SendResult result = SendResult::kQueued;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return SendResult::kClosed;
+    if (!conflation_key.empty()) {
+      auto it = pending_.find(conflation_key);
+      if (it != pending_.end()) {
+        queue_[it->second - front_sequence_] = std::move(packet);
+        return SendResult::kConflated;  // the writer already knows there is data
+      }
+    }
+    if (queue_.size() >= limits_.max_queue_packets) return SendResult::kOverflow;
+    if (!conflation_key.empty()) pending_[conflation_key] = front_sequence_ + queue_.size();
+    queue_.push_back(std::move(packet));
+    queue_keys_.push_back(conflation_key);
+    waker = waker_;
+  }
+  if (waker) waker();
+  return result;
+}
+
+std::vector<WirePacket> EngineSession::take_all() {
+  std::lock_guard lock(mutex_);
+  std::vector<WirePacket> packets(std::make_move_iterator(queue_.begin()),
+                                  std::make_move_iterator(queue_.end()));
+  front_sequence_ += queue_.size();
+  queue_.clear();
+  queue_keys_.clear();
+  pending_.clear();
+  return packets;
+}
+
+size_t EngineSession::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void EngineSession::set_waker(std::function<void()> waker) {
+  bool has_data = false;
+  {
+    std::lock_guard lock(mutex_);
+    waker_ = std::move(waker);
+    has_data = (!queue_.empty() || closed_) && waker_;
+  }
+  if (has_data) wake();
+}
+
+void EngineSession::wake() {
+  std::function<void()> waker;
+  {
+    std::lock_guard lock(mutex_);
+    waker = waker_;
+  }
+  if (waker) waker();
+}
+
+bool EngineSession::heartbeat_due(int64_t now_ms, bool& timed_out) {
+  std::lock_guard lock(mutex_);
+  timed_out = false;
+  if (closed_) return false;
+  if (pong_deadline_ms_ >= 0) {
+    timed_out = now_ms >= pong_deadline_ms_;
+    return false;
+  }
+  if (now_ms < next_ping_ms_) return false;
+  pong_deadline_ms_ = now_ms + limits_.ping_timeout_ms;
+  return true;
+}
+
+void EngineSession::on_pong(int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  pong_deadline_ms_ = -1;
+  next_ping_ms_ = now_ms + limits_.ping_interval_ms;
+}
+
+TransportKind EngineSession::transport() const {
+  std::lock_guard lock(mutex_);
+  return transport_;
+}
+
+void EngineSession::set_transport(TransportKind transport) {
+  {
+    std::lock_guard lock(mutex_);
+    transport_ = transport;
+    upgrading_ = false;
+  }
+  wake();
+}
+
+bool EngineSession::upgrading() const {
+  std::lock_guard lock(mutex_);
+  return upgrading_;
+}
+
+void EngineSession::set_upgrading(bool upgrading) {
+  std::lock_guard lock(mutex_);
+  upgrading_ = upgrading;
+}
+
+void EngineSession::close(std::string reason) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    close_reason_ = std::move(reason);
+  }
+  wake();
+}
+
+bool EngineSession::closed() const {
+  std::lock_guard lock(mutex_);
+  return closed_;
+}
+
+std::string EngineSession::close_reason() const {
+  std::lock_guard lock(mutex_);
+  return close_reason_;
+}
+
+bool EngineSession::begin_poll() {
+  std::lock_guard lock(mutex_);
+  if (polling_) return false;
+  polling_ = true;
+  return true;
+}
+
+void EngineSession::end_poll() {
+  std::lock_guard lock(mutex_);
+  polling_ = false;
+}
+
+}  // namespace mystocks::realtime

@@ -1,0 +1,91 @@
+// EngineSession: one Engine.IO client session (sid) independent of its transport. It owns the
+// bounded outgoing queue shared by broadcasts (packets are immutable shared buffers, serialised
+// once), conflation of superseded packets (the newest quote per symbol wins while a slow client
+// has not read the older one), heartbeat bookkeeping and the transport/upgrade state.
+// Thread-safety: every public method is safe from any thread (one mutex); the waker is called
+// outside the lock and must only post work to the transport's executor.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "realtime/engineio_protocol.h"
+
+namespace mystocks::realtime {
+
+enum class TransportKind : uint8_t { kPolling, kWebSocket };
+
+struct EngineLimits {
+  int64_t ping_interval_ms = 25000;
+  int64_t ping_timeout_ms = 20000;
+  int64_t max_payload_bytes = 1000000;  // largest accepted HTTP body / WebSocket message
+  size_t max_queue_packets = 2000;      // queued beyond this after conflation = slow consumer
+};
+
+class EngineSession {
+ public:
+  EngineSession(std::string sid, TransportKind transport, const EngineLimits& limits,
+                int64_t now_ms);
+
+  const std::string& sid() const { return sid_; }
+
+  enum class SendResult { kQueued, kConflated, kOverflow, kClosed };
+  // Queues a packet. A non-empty `conflation_key` replaces an unsent packet with the same key in
+  // place. kOverflow means the client is too slow: the caller closes the session.
+  SendResult send(WirePacket packet, const std::string& conflation_key = {});
+
+  // Takes every queued packet (a polling response or a WebSocket writer's batch).
+  std::vector<WirePacket> take_all();
+  size_t queued() const;
+
+  // The transport's wake-up: called when packets arrive or the session closes. Replaces any
+  // previous waker; pass nullptr to detach.
+  void set_waker(std::function<void()> waker);
+
+  // Heartbeat: returns true when a ping should be sent now; sets `timed_out` when the client did
+  // not answer the previous ping within ping_timeout.
+  bool heartbeat_due(int64_t now_ms, bool& timed_out);
+  void on_pong(int64_t now_ms);
+
+  TransportKind transport() const;
+  void set_transport(TransportKind transport);
+  bool upgrading() const;
+  void set_upgrading(bool upgrading);
+
+  // Closing is idempotent; the reason is kept for logs and metrics.
+  void close(std::string reason);
+  bool closed() const;
+  std::string close_reason() const;
+
+  // Polling: only one GET may wait at a time (the protocol closes the session otherwise).
+  bool begin_poll();
+  void end_poll();
+
+  const EngineLimits& limits() const { return limits_; }
+
+ private:
+  void wake();
+
+  const std::string sid_;
+  const EngineLimits limits_;
+  mutable std::mutex mutex_;
+  std::deque<WirePacket> queue_;                       // GUARDED_BY(mutex_)
+  std::deque<std::string> queue_keys_;                 // GUARDED_BY(mutex_), parallel to queue_
+  std::unordered_map<std::string, uint64_t> pending_;  // key -> sequence; GUARDED_BY(mutex_)
+  uint64_t front_sequence_ = 0;                        // sequence of queue_.front()
+  std::function<void()> waker_;                        // GUARDED_BY(mutex_)
+  TransportKind transport_;
+  bool upgrading_ = false;
+  bool closed_ = false;
+  bool polling_ = false;
+  std::string close_reason_;
+  int64_t next_ping_ms_;
+  int64_t pong_deadline_ms_ = -1;  // -1: no ping outstanding
+};
+
+}  // namespace mystocks::realtime

@@ -1,0 +1,87 @@
+// MarketChannel: the market-data event protocol on top of SocketServer, compatible with the
+// original MyStocks clients. Client events: subscribe/unsubscribe {room},
+// subscribe_market_stream {symbol, fields?}, unsubscribe_market_stream {symbol},
+// stream_filter_update {symbol, fields}, ping, request {request_id, action, payload}, echo
+// (any arguments, binary included, sent back).
+// Replies: subscribed, unsubscribed, stream_subscribed, stream_unsubscribed, stream_data,
+// pong, response, error {error_code, message}. Rooms are "{kind}:{symbol}" with kind tick,
+// quote, kline_1m, depth or index. Published market data is buffered and fanned out in batches
+// (every batch_window_ms or batch_max messages, whichever comes first); quotes are conflated.
+// Thread-safety: publish() and tick() from any thread.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "core/timestamp.h"
+#include "realtime/socket_server.h"
+
+namespace mystocks::realtime {
+
+enum class RoomKind : uint8_t { kTick, kQuote, kKline1m, kDepth, kIndex };
+
+std::string_view room_kind_name(RoomKind kind);
+
+// Validates and canonicalises "quote:600519" -> "quote:600519.SH". Errors carry the protocol
+// code in field(): ROOM_NOT_FOUND or INVALID_SYMBOL.
+Result<std::string> normalize_room(std::string_view room);
+
+struct MarketChannelOptions {
+  int64_t batch_window_ms = 50;
+  size_t batch_max_messages = 100;
+  size_t max_rooms_per_socket = 500;
+};
+
+class MarketChannel {
+ public:
+  MarketChannel(SocketServer& server, const Clock& clock, MetricsRegistry& metrics,
+                MarketChannelOptions options = {});
+
+  // Registers the event handlers on "/" and "/market".
+  void install();
+
+  // Queues one market update for fan-out; `data` is the row (price, volume, ...).
+  void publish(RoomKind kind, const std::string& symbol, boost::json::object data,
+               TimestampMs timestamp);
+  // Flushes the batch when its window has elapsed.
+  void tick();
+  void flush();
+
+ private:
+  struct Update {
+    RoomKind kind;
+    std::string symbol;
+    boost::json::object data;
+    TimestampMs timestamp;
+  };
+  void fan_out(const Update& update);
+  void send_error(const std::shared_ptr<Socket>& socket, const Ack& ack, std::string_view code,
+                  std::string message);
+  void reply(const std::shared_ptr<Socket>& socket, const Ack& ack, const std::string& event,
+             boost::json::object payload);
+  void on_subscribe(const std::shared_ptr<Socket>& socket, boost::json::array& args, const Ack& ack);
+  void on_unsubscribe(const std::shared_ptr<Socket>& socket, boost::json::array& args, const Ack& ack);
+  void on_stream(const std::shared_ptr<Socket>& socket, boost::json::array& args, const Ack& ack,
+                 bool update_only);
+  void on_unstream(const std::shared_ptr<Socket>& socket, boost::json::array& args, const Ack& ack);
+  void on_request(const std::shared_ptr<Socket>& socket, boost::json::array& args, const Ack& ack);
+
+  SocketServer& server_;
+  const Clock& clock_;
+  MarketChannelOptions options_;
+  std::mutex mutex_;
+  std::vector<Update> pending_;                               // GUARDED_BY(mutex_)
+  int64_t oldest_pending_ms_ = 0;                             // GUARDED_BY(mutex_)
+  std::map<std::string, std::set<std::string>> stream_rooms_;  // symbol -> rooms; GUARDED_BY(mutex_)
+  Counter& published_;
+  Histogram& batch_size_;
+};
+
+}  // namespace mystocks::realtime

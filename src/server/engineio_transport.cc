@@ -1,0 +1,284 @@
+#include "server/engineio_transport.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+namespace mystocks::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using gateway::HttpResponse;
+using realtime::EnginePacketType;
+using realtime::TransportKind;
+
+constexpr auto kAwaitable = asio::as_tuple(asio::use_awaitable);
+
+struct EngineQuery {
+  std::string eio;
+  std::string transport;
+  std::string sid;
+};
+
+EngineQuery parse_query(std::string_view target) {
+  EngineQuery query;
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return query;
+  for (auto param : url->params()) {
+    if (param.key == "EIO") query.eio = param.value;
+    else if (param.key == "transport") query.transport = param.value;
+    else if (param.key == "sid") query.sid = param.value;
+  }
+  return query;
+}
+
+// Engine.IO's own error body, which stock clients understand: {"code":N,"message":"..."}.
+HttpResponse engine_error(int status, int code, std::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.body = fmt::format(R"({{"code":{},"message":"{}"}})", code, message);
+  return response;
+}
+
+// Browsers poll cross-origin: reflect the Origin with credentials (the gateway's CORS whitelist
+// will narrow this).
+void add_cors(HttpResponse& response, std::string_view origin) {
+  if (origin.empty()) return;
+  response.set_header("Access-Control-Allow-Origin", std::string(origin));
+  response.set_header("Access-Control-Allow-Credentials", "true");
+}
+
+// Wakes a waiting coroutine from any thread: the session's waker posts a cancel to the timer.
+struct Signal {
+  explicit Signal(asio::any_io_executor executor) : timer(executor) {}
+  asio::steady_timer timer;
+};
+
+std::function<void()> waker_for(const std::shared_ptr<Signal>& signal) {
+  std::weak_ptr<Signal> weak = signal;
+  auto executor = signal->timer.get_executor();
+  return [weak, executor] {
+    asio::post(executor, [weak] {
+      if (auto alive = weak.lock()) alive->timer.cancel();
+    });
+  };
+}
+
+}  // namespace
+
+asio::awaitable<HttpResponse> EngineIoTransport::handle_polling(
+    const http::request<http::string_body>& request) {
+  const std::string origin(request[http::field::origin]);
+  const EngineQuery query = parse_query(std::string_view(request.target()));
+  HttpResponse response;
+  if (request.method() == http::verb::options) {
+    response.status = 204;
+    response.content_type.clear();
+    response.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    response.set_header("Access-Control-Allow-Headers", "Content-Type");
+    add_cors(response, origin);
+    co_return response;
+  }
+  if (query.eio != "4") {
+    response = engine_error(400, 5, "Unsupported protocol version");
+  } else if (query.transport != "polling") {
+    response = engine_error(400, 0, "Transport unknown");
+  } else if (query.sid.empty()) {
+    if (request.method() != http::verb::get) {
+      response = engine_error(400, 2, "Bad handshake method");
+    } else {
+      auto session = server_.open_session(TransportKind::kPolling);
+      response.content_type = "text/plain; charset=UTF-8";
+      response.body = "0" + server_.handshake_json(*session, /*allow_upgrade=*/true);
+    }
+  } else if (auto session = server_.find_session(query.sid); !session) {
+    response = engine_error(400, 1, "Session ID unknown");
+  } else if (request.method() == http::verb::post) {
+    Result<std::vector<realtime::EnginePacket>> packets = realtime::decode_payload(request.body());
+    if (!packets.is_ok()) {
+      spdlog::warn("realtime session {}: bad polling payload: {}", session->sid(), packets.status().message());
+      server_.close_session(session, "parse error");
+      response = engine_error(400, 3, "Bad request");
+    } else {
+      for (auto& packet : *packets) {
+        if (!server_.on_packet(session, std::move(packet)).is_ok()) break;
+      }
+      response.content_type = "text/html";
+      response.body = "ok";
+    }
+  } else if (request.method() == http::verb::get) {
+    if (session->transport() != TransportKind::kPolling) {
+      response = engine_error(400, 3, "Bad request");
+    } else if (!session->begin_poll()) {
+      // Two concurrent GETs break the ordering guarantee: the protocol closes the session.
+      server_.close_session(session, "multiple polls");
+      response = engine_error(400, 3, "Bad request");
+    } else {
+      auto signal = std::make_shared<Signal>(co_await asio::this_coro::executor);
+      session->set_waker(waker_for(signal));
+      std::vector<realtime::WirePacket> packets;
+      const auto limit = std::chrono::milliseconds(session->limits().ping_interval_ms +
+                                                   session->limits().ping_timeout_ms);
+      const auto deadline = std::chrono::steady_clock::now() + limit;
+      while (true) {
+        packets = session->take_all();
+        if (!packets.empty() || session->closed() || std::chrono::steady_clock::now() >= deadline) break;
+        signal->timer.expires_at(deadline);
+        co_await signal->timer.async_wait(kAwaitable);
+      }
+      session->set_waker(nullptr);
+      session->end_poll();
+      if (packets.empty() && session->closed()) {
+        packets.push_back(realtime::encode_packet(EnginePacketType::kClose));
+      } else if (packets.empty()) {
+        packets.push_back(realtime::encode_packet(EnginePacketType::kNoop));
+      }
+      response.content_type = "text/plain; charset=UTF-8";
+      response.body = realtime::encode_payload(packets);
+    }
+  } else {
+    response = engine_error(400, 2, "Bad handshake method");
+  }
+  add_cors(response, origin);
+  co_return response;
+}
+
+asio::awaitable<void> EngineIoTransport::run_websocket(beast::tcp_stream stream,
+                                                       http::request<http::string_body> request) {
+  const EngineQuery query = parse_query(std::string_view(request.target()));
+  stream.expires_never();  // the websocket stream has its own timeouts
+  websocket::stream<beast::tcp_stream> ws(std::move(stream));
+  websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = websocket::stream_base::none();  // Engine.IO heartbeats detect dead peers
+  ws.set_option(timeouts);
+  ws.read_message_max(static_cast<size_t>(server_.options().engine.max_payload_bytes));
+  ws.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(http::field::server, "mystocks");
+  }));
+  if (query.eio != "4" || query.transport != "websocket") {
+    // Refuse the upgrade with Engine.IO's error format instead of a WebSocket.
+    http::response<http::string_body> refusal{http::status::bad_request, request.version()};
+    refusal.set(http::field::content_type, "application/json");
+    refusal.body() = query.eio != "4" ? R"({"code":5,"message":"Unsupported protocol version"})"
+                                      : R"({"code":0,"message":"Transport unknown"})";
+    refusal.prepare_payload();
+    co_await http::async_write(ws.next_layer(), refusal, kAwaitable);
+    co_return;
+  }
+  auto [accept_ec] = co_await ws.async_accept(request, kAwaitable);
+  if (accept_ec) co_return;
+
+  std::shared_ptr<realtime::EngineSession> session;
+  beast::flat_buffer buffer;
+  if (query.sid.empty()) {
+    session = server_.open_session(TransportKind::kWebSocket);
+    ws.text(true);
+    const std::string open = "0" + server_.handshake_json(*session, /*allow_upgrade=*/false);
+    auto [ec, n] = co_await ws.async_write(asio::buffer(open), kAwaitable);
+    if (ec) {
+      server_.close_session(session, "transport error");
+      co_return;
+    }
+  } else {
+    session = server_.find_session(query.sid);
+    if (!session || session->transport() != TransportKind::kPolling || session->upgrading()) {
+      co_await ws.async_close(websocket::close_reason(websocket::close_code::policy_error, "Session ID unknown"), kAwaitable);
+      co_return;
+    }
+    session->set_upgrading(true);
+    // Upgrade: 2probe -> 3probe, release the pending poll with a noop, then wait for 5.
+    bool upgraded = false;
+    while (!upgraded) {
+      buffer.clear();
+      auto [ec, n] = co_await ws.async_read(buffer, kAwaitable);
+      if (ec) {
+        session->set_upgrading(false);
+        co_return;
+      }
+      const std::string frame = beast::buffers_to_string(buffer.data());
+      if (frame == "2probe") {
+        ws.text(true);
+        co_await ws.async_write(asio::buffer(std::string("3probe")), kAwaitable);
+        session->send(realtime::encode_packet(EnginePacketType::kNoop));
+      } else if (frame == "5") {
+        session->set_transport(TransportKind::kWebSocket);
+        upgraded = true;
+      } else {
+        session->set_upgrading(false);
+        co_await ws.async_close(websocket::close_reason(websocket::close_code::protocol_error, "bad upgrade"), kAwaitable);
+        co_return;
+      }
+    }
+  }
+
+  // Writer: drains the session queue whenever the waker fires; ends when the session closes.
+  auto signal = std::make_shared<Signal>(co_await asio::this_coro::executor);
+  session->set_waker(waker_for(signal));
+  bool writer_done = false;
+  asio::steady_timer writer_finished(co_await asio::this_coro::executor,
+                                     asio::steady_timer::time_point::max());
+  auto writer = [&]() -> asio::awaitable<void> {
+    while (true) {
+      std::vector<realtime::WirePacket> packets = session->take_all();
+      for (const realtime::WirePacket& packet : packets) {
+        ws.binary(packet.binary);
+        auto [ec, n] = co_await ws.async_write(asio::buffer(*packet.bytes), kAwaitable);
+        if (ec) {
+          server_.close_session(session, "transport error");
+          writer_done = true;
+          writer_finished.cancel();
+          co_return;
+        }
+      }
+      if (session->closed()) break;
+      if (!packets.empty()) continue;
+      signal->timer.expires_at(asio::steady_timer::time_point::max());
+      co_await signal->timer.async_wait(kAwaitable);
+    }
+    const std::string reason = session->close_reason();
+    const auto code = reason == "slow consumer" ? websocket::close_code::policy_error
+                      : reason == "server shutting down" ? websocket::close_code::going_away
+                                                          : websocket::close_code::normal;
+    co_await ws.async_close(websocket::close_reason(code, reason), kAwaitable);
+    writer_done = true;
+    writer_finished.cancel();
+  };
+  asio::co_spawn(co_await asio::this_coro::executor, writer(), asio::detached);
+
+  // Reader: client packets until the peer or the server closes.
+  while (!session->closed()) {
+    buffer.clear();
+    auto [ec, n] = co_await ws.async_read(buffer, kAwaitable);
+    if (ec) {
+      server_.close_session(session, ec == websocket::error::closed ? "transport close" : "transport error");
+      break;
+    }
+    Result<realtime::EnginePacket> packet =
+        realtime::decode_frame(beast::buffers_to_string(buffer.data()), ws.got_binary());
+    if (!packet.is_ok()) {
+      spdlog::warn("realtime session {}: {}", session->sid(), packet.status().message());
+      server_.close_session(session, "parse error");
+      break;
+    }
+    if (!server_.on_packet(session, std::move(*packet)).is_ok()) break;
+  }
+  session->set_waker(nullptr);
+  signal->timer.cancel();
+  // The writer owns the close handshake (bounded by the stream's handshake timeout); wait for it
+  // so `ws` outlives its operations. Both run on this executor, so no lock is needed.
+  if (!writer_done) co_await writer_finished.async_wait(kAwaitable);
+}
+
+}  // namespace mystocks::server

@@ -1,0 +1,39 @@
+// Engine.IO transports on the HTTP port under /socket.io/: HTTP long-polling (GET waits for
+// queued packets, POST delivers client packets) and WebSocket (fresh or upgraded from polling
+// with the 2probe/3probe/5 exchange). They move bytes between the network and a realtime
+// SocketServer, which runs the protocol. Internal to server/ (includes Asio/Beast).
+// Thread-safety: each call runs on the connection's executor; sessions are shared safely.
+#pragma once
+
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "gateway/http_types.h"
+#include "realtime/socket_server.h"
+
+namespace mystocks::server {
+
+class EngineIoTransport {
+ public:
+  explicit EngineIoTransport(realtime::SocketServer& server) : server_(server) {}
+
+  static bool matches(std::string_view target) { return target.starts_with("/socket.io/"); }
+
+  // GET (handshake or long-poll), POST (client packets) and OPTIONS (CORS preflight).
+  boost::asio::awaitable<gateway::HttpResponse> handle_polling(
+      const boost::beast::http::request<boost::beast::http::string_body>& request);
+
+  // Takes over the connection for a WebSocket transport; returns when it closes.
+  boost::asio::awaitable<void> run_websocket(
+      boost::beast::tcp_stream stream,
+      boost::beast::http::request<boost::beast::http::string_body> request);
+
+ private:
+  realtime::SocketServer& server_;
+};
+
+}  // namespace mystocks::server
