@@ -105,6 +105,10 @@ asio::awaitable<HttpResponse> EngineIoTransport::handle_polling(
     }
   } else if (auto session = server_.find_session(query.sid); !session) {
     response = engine_error(400, 1, "Session ID unknown");
+  } else if (request.method() == http::verb::post &&
+             static_cast<int64_t>(request.body().size()) > server_.options().engine.max_payload_bytes) {
+    server_.close_session(session, "payload too large");
+    response = engine_error(413, 3, "Payload too large");
   } else if (request.method() == http::verb::post) {
     Result<std::vector<realtime::EnginePacket>> packets = realtime::decode_payload(request.body());
     if (!packets.is_ok()) {
