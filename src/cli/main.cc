@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/conformance_app.h"
 #include "cli/server_app.h"
 #include "cli/version.h"
 #include "core/config.h"
@@ -18,6 +19,9 @@ constexpr std::string_view kUsage = R"(Usage: mystocks <command> [options]
 Commands:
   serve      Run the server with the configured stores.
   demo       Run the server for a first look (data under <data-dir>/demo) and print where to look.
+  socketio-conformance [--listen 127.0.0.1:3000]
+             Run a server that behaves like the reference server of the official Engine.IO and
+             Socket.IO protocol test suites (for checking protocol compatibility).
   version    Print the version.
   help       Print this help.
 
@@ -58,9 +62,20 @@ int main(int argc, char** argv) {
     std::cout << "mystocks " << mystocks::cli::kVersion << "\n";
     return 0;
   }
+  if (command == "socketio-conformance") {
+    std::string listen = "127.0.0.1:3000";
+    for (size_t index = 1; index < args.size(); ++index) {
+      if (args[index] != "--listen") {
+        return usage_error("unknown option '" + std::string(args[index]) + "' for socketio-conformance");
+      }
+      if (index + 1 >= args.size()) return usage_error("option --listen needs a value");
+      listen = std::string(args[++index]);
+    }
+    return mystocks::cli::run_socketio_conformance(listen);
+  }
   if (command != "serve" && command != "demo") {
     return usage_error("unknown command '" + std::string(command) +
-                       "': expected serve, demo, version or help");
+                       "': expected serve, demo, socketio-conformance, version or help");
   }
 
   std::string config_path = "config/mystocks.yaml";

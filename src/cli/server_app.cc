@@ -118,7 +118,7 @@ int run_server(const Config& config, const ServeOptions& options) {
       spdlog::error("route registration failed: {}", status.to_string());
       return 1;
     }
-    hooks = {.transport = &engineio,
+    hooks = {.transports = {&engineio},
              .tick = [&] { sockets.tick(); market.tick(); },
              .on_drain = [&] { market.flush(); sockets.close_all("server shutting down"); }};
   }

@@ -76,7 +76,13 @@ bool EngineSession::heartbeat_due(int64_t now_ms, bool& timed_out) {
     return false;
   }
   if (now_ms < next_ping_ms_) return false;
-  pong_deadline_ms_ = now_ms + limits_.ping_timeout_ms;
+  // Deadlines follow the schedule, not the moment a periodic scan noticed it: a client is gone
+  // exactly ping_interval + ping_timeout after its last pong, as with the reference server.
+  pong_deadline_ms_ = next_ping_ms_ + limits_.ping_timeout_ms;
+  if (now_ms >= pong_deadline_ms_) {
+    timed_out = true;
+    return false;
+  }
   return true;
 }
 

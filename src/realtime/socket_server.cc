@@ -92,9 +92,17 @@ std::shared_ptr<SocketServer::SessionState> SocketServer::state_of(const std::st
   return it == sessions_.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<EngineSession> SocketServer::find_session(const std::string& sid) const {
+std::shared_ptr<EngineSession> SocketServer::find_session(const std::string& sid) {
   auto state = state_of(sid);
-  return state ? state->session : nullptr;
+  if (!state) return nullptr;
+  bool timed_out = false;
+  if (state->session->heartbeat_due(clock_.now_ms(), timed_out)) {
+    deliver(state->session, encode_packet(EnginePacketType::kPing));
+  } else if (timed_out) {
+    close_session(state->session, "ping timeout");
+    return nullptr;
+  }
+  return state->session;
 }
 
 Status SocketServer::on_packet(const std::shared_ptr<EngineSession>& session, EnginePacket packet) {
@@ -116,6 +124,11 @@ Status SocketServer::on_packet(const std::shared_ptr<EngineSession>& session, En
     case EnginePacketType::kMessage: break;
   }
   messages_in_.inc();
+  if (options_.engine_echo) {  // conformance: every message goes straight back
+    deliver(session, packet.binary ? encode_binary(std::move(packet.data))
+                                   : encode_packet(EnginePacketType::kMessage, packet.data));
+    return Status::ok();
+  }
   auto state = state_of(session->sid());
   if (!state) return error(ErrorCode::kNotFound, "session {} is closed", session->sid());
   if (packet.binary) {
@@ -156,15 +169,23 @@ Status SocketServer::handle_socket_packet(const std::shared_ptr<EngineSession>& 
   auto state = state_of(session->sid());
   if (!state) return Status::ok();
   std::shared_ptr<Socket> socket;
+  bool last_socket_left = false;
   {
     std::lock_guard lock(state->mutex);
     auto it = state->sockets.find(packet.nsp);
     if (it != state->sockets.end()) socket = it->second;
-    if (socket && packet.type == SocketPacketType::kDisconnect) state->sockets.erase(it);
+    if (socket && packet.type == SocketPacketType::kDisconnect) {
+      state->sockets.erase(it);
+      last_socket_left = state->sockets.empty();
+    }
   }
   if (!socket) return Status::ok();  // packets for a namespace the client never joined are dropped
   switch (packet.type) {
-    case SocketPacketType::kDisconnect: disconnect_socket(socket, /*recoverable=*/false); break;
+    case SocketPacketType::kDisconnect:
+      disconnect_socket(socket, /*recoverable=*/false);
+      // Like the reference server: a connection without namespaces has nothing left to carry.
+      if (last_socket_left) close_session(session, "client close");
+      break;
     case SocketPacketType::kEvent:
     case SocketPacketType::kBinaryEvent: handle_event(socket, std::move(packet)); break;
     case SocketPacketType::kAck:
@@ -196,7 +217,7 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
   if (!state) return;
   // Connection state recovery: {pid, offset} from a client that dropped within the window.
   std::optional<RecoveryStore::Restored> restored;
-  if (auth) {
+  if (auth && options_.recovery) {
     if (const json::value* pid = auth->if_contains("pid"); pid && pid->is_string()) {
       const json::value* offset = auth->if_contains("offset");
       restored = recovery_.restore(std::string(pid->as_string()), packet.nsp,
@@ -215,7 +236,7 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
     state->sockets[packet.nsp] = socket;
   }
   SocketPacket reply{.type = SocketPacketType::kConnect, .nsp = packet.nsp};
-  reply.data = json::object{{"sid", id}, {"pid", pid}};
+  reply.data = options_.recovery ? json::object{{"sid", id}, {"pid", pid}} : json::object{{"sid", id}};
   deliver(session, encode_packet(EnginePacketType::kMessage, encode_socket_packet(reply)));
   if (restored) {
     for (const std::string& room : restored->socket.rooms) {
@@ -227,7 +248,7 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
     }
     for (WirePacket& missed : restored->missed) deliver(session, std::move(missed));
     recovered_.inc();
-  } else if (auth && auth->contains("pid")) {
+  } else if (auth && options_.recovery && auth->contains("pid")) {
     // The client expected recovery but its state is gone: it must subscribe again.
     emit(socket, "resubscribe", json::array{json::object{
         {"reason", "the connection state could not be recovered (window expired or packets "
@@ -235,6 +256,7 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
   }
   rooms_gauge_.set(static_cast<double>(rooms_.room_count()));
   memberships_gauge_.set(static_cast<double>(rooms_.membership_count()));
+  if (connect_hook_) connect_hook_(socket, packet.data);
 }
 
 bool SocketServer::take_token(Socket& socket, int64_t now_ms) {
@@ -376,13 +398,13 @@ bool SocketServer::leave(const std::shared_ptr<Socket>& socket, const std::strin
 
 size_t SocketServer::broadcast(const std::string& nsp, const std::string& room, const std::string& event,
                                json::array args, const std::string& conflation_key) {
-  const uint64_t offset = recovery_.next_offset();
+  const uint64_t offset = options_.recovery ? recovery_.next_offset() : 0;
   args.insert(args.begin(), json::value(event));
-  args.push_back(json::value(std::to_string(offset)));  // socket.io-client tracks it for recovery
+  if (options_.recovery) args.push_back(json::value(std::to_string(offset)));  // client tracks it
   SocketPacket packet{.type = SocketPacketType::kEvent, .nsp = nsp};
   packet.data = std::move(args);
   WirePacket wire = encode_packet(EnginePacketType::kMessage, encode_socket_packet(packet));
-  recovery_.record(offset, nsp, room, wire, clock_.now_ms());
+  if (options_.recovery) recovery_.record(offset, nsp, room, wire, clock_.now_ms());
   const std::vector<std::shared_ptr<Socket>> members = rooms_.members(nsp, room);
   const std::string key = conflation_key.empty() ? std::string() : nsp + ' ' + conflation_key;
   for (const auto& member : members) deliver(member->session, wire, key);
@@ -430,7 +452,7 @@ void SocketServer::close_session(const std::shared_ptr<EngineSession>& session,
     sockets.swap(state->sockets);
   }
   // Anything but a clean client close may be a network blip: keep state for recovery.
-  const bool recoverable = reason != "client close";
+  const bool recoverable = options_.recovery && reason != "client close";
   for (auto& [nsp, socket] : sockets) disconnect_socket(socket, recoverable);
 }
 
@@ -440,7 +462,7 @@ void SocketServer::tick() {
   {
     std::lock_guard lock(mutex_);
     const int64_t period = std::max<int64_t>(
-        10, std::min(options_.engine.ping_interval_ms, options_.engine.ping_timeout_ms) / 4);
+        10, std::min(options_.engine.ping_interval_ms, options_.engine.ping_timeout_ms) / 10);
     if (now - last_heartbeat_scan_ms_ < period) return;
     last_heartbeat_scan_ms_ = now;
     states.reserve(sessions_.size());
@@ -492,6 +514,8 @@ void SocketServer::on(const std::string& nsp, const std::string& event, EventHan
 }
 
 void SocketServer::set_join_hook(JoinHook hook) { join_hook_ = std::move(hook); }
+
+void SocketServer::set_connect_hook(ConnectHook hook) { connect_hook_ = std::move(hook); }
 
 size_t SocketServer::session_count() const {
   std::lock_guard lock(mutex_);

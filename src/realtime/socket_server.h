@@ -36,6 +36,8 @@ struct RealtimeOptions {
   double events_per_second = 50;         // per-socket client event rate (token bucket refill)
   double event_burst = 100;              // bucket capacity
   std::string auth_token;                // non-empty: CONNECT must carry auth {token}
+  bool recovery = true;      // connection state recovery (pid in CONNECT, offsets on broadcasts)
+  bool engine_echo = false;  // plain Engine.IO echo server (protocol conformance), no Socket.IO
 };
 
 // Reply to a client event sent with an ack id; calling it is a no-op when the client wants none.
@@ -61,6 +63,8 @@ struct Event {
 };
 using EventHandler = std::function<void(const std::shared_ptr<Socket>&, Event& event, const Ack& ack)>;
 using JoinHook = std::function<Status(const Socket&, const std::string& room)>;
+// Runs after a socket connected to its namespace, with the CONNECT auth payload (null if none).
+using ConnectHook = std::function<void(const std::shared_ptr<Socket>&, const boost::json::value& auth)>;
 
 class SocketServer {
  public:
@@ -71,7 +75,9 @@ class SocketServer {
   std::shared_ptr<EngineSession> open_session(TransportKind transport);
   // The handshake packet body after the type digit: {"sid",...,"maxPayload"}.
   std::string handshake_json(const EngineSession& session, bool allow_upgrade) const;
-  std::shared_ptr<EngineSession> find_session(const std::string& sid) const;
+  // The live session with this id; a session whose heartbeat deadline has passed is closed here,
+  // so a request arriving after the timeout never races the periodic scan.
+  std::shared_ptr<EngineSession> find_session(const std::string& sid);
   // Handles one client packet; a failed Status means the session was closed for it.
   Status on_packet(const std::shared_ptr<EngineSession>& session, EnginePacket packet);
   // The transport is gone (close packet, network error, heartbeat timeout, slow consumer).
@@ -85,6 +91,7 @@ class SocketServer {
   void add_namespace(const std::string& nsp);
   void on(const std::string& nsp, const std::string& event, EventHandler handler);
   void set_join_hook(JoinHook hook);
+  void set_connect_hook(ConnectHook hook);
 
   void emit(const std::shared_ptr<Socket>& socket, const std::string& event, boost::json::array args,
             std::vector<std::string> attachments = {});
@@ -123,6 +130,7 @@ class SocketServer {
   std::unordered_map<std::string, std::shared_ptr<SessionState>> sessions_;  // GUARDED_BY(mutex_)
   std::map<std::string, std::map<std::string, EventHandler>> handlers_;     // nsp -> event
   JoinHook join_hook_;
+  ConnectHook connect_hook_;
   int64_t last_heartbeat_scan_ms_ = 0;  // GUARDED_BY(mutex_)
 
   Gauge& sessions_gauge_;

@@ -144,7 +144,9 @@ asio::awaitable<HttpResponse> EngineIoTransport::handle_polling(
       }
       session->set_waker(nullptr);
       session->end_poll();
-      if (packets.empty() && session->closed()) {
+      if (packets.empty() && session->closed() && session->close_reason() != "transport close") {
+        // Closed by the server (duplicate poll, timeout): tell the client. A close the client
+        // asked for itself just ends this poll with a noop, as the reference server does.
         packets.push_back(realtime::encode_packet(EnginePacketType::kClose));
       } else if (packets.empty()) {
         packets.push_back(realtime::encode_packet(EnginePacketType::kNoop));

@@ -5,6 +5,7 @@
 // Thread-safety: each call runs on the connection's executor; sessions are shared safely.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
@@ -19,9 +20,11 @@ namespace mystocks::server {
 
 class EngineIoTransport {
  public:
-  explicit EngineIoTransport(realtime::SocketServer& server) : server_(server) {}
+  // `path` is the mount point: "/socket.io/" for Socket.IO, "/engine.io/" for plain Engine.IO.
+  explicit EngineIoTransport(realtime::SocketServer& server, std::string path = "/socket.io/")
+      : server_(server), path_(std::move(path)) {}
 
-  static bool matches(std::string_view target) { return target.starts_with("/socket.io/"); }
+  bool matches(std::string_view target) const { return target.starts_with(path_); }
 
   // GET (handshake or long-poll), POST (client packets) and OPTIONS (CORS preflight).
   boost::asio::awaitable<gateway::HttpResponse> handle_polling(
@@ -34,6 +37,7 @@ class EngineIoTransport {
 
  private:
   realtime::SocketServer& server_;
+  std::string path_;
 };
 
 }  // namespace mystocks::server

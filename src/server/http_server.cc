@@ -123,7 +123,7 @@ class HttpServer::Impl {
       }
       accepted_.inc();
       auto session = std::make_shared<HttpSession>(std::move(socket), router_, limits_, draining_,
-                                                   realtime_.transport);
+                                                   realtime_.transports);
       track(session);
       asio::co_spawn(session->executor(), session->run(),
                      [this, session](std::exception_ptr failure) {

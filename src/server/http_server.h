@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "core/config.h"
 #include "core/status.h"
@@ -20,7 +21,7 @@ class EngineIoTransport;
 
 // Optional realtime endpoint served on the same port under /socket.io/.
 struct RealtimeHooks {
-  EngineIoTransport* transport = nullptr;
+  std::vector<EngineIoTransport*> transports;  // each mounted at its own path
   std::function<void()> tick;      // called every tick_interval_ms on one I/O thread
   std::function<void()> on_drain;  // called once when shutdown begins (close realtime sessions)
   int64_t tick_interval_ms = 10;

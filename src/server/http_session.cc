@@ -66,12 +66,12 @@ std::optional<Status> classify_read_error(const beast::error_code& ec, uint64_t 
 
 HttpSession::HttpSession(asio::ip::tcp::socket socket, const gateway::Router& router,
                          const SessionLimits& limits, const std::atomic<bool>& draining,
-                         EngineIoTransport* realtime)
+                         std::vector<EngineIoTransport*> realtime)
     : stream_(std::move(socket)),
       router_(router),
       limits_(limits),
       draining_(draining),
-      realtime_(realtime) {
+      realtime_(std::move(realtime)) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -127,13 +127,17 @@ asio::awaitable<void> HttpSession::run() {
     const bool keep_alive = incoming.keep_alive();
     const unsigned version = incoming.version();
     HttpResponse response;
-    if (realtime_ != nullptr && EngineIoTransport::matches(std::string_view(incoming.target()))) {
+    EngineIoTransport* transport = nullptr;
+    for (EngineIoTransport* candidate : realtime_) {
+      if (candidate->matches(std::string_view(incoming.target()))) transport = candidate;
+    }
+    if (transport != nullptr) {
       if (beast::websocket::is_upgrade(incoming)) {
         // The connection now belongs to the WebSocket transport until it closes.
-        co_await realtime_->run_websocket(std::move(stream_), std::move(incoming));
+        co_await transport->run_websocket(std::move(stream_), std::move(incoming));
         co_return;
       }
-      response = co_await realtime_->handle_polling(incoming);
+      response = co_await transport->handle_polling(incoming);
       response.set_header("X-Request-ID", gateway::choose_request_id(
                                               std::string_view(incoming["X-Request-ID"])));
     } else {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -32,7 +33,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket socket, const gateway::Router& router,
               const SessionLimits& limits, const std::atomic<bool>& draining,
-              EngineIoTransport* realtime);
+              std::vector<EngineIoTransport*> realtime);
 
   boost::asio::awaitable<void> run();
   // Closes the connection if it is waiting for a request; busy connections finish first.
@@ -46,7 +47,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const std::atomic<bool>& draining_;
   bool idle_ = true;
   std::string remote_address_;
-  EngineIoTransport* realtime_;  // null when the realtime server is off
+  std::vector<EngineIoTransport*> realtime_;  // empty when the realtime server is off
 };
 
 }  // namespace mystocks::server

@@ -22,7 +22,8 @@ export function runCli(args, { env = {}, cwd = sourceDir } = {}) {
 
 export async function startServer({ args = [], env = {}, command = 'serve' } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mystocks-e2e-'));
-  const child = spawn(binary, [command, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...args], {
+  const storeArgs = command === 'socketio-conformance' ? [] : ['--data-dir', dataDir];
+  const child = spawn(binary, [command, '--listen', '127.0.0.1:0', ...storeArgs, ...args], {
     cwd: sourceDir,
     env: { ...process.env, ...env },
   });
