@@ -27,6 +27,15 @@ Result<realtime::RoomKind> parse_kind(std::string_view kind) {
 
 }  // namespace
 
+json::object realtime_status(const realtime::SocketServer& server) {
+  const realtime::SocketServer::QueueDepth depth = server.queue_depth();
+  return json::object{{"connections", server.session_count()},
+                      {"rooms", server.room_count()},
+                      {"memberships", server.membership_count()},
+                      {"queued_packets", depth.total},
+                      {"max_queue_depth", depth.max}};
+}
+
 Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::SocketServer& server,
                                 realtime::MarketChannel& market, const Clock& clock) {
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
@@ -37,12 +46,12 @@ Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::Sock
       .tags = {"realtime"},
       .response_schema = json::object{{"type", "object"},
                                       {"properties", {{"connections", {{"type", "integer"}}},
-                                                      {"rooms", {{"type", "integer"}}}}}},
+                                                      {"rooms", {{"type", "integer"}}},
+                                                      {"memberships", {{"type", "integer"}}},
+                                                      {"queued_packets", {{"type", "integer"}}},
+                                                      {"max_queue_depth", {{"type", "integer"}}}}}},
       .handler =
-          [&server](const HttpRequest&) {
-            return ApiReply::ok(json::object{{"connections", server.session_count()},
-                                             {"rooms", server.room_count()}});
-          },
+          [&server](const HttpRequest&) { return ApiReply::ok(realtime_status(server)); },
   }));
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
       .method = HttpMethod::kPost,

@@ -4,12 +4,17 @@
 // Registered at start-up; handlers are thread-safe.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include "core/status.h"
 #include "gateway/route_registry.h"
 #include "realtime/market_channel.h"
 #include "realtime/socket_server.h"
 
 namespace mystocks::api {
+
+// Connections, rooms, memberships and queue depths (also part of /api/v1/system/status).
+boost::json::object realtime_status(const realtime::SocketServer& server);
 
 Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::SocketServer& server,
                                 realtime::MarketChannel& market, const Clock& clock);

@@ -242,6 +242,25 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
                                              {"started_at", ctx.started_at_ms}});
           },
   }));
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/api/v1/system/status",
+      .version = "v1",
+      .summary = "State of every component (realtime connections, rooms and queues, ...)",
+      .tags = {"system"},
+      .response_schema = object_schema({{"version", {{"type", "string"}}},
+                                        {"uptime_ms", {{"type", "integer"}}},
+                                        {"components", {{"type", "object"}}}}),
+      .handler =
+          [ctx](const HttpRequest&) {
+            json::object components;
+            for (const StatusSection& section : ctx.status_sections) components[section.name] = section.read();
+            return ApiReply::ok(json::object{
+                {"version", ctx.version},
+                {"uptime_ms", SystemClock::instance().now_ms() - ctx.started_at_ms},
+                {"components", std::move(components)}});
+          },
+  }));
   return Status::ok();
 }
 

@@ -82,18 +82,6 @@ int run_server(const Config& config, const ServeOptions& options) {
   const std::string data_dir = config.storage.data_dir;
   health.add("storage.data_dir", [data_dir] { return data_dir_writable(data_dir); });
 
-  gateway::RouteRegistry registry;
-  Status routes = api::register_system_routes(
-      registry, {.metrics = &metrics,
-                 .health = &health,
-                 .registry = &registry,
-                 .version = std::string(kVersion),
-                 .swagger_ui_dir = config.server.swagger_ui_dir,
-                 .started_at_ms = started_at});
-  if (!routes.is_ok()) {
-    spdlog::error("route registration failed: {}", routes.to_string());
-    return 1;
-  }
   const RealtimeConfig& rt = config.realtime;
   realtime::SocketServer sockets(
       {.engine = {.ping_interval_ms = rt.ping_interval_ms,
@@ -111,6 +99,23 @@ int run_server(const Config& config, const ServeOptions& options) {
                                  {.batch_window_ms = rt.batch_window_ms,
                                   .batch_max_messages = static_cast<size_t>(rt.batch_max_messages)});
   market.install();
+  gateway::RouteRegistry registry;
+  std::vector<api::StatusSection> sections;
+  if (config.realtime.enabled) {
+    sections.push_back({"realtime", [&sockets] { return boost::json::value(api::realtime_status(sockets)); }});
+  }
+  Status routes = api::register_system_routes(
+      registry, {.metrics = &metrics,
+                 .health = &health,
+                 .registry = &registry,
+                 .version = std::string(kVersion),
+                 .swagger_ui_dir = config.server.swagger_ui_dir,
+                 .started_at_ms = started_at,
+                 .status_sections = std::move(sections)});
+  if (!routes.is_ok()) {
+    spdlog::error("route registration failed: {}", routes.to_string());
+    return 1;
+  }
   server::EngineIoTransport engineio(sockets);
   server::RealtimeHooks hooks;
   if (rt.enabled) {
@@ -137,6 +142,8 @@ int run_server(const Config& config, const ServeOptions& options) {
               << "  API docs    " << base << "/api/docs\n"
               << "  OpenAPI     " << base << "/api/openapi.json\n"
               << "  metrics     " << base << "/metrics\n"
+              << "  status      " << base << "/api/v1/system/status\n"
+              << (config.realtime.enabled ? "  realtime    Socket.IO at " + base + "/market (path /socket.io/)\n" : "")
               << "  data dir    " << config.storage.data_dir << "\n"
               << "Press Ctrl+C to stop.\n\n"
               << std::flush;

@@ -61,7 +61,11 @@ SocketServer::SocketServer(RealtimeOptions options, const Clock& clock, MetricsR
       disconnects_(metrics.counter("mystocks_realtime_disconnects_total",
                                    "Sessions closed, by reason.", {"reason"})),
       recovered_(metrics.counter("mystocks_realtime_recovered_total",
-                                 "Sockets whose state was recovered after a reconnect.").get()) {
+                                 "Sockets whose state was recovered after a reconnect.").get()),
+      queued_total_(metrics.gauge("mystocks_realtime_queued_packets",
+                                  "Packets waiting in client queues (sampled by the heartbeat scan).").get()),
+      queued_max_(metrics.gauge("mystocks_realtime_queue_depth_max",
+                                "Deepest single client queue (sampled by the heartbeat scan).").get()) {
   add_namespace("/");
 }
 
@@ -468,7 +472,12 @@ void SocketServer::tick() {
     states.reserve(sessions_.size());
     for (const auto& [sid, state] : sessions_) states.push_back(state);
   }
+  size_t queued_total = 0;
+  size_t queued_max = 0;
   for (const auto& state : states) {
+    const size_t queued = state->session->queued();
+    queued_total += queued;
+    queued_max = std::max(queued_max, queued);
     bool timed_out = false;
     if (state->session->heartbeat_due(now, timed_out)) {
       deliver(state->session, encode_packet(EnginePacketType::kPing));
@@ -495,7 +504,24 @@ void SocketServer::tick() {
       callback(error(ErrorCode::kDeadlineExceeded, "client did not acknowledge within the timeout"));
     }
   }
+  queued_total_.set(static_cast<double>(queued_total));
+  queued_max_.set(static_cast<double>(queued_max));
   recovery_.expire(now);
+}
+
+SocketServer::QueueDepth SocketServer::queue_depth() const {
+  std::vector<std::shared_ptr<SessionState>> states;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [sid, state] : sessions_) states.push_back(state);
+  }
+  QueueDepth depth;
+  for (const auto& state : states) {
+    const size_t queued = state->session->queued();
+    depth.total += queued;
+    depth.max = std::max(depth.max, queued);
+  }
+  return depth;
 }
 
 void SocketServer::close_all(const std::string& reason) {

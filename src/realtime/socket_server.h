@@ -106,6 +106,12 @@ class SocketServer {
 
   size_t session_count() const;
   size_t room_count() const { return rooms_.room_count(); }
+  size_t membership_count() const { return rooms_.membership_count(); }
+  struct QueueDepth {
+    size_t total = 0;  // packets waiting in all client queues
+    size_t max = 0;    // the deepest single queue
+  };
+  QueueDepth queue_depth() const;
   const RealtimeOptions& options() const { return options_; }
 
  private:
@@ -142,6 +148,8 @@ class SocketServer {
   Counter& conflated_;
   Family<Counter>& disconnects_;
   Counter& recovered_;
+  Gauge& queued_total_;
+  Gauge& queued_max_;
 };
 
 }  // namespace mystocks::realtime

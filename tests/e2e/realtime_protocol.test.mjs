@@ -166,6 +166,20 @@ test('oversized messages are refused on both transports', async () => {
   assert.deepEqual(await gone.json(), { code: 1, message: 'Session ID unknown' });
 });
 
+test('system status reports realtime connections, rooms and queues', async () => {
+  const socket = await connected(connect(server.base, { transports: ['websocket'] }));
+  await socket.timeout(2000).emitWithAck('subscribe', { room: 'depth:688981' });
+  const body = await (await fetch(`${server.base}/api/v1/system/status`)).json();
+  const realtime = body.data.components.realtime;
+  assert.ok(realtime.connections >= 1);
+  assert.ok(realtime.rooms >= 1);
+  assert.ok(realtime.memberships >= 1);
+  assert.equal(typeof realtime.queued_packets, 'number');
+  assert.equal(typeof realtime.max_queue_depth, 'number');
+  assert.match(await (await fetch(`${server.base}/metrics`)).text(), /^mystocks_realtime_queued_packets \d+/m);
+  socket.disconnect();
+});
+
 test('protocol errors use Engine.IO error bodies', async () => {
   const wrongVersion = await fetch(`${server.base}/socket.io/?EIO=3&transport=polling`);
   assert.equal(wrongVersion.status, 400);
