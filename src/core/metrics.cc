@@ -9,7 +9,7 @@
 namespace mystocks {
 namespace {
 
-bool valid_metric_name(const std::string& name) {
+[[maybe_unused]] bool valid_metric_name(const std::string& name) {  // used by asserts only
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
   return std::all_of(name.begin(), name.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_' || c == ':';
