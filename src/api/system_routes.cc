@@ -102,6 +102,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
                                         {"version", {{"type", "string"}}},
                                         {"uptime_ms", {{"type", "integer"}}}}),
       .response_example = json::object{{"status", "ok"}, {"version", ctx.version}, {"uptime_ms", 1234}},
+      .rate_class = "",
       .handler =
           [ctx](const HttpRequest&) {
             json::object data{{"status", "ok"}, {"version", ctx.version}};
@@ -123,6 +124,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
                                                 {"ok", {{"type", "boolean"}}},
                                                 {"message", {{"type", "string"}}},
                                                 {"latency_us", {{"type", "integer"}}}})}}}}),
+      .rate_class = "",
       .handler =
           [ctx](const HttpRequest&) {
             json::array checks;
@@ -161,6 +163,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .tags = {"system"},
       .response_schema = json::object{{"type", "string"}},
       .raw_content_type = "text/plain; version=0.0.4; charset=utf-8",
+      .rate_class = "",
       .handler =
           [ctx](const HttpRequest&) {
             return ApiReply::raw_response(
@@ -178,6 +181,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .tags = {"system"},
       .response_schema = json::object{{"type", "object"}},
       .raw_content_type = "application/json",
+      .etag = true,
       .handler =
           [ctx, openapi_once, openapi_text](const HttpRequest&) {
             std::call_once(*openapi_once, [&] {
@@ -212,6 +216,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .path = "/api/docs/{file}",
       .summary = "Swagger UI assets",
       .hidden = true,
+      .etag = true,
       .handler =
           [assets](const HttpRequest& request) {
             const std::string& name = request.path_params.at("file");

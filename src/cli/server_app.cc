@@ -127,7 +127,16 @@ int run_server(const Config& config, const ServeOptions& options) {
              .tick = [&] { sockets.tick(); market.tick(); },
              .on_drain = [&] { market.flush(); sockets.close_all("server shutting down"); }};
   }
-  gateway::Router router(registry, metrics, clock, {.access_log = config.server.access_log});
+  const GatewayConfig& gw = config.gateway;
+  gateway::RateLimiter limiter(
+      {{"default", {static_cast<double>(gw.rate_limit_capacity), static_cast<double>(gw.rate_limit_per_second)}},
+       {"heavy", {static_cast<double>(gw.rate_limit_heavy_capacity), static_cast<double>(gw.rate_limit_heavy_per_second)}}},
+      clock, metrics);
+  gateway::Router router(registry, metrics, clock,
+                         {.access_log = config.server.access_log,
+                          .cors_origins = gateway::parse_origin_list(gw.cors_origins),
+                          .gzip_min_bytes = static_cast<size_t>(gw.gzip_min_bytes),
+                          .rate_limiter = gw.rate_limit_enabled ? &limiter : nullptr});
   server::HttpServer http(config.server, router, metrics, std::move(hooks));
   if (Status status = http.start(); !status.is_ok()) {
     spdlog::error("{}", status.message());

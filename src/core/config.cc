@@ -31,7 +31,10 @@ struct KeySpec {
 
 constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
 constexpr std::string_view kFormats[] = {"json", "text"};
+constexpr std::string_view kCompressions[] = {"zstd", "lz4", "none"};
 constexpr int64_t kMaxInt = INT64_MAX;
+constexpr std::string_view kRelationalBackends[] = {"sqlite", "postgres"};
+constexpr std::string_view kSqliteSynchronous[] = {"normal", "full"};
 
 const std::vector<KeySpec>& key_specs() {
   static const std::vector<KeySpec> specs = {
@@ -49,7 +52,62 @@ const std::vector<KeySpec>& key_specs() {
        [](Config& c) -> Target { return &c.server.shutdown_grace_ms; }, 0, kMaxInt},
       {"server", "access_log", [](Config& c) -> Target { return &c.server.access_log; }},
       {"server", "swagger_ui_dir", [](Config& c) -> Target { return &c.server.swagger_ui_dir; }},
+      {"gateway", "rate_limit_enabled", [](Config& c) -> Target { return &c.gateway.rate_limit_enabled; }},
+      {"gateway", "rate_limit_capacity", [](Config& c) -> Target { return &c.gateway.rate_limit_capacity; }, 1, 1 << 30},
+      {"gateway", "rate_limit_per_second", [](Config& c) -> Target { return &c.gateway.rate_limit_per_second; }, 1, 1 << 30},
+      {"gateway", "rate_limit_heavy_capacity", [](Config& c) -> Target { return &c.gateway.rate_limit_heavy_capacity; }, 1, 1 << 30},
+      {"gateway", "rate_limit_heavy_per_second", [](Config& c) -> Target { return &c.gateway.rate_limit_heavy_per_second; }, 1, 1 << 30},
+      {"gateway", "cors_origins", [](Config& c) -> Target { return &c.gateway.cors_origins; }},
+      {"gateway", "gzip_min_bytes", [](Config& c) -> Target { return &c.gateway.gzip_min_bytes; }, 0, 1LL << 32},
       {"storage", "data_dir", [](Config& c) -> Target { return &c.storage.data_dir; }},
+      {"storage", "relational", [](Config& c) -> Target { return &c.storage.relational; }, 0, 0,
+       kRelationalBackends},
+      {"sqlite", "path", [](Config& c) -> Target { return &c.sqlite.path; }},
+      {"sqlite", "synchronous", [](Config& c) -> Target { return &c.sqlite.synchronous; }, 0, 0,
+       kSqliteSynchronous},
+      {"sqlite", "busy_timeout_ms", [](Config& c) -> Target { return &c.sqlite.busy_timeout_ms; },
+       0, kMaxInt},
+      {"sqlite", "read_connections",
+       [](Config& c) -> Target { return &c.sqlite.read_connections; }, 1, 64},
+      {"sqlite", "max_result_rows", [](Config& c) -> Target { return &c.sqlite.max_result_rows; },
+       1, kMaxInt},
+      {"postgres", "dsn", [](Config& c) -> Target { return &c.postgres.dsn; }},
+      {"postgres", "primary", [](Config& c) -> Target { return &c.postgres.primary; }},
+      {"postgres", "replica", [](Config& c) -> Target { return &c.postgres.replica; }},
+      {"postgres", "pool_size", [](Config& c) -> Target { return &c.postgres.pool_size; }, 1, 1000},
+      {"postgres", "max_overflow", [](Config& c) -> Target { return &c.postgres.max_overflow; },
+       0, 1000},
+      {"postgres", "pre_ping", [](Config& c) -> Target { return &c.postgres.pre_ping; }},
+      {"postgres", "recycle_seconds",
+       [](Config& c) -> Target { return &c.postgres.recycle_seconds; }, 0, kMaxInt},
+      {"postgres", "acquire_timeout_ms",
+       [](Config& c) -> Target { return &c.postgres.acquire_timeout_ms; }, 0, kMaxInt},
+      {"postgres", "connect_timeout_ms",
+       [](Config& c) -> Target { return &c.postgres.connect_timeout_ms; }, 1, kMaxInt},
+      {"postgres", "statement_timeout_ms",
+       [](Config& c) -> Target { return &c.postgres.statement_timeout_ms; }, 0, kMaxInt},
+      {"postgres", "replica_retry_ms",
+       [](Config& c) -> Target { return &c.postgres.replica_retry_ms; }, 0, kMaxInt},
+      {"postgres", "reconnect_timeout_ms",
+       [](Config& c) -> Target { return &c.postgres.reconnect_timeout_ms; }, 0, kMaxInt},
+      {"postgres", "max_result_rows",
+       [](Config& c) -> Target { return &c.postgres.max_result_rows; }, 1, kMaxInt},
+      {"tsdb", "sync", [](Config& c) -> Target { return &c.tsdb.sync; }},
+      {"tsdb", "memtable_bytes", [](Config& c) -> Target { return &c.tsdb.memtable_bytes; },
+       1 << 20, 1LL << 36},
+      {"tsdb", "max_frozen_memtables",
+       [](Config& c) -> Target { return &c.tsdb.max_frozen_memtables; }, 1, 64},
+      {"tsdb", "flush_interval_ms", [](Config& c) -> Target { return &c.tsdb.flush_interval_ms; },
+       1000, kMaxInt},
+      {"tsdb", "compaction_trigger",
+       [](Config& c) -> Target { return &c.tsdb.compaction_trigger; }, 2, 1000},
+      {"tsdb", "compression", [](Config& c) -> Target { return &c.tsdb.compression; }, 0, 0,
+       kCompressions},
+      {"tsdb", "zstd_level", [](Config& c) -> Target { return &c.tsdb.zstd_level; }, 1, 19},
+      {"tsdb", "segment_cache_entries",
+       [](Config& c) -> Target { return &c.tsdb.segment_cache_entries; }, 8, 1 << 20},
+      {"tsdb", "latest_cache_series",
+       [](Config& c) -> Target { return &c.tsdb.latest_cache_series; }, 1, 1 << 24},
       {"realtime", "enabled", [](Config& c) -> Target { return &c.realtime.enabled; }},
       {"realtime", "ping_interval_ms", [](Config& c) -> Target { return &c.realtime.ping_interval_ms; }, 10, kMaxInt},
       {"realtime", "ping_timeout_ms", [](Config& c) -> Target { return &c.realtime.ping_timeout_ms; }, 10, kMaxInt},
@@ -284,6 +342,19 @@ Status validate_config(const Config& config) {
   if (!endpoint.is_ok()) {
     return field_error(ErrorCode::kInvalidConfig, "server.listen", "{}: server.listen: {}",
                        config.source, endpoint.status().message());
+  }
+  // tsdb.sync: always | none | group:<ms> (mirrors tsdb::parse_sync_policy, which core cannot call).
+  const std::string& sync = config.tsdb.sync;
+  const std::string_view window = std::string_view(sync).substr(sync.starts_with("group:") ? 6 : 0);
+  int64_t window_ms = -1;
+  auto [window_end, window_ec] = std::from_chars(window.data(), window.data() + window.size(), window_ms);
+  if (sync != "always" && sync != "none" &&
+      !(sync.starts_with("group:") && window_ec == std::errc() &&
+        window_end == window.data() + window.size() && window_ms >= 0 && window_ms <= 60000)) {
+    return field_error(ErrorCode::kInvalidConfig, "tsdb.sync",
+                       "{}: tsdb.sync has value '{}': expected always, none or group:<ms> with ms "
+                       "in 0..60000 (for example group:5)",
+                       config.source, sync);
   }
   return Status::ok();
 }

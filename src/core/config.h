@@ -26,8 +26,60 @@ struct ServerConfig {
   std::string swagger_ui_dir = "node_modules/swagger-ui-dist";  // Swagger UI assets; static
 };
 
+struct GatewayConfig {
+  bool rate_limit_enabled = true;          // token buckets per client (API key or IP) and route class
+  int64_t rate_limit_capacity = 200;       // "default" class burst, requests
+  int64_t rate_limit_per_second = 100;     // "default" class sustained requests per second
+  int64_t rate_limit_heavy_capacity = 20;  // "heavy" class (large scans, batch jobs) burst
+  int64_t rate_limit_heavy_per_second = 5;  // "heavy" class sustained requests per second
+  std::string cors_origins;                // comma-separated allowed origins, "*" for any; empty = none
+  int64_t gzip_min_bytes = 1024;           // gzip compressible bodies at least this big; 0 = never
+};
+
 struct StorageConfig {
   std::string data_dir = "./data";  // embedded stores live here; static
+  std::string relational = "sqlite";  // sqlite | postgres: the relational store; static
+};
+
+// The embedded relational store (storage.relational = sqlite).
+struct SqliteConfig {
+  std::string path = "relational.db";  // database file; relative paths are under data_dir; static
+  std::string synchronous = "normal";  // normal | full (fsync every commit); static
+  int64_t busy_timeout_ms = 5000;      // wait for another process's write lock, ms; static
+  int64_t read_connections = 2;        // connections serving concurrent queries; static
+  int64_t max_result_rows = 1000000;   // larger query results are refused (page instead); static
+};
+
+// PostgreSQL as the relational store (storage.relational = postgres). Secrets belong in the
+// environment (MYSTOCKS_POSTGRES_DSN), not in the file.
+struct PostgresConfig {
+  std::string dsn;                     // libpq keywords shared by primary and replica
+                                       // ("dbname=mystocks user=mystocks password=..."); static
+  std::string primary = "127.0.0.1:5432";  // host:port for writes (and reads without replica); static
+  std::string replica;                 // host:port of a streaming replica for reads; "" = none; static
+  int64_t pool_size = 5;               // connections kept open per server; static
+  int64_t max_overflow = 10;           // extra connections under load, closed when returned; static
+  bool pre_ping = true;                // check an idle connection before handing it out; static
+  int64_t recycle_seconds = 3600;      // reopen connections older than this; 0 = never; static
+  int64_t acquire_timeout_ms = 30000;  // wait for a free connection before failing, ms; static
+  int64_t connect_timeout_ms = 5000;   // libpq connect_timeout, ms (rounded up to seconds); static
+  int64_t statement_timeout_ms = 30000;  // server-side statement_timeout, ms; 0 = none; static
+  int64_t replica_retry_ms = 5000;     // after a replica failure, reads use the primary this long
+  int64_t reconnect_timeout_ms = 15000;  // how long a request retries a lost primary, ms; static
+  int64_t max_result_rows = 1000000;   // larger query results are refused (page instead); static
+};
+
+// The embedded time-series engine under <storage.data_dir>/tsdb (docs/design/tsdb.md).
+struct TsdbConfig {
+  std::string sync = "group:5";            // always | group:<ms> | none: when a write is durable; static
+  int64_t memtable_bytes = 64 << 20;       // flush the in-memory rows at this size, bytes; static
+  int64_t max_frozen_memtables = 2;        // memtables awaiting flush before writers block; static
+  int64_t flush_interval_ms = 300000;      // flush rows older than this too (bounds replay); static
+  int64_t compaction_trigger = 4;          // merge a day's segments when this many pile up; static
+  std::string compression = "zstd";        // zstd | lz4 | none, outer block codec; static
+  int64_t zstd_level = 3;                  // 1..19; static
+  int64_t segment_cache_entries = 256;     // open segment files kept (fd + index); static
+  int64_t latest_cache_series = 100000;    // latest-row cache entries per table; static
 };
 
 struct RealtimeConfig {
@@ -53,7 +105,11 @@ struct LoggingConfig {
 
 struct Config {
   ServerConfig server;
+  GatewayConfig gateway;
   StorageConfig storage;
+  SqliteConfig sqlite;
+  PostgresConfig postgres;
+  TsdbConfig tsdb;
   RealtimeConfig realtime;
   LoggingConfig logging;
 

@@ -9,6 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
 namespace mystocks::gateway {
 
 enum class HttpMethod { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
@@ -26,6 +29,11 @@ struct HttpRequest {
   std::string body;
   std::string remote_address;
   std::string request_id;  // assigned by the gateway before the handler runs
+  // Parameters validated and typed from the route's ParamSpecs (defaults applied): integers,
+  // numbers, booleans, canonical symbols, times as epoch ms. Filled by the router.
+  boost::json::object params;
+  // The JSON body, parsed and validated against the route's request_schema (null otherwise).
+  boost::json::value body_json;
 
   // First header with this lower-case name, empty when absent.
   std::string_view header(std::string_view lower_name) const;

@@ -46,6 +46,11 @@ struct RouteSpec {
   boost::json::value response_example;  // optional example of `data` (or of the raw body)
   bool deprecated = false;
   bool hidden = false;  // left out of the OpenAPI document (static assets)
+  // Token-bucket class for rate limiting (gateway.rate_limit_* settings); empty = not limited
+  // (health checks and metrics scrapes must never be refused).
+  std::string rate_class = "default";
+  double rate_cost = 1;  // tokens one request takes
+  bool etag = false;     // answer If-None-Match with 304 when the body is unchanged
   Handler handler;
 };
 

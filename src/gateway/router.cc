@@ -2,10 +2,15 @@
 
 #include <algorithm>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/logging.h"
+#include "gateway/compression.h"
+#include "gateway/json_schema.h"
+#include "gateway/params.h"
 #include "gateway/request_id.h"
 
 namespace mystocks::gateway {
@@ -43,13 +48,28 @@ Status parse_target(HttpRequest& request) {
   return Status::ok();
 }
 
+// The rate-limit identity: the API key when one is sent, else the peer address.
+std::string client_key(const HttpRequest& request) {
+  if (std::string_view key = request.header("x-api-key"); !key.empty()) return "key:" + std::string(key);
+  const std::string& remote = request.remote_address;
+  return "ip:" + remote.substr(0, remote.rfind(':'));
+}
+
+void add_rate_headers(HttpResponse& response, const RateDecision& rate) {
+  if (rate.limit <= 0) return;
+  response.set_header("X-RateLimit-Limit", std::to_string(rate.limit));
+  response.set_header("X-RateLimit-Remaining", std::to_string(rate.remaining));
+  response.set_header("X-RateLimit-Reset", std::to_string(rate.reset_seconds));
+}
+
 }  // namespace
 
 Router::Router(const RouteRegistry& registry, MetricsRegistry& metrics, const Clock& clock,
                RouterOptions options)
     : registry_(registry),
       clock_(clock),
-      options_(options),
+      options_(std::move(options)),
+      cors_(options_.cors_origins),
       requests_(metrics.counter("mystocks_http_requests_total",
                                 "HTTP requests answered, by method, route template and status class.",
                                 {"method", "route", "code"})),
@@ -89,7 +109,7 @@ HttpResponse Router::handle(HttpRequest& request) const {
   logging::RequestIdScope scope(request.request_id);
   const RouteSpec* route = nullptr;
   HttpResponse response = dispatch(request, route);
-  finish(response, request.request_id);
+  finish(request, route, response);
   const double seconds = static_cast<double>(clock_.steady_ns() - started) / 1e9;
   record(request, route, response.status, seconds);
   if (options_.access_log) {
@@ -109,15 +129,24 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
     return render_error(error(ErrorCode::kRouteNotFound, "no route for path '{}'", request.path),
                         request.request_id, now);
   }
-  if (match.kind == RouteRegistry::MatchKind::kWrongMethod) {
-    const std::string allow = allow_header(match.allowed);
-    if (request.method == HttpMethod::kOptions) {
-      HttpResponse response;
-      response.status = 204;
-      response.content_type.clear();
-      response.set_header("Allow", allow);
-      return response;
+  const std::string allow = allow_header(match.allowed);
+  if (request.method == HttpMethod::kOptions) {
+    const std::string_view origin = request.header("origin");
+    if (!request.header("access-control-request-method").empty() && !origin.empty() && cors_.enabled()) {
+      if (!cors_.allows(origin)) {
+        return render_error(field_error(ErrorCode::kPermissionDenied, "Origin",
+                                        "origin '{}' is not allowed (gateway.cors_origins)", origin),
+                            request.request_id, now);
+      }
+      return cors_.preflight(origin, allow);
     }
+    HttpResponse response;
+    response.status = 204;
+    response.content_type.clear();
+    response.set_header("Allow", allow);
+    return response;
+  }
+  if (match.kind == RouteRegistry::MatchKind::kWrongMethod) {
     HttpResponse response = render_error(
         error(ErrorCode::kMethodNotAllowed, "method {} is not allowed on '{}': allowed are {}",
               method_name(request.method), request.path, allow),
@@ -128,6 +157,11 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
   const RouteSpec& route = *match.route;
   matched = &route;
   request.path_params = std::move(match.params);
+  RateDecision rate;
+  if (std::optional<HttpResponse> refused = guard(request, route, match.allowed, now, rate)) {
+    add_rate_headers(*refused, rate);
+    return std::move(*refused);
+  }
   ApiReply reply;
   try {
     reply = route.handler(request);
@@ -137,12 +171,77 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
     reply = ApiReply::fail(error(ErrorCode::kInternal, "internal error while handling {} {}",
                                  method_name(route.method), route.path));
   }
-  if (reply.raw) return std::move(*reply.raw);
-  return render_envelope(reply, request.request_id, now);
+  // The ETag covers the payload only: the envelope's request id and time change every time.
+  std::string etag;
+  if (route.etag && reply.status.is_ok()) {
+    etag = strong_etag(reply.raw ? reply.raw->body : boost::json::serialize(reply.data));
+  }
+  HttpResponse response = reply.raw ? std::move(*reply.raw) : render_envelope(reply, request.request_id, now);
+  if (!etag.empty()) response.set_header("ETag", etag);
+  add_rate_headers(response, rate);
+  if (reply.status.code() == ErrorCode::kUnavailable && !reply.raw) {
+    response.set_header("Retry-After", "5");  // an open circuit or a store down: come back soon
+  }
+  if (route.deprecated) response.set_header("Deprecation", "true");
+  return response;
 }
 
-void Router::finish(HttpResponse& response, const std::string& request_id) const {
-  response.set_header("X-Request-ID", request_id);
+std::optional<HttpResponse> Router::guard(HttpRequest& request, const RouteSpec& route,
+                                          const std::vector<HttpMethod>&, int64_t now,
+                                          RateDecision& rate) const {
+  if (options_.rate_limiter != nullptr && !route.rate_class.empty()) {
+    rate = options_.rate_limiter->allow(client_key(request), route.rate_class, route.rate_cost);
+    if (!rate.allowed) {
+      HttpResponse response = render_error(
+          error(ErrorCode::kRateLimited, "rate limit of class '{}' exceeded: retry in {} s",
+                route.rate_class, rate.retry_after_seconds),
+          request.request_id, now);
+      response.set_header("Retry-After", std::to_string(rate.retry_after_seconds));
+      return response;
+    }
+  }
+  std::vector<FieldError> errors;
+  bind_params(route, request, errors);
+  if (!route.request_schema.is_null()) {
+    boost::system::error_code ec;
+    request.body_json = boost::json::parse(request.body, ec);
+    if (ec) {
+      errors.push_back({"body", "MALFORMED_REQUEST", "the body is not valid JSON: " + ec.message()});
+    } else {
+      validate_json(route.request_schema, request.body_json, "", errors);
+    }
+  }
+  if (errors.empty()) return std::nullopt;
+  const std::string summary = errors.size() == 1
+                                  ? errors.front().message
+                                  : fmt::format("{} request fields are invalid; see errors", errors.size());
+  return render_envelope(ApiReply::fail(Status(ErrorCode::kInvalidArgument, summary), std::move(errors)),
+                         request.request_id, now);
+}
+
+void Router::finish(const HttpRequest& request, const RouteSpec* route, HttpResponse& response) const {
+  response.set_header("X-Request-ID", request.request_id);
+  if (const std::string_view origin = request.header("origin"); !origin.empty() && cors_.allows(origin)) {
+    cors_.decorate(response, origin);
+  }
+  if (response.status != 200) return;
+  if (route != nullptr && route->etag) {
+    const auto etag = std::find_if(response.headers.begin(), response.headers.end(),
+                                   [](const auto& entry) { return entry.first == "ETag"; });
+    if (etag != response.headers.end() && etag_matches(request.header("if-none-match"), etag->second)) {
+      response.status = 304;
+      response.body.clear();
+      return;
+    }
+  }
+  if (options_.gzip_min_bytes > 0 && response.body.size() >= options_.gzip_min_bytes &&
+      is_compressible(response.content_type) && accepts_gzip(request.header("accept-encoding"))) {
+    if (std::optional<std::string> compressed = gzip_compress(response.body)) {
+      response.body = std::move(*compressed);
+      response.set_header("Content-Encoding", "gzip");
+      response.set_header("Vary", "Accept-Encoding");
+    }
+  }
 }
 
 HttpResponse Router::reject(const Status& status, std::string_view request_id_header) const {
@@ -151,7 +250,7 @@ HttpResponse Router::reject(const Status& status, std::string_view request_id_he
   spdlog::warn("rejected request: {}", status.to_string());
   HttpResponse response = render_error(status, request_id, clock_.now_ms());
   response.close_connection = true;
-  finish(response, request_id);
+  response.set_header("X-Request-ID", request_id);
   requests_.with({"OTHER", "unparsed", status_class(response.status)}).inc();
   return response;
 }

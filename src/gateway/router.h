@@ -9,16 +9,23 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "gateway/cors.h"
 #include "gateway/http_types.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/route_registry.h"
 
 namespace mystocks::gateway {
 
 struct RouterOptions {
   bool access_log = false;
+  std::vector<std::string> cors_origins;  // empty: no CORS headers; "*": any origin
+  size_t gzip_min_bytes = 1024;           // compress larger compressible bodies; 0 = never
+  RateLimiter* rate_limiter = nullptr;    // null: no rate limiting
 };
 
 class Router {
@@ -35,7 +42,11 @@ class Router {
 
  private:
   HttpResponse dispatch(HttpRequest& request, const RouteSpec*& matched) const;
-  void finish(HttpResponse& response, const std::string& request_id) const;
+  void finish(const HttpRequest& request, const RouteSpec* route, HttpResponse& response) const;
+  // Everything between a matched route and its handler: preflight, rate limit, validation.
+  std::optional<HttpResponse> guard(HttpRequest& request, const RouteSpec& route,
+                                    const std::vector<HttpMethod>& allowed, int64_t now,
+                                    RateDecision& rate) const;
   void record(const HttpRequest& request, const RouteSpec* route, int status, double seconds) const;
 
   // Per-route metric children, resolved on first use so the hot path skips the family's map
@@ -48,6 +59,7 @@ class Router {
   const RouteRegistry& registry_;
   const Clock& clock_;
   RouterOptions options_;
+  CorsPolicy cors_;
   Family<Counter>& requests_;
   Family<Histogram>& latency_;
   std::unique_ptr<RouteMetrics[]> route_metrics_;

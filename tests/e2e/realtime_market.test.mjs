@@ -4,13 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { startServer } from './lib/server.mjs';
-import { collector, connect, connected, metric, once, publish, until } from './lib/realtime.mjs';
+import { collector, connect, connected, metric, once, publish, startRealtimeServer, until } from './lib/realtime.mjs';
 
 const quiet = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('market rooms: every kind subscribes, receives, unsubscribes; streams filter fields', async (t) => {
-  const server = await startServer();
+  const server = await startRealtimeServer();
   t.after(async () => assert.equal((await server.stop()).code, 0));
   const socket = await connected(connect(server.base, { transports: ['websocket'] }));
 
@@ -60,7 +59,7 @@ test('market rooms: every kind subscribes, receives, unsubscribes; streams filte
 });
 
 test('bad requests get error events with the documented codes', async (t) => {
-  const server = await startServer({ env: { MYSTOCKS_REALTIME_EVENTS_PER_SECOND: '20' } });
+  const server = await startRealtimeServer({ MYSTOCKS_REALTIME_EVENTS_PER_SECOND: '20' });
   t.after(async () => assert.equal((await server.stop()).code, 0));
   const socket = await connected(connect(server.base, { transports: ['websocket'] }));
   const cases = [
@@ -88,9 +87,7 @@ test('bad requests get error events with the documented codes', async (t) => {
 });
 
 test('auth failure is a connect_error; an expired recovery window asks to resubscribe', async (t) => {
-  const server = await startServer({
-    env: { MYSTOCKS_REALTIME_AUTH_TOKEN: 's3cret', MYSTOCKS_REALTIME_RECOVERY_WINDOW_MS: '200' },
-  });
+  const server = await startRealtimeServer({ MYSTOCKS_REALTIME_AUTH_TOKEN: 's3cret', MYSTOCKS_REALTIME_RECOVERY_WINDOW_MS: '200' });
   t.after(async () => assert.equal((await server.stop()).code, 0));
   for (const auth of [undefined, { token: 'wrong' }]) {
     const rejected = connect(server.base, { transports: ['websocket'], auth });
@@ -114,7 +111,7 @@ test('auth failure is a connect_error; an expired recovery window asks to resubs
 });
 
 test('a slow consumer gets quotes conflated, then is disconnected; others are unaffected', async (t) => {
-  const server = await startServer({ env: { MYSTOCKS_REALTIME_MAX_QUEUE_PACKETS: '20' } });
+  const server = await startRealtimeServer({ MYSTOCKS_REALTIME_MAX_QUEUE_PACKETS: '20' });
   t.after(async () => assert.equal((await server.stop()).code, 0));
   const healthy = await connected(connect(server.base, { transports: ['websocket'] }));
   await healthy.timeout(2000).emitWithAck('subscribe', { room: 'tick:600519' });
@@ -153,7 +150,7 @@ test('a slow consumer gets quotes conflated, then is disconnected; others are un
 });
 
 test('1,000 concurrent clients all receive a room broadcast', async (t) => {
-  const server = await startServer();
+  const server = await startRealtimeServer();
   t.after(async () => assert.equal((await server.stop()).code, 0));
   const clients = [];
   for (let batch = 0; batch < 10; ++batch) {

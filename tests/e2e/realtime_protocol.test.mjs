@@ -4,18 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { startServer } from './lib/server.mjs';
-import { collector, connect, connected, metric, once, publish, until } from './lib/realtime.mjs';
+import { collector, connect, connected, metric, once, publish, startRealtimeServer, until } from './lib/realtime.mjs';
 
 let server;
 before(async () => {
-  server = await startServer({
-    env: {
+  server = await startRealtimeServer({
       MYSTOCKS_REALTIME_PING_INTERVAL_MS: '300',
       MYSTOCKS_REALTIME_PING_TIMEOUT_MS: '300',
       MYSTOCKS_REALTIME_MAX_PAYLOAD_BYTES: '4096',
-    },
-  });
+    });
 });
 after(async () => { assert.equal((await server.stop()).code, 0); });
 

@@ -1,6 +1,7 @@
 // Helpers for realtime end-to-end tests: socket.io-client connections, waiting for events with a
 // deadline, publishing market updates through the REST publish route, reading server metrics.
 import { io } from 'socket.io-client';
+import { startServer } from './server.mjs';
 
 export function connect(base, { nsp = '/market', ...options } = {}) {
   return io(base + nsp, { forceNew: true, reconnection: false, ...options });
@@ -65,4 +66,9 @@ export async function until(predicate, timeoutMs = 5000, what = 'condition') {
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`${what} not reached within ${timeoutMs} ms`);
+}
+
+// Realtime tests publish hundreds of updates per second through REST: no rate limit for them.
+export function startRealtimeServer(env = {}) {
+  return startServer({ env: { MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false', ...env } });
 }

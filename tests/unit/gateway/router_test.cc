@@ -15,6 +15,8 @@ class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(registry_.add({.path = "/ok/{name}",
+                               .params = {{.name = "name", .in = ParamLocation::kPath},
+                                          {.name = "q", .schema = json::object{{"type", "string"}}}},
                                .handler = [](const HttpRequest& request) {
                                  json::object data{{"name", request.path_params.at("name")}};
                                  if (const std::string* q = request.query_param("q")) data["q"] = *q;
