@@ -45,6 +45,8 @@ struct RouteSpec {
   std::string raw_content_type;        // non-empty: not enveloped, answered with this type
   boost::json::value response_example;  // optional example of `data` (or of the raw body)
   bool deprecated = false;
+  std::string successor;  // path of the route that supersedes a deprecated one (Link header)
+  std::string sunset;     // HTTP date after which a deprecated route goes away (Sunset header)
   bool hidden = false;  // left out of the OpenAPI document (static assets)
   // Token-bucket class for rate limiting (gateway.rate_limit_* settings); empty = not limited
   // (health checks and metrics scrapes must never be refused).

@@ -182,7 +182,13 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
   if (reply.status.code() == ErrorCode::kUnavailable && !reply.raw) {
     response.set_header("Retry-After", "5");  // an open circuit or a store down: come back soon
   }
-  if (route.deprecated) response.set_header("Deprecation", "true");
+  if (route.deprecated) {
+    response.set_header("Deprecation", "true");
+    if (!route.successor.empty()) {
+      response.set_header("Link", "<" + route.successor + ">; rel=\"successor-version\"");
+    }
+    if (!route.sunset.empty()) response.set_header("Sunset", route.sunset);
+  }
   return response;
 }
 

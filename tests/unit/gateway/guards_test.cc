@@ -169,6 +169,23 @@ TEST_F(GuardsTest, LargeBodiesAreGzippedAndEtagsGive304) {
   EXPECT_TRUE(cached.body.empty());
 }
 
+TEST(DeprecationTest, SupersededRoutesAnnounceTheirSuccessor) {
+  RouteRegistry registry;
+  ASSERT_TRUE(registry.add({.path = "/api/v1/old", .version = "v1", .deprecated = true,
+                            .successor = "/api/v2/old", .sunset = "Wed, 01 Jul 2026 00:00:00 GMT",
+                            .handler = [](const HttpRequest&) { return ApiReply::ok(nullptr); }})
+                  .is_ok());
+  MetricsRegistry metrics;
+  ManualClock clock;
+  Router router(registry, metrics, clock);
+  HttpRequest request;
+  request.target = "/api/v1/old";
+  HttpResponse response = router.handle(request);
+  EXPECT_EQ(header(response, "Deprecation"), "true");
+  EXPECT_EQ(header(response, "Link"), "</api/v2/old>; rel=\"successor-version\"");
+  EXPECT_EQ(header(response, "Sunset"), "Wed, 01 Jul 2026 00:00:00 GMT");
+}
+
 TEST(CompressionTest, AcceptEncodingAndEtagMatching) {
   EXPECT_TRUE(accepts_gzip("gzip"));
   EXPECT_TRUE(accepts_gzip("deflate, gzip;q=0.5"));
