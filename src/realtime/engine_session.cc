@@ -25,7 +25,6 @@ EngineSession::SendResult EngineSession::send(WirePacket packet, const std::stri
     if (queue_.size() >= limits_.max_queue_packets) return SendResult::kOverflow;
     if (!conflation_key.empty()) pending_[conflation_key] = front_sequence_ + queue_.size();
     queue_.push_back(std::move(packet));
-    queue_keys_.push_back(conflation_key);
     waker = waker_;
   }
   if (waker) waker();
@@ -34,11 +33,9 @@ EngineSession::SendResult EngineSession::send(WirePacket packet, const std::stri
 
 std::vector<WirePacket> EngineSession::take_all() {
   std::lock_guard lock(mutex_);
-  std::vector<WirePacket> packets(std::make_move_iterator(queue_.begin()),
-                                  std::make_move_iterator(queue_.end()));
-  front_sequence_ += queue_.size();
-  queue_.clear();
-  queue_keys_.clear();
+  std::vector<WirePacket> packets;
+  packets.swap(queue_);
+  front_sequence_ += packets.size();
   pending_.clear();
   return packets;
 }

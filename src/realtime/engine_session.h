@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -74,10 +73,12 @@ class EngineSession {
   const std::string sid_;
   const EngineLimits limits_;
   mutable std::mutex mutex_;
-  std::deque<WirePacket> queue_;                       // GUARDED_BY(mutex_)
-  std::deque<std::string> queue_keys_;                 // GUARDED_BY(mutex_), parallel to queue_
+  // A vector, not a deque: take_all() always drains everything, and an idle session (the common
+  // case) then holds no allocation at all. Conflation keys are rare (quotes only), so they live
+  // in a map that stays empty for most sessions.
+  std::vector<WirePacket> queue_;                      // GUARDED_BY(mutex_)
   std::unordered_map<std::string, uint64_t> pending_;  // key -> sequence; GUARDED_BY(mutex_)
-  uint64_t front_sequence_ = 0;                        // sequence of queue_.front()
+  uint64_t front_sequence_ = 0;                        // sequence of queue_[0]
   std::function<void()> waker_;                        // GUARDED_BY(mutex_)
   TransportKind transport_;
   bool upgrading_ = false;

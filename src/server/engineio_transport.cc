@@ -161,11 +161,10 @@ asio::awaitable<HttpResponse> EngineIoTransport::handle_polling(
   co_return response;
 }
 
-asio::awaitable<void> EngineIoTransport::run_websocket(beast::tcp_stream stream,
-                                                       http::request<http::string_body> request) {
-  const EngineQuery query = parse_query(std::string_view(request.target()));
-  stream.expires_never();  // the websocket stream has its own timeouts
-  websocket::stream<beast::tcp_stream> ws(std::move(stream));
+asio::awaitable<void> EngineIoTransport::run_websocket(
+    asio::ip::tcp::socket socket, std::unique_ptr<http::request<http::string_body>> request) {
+  const EngineQuery query = parse_query(std::string_view(request->target()));
+  websocket::stream<asio::ip::tcp::socket> ws(std::move(socket));
   websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.idle_timeout = websocket::stream_base::none();  // Engine.IO heartbeats detect dead peers
   ws.set_option(timeouts);
@@ -175,7 +174,7 @@ asio::awaitable<void> EngineIoTransport::run_websocket(beast::tcp_stream stream,
   }));
   if (query.eio != "4" || query.transport != "websocket") {
     // Refuse the upgrade with Engine.IO's error format instead of a WebSocket.
-    http::response<http::string_body> refusal{http::status::bad_request, request.version()};
+    http::response<http::string_body> refusal{http::status::bad_request, request->version()};
     refusal.set(http::field::content_type, "application/json");
     refusal.body() = query.eio != "4" ? R"({"code":5,"message":"Unsupported protocol version"})"
                                       : R"({"code":0,"message":"Transport unknown"})";
@@ -183,7 +182,8 @@ asio::awaitable<void> EngineIoTransport::run_websocket(beast::tcp_stream stream,
     co_await http::async_write(ws.next_layer(), refusal, kAwaitable);
     co_return;
   }
-  auto [accept_ec] = co_await ws.async_accept(request, kAwaitable);
+  auto [accept_ec] = co_await ws.async_accept(*request, kAwaitable);
+  request.reset();  // headers are not needed once the handshake is done
   if (accept_ec) co_return;
 
   std::shared_ptr<realtime::EngineSession> session;

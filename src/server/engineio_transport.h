@@ -8,7 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -30,10 +33,12 @@ class EngineIoTransport {
   boost::asio::awaitable<gateway::HttpResponse> handle_polling(
       const boost::beast::http::request<boost::beast::http::string_body>& request);
 
-  // Takes over the connection for a WebSocket transport; returns when it closes.
+  // Takes over the connection for a WebSocket transport; returns when it closes. A plain socket
+  // (not a tcp_stream) and a request freed right after the handshake keep the per-connection
+  // footprint small: tens of thousands of these stay open.
   boost::asio::awaitable<void> run_websocket(
-      boost::beast::tcp_stream stream,
-      boost::beast::http::request<boost::beast::http::string_body> request);
+      boost::asio::ip::tcp::socket socket,
+      std::unique_ptr<boost::beast::http::request<boost::beast::http::string_body>> request);
 
  private:
   realtime::SocketServer& server_;

@@ -1,6 +1,7 @@
 #include "server/http_session.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -133,8 +134,21 @@ asio::awaitable<void> HttpSession::run() {
     }
     if (transport != nullptr) {
       if (beast::websocket::is_upgrade(incoming)) {
-        // The connection now belongs to the WebSocket transport until it closes.
-        co_await transport->run_websocket(std::move(stream_), std::move(incoming));
+        // The connection now belongs to the WebSocket transport, in a coroutine of its own so
+        // this session's buffers and frame are freed for the connection's long life.
+        auto executor = stream_.get_executor();
+        asio::co_spawn(executor,
+                       transport->run_websocket(
+                           stream_.release_socket(),
+                           std::make_unique<http::request<http::string_body>>(std::move(incoming))),
+                       [](std::exception_ptr failure) {
+                         if (!failure) return;
+                         try {
+                           std::rethrow_exception(failure);
+                         } catch (const std::exception& e) {
+                           spdlog::error("WebSocket connection failed: {}", e.what());
+                         }
+                       });
         co_return;
       }
       response = co_await transport->handle_polling(incoming);
