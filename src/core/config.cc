@@ -35,6 +35,8 @@ constexpr std::string_view kCompressions[] = {"zstd", "lz4", "none"};
 constexpr int64_t kMaxInt = INT64_MAX;
 constexpr std::string_view kRelationalBackends[] = {"sqlite", "postgres"};
 constexpr std::string_view kSqliteSynchronous[] = {"normal", "full"};
+constexpr std::string_view kCsvEncodings[] = {"auto", "utf-8", "gbk"};
+constexpr std::string_view kCsvErrorPolicies[] = {"skip", "stop"};
 
 const std::vector<KeySpec>& key_specs() {
   static const std::vector<KeySpec> specs = {
@@ -120,6 +122,44 @@ const std::vector<KeySpec>& key_specs() {
       {"realtime", "batch_window_ms", [](Config& c) -> Target { return &c.realtime.batch_window_ms; }, 1, 60000},
       {"realtime", "batch_max_messages", [](Config& c) -> Target { return &c.realtime.batch_max_messages; }, 1, 1000000},
       {"realtime", "auth_token", [](Config& c) -> Target { return &c.realtime.auth_token; }},
+      {"sources", "instances", [](Config& c) -> Target { return &c.sources.instances; }},
+      {"sources", "priority", [](Config& c) -> Target { return &c.sources.priority; }},
+      {"sources", "priority_daily", [](Config& c) -> Target { return &c.sources.priority_daily; }},
+      {"sources", "priority_index_daily",
+       [](Config& c) -> Target { return &c.sources.priority_index_daily; }},
+      {"sources", "priority_minute", [](Config& c) -> Target { return &c.sources.priority_minute; }},
+      {"sources", "priority_symbols",
+       [](Config& c) -> Target { return &c.sources.priority_symbols; }},
+      {"sources", "priority_index_components",
+       [](Config& c) -> Target { return &c.sources.priority_index_components; }},
+      {"sources", "priority_realtime",
+       [](Config& c) -> Target { return &c.sources.priority_realtime; }},
+      {"sources", "priority_calendar",
+       [](Config& c) -> Target { return &c.sources.priority_calendar; }},
+      {"sources", "priority_fundamentals",
+       [](Config& c) -> Target { return &c.sources.priority_fundamentals; }},
+      {"sources", "priority_fund_flow",
+       [](Config& c) -> Target { return &c.sources.priority_fund_flow; }},
+      {"sources", "priority_news", [](Config& c) -> Target { return &c.sources.priority_news; }},
+      {"sources", "priority_tick", [](Config& c) -> Target { return &c.sources.priority_tick; }},
+      {"sources", "simulator_seed", [](Config& c) -> Target { return &c.sources.simulator_seed; },
+       0, kMaxInt},
+      {"sources", "simulator_symbols",
+       [](Config& c) -> Target { return &c.sources.simulator_symbols; }, 1, 20000},
+      {"sources", "simulator_max_rows",
+       [](Config& c) -> Target { return &c.sources.simulator_max_rows; }, 1000, kMaxInt},
+      {"sources", "live_speed", [](Config& c) -> Target { return &c.sources.live_speed; }, 1, 10000},
+      {"sources", "live_always_open",
+       [](Config& c) -> Target { return &c.sources.live_always_open; }},
+      {"sources", "live_max_rows", [](Config& c) -> Target { return &c.sources.live_max_rows; }, 1,
+       100000000},
+      {"sources", "csv_dir", [](Config& c) -> Target { return &c.sources.csv_dir; }},
+      {"sources", "csv_encoding", [](Config& c) -> Target { return &c.sources.csv_encoding; }, 0, 0,
+       kCsvEncodings},
+      {"sources", "csv_on_error", [](Config& c) -> Target { return &c.sources.csv_on_error; }, 0, 0,
+       kCsvErrorPolicies},
+      {"sources", "csv_delimiter", [](Config& c) -> Target { return &c.sources.csv_delimiter; }},
+      {"sources", "csv_columns", [](Config& c) -> Target { return &c.sources.csv_columns; }},
       {"logging", "level", [](Config& c) -> Target { return &c.logging.level; }, 0, 0, kLevels},
       {"logging", "format", [](Config& c) -> Target { return &c.logging.format; }, 0, 0, kFormats},
       {"logging", "file", [](Config& c) -> Target { return &c.logging.file; }},

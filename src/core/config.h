@@ -97,6 +97,36 @@ struct RealtimeConfig {
   std::string auth_token;               // non-empty: clients must connect with auth {token}
 };
 
+// Data sources (src/sources): the configured instances, their failover order per data type and
+// the built-in adapters' settings. Lists are comma-separated strings. All keys are static.
+struct SourcesConfig {
+  std::string instances = "simulator";  // name=type list ("primary=simulator,backup=csv"); a bare
+                                        // type names an instance after itself
+  std::string priority = "simulator";   // failover order for data types without their own list
+  std::string priority_daily;            // per data type, overrides `priority`; "" = use it
+  std::string priority_index_daily;
+  std::string priority_minute;
+  std::string priority_symbols;
+  std::string priority_index_components;
+  std::string priority_realtime;
+  std::string priority_calendar;
+  std::string priority_fundamentals;
+  std::string priority_fund_flow;
+  std::string priority_news;
+  std::string priority_tick;
+  int64_t simulator_seed = 42;            // same seed, same market
+  int64_t simulator_symbols = 300;        // securities simulated, 1..20000
+  int64_t simulator_max_rows = 5000000;   // rows one request may produce; split larger requests
+  int64_t live_speed = 1;                 // live feed: market seconds per wall second, 1..10000
+  bool live_always_open = false;          // live feed: a session clock that never closes (demo)
+  int64_t live_max_rows = 100000;         // live feed: tick rows per batch
+  std::string csv_dir = "./data/import";  // csv source root: daily/, minute_1m/, tick/, ...
+  std::string csv_encoding = "auto";      // auto | utf-8 | gbk
+  std::string csv_on_error = "skip";      // skip (report the line, go on) | stop (fail the file)
+  std::string csv_delimiter = ",";        // one character; \t for tab
+  std::string csv_columns;                // extra header mappings "header=column[*multiplier],..."
+};
+
 struct LoggingConfig {
   std::string level = "info";  // trace|debug|info|warn|error|off; static
   std::string format = "json";  // json|text; static
@@ -111,6 +141,7 @@ struct Config {
   PostgresConfig postgres;
   TsdbConfig tsdb;
   RealtimeConfig realtime;
+  SourcesConfig sources;
   LoggingConfig logging;
 
   std::string source;  // where it came from, for messages: "config/mystocks.yaml" or "defaults"

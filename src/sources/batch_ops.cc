@@ -1,0 +1,106 @@
+#include "sources/batch_ops.h"
+
+#include <algorithm>
+
+namespace mystocks::sources {
+
+Result<RecordBatch> concat_batches(std::span<const RecordBatch> batches,
+                                   std::shared_ptr<const Schema> schema) {
+  size_t total = 0;
+  for (const RecordBatch& batch : batches) {
+    if (!(batch.schema() == *schema)) {
+      return error(ErrorCode::kSchemaMismatch,
+                   "cannot concatenate batches with different schemas ({} vs {} columns)",
+                   batch.schema().size(), schema->size());
+    }
+    total += batch.num_rows();
+  }
+  std::vector<Column> columns;
+  columns.reserve(schema->size());
+  for (size_t column_idx = 0; column_idx < schema->size(); ++column_idx) {
+    ColumnValues values = empty_values_for(schema->field(column_idx).type);
+    std::vector<uint8_t> validity;
+    const bool any_nulls = std::any_of(batches.begin(), batches.end(), [&](const RecordBatch& b) {
+      return b.column(column_idx).has_nulls();
+    });
+    if (any_nulls) validity.reserve(total);
+    std::visit(
+        [&](auto& out) {
+          using Vector = std::decay_t<decltype(out)>;
+          out.reserve(total);
+          for (const RecordBatch& batch : batches) {
+            const Column& column = batch.column(column_idx);
+            const Vector& in = std::get<Vector>(column.values());
+            out.insert(out.end(), in.begin(), in.end());
+            if (!any_nulls) continue;
+            if (column.validity().empty()) {
+              validity.insert(validity.end(), in.size(), 1);
+            } else {
+              validity.insert(validity.end(), column.validity().begin(), column.validity().end());
+            }
+          }
+        },
+        values);
+    columns.emplace_back(std::move(values), std::move(validity));
+  }
+  return RecordBatch::make(std::move(schema), std::move(columns));
+}
+
+RecordBatch take_rows(const RecordBatch& batch, std::span<const uint32_t> rows) {
+  std::vector<Column> columns;
+  columns.reserve(batch.num_columns());
+  for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
+    const Column& column = batch.column(column_idx);
+    ColumnValues values = empty_values_for(batch.schema().field(column_idx).type);
+    std::vector<uint8_t> validity;
+    std::visit(
+        [&](auto& out) {
+          using Vector = std::decay_t<decltype(out)>;
+          const Vector& in = std::get<Vector>(column.values());
+          out.reserve(rows.size());
+          for (uint32_t row : rows) out.push_back(in[row]);
+        },
+        values);
+    if (column.has_nulls()) {
+      validity.reserve(rows.size());
+      for (uint32_t row : rows) validity.push_back(column.validity()[row]);
+    }
+    columns.emplace_back(std::move(values), std::move(validity));
+  }
+  // Same schema and consistent columns: make() cannot fail here.
+  Result<RecordBatch> result = RecordBatch::make(batch.schema_ptr(), std::move(columns));
+  return result.is_ok() ? std::move(result).value() : RecordBatch();
+}
+
+std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_view key,
+                                        std::string_view time) {
+  std::vector<uint32_t> order(batch.num_rows());
+  for (uint32_t row = 0; row < order.size(); ++row) order[row] = row;
+  const Column* key_column = batch.column(key);
+  const Column* time_column = batch.column(time);
+  const std::vector<std::string>* keys =
+      key_column != nullptr &&
+              std::holds_alternative<std::vector<std::string>>(key_column->values())
+          ? &key_column->as<std::string>()
+          : nullptr;
+  // Times as int64 whatever their storage (dates are int32 days).
+  std::vector<int64_t> times;
+  if (time_column != nullptr) {
+    std::visit(
+        [&](const auto& values) {
+          using Value = typename std::decay_t<decltype(values)>::value_type;
+          if constexpr (std::is_same_v<Value, int32_t> || std::is_same_v<Value, int64_t>) {
+            times.assign(values.begin(), values.end());
+          }
+        },
+        time_column->values());
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (keys != nullptr && (*keys)[a] != (*keys)[b]) return (*keys)[a] < (*keys)[b];
+    if (!times.empty()) return times[a] < times[b];
+    return false;
+  });
+  return order;
+}
+
+}  // namespace mystocks::sources

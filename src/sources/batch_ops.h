@@ -1,0 +1,30 @@
+// Column-at-a-time operations adapters need on finished batches: concatenating the batches of
+// several files or symbols, and keeping the rows a filter selected. Sources cannot use the
+// services layer's helpers (it sits above them), so these live here.
+// Pure functions over immutable batches: safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/record_batch.h"
+#include "core/status.h"
+
+namespace mystocks::sources {
+
+// All rows of `batches`, in order. kSchemaMismatch when a batch's schema differs from `schema`.
+Result<RecordBatch> concat_batches(std::span<const RecordBatch> batches,
+                                   std::shared_ptr<const Schema> schema);
+
+// The rows of `batch` at `rows` (ascending or not), same schema.
+RecordBatch take_rows(const RecordBatch& batch, std::span<const uint32_t> rows);
+
+// Row order by the string column `key` (absent: keep) then the int32/int64 column `time`
+// (absent: keep); stable, so ties keep their input order.
+std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_view key,
+                                        std::string_view time);
+
+}  // namespace mystocks::sources

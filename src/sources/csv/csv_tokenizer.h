@@ -1,0 +1,50 @@
+// CsvTokenizer: splits UTF-8 CSV text into records of fields (RFC 4180): a delimiter between
+// fields, double quotes around fields that contain delimiters, quotes or line breaks, "" for a
+// quote inside them, CRLF or LF line ends. Blank lines are skipped; spaces around unquoted
+// fields are trimmed (exports pad them). Fields are views into the text, or into per-record
+// storage when a quoted field had to be unescaped, valid until the next call to next().
+// A malformed record (unterminated quote, text after a closing quote) is reported with its line
+// and column, and tokenizing resumes at the following line, so callers may skip or stop.
+// One owner; not synchronised.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace mystocks::sources {
+
+struct CsvRecord {
+  int64_t line = 0;  // physical line the record starts on, 1-based
+  std::vector<std::string_view> fields;
+};
+
+class CsvTokenizer {
+ public:
+  CsvTokenizer(std::string_view text, char delimiter = ',');
+
+  // The next record into `record`; false at the end of the text. A malformed record fails with
+  // kInvalidArgument; error_line() and error_column() (1-based field number) then locate it.
+  Result<bool> next(CsvRecord& record);
+  int64_t error_line() const { return error_line_; }
+  int error_column() const { return error_column_; }
+
+ private:
+  // Skips to the character after the next line end.
+  void skip_line();
+  Status malformed(int64_t line, size_t column, std::string_view problem);
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  int64_t line_ = 1;
+  char delimiter_;
+  int64_t error_line_ = 0;
+  int error_column_ = 0;
+  std::deque<std::string> unescaped_;  // deque: growing it never moves earlier strings
+};
+
+}  // namespace mystocks::sources

@@ -1,0 +1,96 @@
+// LiveFeed: the simulator's live mode. A pull API: next_batch(now) returns, in time order, every
+// Level-1 snapshot (tick table) and index snapshot (index_quote table) whose market time passed
+// since the previous call, where market time comes from a SessionClock (speed factor, optional
+// always-open demo session). The lead wires it to the realtime fan-out and DataManager::save;
+// tests drive it with a ManualClock, no sleeps.
+//
+// The snapshots are the simulator's historical ticks of the same day (same seed, same values),
+// so what was streamed live equals what a later ingest of that day stores. In always-open mode a
+// date the exchanges do not trade (a weekend, or a time after the close) shows the model of the
+// next trading day with its time stamps moved onto the session date.
+//
+// Bounds: at most max_rows tick rows per call (whole 3-second marks only: a mark's snapshots of
+// every symbol arrive together); the rest follows on the next call (caught_up = false). Memory:
+// one minute plan per symbol for the current session date (about 23 KB per symbol).
+// Thread-safety: one owner; next_batch must not run concurrently with itself.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/record_batch.h"
+#include "core/status.h"
+#include "core/symbol.h"
+#include "sources/simulator/market_simulator.h"
+#include "sources/simulator/session_clock.h"
+#include "storage/table_schema.h"
+
+namespace mystocks::sources {
+
+struct LiveOptions {
+  double speed = 1.0;           // market ms per wall ms (sources.live_speed); > 0
+  bool always_open = false;     // demo session clock (sources.live_always_open)
+  int64_t max_rows = 100000;    // tick rows per next_batch (sources.live_max_rows); >= 1
+  std::vector<Symbol> symbols;  // securities to stream; empty = the whole universe
+  bool index_quotes = true;     // also stream the simulated indices
+};
+
+struct LiveBatch {
+  RecordBatch ticks;            // tick table, ordered by ts then symbol
+  RecordBatch index_quotes;     // index_quote table, ordered by ts then symbol
+  TimestampMs market_time = 0;  // how far the feed has emitted, market clock
+  bool caught_up = true;        // false when max_rows cut the batch short: call again
+};
+
+class LiveFeed {
+ public:
+  // Starts at the clock's current time: the first batch holds what happens after creation.
+  static Result<std::unique_ptr<LiveFeed>> create(
+      std::shared_ptr<const MarketSimulator> simulator,
+      std::shared_ptr<const storage::TableCatalog> catalog, const Clock& clock,
+      LiveOptions options);
+
+  // Everything whose market time is in (previous market time, market_time(now)].
+  Result<LiveBatch> next_batch(TimestampMs now);
+  // Same at the injected clock's now.
+  Result<LiveBatch> next_batch() { return next_batch(clock_->now_ms()); }
+
+  TimestampMs market_time(TimestampMs now) const { return session_clock_.market_time(now); }
+  const SessionClock& session_clock() const { return session_clock_; }
+
+  ~LiveFeed();
+  LiveFeed(const LiveFeed&) = delete;
+  LiveFeed& operator=(const LiveFeed&) = delete;
+
+ private:
+  struct Session;  // plans and snapshot buffers of one session date
+
+  LiveFeed(std::shared_ptr<const MarketSimulator> simulator,
+           std::shared_ptr<const storage::TableCatalog> catalog, const storage::TableSchema& tick,
+           const storage::TableSchema& index_quote, const Clock& clock, LiveOptions options,
+           std::vector<uint32_t> securities);
+
+  // The first snapshot mark after `after` (market time), or nullopt when none within a month.
+  std::optional<TimestampMs> next_mark(TimestampMs after) const;
+  bool is_session_date(Date date) const;
+  // The trading day whose model plays on `date` (-1 when none).
+  int model_day(Date date) const;
+  Session& session_for(Date date);
+
+  std::shared_ptr<const MarketSimulator> simulator_;
+  std::shared_ptr<const storage::TableCatalog> catalog_;  // keeps the two tables below alive
+  const storage::TableSchema* tick_table_;
+  const storage::TableSchema* index_table_;
+  const Clock* clock_;
+  LiveOptions options_;
+  SessionClock session_clock_;
+  std::vector<uint32_t> securities_;  // in symbol order
+  std::vector<uint32_t> indices_;     // in symbol order
+  TimestampMs cursor_;                // last market instant emitted
+  std::unique_ptr<Session> session_;
+};
+
+}  // namespace mystocks::sources

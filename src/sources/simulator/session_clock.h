@@ -1,0 +1,41 @@
+// SessionClock: maps wall-clock time to the simulated market's time for the live feed.
+// - Market hours (always_open = false): market time = start + (wall - start) * speed, so at
+//   speed 1 the feed follows the real exchange day and is silent outside trading hours.
+// - Always open (demo mode): a session clock that skips everything but continuous trading.
+//   It starts at the wall clock's time of day if that is inside 09:30-11:30 / 13:00-15:00, else
+//   at 09:30 (13:00 during the lunch break), and runs at `speed` through the sessions of
+//   consecutive calendar dates (today, tomorrow, ...), so the market is open whatever the wall
+//   clock says and time stamps never go backwards.
+// Immutable after construction: safe from any thread.
+#pragma once
+
+#include <cstdint>
+
+#include "core/timestamp.h"
+
+namespace mystocks::sources {
+
+inline constexpr int64_t kContinuousSessionMs = 4 * 60 * kMillisPerMinute;  // 2 h + 2 h
+
+class SessionClock {
+ public:
+  // REQUIRES: speed > 0.
+  SessionClock(TimestampMs wall_start, double speed, bool always_open);
+
+  TimestampMs market_time(TimestampMs wall_now) const;
+  bool always_open() const { return always_open_; }
+  double speed() const { return speed_; }
+
+ private:
+  TimestampMs wall_start_;
+  double speed_;
+  bool always_open_;
+  Date first_date_{};            // always_open: the session date of offset 0
+  int64_t start_offset_ms_ = 0;  // always_open: continuous-trading ms elapsed at wall_start
+};
+
+// The instant `offset` continuous-trading milliseconds after 09:30 of `first_date`, counting
+// only 09:30-11:30 and 13:00-15:00 of consecutive calendar dates.
+TimestampMs continuous_instant(Date first_date, int64_t offset);
+
+}  // namespace mystocks::sources
