@@ -1,0 +1,67 @@
+#include "realtime/market_feed.h"
+
+#include <boost/json/object.hpp>
+
+#include "core/decimal.h"
+#include "core/timestamp.h"
+
+namespace mystocks::realtime {
+namespace {
+
+namespace json = boost::json;
+
+json::value cell(const Field& field, const Column& column, size_t row) {
+  if (column.is_null(row)) return nullptr;
+  switch (field.type) {
+    case ColumnType::kBool: return column.as<uint8_t>()[row] != 0;
+    case ColumnType::kInt32: return column.as<int32_t>()[row];
+    case ColumnType::kDate: return json::value(Date{column.as<int32_t>()[row]}.to_string());
+    case ColumnType::kInt64:
+    case ColumnType::kTimestamp: return column.as<int64_t>()[row];
+    case ColumnType::kDecimal: return Decimal(column.as<int64_t>()[row], field.scale).to_double();
+    case ColumnType::kDouble: return column.as<double>()[row];
+    case ColumnType::kString: return json::value(column.as<std::string>()[row]);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<RoomKind> MarketFeed::room_kind_for(const storage::TableSchema& table) {
+  using storage::DataClassification;
+  switch (table.classification) {
+    case DataClassification::kTick: return RoomKind::kTick;
+    case DataClassification::kRealtimeQuote: return RoomKind::kQuote;
+    case DataClassification::kMinuteKline: return RoomKind::kKline1m;
+    case DataClassification::kOrderBookDepth: return RoomKind::kDepth;
+    case DataClassification::kIndexQuote: return RoomKind::kIndex;
+    default: return std::nullopt;
+  }
+}
+
+size_t MarketFeed::publish_rows(const storage::TableSchema& table, const RecordBatch& batch) {
+  const std::optional<RoomKind> kind = room_kind_for(table);
+  const Column* symbols = batch.column("symbol");
+  const Column* times = table.time_column.empty() ? nullptr : batch.column(table.time_column);
+  if (!kind || symbols == nullptr || times == nullptr) return 0;
+  const Column* frequency = *kind == RoomKind::kKline1m ? batch.column("frequency") : nullptr;
+  const int64_t oldest = live_window_ms_ > 0 ? clock_.now_ms() - live_window_ms_ : INT64_MIN;
+  const Schema& schema = batch.schema();
+  size_t published = 0;
+  for (size_t row = 0; row < batch.num_rows(); ++row) {
+    const TimestampMs ts = times->as<int64_t>()[row];
+    if (ts < oldest) continue;
+    if (frequency != nullptr && frequency->as<std::string>()[row] != "1m") continue;
+    json::object data;
+    for (size_t column = 0; column < schema.size(); ++column) {
+      const Field& field = schema.field(column);
+      if (field.name == "symbol" || field.name == table.time_column) continue;
+      data[field.name] = cell(field, batch.column(column), row);
+    }
+    channel_.publish(*kind, symbols->as<std::string>()[row], std::move(data), ts);
+    ++published;
+  }
+  return published;
+}
+
+}  // namespace mystocks::realtime

@@ -1,0 +1,39 @@
+// MarketFeed: turns rows saved through the DataManager into room updates. Ticks go to
+// "tick:{symbol}", realtime quotes to "quote:{symbol}", 1-minute bars to "kline_1m:{symbol}",
+// order-book depth to "depth:{symbol}" and index snapshots to "index:{symbol}"; other tables
+// (daily bars, reference data, 5m+ bars) are not pushed. Rows older than the live window are a
+// backfill, not news, and are not pushed either. Each row becomes {column: value} with decimals
+// as numbers, times as epoch ms and dates as "YYYY-MM-DD".
+// Thread-safety: publish_rows() may be called from any thread (the channel is thread-safe).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "core/clock.h"
+#include "core/record_batch.h"
+#include "realtime/market_channel.h"
+#include "storage/table_schema.h"
+
+namespace mystocks::realtime {
+
+class MarketFeed {
+ public:
+  // live_window_ms: rows with a time older than now - live_window_ms are skipped; 0 pushes all.
+  MarketFeed(MarketChannel& channel, const Clock& clock, int64_t live_window_ms = 60000)
+      : channel_(channel), clock_(clock), live_window_ms_(live_window_ms) {}
+
+  // The room kind a table feeds (nullopt for tables that are not pushed); minute_kline rows
+  // count only when their frequency is 1m.
+  static std::optional<RoomKind> room_kind_for(const storage::TableSchema& table);
+
+  // Publishes every live row of `batch` (rows of `table`); returns how many were published.
+  size_t publish_rows(const storage::TableSchema& table, const RecordBatch& batch);
+
+ private:
+  MarketChannel& channel_;
+  const Clock& clock_;
+  int64_t live_window_ms_;
+};
+
+}  // namespace mystocks::realtime
