@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/admin_tsdb.h"
 #include "cli/conformance_app.h"
 #include "cli/server_app.h"
 #include "cli/version.h"
@@ -22,6 +23,8 @@ Commands:
   socketio-conformance [--listen 127.0.0.1:3000]
              Run a server that behaves like the reference server of the official Engine.IO and
              Socket.IO protocol test suites (for checking protocol compatibility).
+  admin tsdb-check | tsdb-stats [--dir DIR]
+             Verify every checksum of the embedded time-series store, or print its sizes.
   version    Print the version.
   help       Print this help.
 
@@ -73,9 +76,10 @@ int main(int argc, char** argv) {
     }
     return mystocks::cli::run_socketio_conformance(listen);
   }
+  if (command == "admin") return mystocks::cli::run_admin_tsdb({args.begin() + 1, args.end()});
   if (command != "serve" && command != "demo") {
     return usage_error("unknown command '" + std::string(command) +
-                       "': expected serve, demo, socketio-conformance, version or help");
+                       "': expected serve, demo, socketio-conformance, admin, version or help");
   }
 
   std::string config_path = "config/mystocks.yaml";

@@ -1,0 +1,136 @@
+// DataManager: the single entry point for stored data (ARCHITECTURE.md "Data classes and
+// routing"). It routes each table of tables.yaml to exactly one store by its classification (or
+// the table's override) - no silent fallbacks - validates batches against the table, writes them
+// with the caller's failure strategy, publishes DataChanged after each durable write, and counts
+// rows and latency per table in metrics.
+// Thread-safety: after open(), save/load/route/subscribe may be called concurrently from any
+// thread. The catalog, stores, clock and metrics registry must outlive the manager.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "core/record_batch.h"
+#include "core/status.h"
+#include "services/batch_validator.h"
+#include "services/data_changed.h"
+#include "storage/relational_store.h"
+#include "storage/table_schema.h"
+#include "storage/time_series_store.h"
+
+namespace mystocks::services {
+
+// What save() does when rows are invalid or the store fails.
+enum class SaveStrategy : uint8_t {
+  kRollback,  // all or nothing: any invalid row or store error fails the save, nothing is written
+  kContinue,  // write the valid rows in chunks; report invalid rows and refused chunks
+  kRetry,     // all or nothing, but retry store errors that may pass (unavailable, aborted, ...)
+};
+
+std::string_view save_strategy_name(SaveStrategy strategy);  // "rollback", "continue", "retry"
+Result<SaveStrategy> parse_save_strategy(std::string_view name);
+
+struct SaveReport {
+  std::string table;
+  storage::StoreKind store = storage::StoreKind::kRelational;
+  SaveStrategy strategy = SaveStrategy::kRollback;
+  int64_t rows_received = 0;
+  int64_t rows_written = 0;
+  int64_t rows_rejected = 0;     // all of them, even beyond the errors listed
+  int attempts = 0;              // store writes tried (retries included)
+  std::vector<RowError> errors;  // at most DataManagerOptions::max_reported_errors
+};
+
+struct RouteDecision {
+  std::string table;
+  storage::DataClassification classification = storage::DataClassification::kTick;
+  storage::StoreKind store = storage::StoreKind::kRelational;
+  bool overridden = false;  // tables.yaml's `target` chose the store, not the classification
+  std::string backend;      // the store serving it, e.g. "sqlite /data/relational.db (WAL, ...)"
+  std::string explanation;  // one sentence for logs, the admin API and `mystocks query --explain`
+};
+
+// One query shape for both stores.
+struct LoadQuery {
+  std::vector<std::string> columns;  // projection; empty = all
+  std::vector<std::string> symbols;  // canonical symbols; empty = all
+  // On the table's time column, or else the first date/timestamp column of its unique key (a
+  // date is in range when its Asia/Shanghai midnight is). Default: everything.
+  storage::TimeRange range;
+  // Relational tables: any typed filter. Time-series tables: equality on tag columns only.
+  std::vector<storage::Filter> filters;
+  // Relational tables only: explicit sort keys (else symbol, then time per `order`).
+  std::vector<storage::OrderBy> order_by;
+  storage::SortOrder order = storage::SortOrder::kAscending;  // by time within a symbol
+  int64_t limit = -1;
+  int64_t offset = 0;
+};
+
+struct DataManagerOptions {
+  int max_attempts = 3;               // kRetry: store writes per save, >= 1
+  int64_t retry_base_delay_ms = 100;  // kRetry: first pause; doubles per attempt
+  int64_t retry_max_delay_ms = 2000;  // kRetry: pause ceiling
+  int64_t chunk_rows = 10000;         // kContinue: rows per store write
+  size_t max_reported_errors = 100;   // bound on SaveReport::errors
+  // How retries wait; tests pass a recorder. Default: std::this_thread::sleep_for.
+  std::function<void(int64_t ms)> sleep;
+  // Where metrics go; nullptr = MetricsRegistry::global().
+  MetricsRegistry* metrics = nullptr;
+  // How route() names the time-series store (TimeSeriesStore has no describe()).
+  std::string time_series_backend = "tsdb (embedded time-series store)";
+};
+
+class DataManager {
+ public:
+  // Either store may be null when no table routes to it (open() checks).
+  DataManager(const storage::TableCatalog& catalog, storage::TimeSeriesStore* time_series,
+              storage::RelationalStore* relational, const Clock& clock,
+              DataManagerOptions options = {});
+
+  // Creates or migrates every declared table in its store. kFailedPrecondition when a table
+  // routes to a store that is not configured; a store's refusal (incompatible migration) names
+  // the table. Call once, before anything else.
+  Status open();
+
+  Result<RouteDecision> route(const std::string& table) const;
+
+  // Validates and writes `batch` (see SaveStrategy). kRollback/kRetry return the first problem
+  // as the Status; kContinue returns a report unless the batch's columns do not fit the table.
+  Result<SaveReport> save(const std::string& table, const RecordBatch& batch,
+                          SaveStrategy strategy = SaveStrategy::kRollback);
+
+  Result<RecordBatch> load(const std::string& table, const LoadQuery& query);
+
+  SubscriptionId subscribe(DataChangedHandler handler) {
+    return bus_.subscribe(std::move(handler));
+  }
+  void unsubscribe(SubscriptionId id) { bus_.unsubscribe(id); }
+
+ private:
+  struct TableMetrics;
+  Result<const storage::TableSchema*> find(const std::string& table) const;
+  Status write(const storage::TableSchema& table, const RecordBatch& batch);
+  Status write_with_retry(const storage::TableSchema& table, const RecordBatch& batch,
+                          SaveReport& report);
+  void write_in_chunks(const storage::TableSchema& table, const RecordBatch& batch,
+                       const std::vector<uint32_t>& rows, SaveReport& report);
+  void add_error(SaveReport& report, RowError error) const;
+  void publish(const storage::TableSchema& table, const RecordBatch& written) const;
+  Result<RecordBatch> load_relational(const storage::TableSchema& table, const LoadQuery& query);
+  Result<RecordBatch> load_time_series(const storage::TableSchema& table, const LoadQuery& query);
+  TableMetrics metrics_for(const std::string& table) const;
+
+  const storage::TableCatalog& catalog_;
+  storage::TimeSeriesStore* time_series_;
+  storage::RelationalStore* relational_;
+  const Clock& clock_;
+  DataManagerOptions options_;
+  MetricsRegistry& metrics_;
+  ChangeBus bus_;
+};
+
+}  // namespace mystocks::services

@@ -1,0 +1,86 @@
+#include "storage/relational/ddl.h"
+
+#include <algorithm>
+
+namespace mystocks::storage {
+
+Status check_relational_table(const TableSchema& table) {
+  MYSTOCKS_RETURN_IF_ERROR(check_identifier(table.name, "table"));
+  for (const ColumnDef& column : table.columns) {
+    MYSTOCKS_RETURN_IF_ERROR(
+        check_identifier(column.field.name, fmt::format("table '{}' column", table.name)));
+  }
+  for (const auto* key : {&table.primary_key, &table.unique_key}) {
+    for (const std::string& name : *key) {
+      const ColumnDef* column = table.column(name);
+      if (column != nullptr && column->field.nullable) {
+        return field_error(ErrorCode::kInvalidConfig, table.name + "." + name,
+                           "table '{}' column '{}' is part of a key and must not be nullable",
+                           table.name, name);
+      }
+    }
+  }
+  if (table.unique_key.empty()) {
+    return field_error(ErrorCode::kInvalidConfig, table.name,
+                       "table '{}' has no unique_key or primary_key to upsert on", table.name);
+  }
+  return Status::ok();
+}
+
+std::string create_table_sql(const TableSchema& table, SqlDialect dialect) {
+  std::string sql = "CREATE TABLE " + quote_identifier(table.name) + " (";
+  for (const ColumnDef& column : table.columns) {
+    sql +=
+        "\n  " + quote_identifier(column.field.name) + " " + column_type_sql(column.field, dialect);
+    if (!column.field.nullable) sql += " NOT NULL";
+    sql += ",";
+  }
+  const bool clustered_on_unique_key = table.primary_key.empty();
+  const std::vector<std::string>& identity =
+      clustered_on_unique_key ? table.unique_key : table.primary_key;
+  sql += "\n  PRIMARY KEY (" + quoted_list(identity) + ")";
+  if (!clustered_on_unique_key && table.unique_key != table.primary_key) {
+    sql += ",\n  UNIQUE (" + quoted_list(table.unique_key) + ")";
+  }
+  sql += "\n)";
+  if (dialect == SqlDialect::kSqlite) {
+    sql += clustered_on_unique_key ? " STRICT, WITHOUT ROWID" : " STRICT";
+  }
+  return sql;
+}
+
+std::string create_index_sql(const TableSchema& table, const std::vector<std::string>& columns) {
+  return "CREATE INDEX IF NOT EXISTS " + quote_identifier(index_name(table.name, columns)) +
+         " ON " + quote_identifier(table.name) + " (" + quoted_list(columns) + ")";
+}
+
+std::string add_column_sql(const TableSchema& table, const Field& field, SqlDialect dialect) {
+  std::string sql = "ALTER TABLE " + quote_identifier(table.name) + " ADD COLUMN " +
+                    quote_identifier(field.name) + " " + column_type_sql(field, dialect);
+  // No NOT NULL: existing rows have no value for the column (plan_migration insists on nullable).
+  return sql;
+}
+
+std::vector<std::string> create_table_statements(const TableSchema& table, SqlDialect dialect) {
+  std::vector<std::string> statements{create_table_sql(table, dialect)};
+  for (const std::vector<std::string>& index : table.indexes) {
+    statements.push_back(create_index_sql(table, index));
+  }
+  return statements;
+}
+
+std::string schema_version_table_sql(SqlDialect dialect) {
+  const bool sqlite = dialect == SqlDialect::kSqlite;
+  const std::string text = sqlite ? "TEXT" : "text";
+  const std::string integer = sqlite ? "INTEGER" : "bigint";
+  return "CREATE TABLE IF NOT EXISTS " + quote_identifier(kSchemaVersionTable) + " (" +
+         "\"table_name\" " + text + " PRIMARY KEY, \"version\" " + integer + " NOT NULL, " +
+         "\"definition\" " + text + " NOT NULL, \"updated_at_ms\" " + integer + " NOT NULL)" +
+         (sqlite ? " STRICT" : "");
+}
+
+std::string placeholder(SqlDialect dialect, size_t number) {
+  return dialect == SqlDialect::kSqlite ? std::string("?") : "$" + std::to_string(number);
+}
+
+}  // namespace mystocks::storage

@@ -1,0 +1,66 @@
+// TsdbOptions: everything a TsdbStore is opened with, and the sync policy that decides when a
+// write is acknowledged. Built from config (core/config.h `tsdb:` section) by options_from_config,
+// or directly by tests and tools. Plain values; read-only once the store is open.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/metrics.h"
+#include "core/status.h"
+#include "storage/tsdb/compression.h"
+
+namespace mystocks::tsdb {
+
+struct SyncPolicy {
+  enum class Mode : uint8_t {
+    kAlways,  // every write fsyncs before it returns (concurrent writers share one fsync)
+    kGroup,   // a syncer thread fsyncs for all waiting writers; window_ms bounds the wait
+    kNone,    // no fsync: survives kill -9 (page cache), not power loss
+  };
+  Mode mode = Mode::kGroup;
+  int64_t window_ms = 5;  // group only: longest wait for other writers to join an fsync
+
+  std::string to_string() const;  // "always", "group:5", "none"
+};
+
+// Parses "always", "none" or "group:<ms>" (0..60000); INVALID_ARGUMENT naming the accepted forms.
+Result<SyncPolicy> parse_sync_policy(std::string_view text);
+
+struct TsdbOptions {
+  std::filesystem::path dir;  // the store's directory (created if missing)
+  SyncPolicy sync;
+  // Freeze the active memtable and flush it once it holds this many bytes of rows.
+  int64_t memtable_bytes = 64 << 20;
+  // Frozen memtables waiting for the flush thread; writers block beyond this (back-pressure).
+  int64_t max_frozen_memtables = 2;
+  // Also flush a non-empty memtable older than this, bounding WAL replay after a crash.
+  int64_t flush_interval_ms = 300'000;
+  // Merge a day's newest segments once this many of similar size have accumulated.
+  int64_t compaction_trigger = 4;
+  CompressionOptions compression;
+  // Open segment files (descriptor + parsed index) kept in the LRU cache.
+  int64_t segment_cache_entries = 256;
+  // Rows in each table's latest-row cache (one per series).
+  int64_t latest_cache_series = 100'000;
+  // Run the flush/compaction thread; when false, flushes happen only in flush()/compact() and
+  // when a writer would otherwise block (tests that want deterministic layouts).
+  bool background_work = true;
+  // Open without taking LOCK exclusively, replaying the WAL in memory only, never writing
+  // (admin tools). Writes and deletes fail with FAILED_PRECONDITION.
+  bool read_only = false;
+  // Flush the memtable when the store is destroyed, so the next open replays nothing. Tests turn
+  // it off to leave the WAL in place, as a crash would.
+  bool flush_on_close = true;
+  const Clock* clock = &SystemClock::instance();
+  MetricsRegistry* metrics = &MetricsRegistry::global();
+};
+
+// Options for the store under `<data_dir>/tsdb` from the `tsdb:` configuration section.
+Result<TsdbOptions> options_from_config(const TsdbConfig& config, const std::string& data_dir);
+
+}  // namespace mystocks::tsdb

@@ -1,0 +1,248 @@
+// TsdbStore write path: validate, encode, append to the WAL and apply to the memtable in log
+// order under the write mutex, then wait for durability; deletes and retention; memtable
+// switching and back-pressure.
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "storage/tsdb/tsdb_store.h"
+
+namespace mystocks::tsdb {
+namespace {
+
+// Tells the WAL's group commit that a writer is on its way to append, until it has appended or
+// given up, so the syncer can wait for it (within the window) and cover both with one fsync.
+class ArrivalScope {
+ public:
+  explicit ArrivalScope(Wal* wal) : wal_(wal) {
+    if (wal_ != nullptr) wal_->writer_arriving();
+  }
+  ~ArrivalScope() { done(); }
+  ArrivalScope(const ArrivalScope&) = delete;
+  ArrivalScope& operator=(const ArrivalScope&) = delete;
+  void done() {
+    if (wal_ != nullptr) wal_->writer_arrived();
+    wal_ = nullptr;
+  }
+
+ private:
+  Wal* wal_;
+};
+
+}  // namespace
+
+Status TsdbStore::apply_write_locked(const std::shared_ptr<const TableInfo>& table,
+                                     const ValidatedBatch& batch) {
+  std::unique_lock lock(state_mutex_);
+  active_->apply_write(table, batch);
+  latest_cache_.on_write(*table, batch);
+  return Status::ok();
+}
+
+Status TsdbStore::apply_delete_locked(const std::shared_ptr<const TableInfo>& table,
+                                      const DeleteRequest& request) {
+  std::unique_lock lock(state_mutex_);
+  active_->apply_delete(table, request);
+  latest_cache_.on_delete(*table, request);
+  return Status::ok();
+}
+
+Status TsdbStore::apply_record(WalRecordType type, std::string_view payload, uint64_t* rows) {
+  if (type == WalRecordType::kWrite) {
+    Result<DecodedWrite> decoded = decode_write_record(payload);
+    if (!decoded.is_ok()) return decoded.status();
+    std::shared_ptr<const TableInfo> table = find_table(decoded->table);
+    if (table == nullptr) {
+      return error(ErrorCode::kDataLoss, "a write record names table '{}', which the MANIFEST "
+                   "does not declare", decoded->table);
+    }
+    Result<ValidatedBatch> batch = validate_batch(*table, decoded->batch);
+    if (!batch.is_ok()) {
+      return error(ErrorCode::kDataLoss, "a write record no longer fits table '{}': {}",
+                   decoded->table, batch.status().message());
+    }
+    *rows += batch->rows;
+    return apply_write_locked(table, *batch);
+  }
+  Result<DeleteRequest> request = decode_delete_record(payload);
+  if (!request.is_ok()) return request.status();
+  std::shared_ptr<const TableInfo> table = find_table(request->table);
+  if (table == nullptr) {
+    return error(ErrorCode::kDataLoss, "a delete record names table '{}', which the MANIFEST "
+                 "does not declare", request->table);
+  }
+  return apply_delete_locked(table, *request);
+}
+
+Status TsdbStore::wait_for_room_locked() {
+  std::unique_lock lock(state_mutex_);
+  bool stalled = false;
+  while (static_cast<int64_t>(frozen_.size()) >= options_.max_frozen_memtables) {
+    if (!background_error_.is_ok()) return background_error_;
+    if (!stalled && write_stalls_ != nullptr) write_stalls_->inc();
+    stalled = true;
+    if (!background_.joinable()) {
+      // No background thread (tests, tools): the writer flushes itself.
+      lock.unlock();
+      Result<bool> flushed = flush_one();
+      if (!flushed.is_ok()) return flushed.status();
+      lock.lock();
+      continue;
+    }
+    wake_background();
+    state_cv_.wait(lock);
+  }
+  return Status::ok();
+}
+
+Status TsdbStore::switch_memtable_locked() {
+  {
+    std::shared_lock lock(state_mutex_);
+    if (active_->empty()) return Status::ok();
+  }
+  MYSTOCKS_RETURN_IF_ERROR(wait_for_room_locked());
+  const uint64_t number = next_file_number();
+  MYSTOCKS_RETURN_IF_ERROR(wal_->start_file(number));
+  {
+    std::unique_lock lock(state_mutex_);
+    frozen_.push_back(active_);
+    active_ = std::make_shared<Memtable>(number, options_.clock->now_ms(), column_pool_);
+  }
+  wake_background();
+  return Status::ok();
+}
+
+Status TsdbStore::write(const std::string& table_name, const RecordBatch& batch) {
+  const auto started = std::chrono::steady_clock::now();
+  ArrivalScope arrival(wal_.get());
+  MYSTOCKS_RETURN_IF_ERROR(writable());
+  Result<std::shared_ptr<const TableInfo>> table = require_table(table_name);
+  if (!table.is_ok()) return table.status();
+  Result<ValidatedBatch> validated = validate_batch(**table, batch);
+  if (!validated.is_ok()) return validated.status();
+  if (validated->rows == 0) return Status::ok();
+  std::string payload;
+  encode_write_record(*validated, payload);
+
+  uint64_t position = 0;
+  {
+    std::lock_guard write_lock(write_mutex_);
+    // create_table may have changed the table between validation and here.
+    std::shared_ptr<const TableInfo> current = find_table(table_name);
+    if (current != *table) {
+      arrival.done();
+      return write(table_name, batch);
+    }
+    MYSTOCKS_RETURN_IF_ERROR(wait_for_room_locked());
+    Result<uint64_t> appended = wal_->append(WalRecordType::kWrite, payload);
+    arrival.done();
+    if (!appended.is_ok()) return appended.status();
+    position = *appended;
+    MYSTOCKS_RETURN_IF_ERROR(apply_write_locked(current, *validated));
+    bool full = false;
+    {
+      std::shared_lock lock(state_mutex_);
+      full = active_->bytes() >= static_cast<size_t>(options_.memtable_bytes);
+    }
+    if (full) MYSTOCKS_RETURN_IF_ERROR(switch_memtable_locked());
+  }
+  Status durable = wal_->wait_durable(position);
+  if (rows_written_ != nullptr && durable.is_ok()) {
+    rows_written_->inc(static_cast<double>(validated->rows));
+    batches_written_->inc();
+    write_seconds_->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  return durable;
+}
+
+Status TsdbStore::log_and_apply_delete(const DeleteRequest& request,
+                                       const std::shared_ptr<const TableInfo>& table) {
+  std::string payload;
+  encode_delete_record(request, payload);
+  uint64_t position = 0;
+  {
+    // REQUIRES: write_mutex_ held by the caller.
+    MYSTOCKS_RETURN_IF_ERROR(wait_for_room_locked());
+    Result<uint64_t> appended = wal_->append(WalRecordType::kDelete, payload);
+    if (!appended.is_ok()) return appended.status();
+    position = *appended;
+    MYSTOCKS_RETURN_IF_ERROR(apply_delete_locked(table, request));
+  }
+  return wal_->wait_durable(position);
+}
+
+Result<int64_t> TsdbStore::delete_range(const std::string& table_name,
+                                        const std::vector<std::string>& symbols,
+                                        storage::TimeRange range) {
+  MYSTOCKS_RETURN_IF_ERROR(writable());
+  Result<std::shared_ptr<const TableInfo>> table = require_table(table_name);
+  if (!table.is_ok()) return table.status();
+  if (range.start >= range.end) return int64_t{0};
+  Result<SeriesFilter> filter = make_filter(**table, symbols, {});
+  if (!filter.is_ok()) return filter.status();
+  DeleteRequest request{table_name, filter->symbols, range};
+
+  std::lock_guard write_lock(write_mutex_);
+  // Count what is visible now; no write can slip in while the write mutex is held.
+  const ReadView view = read_view(*table, {}, *filter, range);
+  TableReader reader(view, segments_, {}, *filter, range);
+  MYSTOCKS_RETURN_IF_ERROR(reader.prepare());
+  int64_t removed = 0;
+  for (size_t series = 0; series < reader.series_count(); ++series) {
+    MYSTOCKS_RETURN_IF_ERROR(reader.visit_days(series, false, [&](int32_t, SeriesRows&& rows) {
+      removed += static_cast<int64_t>(rows.size());
+      return true;
+    }));
+  }
+  if (removed == 0) return int64_t{0};
+  MYSTOCKS_RETURN_IF_ERROR(log_and_apply_delete(request, *table));
+  return removed;
+}
+
+bool TsdbStore::has_rows_before(const std::string& table, int64_t cutoff) const {
+  std::shared_lock lock(state_mutex_);
+  if (const TableVersion* version = version_->table(table)) {
+    for (const auto& [day, segments] : version->days) {
+      for (const SegmentPtr& segment : segments) {
+        if (segment->meta().min_ts < cutoff) return true;
+      }
+    }
+  }
+  auto memtable_has = [&](const Memtable& memtable) {
+    const TableMemtable* entry = memtable.table(table);
+    if (entry == nullptr) return false;
+    for (const auto& [key, head] : entry->series) {
+      if (head->min_ts() < cutoff) return true;
+    }
+    return false;
+  };
+  if (memtable_has(*active_)) return true;
+  for (const auto& memtable : frozen_) {
+    if (memtable_has(*memtable)) return true;
+  }
+  return false;
+}
+
+Status TsdbStore::apply_retention(TimestampMs now_ms) {
+  MYSTOCKS_RETURN_IF_ERROR(writable());
+  bool deleted = false;
+  {
+    std::lock_guard write_lock(write_mutex_);
+    for (const std::string& name : table_names()) {
+      std::shared_ptr<const TableInfo> table = find_table(name);
+      if (table == nullptr || table->schema.retention_days <= 0) continue;
+      const int64_t cutoff = now_ms - int64_t{table->schema.retention_days} * kMillisPerDay;
+      if (!has_rows_before(name, cutoff)) continue;  // nothing to drop: no WAL record, no flush
+      MYSTOCKS_RETURN_IF_ERROR(log_and_apply_delete(
+          DeleteRequest{name, {}, {std::numeric_limits<int64_t>::min(), cutoff}}, table));
+      deleted = true;
+    }
+    // Flushing applies the tombstones to segments now: whole old days are dropped unread.
+    if (deleted) MYSTOCKS_RETURN_IF_ERROR(switch_memtable_locked());
+  }
+  return Status::ok();
+}
+
+}  // namespace mystocks::tsdb

@@ -1,0 +1,39 @@
+// WAL record payloads. A write record holds one whole validated batch (so a batch is atomic
+// across a crash) in a light encoding that is cheap to produce on the write path: zigzag varint
+// deltas for integers, raw doubles, run-length strings (tags repeat), bitmaps for validity. A
+// delete record holds a table, a symbol set (empty = all series) and a time range; retention
+// is a delete. Pure functions: safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record_batch.h"
+#include "core/status.h"
+#include "storage/time_series_store.h"
+#include "storage/tsdb/batch_validation.h"
+
+namespace mystocks::tsdb {
+
+enum class WalRecordType : uint8_t { kWrite = 1, kDelete = 2 };
+
+struct DecodedWrite {
+  std::string table;
+  RecordBatch batch;  // the columns the writer supplied, in table order
+};
+
+struct DeleteRequest {
+  std::string table;
+  std::vector<std::string> symbols;  // empty = every series
+  storage::TimeRange range;
+};
+
+void encode_write_record(const ValidatedBatch& batch, std::string& out);
+Result<DecodedWrite> decode_write_record(std::string_view payload);
+
+void encode_delete_record(const DeleteRequest& request, std::string& out);
+Result<DeleteRequest> decode_delete_record(std::string_view payload);
+
+}  // namespace mystocks::tsdb

@@ -1,0 +1,107 @@
+// The deterministic operation sequence of the tsdb crash test: the writer process performs it,
+// the test replays it into a model. Operation `index` is a function of the index alone, so a
+// writer restarted at any index continues the same sequence. Writes overwrite earlier keys often;
+// every tenth operation deletes a range. Test-only; pure functions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/record_batch.h"
+#include "storage/table_schema.h"
+#include "storage/time_series_store.h"
+
+namespace mystocks::tsdb::crash {
+
+inline constexpr int64_t kBase = 1'704'159'000'000;  // 2024-01-02 09:30 Asia/Shanghai
+inline constexpr int kRowsPerWrite = 20;
+inline const std::vector<std::string> kSymbols = {"000001.SZ", "000002.SZ", "600000.SH",
+                                                  "600519.SH"};
+
+struct Row {
+  int64_t price = 0;
+  int64_t volume = 0;
+  friend bool operator==(const Row&, const Row&) = default;
+};
+using Key = std::pair<std::string, int64_t>;
+using Model = std::map<Key, Row>;
+
+inline storage::TableSchema table_schema() {
+  storage::TableSchema schema;
+  schema.name = "crash";
+  schema.classification = storage::DataClassification::kTick;
+  schema.time_column = "ts";
+  schema.columns = {{Field{"ts", ColumnType::kTimestamp}, false, ""},
+                    {Field{"symbol", ColumnType::kString}, true, ""},
+                    {Field{"price", ColumnType::kDecimal, 3}, false, ""},
+                    {Field{"volume", ColumnType::kInt64}, false, ""}};
+  schema.unique_key = {"symbol", "ts"};
+  schema.finalize();
+  return schema;
+}
+
+inline bool is_delete(int64_t index) { return index % 10 == 9; }
+
+// Spread over several days (about 2,000 snapshots a day per symbol), so flushes cut several
+// segments and compaction has days to merge.
+inline int64_t timestamp_of(int64_t slot) { return kBase + (slot % 6000) * 3000 + (slot / 6000) * 86'400'000; }
+
+struct Write {
+  std::vector<std::string> symbols;
+  std::vector<int64_t> ts;
+  std::vector<Row> rows;
+};
+
+inline Write write_of(int64_t index) {
+  Write write;
+  for (int row = 0; row < kRowsPerWrite; ++row) {
+    const int64_t slot = (index * 7 + row * 13) % (index + 50) + index / 2;
+    write.symbols.push_back(kSymbols[static_cast<size_t>((index + row) % 4)]);
+    write.ts.push_back(timestamp_of(slot));
+    write.rows.push_back(Row{index * 1000 + row, index});
+  }
+  return write;
+}
+
+struct Delete {
+  std::string symbol;
+  storage::TimeRange range;
+};
+
+inline Delete delete_of(int64_t index) {
+  return {kSymbols[static_cast<size_t>(index / 10 % 4)],
+          {timestamp_of(index / 2 - 5), timestamp_of(index / 2 + 5)}};
+}
+
+inline RecordBatch batch_of(const Write& write) {
+  RecordBatchBuilder builder(table_schema().schema());
+  for (size_t row = 0; row < write.ts.size(); ++row) {
+    builder.append_int64(0, write.ts[row]);
+    builder.append_string(1, write.symbols[row]);
+    builder.append_int64(2, write.rows[row].price);
+    builder.append_int64(3, write.rows[row].volume);
+  }
+  return std::move(*builder.finish());
+}
+
+inline void apply(Model& model, int64_t index) {
+  if (is_delete(index)) {
+    const Delete del = delete_of(index);
+    for (auto it = model.begin(); it != model.end();) {
+      if (it->first.first == del.symbol && it->first.second >= del.range.start &&
+          it->first.second < del.range.end) {
+        it = model.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return;
+  }
+  const Write write = write_of(index);
+  for (size_t row = 0; row < write.ts.size(); ++row) model[{write.symbols[row], write.ts[row]}] = write.rows[row];
+}
+
+}  // namespace mystocks::tsdb::crash
