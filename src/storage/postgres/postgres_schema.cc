@@ -60,23 +60,9 @@ Status migrate(PostgresConnection& connection, const TableSchema& table, int64_t
   }
   Result<MigrationPlan> plan = plan_migration(table, *recorded);
   if (!plan.is_ok()) return plan.status().with_context(where);
-  switch (plan->kind) {
-    case MigrationKind::kUnchanged:
-      return Status::ok();
-    case MigrationKind::kCreate:
-      for (const std::string& sql : create_table_statements(table, SqlDialect::kPostgres)) {
-        MYSTOCKS_RETURN_IF_ERROR(connection.execute(sql));
-      }
-      break;
-    case MigrationKind::kAlter:
-      for (const Field& field : plan->added_columns) {
-        MYSTOCKS_RETURN_IF_ERROR(
-            connection.execute(add_column_sql(table, field, SqlDialect::kPostgres)));
-      }
-      for (const std::vector<std::string>& index : plan->added_indexes) {
-        MYSTOCKS_RETURN_IF_ERROR(connection.execute(create_index_sql(table, index)));
-      }
-      break;
+  if (plan->kind == MigrationKind::kUnchanged) return Status::ok();
+  for (const std::string& sql : migration_statements(table, *plan, SqlDialect::kPostgres)) {
+    MYSTOCKS_RETURN_IF_ERROR(connection.execute(sql));
   }
   Result<PgResult> written = connection.query(
       "INSERT INTO " + quote_identifier(kSchemaVersionTable) +

@@ -83,4 +83,22 @@ std::string placeholder(SqlDialect dialect, size_t number) {
   return dialect == SqlDialect::kSqlite ? std::string("?") : "$" + std::to_string(number);
 }
 
+std::vector<std::string> migration_statements(const TableSchema& table, const MigrationPlan& plan,
+                                              SqlDialect dialect) {
+  switch (plan.kind) {
+    case MigrationKind::kUnchanged:
+      return {};
+    case MigrationKind::kCreate:
+      return create_table_statements(table, dialect);
+    case MigrationKind::kAlter:
+      break;
+  }
+  std::vector<std::string> statements;
+  for (const Field& field : plan.added_columns) statements.push_back(add_column_sql(table, field, dialect));
+  for (const std::vector<std::string>& index : plan.added_indexes) {
+    statements.push_back(create_index_sql(table, index));
+  }
+  return statements;
+}
+
 }  // namespace mystocks::storage

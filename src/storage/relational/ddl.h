@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/relational/schema_record.h"
 #include "storage/relational/sql_dialect.h"
 #include "storage/table_schema.h"
 
@@ -32,6 +33,11 @@ std::string add_column_sql(const TableSchema& table, const Field& field, SqlDial
 
 // Every statement that creates `table` from scratch: the table, then its indexes.
 std::vector<std::string> create_table_statements(const TableSchema& table, SqlDialect dialect);
+
+// The DDL that carries out `plan` (create, or add columns and indexes; nothing when unchanged),
+// so both backends apply migrations the same way and only execute the statements.
+std::vector<std::string> migration_statements(const TableSchema& table, const MigrationPlan& plan,
+                                              SqlDialect dialect);
 
 // CREATE TABLE IF NOT EXISTS for the schema-version table
 // (table_name, version, definition, updated_at_ms).

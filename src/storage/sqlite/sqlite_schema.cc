@@ -85,23 +85,9 @@ Status migrate(SqliteConnection& connection, const TableSchema& table, const std
   }
   Result<MigrationPlan> plan = plan_migration(table, *recorded);
   if (!plan.is_ok()) return plan.status().with_context(path);
-  switch (plan->kind) {
-    case MigrationKind::kUnchanged:
-      return Status::ok();
-    case MigrationKind::kCreate:
-      for (const std::string& sql : create_table_statements(table, SqlDialect::kSqlite)) {
-        MYSTOCKS_RETURN_IF_ERROR(connection.execute(sql));
-      }
-      break;
-    case MigrationKind::kAlter:
-      for (const Field& field : plan->added_columns) {
-        MYSTOCKS_RETURN_IF_ERROR(
-            connection.execute(add_column_sql(table, field, SqlDialect::kSqlite)));
-      }
-      for (const std::vector<std::string>& index : plan->added_indexes) {
-        MYSTOCKS_RETURN_IF_ERROR(connection.execute(create_index_sql(table, index)));
-      }
-      break;
+  if (plan->kind == MigrationKind::kUnchanged) return Status::ok();
+  for (const std::string& sql : migration_statements(table, *plan, SqlDialect::kSqlite)) {
+    MYSTOCKS_RETURN_IF_ERROR(connection.execute(sql));
   }
   return write_record(connection, table, plan->new_version, now_ms);
 }
