@@ -1,6 +1,7 @@
 #include "gateway/envelope.h"
 
-#include <boost/json/serialize.hpp>
+#include "core/json_text.h"
+
 #include <boost/json/object.hpp>
 #include <boost/json/array.hpp>
 
@@ -75,7 +76,7 @@ HttpResponse render_envelope(const ApiReply& reply, const std::string& request_i
   }
   HttpResponse response;
   response.status = info.http_status;
-  response.body = json::serialize(body);
+  response.body = to_json_text(body);
   response.headers = reply.headers;
   return response;
 }

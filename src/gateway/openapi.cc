@@ -135,6 +135,9 @@ json::object operation(const RouteSpec& route) {
     }
     ok["content"] = json::object{{"application/json", std::move(media)}};
   }
+  for (const std::string& type : route.alternate_content_types) {
+    ok["content"].as_object()[type] = json::object{{"schema", {{"type", "string"}}}};
+  }
   op["responses"] = json::object{{"200", std::move(ok)},
                                  {"default", {{"$ref", "#/components/responses/Error"}}}};
   return op;

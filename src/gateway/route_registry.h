@@ -43,6 +43,9 @@ struct RouteSpec {
   boost::json::value request_schema;   // JSON body schema; null when the route takes no body
   boost::json::value response_schema;  // schema of the envelope's `data`; null = any
   std::string raw_content_type;        // non-empty: not enveloped, answered with this type
+  // Other representations the handler also serves when Accept prefers them (e.g. "text/csv",
+  // see gateway/content_negotiation.h). Listed in OpenAPI; responses carry "Vary: Accept".
+  std::vector<std::string> alternate_content_types;
   boost::json::value response_example;  // optional example of `data` (or of the raw body)
   bool deprecated = false;
   std::string successor;  // path of the route that supersedes a deprecated one (Link header)

@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/json_text.h"
 #include "core/logging.h"
 #include "gateway/compression.h"
 #include "gateway/json_schema.h"
@@ -174,7 +175,7 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
   // The ETag covers the payload only: the envelope's request id and time change every time.
   std::string etag;
   if (route.etag && reply.status.is_ok()) {
-    etag = strong_etag(reply.raw ? reply.raw->body : boost::json::serialize(reply.data));
+    etag = strong_etag(reply.raw ? reply.raw->body : to_json_text(reply.data));
   }
   HttpResponse response = reply.raw ? std::move(*reply.raw) : render_envelope(reply, request.request_id, now);
   if (!etag.empty()) response.set_header("ETag", etag);
@@ -182,6 +183,7 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
   if (reply.status.code() == ErrorCode::kUnavailable && !reply.raw) {
     response.set_header("Retry-After", "5");  // an open circuit or a store down: come back soon
   }
+  if (!route.alternate_content_types.empty()) response.set_header("Vary", "Accept");
   if (route.deprecated) {
     response.set_header("Deprecation", "true");
     if (!route.successor.empty()) {
@@ -245,7 +247,13 @@ void Router::finish(const HttpRequest& request, const RouteSpec* route, HttpResp
     if (std::optional<std::string> compressed = gzip_compress(response.body)) {
       response.body = std::move(*compressed);
       response.set_header("Content-Encoding", "gzip");
-      response.set_header("Vary", "Accept-Encoding");
+      const auto vary = std::find_if(response.headers.begin(), response.headers.end(),
+                                     [](const auto& entry) { return entry.first == "Vary"; });
+      if (vary == response.headers.end()) {
+        response.headers.emplace_back("Vary", "Accept-Encoding");
+      } else {
+        vary->second += ", Accept-Encoding";
+      }
     }
   }
 }

@@ -2,31 +2,10 @@
 
 #include <boost/json/object.hpp>
 
-#include "core/decimal.h"
+#include "core/row_json.h"
 #include "core/timestamp.h"
 
 namespace mystocks::realtime {
-namespace {
-
-namespace json = boost::json;
-
-json::value cell(const Field& field, const Column& column, size_t row) {
-  if (column.is_null(row)) return nullptr;
-  switch (field.type) {
-    case ColumnType::kBool: return column.as<uint8_t>()[row] != 0;
-    case ColumnType::kInt32: return column.as<int32_t>()[row];
-    case ColumnType::kDate: return json::value(Date{column.as<int32_t>()[row]}.to_string());
-    case ColumnType::kInt64:
-    case ColumnType::kTimestamp: return column.as<int64_t>()[row];
-    case ColumnType::kDecimal: return Decimal(column.as<int64_t>()[row], field.scale).to_double();
-    case ColumnType::kDouble: return column.as<double>()[row];
-    case ColumnType::kString: return json::value(column.as<std::string>()[row]);
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 std::optional<RoomKind> MarketFeed::room_kind_for(const storage::TableSchema& table) {
   using storage::DataClassification;
   switch (table.classification) {
@@ -52,11 +31,11 @@ size_t MarketFeed::publish_rows(const storage::TableSchema& table, const RecordB
     const TimestampMs ts = times->as<int64_t>()[row];
     if (ts < oldest) continue;
     if (frequency != nullptr && frequency->as<std::string>()[row] != "1m") continue;
-    json::object data;
+    boost::json::object data;
     for (size_t column = 0; column < schema.size(); ++column) {
       const Field& field = schema.field(column);
       if (field.name == "symbol" || field.name == table.time_column) continue;
-      data[field.name] = cell(field, batch.column(column), row);
+      data[field.name] = cell_json(field, batch.column(column), row);
     }
     channel_.publish(*kind, symbols->as<std::string>()[row], std::move(data), ts);
     ++published;

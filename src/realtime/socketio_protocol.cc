@@ -3,7 +3,8 @@
 #include <charconv>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+
+#include "core/json_text.h"
 
 namespace mystocks::realtime {
 namespace {
@@ -43,7 +44,7 @@ std::string encode_socket_packet(const SocketPacket& packet) {
     out.push_back(',');
   }
   if (packet.id) out += std::to_string(*packet.id);
-  if (!packet.data.is_null()) out += json::serialize(packet.data);
+  if (!packet.data.is_null()) append_json(out, packet.data);
   return out;
 }
 

@@ -105,6 +105,11 @@ class DataManager {
 
   Result<RecordBatch> load(const std::string& table, const LoadQuery& query);
 
+  // The newest row of each of `symbols` (all series when empty) of a time-series table, in
+  // symbol order; symbols without rows are absent. kUnsupported for relational tables.
+  Result<RecordBatch> latest(const std::string& table, const std::vector<std::string>& symbols,
+                             const std::vector<std::string>& columns = {});
+
   SubscriptionId subscribe(DataChangedHandler handler) {
     return bus_.subscribe(std::move(handler));
   }

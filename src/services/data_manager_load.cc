@@ -58,6 +58,28 @@ Result<RecordBatch> DataManager::load(const std::string& table_name, const LoadQ
   return rows;
 }
 
+Result<RecordBatch> DataManager::latest(const std::string& table_name,
+                                        const std::vector<std::string>& symbols,
+                                        const std::vector<std::string>& columns) {
+  Result<const TableSchema*> found = find(table_name);
+  if (!found.is_ok()) return found.status();
+  if ((*found)->target() != storage::StoreKind::kTimeSeries) {
+    return error(ErrorCode::kUnsupported,
+                 "table '{}' is relational: the latest row per symbol is a time-series query; use "
+                 "load() with an order and a limit",
+                 table_name);
+  }
+  Result<std::vector<std::string>> canonical = canonical_symbols(symbols);
+  if (!canonical.is_ok()) return canonical.status();
+  Result<RecordBatch> rows = time_series_->latest(table_name, *canonical, columns);
+  if (rows.is_ok()) {
+    metrics_.counter("mystocks_data_rows_read_total", "Rows read through DataManager", {"table"})
+        .with({table_name})
+        .inc(static_cast<double>(rows->num_rows()));
+  }
+  return rows;
+}
+
 Result<RecordBatch> DataManager::load_relational(const TableSchema& table, const LoadQuery& query) {
   storage::RelationalQuery relational{.columns = query.columns,
                                       .filters = query.filters,

@@ -1,0 +1,186 @@
+// GET /api/v1/market/kline (rows; deprecated in favour of v2) and GET /api/v2/market/kline
+// (columns as arrays, or CSV with format=csv / Accept: text/csv).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/kline_query.h"
+#include "api/market_common.h"
+#include "api/market_routes.h"
+#include "core/row_json.h"
+
+namespace mystocks::api {
+namespace {
+
+namespace json = boost::json;
+using gateway::ApiReply;
+using gateway::HttpRequest;
+using gateway::RouteSpec;
+
+constexpr int64_t kDefaultLimit = 500;
+constexpr int64_t kMaxLimit = 5000;
+
+std::vector<gateway::ParamSpec> kline_params() {
+  return {
+      symbol_param("Security, e.g. 600519.SH, 600519 or sh600519"),
+      enum_param("interval", {"1m", "5m", "15m", "30m", "60m", "1d", "1w", "1M"}, "1d",
+                 "Bar interval. 1m..60m come from the time-series store (5m..60m resampled from 1m "
+                 "when not stored), 1d from daily_kline, 1w/1M are resampled from daily bars."),
+      time_param("start", "First bar time, inclusive (YYYY-MM-DD or epoch ms). Without start the "
+                          "newest `limit` bars up to end are returned."),
+      time_param("end", "Last bar time, inclusive; a date covers the whole day. Default now. "
+                        "Maximum span per request: 31 days (1m), 93 (5m), 186 (15m), 366 (30m, "
+                        "60m), 10980 (1d, 1w, 1M); a longer range is a 400."),
+      enum_param("adjust", {"none", "qfq", "hfq"}, "none",
+                 "Price adjustment from daily_kline.adj_factor: qfq = price x factor / newest "
+                 "factor, hfq = price x factor; rounded to 0.001. Volumes are not adjusted."),
+      limit_param(kDefaultLimit, kMaxLimit, "Newest bars to return within the range"),
+  };
+}
+
+struct ParsedKline {
+  KlineRequest request;
+  Status status;
+};
+
+ParsedKline parse_request(const HttpRequest& http, const MarketApi& api) {
+  ParsedKline parsed;
+  KlineRequest& request = parsed.request;
+  request.symbol = *string_param(http, "symbol");
+  Result<KlineInterval> interval = parse_kline_interval(*string_param(http, "interval"));
+  Result<Adjust> adjust = parse_adjust(*string_param(http, "adjust"));
+  if (!interval.is_ok()) return {request, interval.status()};
+  if (!adjust.is_ok()) return {request, adjust.status()};
+  request.interval = *interval;
+  request.adjust = *adjust;
+  request.limit = int_param(http, "limit").value_or(kDefaultLimit);
+  Result<TimeWindow> window =
+      read_window(http, *api.clock, max_span_days(request.interval),
+                  fmt::format("interval '{}'", kline_interval_name(request.interval)));
+  if (!window.is_ok()) return {request, window.status()};
+  request.window = *window;
+  return parsed;
+}
+
+json::object header(const KlineRequest& request) {
+  static constexpr std::string_view kAdjust[] = {"none", "qfq", "hfq"};
+  return json::object{{"symbol", request.symbol},
+                      {"interval", kline_interval_name(request.interval)},
+                      {"adjust", kAdjust[static_cast<size_t>(request.adjust)]}};
+}
+
+json::object bar_properties() {
+  return json::object{
+      {"ts", {{"type", "integer"}, {"description", "bar start, epoch ms UTC (daily and longer: "
+                                                   "Asia/Shanghai midnight of the first trading day)"}}},
+      {"open", {{"type", "number"}}},
+      {"high", {{"type", "number"}}},
+      {"low", {{"type", "number"}}},
+      {"close", {{"type", "number"}}},
+      {"volume", {{"type", "integer"}, {"description", "shares"}}},
+      {"amount", {{"type", "number"}, {"description", "turnover, yuan"}}}};
+}
+
+json::object header_properties() {
+  return json::object{{"symbol", {{"type", "string"}}},
+                      {"interval", {{"type", "string"}}},
+                      {"adjust", {{"type", "string"}}}};
+}
+
+const json::object kExampleBar{{"ts", 1706630400000}, {"open", 1650.5},   {"high", 1688},
+                               {"low", 1645.01},      {"close", 1685.12}, {"volume", 3125400},
+                               {"amount", 5237158123.5}};
+
+}  // namespace
+
+Status register_market_kline_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+  json::object v1_schema = header_properties();
+  v1_schema["bars"] = array_schema(object_schema(bar_properties()));
+  json::object v1_example = header(KlineRequest{.symbol = "600519.SH"});
+  v1_example["bars"] = json::array{kExampleBar};
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = gateway::HttpMethod::kGet,
+      .path = "/api/v1/market/kline",
+      .version = "v1",
+      .summary = "K-lines of one security as rows",
+      .description = "Superseded by /api/v2/market/kline (columnar, CSV). Bars are oldest first. "
+                     "Also answers Accept: text/csv.",
+      .tags = {"market"},
+      .params = kline_params(),
+      .response_schema = object_schema(std::move(v1_schema)),
+      .alternate_content_types = {"text/csv"},
+      .response_example = std::move(v1_example),
+      .deprecated = true,
+      .successor = "/api/v2/market/kline",
+      .etag = true,
+      .handler =
+          [api](const HttpRequest& http) {
+            ParsedKline parsed = parse_request(http, api);
+            if (!parsed.status.is_ok()) return ApiReply::fail(parsed.status);
+            Result<Bars> bars = load_kline(*api.data, parsed.request);
+            if (!bars.is_ok()) return ApiReply::fail(bars.status());
+            const RecordBatch batch = bars_to_batch(*bars);
+            if (wants_csv(http)) return csv_reply(batch);
+            json::object data = header(parsed.request);
+            data["bars"] = rows_json(batch);
+            return ApiReply::ok(std::move(data));
+          },
+  }));
+
+  std::vector<gateway::ParamSpec> v2_params = kline_params();
+  v2_params.push_back(enum_param("format", {"json", "csv"}, "json",
+                                 "json: the envelope with columns as arrays; csv: a raw text/csv "
+                                 "body (header ts,open,high,low,close,volume,amount)."));
+  json::object columns_schema;
+  for (auto& [name, schema] : bar_properties()) {
+    columns_schema[name] = array_schema(schema);
+  }
+  json::object v2_schema = header_properties();
+  v2_schema["columns"] = array_schema(json::object{{"type", "string"}});
+  v2_schema["count"] = json::object{{"type", "integer"}};
+  v2_schema["data"] = object_schema(std::move(columns_schema));
+  json::object v2_example = header(KlineRequest{.symbol = "600519.SH"});
+  v2_example["columns"] = json::array{"ts", "open", "high", "low", "close", "volume", "amount"};
+  v2_example["count"] = 1;
+  json::object v2_data;
+  for (const auto& [name, value] : kExampleBar) v2_data[name] = json::array{value};
+  v2_example["data"] = std::move(v2_data);
+  return registry.add(RouteSpec{
+      .method = gateway::HttpMethod::kGet,
+      .path = "/api/v2/market/kline",
+      .version = "v2",
+      .summary = "K-lines of one security as columns (arrays) or CSV",
+      .description = "data.columns names the columns in order and data.data holds one array per "
+                     "column, all of length data.count, oldest bar first: "
+                     "pandas.DataFrame(body['data']['data']) gives the frame. format=csv or "
+                     "Accept: text/csv answers a raw text/csv body instead of the envelope.",
+      .tags = {"market"},
+      .params = std::move(v2_params),
+      .response_schema = object_schema(std::move(v2_schema)),
+      .alternate_content_types = {"text/csv"},
+      .response_example = std::move(v2_example),
+      .etag = true,
+      .handler =
+          [api](const HttpRequest& http) {
+            ParsedKline parsed = parse_request(http, api);
+            if (!parsed.status.is_ok()) return ApiReply::fail(parsed.status);
+            Result<Bars> bars = load_kline(*api.data, parsed.request);
+            if (!bars.is_ok()) return ApiReply::fail(bars.status());
+            const RecordBatch batch = bars_to_batch(*bars);
+            if (string_param(http, "format") == "csv" || wants_csv(http)) return csv_reply(batch);
+            json::object data = header(parsed.request);
+            json::array names;
+            json::object columns;
+            for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
+              const Field& field = batch.schema().field(column_idx);
+              names.emplace_back(field.name);
+              columns[field.name] = column_json(field, batch.column(column_idx));
+            }
+            data["columns"] = std::move(names);
+            data["count"] = batch.num_rows();
+            data["data"] = std::move(columns);
+            return ApiReply::ok(std::move(data));
+          },
+  });
+}
+
+}  // namespace mystocks::api
