@@ -19,12 +19,13 @@ source bench/macro/lib/side_by_side.sh
 
 my_port=$(free_port)
 base="http://127.0.0.1:$my_port"
-"$binary" demo --listen "127.0.0.1:$my_port" --data-dir "$work/data" >"$work/mystocks.out" 2>"$work/mystocks.err" &
+# Rate limiting off: the benchmark measures serving, not the token bucket's 429s.
+MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED=false "$binary" demo --listen "127.0.0.1:$my_port" --data-dir "$work/data" >"$work/mystocks.out" 2>"$work/mystocks.err" &
 pids+=($!)
 wait_http "$base/health"
 
-# The demo seeds its data in the background: wait until the securities master is there and
-# the first symbol has 250 daily bars.
+# The demo seeds its data in the background: wait until the securities master is there, the
+# first symbol has 250 daily bars and all 50 symbols have a quote.
 symbols=""
 for _ in $(seq "${SEED_TIMEOUT:-120}"); do
   symbols=$(curl -sf "$base/api/v1/market/symbols?security_type=stock&size=50" |
@@ -33,11 +34,13 @@ for _ in $(seq "${SEED_TIMEOUT:-120}"); do
     first=${symbols%%,*}
     bars=$(curl -sf "$base/api/v1/market/kline?symbol=$first&interval=1d&limit=250" |
            python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["bars"]))' 2>/dev/null || echo 0)
-    [ "$bars" = 250 ] && break
+    quoted=$(curl -sf "$base/api/v1/market/quotes?symbols=$symbols" |
+             python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["quotes"]))' 2>/dev/null || echo 0)
+    [ "$bars" = 250 ] && [ "$quoted" = 50 ] && break
   fi
   sleep 1
 done
-[ "${bars:-0}" = 250 ] || { echo "demo data did not appear (symbols: '$symbols'):" >&2; tail -20 "$work/mystocks.err" >&2; exit 1; }
+[ "${bars:-0}" = 250 ] && [ "${quoted:-0}" = 50 ] || { echo "demo data did not appear (symbols: '$symbols'):" >&2; tail -20 "$work/mystocks.err" >&2; exit 1; }
 [ "$(echo "$symbols" | tr ',' '\n' | wc -l)" = 50 ] || { echo "fewer than 50 stocks in the demo" >&2; exit 1; }
 
 kline_path="/api/v1/market/kline?symbol=$first&interval=1d&limit=250"

@@ -15,6 +15,7 @@ wrk_threads=${WRK_THREADS:-2}
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "wrk and nginx are needed: run scripts/setup" >&2; exit 1; }
 
 work=$(mktemp -d)
+chmod 755 "$work"  # nginx workers drop to "nobody" when started as root
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
