@@ -7,6 +7,7 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include "gateway/openapi.h"
 #include "unit/api/market_api_fixture.h"
 
 namespace mystocks::api::test {
@@ -179,6 +180,31 @@ TEST_F(MarketRoutesTest, PricesNeverPrintInExponentForm) {
   const Reply reply = env_->get("/api/v1/market/kline?symbol=" + env_->symbols().front() + "&limit=50");
   ASSERT_EQ(reply.status(), 200);
   EXPECT_FALSE(std::regex_search(reply.http.body, std::regex(R"([:\[,]-?[0-9.]+[eE][-+]?[0-9])"))) << reply.http.body;
+}
+
+}  // namespace
+}  // namespace mystocks::api::test
+
+namespace mystocks::api::test {
+namespace {
+
+TEST_F(MarketRoutesTest, OpenApiDocumentsEveryMarketRouteWithSchemasAndCsv) {
+  const boost::json::value doc = gateway::build_openapi(env_->registry_, {.version = "test"});
+  const boost::json::object& paths = doc.at("paths").as_object();
+  size_t market_routes = 0;
+  for (const gateway::RouteSpec& route : env_->registry_.routes()) {
+    ASSERT_TRUE(paths.contains(route.path)) << route.path;
+    const boost::json::value& get = paths.at(route.path).at("get");
+    EXPECT_FALSE(route.summary.empty()) << route.path;
+    EXPECT_TRUE(get.at("responses").at("200").at("content").at("application/json").as_object().contains("example"))
+        << route.path;
+    ++market_routes;
+  }
+  EXPECT_EQ(market_routes, 11u);
+  for (const char* csv : {"/api/v1/market/symbols", "/api/v1/market/ticks", "/api/v1/market/kline", "/api/v2/market/kline"}) {
+    EXPECT_TRUE(paths.at(csv).at("get").at("responses").at("200").at("content").as_object().contains("text/csv")) << csv;
+  }
+  EXPECT_EQ(paths.at("/api/v1/market/kline").at("get").at("deprecated"), true);
 }
 
 }  // namespace

@@ -144,5 +144,29 @@ TEST_F(RouterTest, CountsRequestsPerRouteTemplate) {
   EXPECT_NE(text.find(R"(route="unmatched",code="4xx"} 1)"), std::string::npos) << text;
 }
 
+TEST(RouterContentTypesTest, AlternateRepresentationsVaryOnAcceptAndEncoding) {
+  RouteRegistry registry;
+  ASSERT_TRUE(registry.add({.path = "/rows",
+                            .alternate_content_types = {"text/csv"},
+                            .handler = [](const HttpRequest&) {
+                              return ApiReply::ok(json::value(std::string(4000, 'x')));
+                            }})
+                  .is_ok());
+  MetricsRegistry metrics;
+  ManualClock clock{1706664600000};
+  Router router(registry, metrics, clock);
+  auto vary_of = [](const HttpResponse& response) {
+    std::vector<std::string> values;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Vary") values.push_back(value);
+    }
+    return values;
+  };
+  HttpRequest plain{.target = "/rows"};
+  EXPECT_EQ(vary_of(router.handle(plain)), (std::vector<std::string>{"Accept"}));
+  HttpRequest gzip{.target = "/rows", .headers = {{"accept-encoding", "gzip"}}};
+  EXPECT_EQ(vary_of(router.handle(gzip)), (std::vector<std::string>{"Accept, Accept-Encoding"}));
+}
+
 }  // namespace
 }  // namespace mystocks::gateway
