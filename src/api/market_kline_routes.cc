@@ -1,6 +1,7 @@
 // GET /api/v1/market/kline (rows; deprecated in favour of v2) and GET /api/v2/market/kline
 // (columns as arrays, or CSV with format=csv / Accept: text/csv).
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 
 #include "api/kline_query.h"
@@ -61,12 +62,17 @@ ParsedKline parse_request(const HttpRequest& http, const MarketApi& api) {
   return parsed;
 }
 
-json::object header(const KlineRequest& request) {
+json::object header(const KlineRequest& request, json::storage_ptr storage = {}) {
   static constexpr std::string_view kAdjust[] = {"none", "qfq", "hfq"};
-  return json::object{{"symbol", request.symbol},
-                      {"interval", kline_interval_name(request.interval)},
-                      {"adjust", kAdjust[static_cast<size_t>(request.adjust)]}};
+  json::object out(storage);
+  out["symbol"] = request.symbol;
+  out["interval"] = kline_interval_name(request.interval);
+  out["adjust"] = kAdjust[static_cast<size_t>(request.adjust)];
+  return out;
 }
+
+// One arena per response: the bars' JSON tree is freed in a few blocks, not node by node.
+json::storage_ptr response_arena() { return json::make_shared_resource<json::monotonic_resource>(); }
 
 json::object bar_properties() {
   return json::object{
@@ -120,8 +126,9 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
             if (!bars.is_ok()) return ApiReply::fail(bars.status());
             const RecordBatch batch = bars_to_batch(*bars);
             if (wants_csv(http)) return csv_reply(batch);
-            json::object data = header(parsed.request);
-            data["bars"] = rows_json(batch);
+            json::storage_ptr arena = response_arena();
+            json::object data = header(parsed.request, arena);
+            data["bars"] = rows_json(batch, arena);
             return ApiReply::ok(std::move(data));
           },
   }));
@@ -167,13 +174,14 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
             if (!bars.is_ok()) return ApiReply::fail(bars.status());
             const RecordBatch batch = bars_to_batch(*bars);
             if (string_param(http, "format") == "csv" || wants_csv(http)) return csv_reply(batch);
-            json::object data = header(parsed.request);
-            json::array names;
-            json::object columns;
+            json::storage_ptr arena = response_arena();
+            json::object data = header(parsed.request, arena);
+            json::array names(arena);
+            json::object columns(arena);
             for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
               const Field& field = batch.schema().field(column_idx);
               names.emplace_back(field.name);
-              columns[field.name] = column_json(field, batch.column(column_idx));
+              columns[field.name] = column_json(field, batch.column(column_idx), arena);
             }
             data["columns"] = std::move(names);
             data["count"] = batch.num_rows();

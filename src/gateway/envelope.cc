@@ -41,17 +41,18 @@ ApiReply ApiReply::raw_response(HttpResponse response) {
 }
 
 HttpResponse render_envelope(const ApiReply& reply, const std::string& request_id,
-                             int64_t timestamp_ms) {
+                             int64_t timestamp_ms, std::string_view data_text) {
   const Status& status = reply.status;
   const ErrorInfo& info = error_info(status.code());
-  json::object body;
-  body["success"] = status.is_ok();
-  body["code"] = static_cast<int32_t>(status.code());
-  body["message"] = status.is_ok() ? (reply.message.empty() ? "success" : reply.message)
+  // Written as head + data + tail so the data tree is serialised in place, never copied.
+  json::object head;
+  head["success"] = status.is_ok();
+  head["code"] = static_cast<int32_t>(status.code());
+  head["message"] = status.is_ok() ? (reply.message.empty() ? "success" : reply.message)
                                    : status.message();
-  body["data"] = status.is_ok() ? reply.data : json::value(nullptr);
-  body["timestamp"] = timestamp_ms;
-  body["request_id"] = request_id;
+  json::object tail;
+  tail["timestamp"] = timestamp_ms;
+  tail["request_id"] = request_id;
   if (!status.is_ok()) {
     json::array errors;
     if (!status.field().empty()) {
@@ -66,17 +67,31 @@ HttpResponse render_envelope(const ApiReply& reply, const std::string& request_i
       errors.push_back(json::object{{"field", nullptr}, {"code", info.name},
                                     {"message", status.message()}});
     }
-    body["errors"] = std::move(errors);
+    tail["errors"] = std::move(errors);
   }
   if (reply.pagination) {
     const Pagination& page = *reply.pagination;
     const int64_t pages = page.size > 0 ? (page.total + page.size - 1) / page.size : 0;
-    body["pagination"] = json::object{
+    tail["pagination"] = json::object{
         {"page", page.page}, {"size", page.size}, {"total", page.total}, {"pages", pages}};
   }
   HttpResponse response;
   response.status = info.http_status;
-  response.body = to_json_text(body);
+  std::string& body = response.body;
+  append_json(body, head);
+  body.back() = ',';  // reopen the head object
+  body += "\"data\":";
+  if (!status.is_ok()) {
+    body += "null";
+  } else if (!data_text.empty()) {
+    body += data_text;
+  } else {
+    append_json(body, reply.data);
+  }
+  body += ',';
+  const size_t tail_start = body.size();
+  append_json(body, tail);
+  body.erase(tail_start, 1);  // the tail's opening brace
   response.headers = reply.headers;
   return response;
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -49,8 +50,10 @@ struct ApiReply {
 };
 
 // Serialises an envelope reply with the given request id and time; returns the HTTP response.
+// `data_text`, when not empty, is reply.data already serialised (the router has it from the
+// ETag), so large payloads are written once and never copied into the envelope object.
 HttpResponse render_envelope(const ApiReply& reply, const std::string& request_id,
-                             int64_t timestamp_ms);
+                             int64_t timestamp_ms, std::string_view data_text = {});
 
 // Shorthand for failures raised outside handlers (404, 405, 400 from the parser, 413).
 HttpResponse render_error(const Status& status, const std::string& request_id,

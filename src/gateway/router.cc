@@ -174,10 +174,13 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
   }
   // The ETag covers the payload only: the envelope's request id and time change every time.
   std::string etag;
+  std::string data_text;  // serialised once: hashed here, then written into the envelope
   if (route.etag && reply.status.is_ok()) {
-    etag = strong_etag(reply.raw ? reply.raw->body : to_json_text(reply.data));
+    if (!reply.raw) data_text = to_json_text(reply.data);
+    etag = strong_etag(reply.raw ? reply.raw->body : data_text);
   }
-  HttpResponse response = reply.raw ? std::move(*reply.raw) : render_envelope(reply, request.request_id, now);
+  HttpResponse response = reply.raw ? std::move(*reply.raw)
+                                    : render_envelope(reply, request.request_id, now, data_text);
   if (!etag.empty()) response.set_header("ETag", etag);
   add_rate_headers(response, rate);
   if (reply.status.code() == ErrorCode::kUnavailable && !reply.raw) {

@@ -168,5 +168,19 @@ TEST(RouterContentTypesTest, AlternateRepresentationsVaryOnAcceptAndEncoding) {
   EXPECT_EQ(vary_of(router.handle(gzip)), (std::vector<std::string>{"Accept, Accept-Encoding"}));
 }
 
+TEST(EnvelopeTest, PreSerialisedDataRendersTheSameEnvelope) {
+  ApiReply reply = ApiReply::page(json::array{json::object{{"price", 1850.01}}, 2}, {.page = 1, .size = 2, .total = 3});
+  const HttpResponse built = render_envelope(reply, "id-1", 1706664600000);
+  const HttpResponse spliced = render_envelope(reply, "id-1", 1706664600000, R"([{"price":1850.01},2])");
+  EXPECT_EQ(spliced.body, built.body);
+  EXPECT_EQ(built.body,
+            R"({"success":true,"code":0,"message":"success","data":[{"price":1850.01},2],)"
+            R"("timestamp":1706664600000,"request_id":"id-1","pagination":{"page":1,"size":2,"total":3,"pages":2}})");
+  const HttpResponse failed = render_envelope(ApiReply::fail(field_error(ErrorCode::kNotFound, "symbol", "gone")),
+                                              "id-2", 1, "ignored");
+  EXPECT_EQ(json::parse(failed.body).at("data"), nullptr);
+  EXPECT_EQ(failed.status, 404);
+}
+
 }  // namespace
 }  // namespace mystocks::gateway
