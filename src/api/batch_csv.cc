@@ -31,19 +31,31 @@ void append_integer(std::string& out, Integer value) {
 void append_cell(std::string& out, const Field& field, const Column& column, size_t row) {
   if (column.is_null(row)) return;
   switch (field.type) {
-    case ColumnType::kBool: out += column.as<uint8_t>()[row] != 0 ? "true" : "false"; return;
-    case ColumnType::kInt32: append_integer(out, column.as<int32_t>()[row]); return;
-    case ColumnType::kDate: out += Date{column.as<int32_t>()[row]}.to_string(); return;
+    case ColumnType::kBool:
+      out += column.as<uint8_t>()[row] != 0 ? "true" : "false";
+      return;
+    case ColumnType::kInt32:
+      append_integer(out, column.as<int32_t>()[row]);
+      return;
+    case ColumnType::kDate:
+      out += Date{column.as<int32_t>()[row]}.to_string();
+      return;
     case ColumnType::kInt64:
-    case ColumnType::kTimestamp: append_integer(out, column.as<int64_t>()[row]); return;
-    case ColumnType::kDecimal: append_decimal_text(out, column.as<int64_t>()[row], field.scale); return;
+    case ColumnType::kTimestamp:
+      append_integer(out, column.as<int64_t>()[row]);
+      return;
+    case ColumnType::kDecimal:
+      append_decimal_text(out, column.as<int64_t>()[row], field.scale);
+      return;
     case ColumnType::kDouble: {
       std::string number;
       append_json_double(number, column.as<double>()[row]);
       if (number != "null") out += number;
       return;
     }
-    case ColumnType::kString: append_text(out, column.as<std::string>()[row]); return;
+    case ColumnType::kString:
+      append_text(out, column.as<std::string>()[row]);
+      return;
   }
 }
 

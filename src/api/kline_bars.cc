@@ -64,7 +64,8 @@ int session_minute(TimestampMs ts) {
   if (minute_of_day < kMorningOpen) return 0;
   if (minute_of_day < kMorningClose) return static_cast<int>(minute_of_day - kMorningOpen);
   if (minute_of_day < kAfternoonOpen) return 119;
-  if (minute_of_day < kAfternoonClose) return static_cast<int>(120 + minute_of_day - kAfternoonOpen);
+  if (minute_of_day < kAfternoonClose)
+    return static_cast<int>(120 + minute_of_day - kAfternoonOpen);
   return 239;
 }
 
@@ -79,7 +80,8 @@ Result<KlineInterval> parse_kline_interval(std::string_view text) {
     if (kIntervalNames[index] == text) return static_cast<KlineInterval>(index);
   }
   return field_error(ErrorCode::kInvalidArgument, "interval",
-                     "interval '{}' is unknown: expected 1m, 5m, 15m, 30m, 60m, 1d, 1w or 1M", text);
+                     "interval '{}' is unknown: expected 1m, 5m, 15m, 30m, 60m, 1d, 1w or 1M",
+                     text);
 }
 
 Result<Adjust> parse_adjust(std::string_view text) {
@@ -94,16 +96,23 @@ bool is_intraday(KlineInterval interval) { return interval_minutes(interval) > 0
 
 int interval_minutes(KlineInterval interval) {
   switch (interval) {
-    case KlineInterval::k1m: return 1;
-    case KlineInterval::k5m: return 5;
-    case KlineInterval::k15m: return 15;
-    case KlineInterval::k30m: return 30;
-    case KlineInterval::k60m: return 60;
-    default: return 0;
+    case KlineInterval::k1m:
+      return 1;
+    case KlineInterval::k5m:
+      return 5;
+    case KlineInterval::k15m:
+      return 15;
+    case KlineInterval::k30m:
+      return 30;
+    case KlineInterval::k60m:
+      return 60;
+    default:
+      return 0;
   }
 }
 
-void Bars::push(TimestampMs start, int64_t o, int64_t h, int64_t l, int64_t c, int64_t v, int64_t a) {
+void Bars::push(TimestampMs start, int64_t o, int64_t h, int64_t l, int64_t c, int64_t v,
+                int64_t a) {
   ts.push_back(start);
   open.push_back(o);
   high.push_back(h);
@@ -123,7 +132,8 @@ void Bars::keep_last(size_t count) {
 
 void Bars::drop_first() {
   if (size() == 0) return;
-  for (auto* column : {&ts, &open, &high, &low, &close, &volume, &amount}) column->erase(column->begin());
+  for (auto* column : {&ts, &open, &high, &low, &close, &volume, &amount})
+    column->erase(column->begin());
 }
 
 Result<Bars> bars_from_batch(const RecordBatch& batch) {
@@ -156,16 +166,17 @@ Result<Bars> bars_from_batch(const RecordBatch& batch) {
 }
 
 RecordBatch bars_to_batch(const Bars& bars) {
-  auto schema = std::make_shared<const Schema>(std::vector<Field>{
-      {"ts", ColumnType::kTimestamp},
-      {"open", ColumnType::kDecimal, bars.price_scale},
-      {"high", ColumnType::kDecimal, bars.price_scale},
-      {"low", ColumnType::kDecimal, bars.price_scale},
-      {"close", ColumnType::kDecimal, bars.price_scale},
-      {"volume", ColumnType::kInt64},
-      {"amount", ColumnType::kDecimal, bars.amount_scale}});
+  auto schema = std::make_shared<const Schema>(
+      std::vector<Field>{{"ts", ColumnType::kTimestamp},
+                         {"open", ColumnType::kDecimal, bars.price_scale},
+                         {"high", ColumnType::kDecimal, bars.price_scale},
+                         {"low", ColumnType::kDecimal, bars.price_scale},
+                         {"close", ColumnType::kDecimal, bars.price_scale},
+                         {"volume", ColumnType::kInt64},
+                         {"amount", ColumnType::kDecimal, bars.amount_scale}});
   std::vector<Column> columns;
-  for (const auto* values : {&bars.ts, &bars.open, &bars.high, &bars.low, &bars.close, &bars.volume, &bars.amount}) {
+  for (const auto* values :
+       {&bars.ts, &bars.open, &bars.high, &bars.low, &bars.close, &bars.volume, &bars.amount}) {
     columns.emplace_back(ColumnValues(*values));
   }
   Result<RecordBatch> batch = RecordBatch::make(std::move(schema), std::move(columns));
@@ -176,7 +187,8 @@ void adjust_prices(Bars& bars, const std::vector<double>& factors, double base) 
   for (size_t row = 0; row < bars.size(); ++row) {
     const double ratio = factors[row] / base;
     for (auto* column : {&bars.open, &bars.high, &bars.low, &bars.close}) {
-      (*column)[row] = static_cast<int64_t>(std::llround(static_cast<double>((*column)[row]) * ratio));
+      (*column)[row] =
+          static_cast<int64_t>(std::llround(static_cast<double>((*column)[row]) * ratio));
     }
   }
 }

@@ -28,8 +28,8 @@ bool is_intraday(KlineInterval interval);
 int interval_minutes(KlineInterval interval);  // 1..60 for intraday intervals, 0 otherwise
 
 struct Bars {
-  int price_scale = 3;   // decimal places of open/high/low/close units
-  int amount_scale = 2;  // decimal places of amount units
+  int price_scale = 3;          // decimal places of open/high/low/close units
+  int amount_scale = 2;         // decimal places of amount units
   std::vector<TimestampMs> ts;  // bar start
   std::vector<int64_t> open, high, low, close;
   std::vector<int64_t> volume;

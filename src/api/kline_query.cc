@@ -9,15 +9,18 @@ namespace {
 
 using services::LoadQuery;
 
-const std::vector<std::string> kMinuteColumns = {"ts", "open", "high", "low", "close", "volume", "amount"};
-const std::vector<std::string> kDailyColumns = {"trade_date", "open", "high", "low", "close",
-                                                "volume", "amount", "adj_factor"};
+const std::vector<std::string> kMinuteColumns = {"ts",    "open",   "high",  "low",
+                                                 "close", "volume", "amount"};
+const std::vector<std::string> kDailyColumns = {"trade_date", "open",   "high",   "low",
+                                                "close",      "volume", "amount", "adj_factor"};
 
 Result<Bars> minute_bars(services::DataManager& data, const KlineRequest& request,
                          std::string_view frequency, int64_t limit) {
-  LoadQuery query{.columns = kMinuteColumns, .symbols = {request.symbol},
+  LoadQuery query{.columns = kMinuteColumns,
+                  .symbols = {request.symbol},
                   .filters = {storage::eq("frequency", std::string(frequency))}};
-  Result<RecordBatch> rows = load_newest(data, "minute_kline", std::move(query), request.window, limit);
+  Result<RecordBatch> rows =
+      load_newest(data, "minute_kline", std::move(query), request.window, limit);
   if (!rows.is_ok()) return rows.status();
   return bars_from_batch(*rows);
 }
@@ -25,7 +28,8 @@ Result<Bars> minute_bars(services::DataManager& data, const KlineRequest& reques
 Result<Bars> intraday(services::DataManager& data, const KlineRequest& request) {
   const std::string_view name = kline_interval_name(request.interval);
   Result<Bars> stored = minute_bars(data, request, name, request.limit);
-  if (!stored.is_ok() || stored->size() > 0 || request.interval == KlineInterval::k1m) return stored;
+  if (!stored.is_ok() || stored->size() > 0 || request.interval == KlineInterval::k1m)
+    return stored;
   // Not stored at this frequency: build it from 1-minute bars. The oldest bucket may be cut by
   // the row limit, so one extra bucket is loaded and a possibly partial first one dropped.
   const int minutes = interval_minutes(request.interval);
@@ -41,10 +45,12 @@ Result<Bars> intraday(services::DataManager& data, const KlineRequest& request) 
 
 // The newest adjustment factor of the symbol: the qfq base.
 Result<double> newest_factor(services::DataManager& data, const std::string& symbol) {
-  Result<RecordBatch> rows = data.load(
-      "daily_kline", {.columns = {"adj_factor"}, .symbols = {symbol},
-                      .filters = {{"adj_factor", storage::FilterOp::kIsNotNull, {}}},
-                      .order = storage::SortOrder::kDescending, .limit = 1});
+  Result<RecordBatch> rows =
+      data.load("daily_kline", {.columns = {"adj_factor"},
+                                .symbols = {symbol},
+                                .filters = {{"adj_factor", storage::FilterOp::kIsNotNull, {}}},
+                                .order = storage::SortOrder::kDescending,
+                                .limit = 1});
   if (!rows.is_ok()) return rows.status();
   if (rows->num_rows() == 0) return 1.0;
   return rows->column(0).as<double>()[0];
@@ -89,20 +95,22 @@ Status adjust(services::DataManager& data, const KlineRequest& request, Bars& ba
 
 Result<Bars> daily_based(services::DataManager& data, const KlineRequest& request) {
   // Week bars hold at most 5 trading days, month bars 23; one extra bucket covers a cut one.
-  const int64_t per_bar = request.interval == KlineInterval::k1w ? 5 : (request.interval == KlineInterval::k1M ? 23 : 1);
+  const int64_t per_bar = request.interval == KlineInterval::k1w
+                              ? 5
+                              : (request.interval == KlineInterval::k1M ? 23 : 1);
   const int64_t load_limit = per_bar == 1 ? request.limit : (request.limit + 1) * per_bar;
-  Result<RecordBatch> rows = load_newest(data, "daily_kline",
-                                         {.columns = kDailyColumns, .symbols = {request.symbol}},
-                                         request.window, load_limit);
+  Result<RecordBatch> rows =
+      load_newest(data, "daily_kline", {.columns = kDailyColumns, .symbols = {request.symbol}},
+                  request.window, load_limit);
   if (!rows.is_ok()) return rows.status();
   Result<Bars> bars = bars_from_batch(*rows);
   if (!bars.is_ok()) return bars.status();
   MYSTOCKS_RETURN_IF_ERROR(adjust(data, request, *bars, factor_map(*rows)));
   if (per_bar == 1) return bars;
   const bool truncated = static_cast<int64_t>(rows->num_rows()) == load_limit;
-  Bars resampled = resample_calendar(*bars, request.interval == KlineInterval::k1w
-                                                ? CalendarBucket::kWeek
-                                                : CalendarBucket::kMonth);
+  Bars resampled =
+      resample_calendar(*bars, request.interval == KlineInterval::k1w ? CalendarBucket::kWeek
+                                                                      : CalendarBucket::kMonth);
   if (truncated) resampled.drop_first();
   resampled.keep_last(static_cast<size_t>(request.limit));
   return resampled;
@@ -112,12 +120,17 @@ Result<Bars> daily_based(services::DataManager& data, const KlineRequest& reques
 
 int64_t max_span_days(KlineInterval interval) {
   switch (interval) {
-    case KlineInterval::k1m: return 31;
-    case KlineInterval::k5m: return 93;
-    case KlineInterval::k15m: return 186;
+    case KlineInterval::k1m:
+      return 31;
+    case KlineInterval::k5m:
+      return 93;
+    case KlineInterval::k15m:
+      return 186;
     case KlineInterval::k30m:
-    case KlineInterval::k60m: return 366;
-    default: return 366 * 30;
+    case KlineInterval::k60m:
+      return 366;
+    default:
+      return 366 * 30;
   }
 }
 
@@ -130,8 +143,8 @@ Result<Bars> load_kline(services::DataManager& data, const KlineRequest& request
       const TimeWindow dates{.start = shanghai_time(shanghai_date(bars->ts.front()), 0, 0),
                              .end = bars->ts.back() + 1};
       Result<RecordBatch> daily = load_newest(
-          data, "daily_kline", {.columns = {"trade_date", "adj_factor"}, .symbols = {request.symbol}},
-          dates, -1);
+          data, "daily_kline",
+          {.columns = {"trade_date", "adj_factor"}, .symbols = {request.symbol}}, dates, -1);
       if (!daily.is_ok()) return daily.status();
       MYSTOCKS_RETURN_IF_ERROR(adjust(data, request, *bars, factor_map(*daily)));
     }

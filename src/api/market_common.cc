@@ -16,18 +16,21 @@ namespace json = boost::json;
 
 bool is_date_text(std::string_view text) {
   const bool dashed = text.size() == 10 && text[4] == '-' && text[7] == '-';
-  const bool compact = text.size() == 8 && std::all_of(text.begin(), text.end(), [](char c) {
-                         return c >= '0' && c <= '9';
-                       });
+  const bool compact = text.size() == 8 && std::all_of(text.begin(), text.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
   return dashed || compact;
 }
 
 json::object column_type_schema(const Field& field, const std::string& description) {
   json::object schema;
   switch (field.type) {
-    case ColumnType::kBool: schema["type"] = "boolean"; break;
+    case ColumnType::kBool:
+      schema["type"] = "boolean";
+      break;
     case ColumnType::kInt32:
-    case ColumnType::kInt64: schema["type"] = "integer"; break;
+    case ColumnType::kInt64:
+      schema["type"] = "integer";
+      break;
     case ColumnType::kTimestamp:
       schema["type"] = "integer";
       schema["format"] = "epoch-ms";
@@ -40,8 +43,12 @@ json::object column_type_schema(const Field& field, const std::string& descripti
       schema["type"] = "number";
       schema["multipleOf"] = 1.0 / static_cast<double>(pow10_int64(field.scale));
       break;
-    case ColumnType::kDouble: schema["type"] = "number"; break;
-    case ColumnType::kString: schema["type"] = "string"; break;
+    case ColumnType::kDouble:
+      schema["type"] = "number";
+      break;
+    case ColumnType::kString:
+      schema["type"] = "string";
+      break;
   }
   if (field.nullable) schema["type"] = json::array{schema["type"], "null"};
   if (!description.empty()) schema["description"] = description;
@@ -53,21 +60,26 @@ json::object column_type_schema(const Field& field, const std::string& descripti
 gateway::ParamSpec symbol_param(std::string description, gateway::ParamLocation in) {
   return {.name = "symbol",
           .in = in,
-          .schema = json::object{{"type", "string"}, {"format", "symbol"}, {"examples", json::array{"600519.SH"}}},
+          .schema =
+              json::object{
+                  {"type", "string"}, {"format", "symbol"}, {"examples", json::array{"600519.SH"}}},
           .required = true,
           .description = std::move(description)};
 }
 
 gateway::ParamSpec time_param(std::string name, std::string description) {
   return {.name = std::move(name),
-          .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"},
+          .schema = json::object{{"type", "string"},
+                                 {"format", "date-or-epoch-ms"},
                                  {"examples", json::array{"2024-01-31", "1706664600000"}}},
           .description = std::move(description)};
 }
 
 gateway::ParamSpec limit_param(int64_t default_limit, int64_t max_limit, std::string description) {
   return {.name = "limit",
-          .schema = json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", max_limit},
+          .schema = json::object{{"type", "integer"},
+                                 {"minimum", 1},
+                                 {"maximum", max_limit},
                                  {"default", default_limit}},
           .description = std::move(description)};
 }
@@ -78,10 +90,12 @@ gateway::ParamSpec enum_param(std::string name, std::vector<std::string> values,
   for (std::string& value : values) allowed.emplace_back(std::move(value));
   json::object schema{{"type", "string"}, {"enum", std::move(allowed)}};
   if (default_value) schema["default"] = *default_value;
-  return {.name = std::move(name), .schema = std::move(schema), .description = std::move(description)};
+  return {
+      .name = std::move(name), .schema = std::move(schema), .description = std::move(description)};
 }
 
-std::optional<std::string> string_param(const gateway::HttpRequest& request, std::string_view name) {
+std::optional<std::string> string_param(const gateway::HttpRequest& request,
+                                        std::string_view name) {
   const json::value* value = request.params.if_contains(name);
   if (value == nullptr || !value->is_string()) return std::nullopt;
   return std::string(value->get_string());
@@ -133,7 +147,8 @@ RecordBatch reverse_rows(const RecordBatch& batch) {
 }
 
 Result<RecordBatch> load_newest(services::DataManager& data, const std::string& table,
-                                services::LoadQuery query, const TimeWindow& window, int64_t limit) {
+                                services::LoadQuery query, const TimeWindow& window,
+                                int64_t limit) {
   if (window.start) query.range.start = *window.start;
   query.range.end = window.end;
   query.order = storage::SortOrder::kDescending;
@@ -155,7 +170,8 @@ Status check_symbol_known(services::DataManager& data, const std::string& symbol
   return Status::ok();
 }
 
-json::object row_schema(const storage::TableSchema& table, const std::vector<std::string>& columns) {
+json::object row_schema(const storage::TableSchema& table,
+                        const std::vector<std::string>& columns) {
   json::object properties;
   for (const storage::ColumnDef& column : table.columns) {
     if (!columns.empty() &&
@@ -176,7 +192,8 @@ json::object array_schema(json::value items) {
 }
 
 bool wants_csv(const gateway::HttpRequest& request) {
-  return gateway::negotiate_media_type(request.header("accept"), {"application/json", "text/csv"}) == 1;
+  return gateway::negotiate_media_type(request.header("accept"),
+                                       {"application/json", "text/csv"}) == 1;
 }
 
 gateway::ApiReply csv_reply(const RecordBatch& batch) {

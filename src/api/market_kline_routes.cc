@@ -26,11 +26,13 @@ std::vector<gateway::ParamSpec> kline_params() {
       enum_param("interval", {"1m", "5m", "15m", "30m", "60m", "1d", "1w", "1M"}, "1d",
                  "Bar interval. 1m..60m come from the time-series store (5m..60m resampled from 1m "
                  "when not stored), 1d from daily_kline, 1w/1M are resampled from daily bars."),
-      time_param("start", "First bar time, inclusive (YYYY-MM-DD or epoch ms). Without start the "
-                          "newest `limit` bars up to end are returned."),
-      time_param("end", "Last bar time, inclusive; a date covers the whole day. Default now. "
-                        "Maximum span per request: 31 days (1m), 93 (5m), 186 (15m), 366 (30m, "
-                        "60m), 10980 (1d, 1w, 1M); a longer range is a 400."),
+      time_param("start",
+                 "First bar time, inclusive (YYYY-MM-DD or epoch ms). Without start the "
+                 "newest `limit` bars up to end are returned."),
+      time_param("end",
+                 "Last bar time, inclusive; a date covers the whole day. Default now. "
+                 "Maximum span per request: 31 days (1m), 93 (5m), 186 (15m), 366 (30m, "
+                 "60m), 10980 (1d, 1w, 1M); a longer range is a 400."),
       enum_param("adjust", {"none", "qfq", "hfq"}, "none",
                  "Price adjustment from daily_kline.adj_factor: qfq = price x factor / newest "
                  "factor, hfq = price x factor; rounded to 0.001. Volumes are not adjusted."),
@@ -72,18 +74,22 @@ json::object header(const KlineRequest& request, json::storage_ptr storage = {})
 }
 
 // One arena per response: the bars' JSON tree is freed in a few blocks, not node by node.
-json::storage_ptr response_arena() { return json::make_shared_resource<json::monotonic_resource>(); }
+json::storage_ptr response_arena() {
+  return json::make_shared_resource<json::monotonic_resource>();
+}
 
 json::object bar_properties() {
-  return json::object{
-      {"ts", {{"type", "integer"}, {"description", "bar start, epoch ms UTC (daily and longer: "
-                                                   "Asia/Shanghai midnight of the first trading day)"}}},
-      {"open", {{"type", "number"}}},
-      {"high", {{"type", "number"}}},
-      {"low", {{"type", "number"}}},
-      {"close", {{"type", "number"}}},
-      {"volume", {{"type", "integer"}, {"description", "shares"}}},
-      {"amount", {{"type", "number"}, {"description", "turnover, yuan"}}}};
+  return json::object{{"ts",
+                       {{"type", "integer"},
+                        {"description",
+                         "bar start, epoch ms UTC (daily and longer: "
+                         "Asia/Shanghai midnight of the first trading day)"}}},
+                      {"open", {{"type", "number"}}},
+                      {"high", {{"type", "number"}}},
+                      {"low", {{"type", "number"}}},
+                      {"close", {{"type", "number"}}},
+                      {"volume", {{"type", "integer"}, {"description", "shares"}}},
+                      {"amount", {{"type", "number"}, {"description", "turnover, yuan"}}}};
 }
 
 json::object header_properties() {
@@ -92,8 +98,8 @@ json::object header_properties() {
                       {"adjust", {{"type", "string"}}}};
 }
 
-const json::object kExampleBar{{"ts", 1706630400000}, {"open", 1650.5},   {"high", 1688},
-                               {"low", 1645.01},      {"close", 1685.12}, {"volume", 3125400},
+const json::object kExampleBar{{"ts", 1706630400000},   {"open", 1650.5},   {"high", 1688},
+                               {"low", 1645.01},        {"close", 1685.12}, {"volume", 3125400},
                                {"amount", 5237158123.5}};
 
 }  // namespace

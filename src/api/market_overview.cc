@@ -52,7 +52,8 @@ Result<int32_t> overview_date(const MarketApi& api, const HttpRequest& http) {
 
 Result<Breadth> breadth_on(const MarketApi& api, int32_t day) {
   Result<RecordBatch> stocks = api.data->load(
-      "symbols", {.columns = {"symbol", "is_st"}, .filters = {storage::eq("security_type", "stock")}});
+      "symbols",
+      {.columns = {"symbol", "is_st"}, .filters = {storage::eq("security_type", "stock")}});
   if (!stocks.is_ok()) return stocks.status();
   std::unordered_map<std::string, bool> is_st;
   for (size_t row = 0; row < stocks->num_rows(); ++row) {
@@ -78,9 +79,12 @@ Result<Breadth> breadth_on(const MarketApi& api, int32_t day) {
     if (pre_close.is_null(row)) continue;
     const int64_t last = cents(close.as<int64_t>()[row], price_scale);
     const int64_t previous = cents(pre_close.as<int64_t>()[row], price_scale);
-    if (last > previous) ++breadth.advancers;
-    else if (last < previous) ++breadth.decliners;
-    else ++breadth.unchanged;
+    if (last > previous)
+      ++breadth.advancers;
+    else if (last < previous)
+      ++breadth.decliners;
+    else
+      ++breadth.unchanged;
     Result<Symbol> symbol = Symbol::parse(symbols[row]);
     if (!symbol.is_ok()) continue;
     const sources::PriceLimits limits = sources::price_limits(
@@ -105,18 +109,24 @@ Status register_market_overview_route(gateway::RouteRegistry& registry, const Ma
                      "only. Default date: the newest stored trading date.",
       .tags = {"market"},
       .params = {time_param("date", "Trading date (the newest stored on or before it)")},
-      .response_schema = object_schema({{"trade_date", {{"type", "string"}, {"format", "date"}}},
-                                        {"stocks", {{"type", "integer"}}},
-                                        {"advancers", {{"type", "integer"}}},
-                                        {"decliners", {{"type", "integer"}}},
-                                        {"unchanged", {{"type", "integer"}}},
-                                        {"limit_up", {{"type", "integer"}}},
-                                        {"limit_down", {{"type", "integer"}}},
-                                        {"total_volume", {{"type", "integer"}, {"description", "shares"}}},
-                                        {"total_amount", {{"type", "number"}, {"description", "turnover, yuan"}}}}),
-      .response_example = json::object{{"trade_date", "2024-01-31"}, {"stocks", 5321}, {"advancers", 2310},
-                                       {"decliners", 2856}, {"unchanged", 155}, {"limit_up", 41},
-                                       {"limit_down", 12}, {"total_volume", 61234567800},
+      .response_schema = object_schema(
+          {{"trade_date", {{"type", "string"}, {"format", "date"}}},
+           {"stocks", {{"type", "integer"}}},
+           {"advancers", {{"type", "integer"}}},
+           {"decliners", {{"type", "integer"}}},
+           {"unchanged", {{"type", "integer"}}},
+           {"limit_up", {{"type", "integer"}}},
+           {"limit_down", {{"type", "integer"}}},
+           {"total_volume", {{"type", "integer"}, {"description", "shares"}}},
+           {"total_amount", {{"type", "number"}, {"description", "turnover, yuan"}}}}),
+      .response_example = json::object{{"trade_date", "2024-01-31"},
+                                       {"stocks", 5321},
+                                       {"advancers", 2310},
+                                       {"decliners", 2856},
+                                       {"unchanged", 155},
+                                       {"limit_up", 41},
+                                       {"limit_down", 12},
+                                       {"total_volume", 61234567800},
                                        {"total_amount", 812345678901.23}},
       .handler =
           [api](const HttpRequest& http) {
@@ -124,16 +134,17 @@ Status register_market_overview_route(gateway::RouteRegistry& registry, const Ma
             if (!day.is_ok()) return ApiReply::fail(day.status());
             Result<Breadth> breadth = breadth_on(api, *day);
             if (!breadth.is_ok()) return ApiReply::fail(breadth.status());
-            return ApiReply::ok(json::object{
-                {"trade_date", Date{*day}.to_string()},
-                {"stocks", breadth->stocks},
-                {"advancers", breadth->advancers},
-                {"decliners", breadth->decliners},
-                {"unchanged", breadth->unchanged},
-                {"limit_up", breadth->limit_up},
-                {"limit_down", breadth->limit_down},
-                {"total_volume", breadth->volume},
-                {"total_amount", Decimal(breadth->amount_units, breadth->amount_scale).to_double()}});
+            return ApiReply::ok(
+                json::object{{"trade_date", Date{*day}.to_string()},
+                             {"stocks", breadth->stocks},
+                             {"advancers", breadth->advancers},
+                             {"decliners", breadth->decliners},
+                             {"unchanged", breadth->unchanged},
+                             {"limit_up", breadth->limit_up},
+                             {"limit_down", breadth->limit_down},
+                             {"total_volume", breadth->volume},
+                             {"total_amount",
+                              Decimal(breadth->amount_units, breadth->amount_scale).to_double()}});
           },
   });
 }

@@ -26,8 +26,9 @@ const storage::TableSchema& table(const MarketApi& api, std::string_view name) {
 }
 
 // Rows of a single-symbol ranged route; an empty answer for an unlisted symbol is a 404.
-Result<RecordBatch> ranged_rows(const MarketApi& api, const HttpRequest& http, const std::string& name,
-                                std::vector<std::string> columns, int64_t max_days, int64_t default_limit) {
+Result<RecordBatch> ranged_rows(const MarketApi& api, const HttpRequest& http,
+                                const std::string& name, std::vector<std::string> columns,
+                                int64_t max_days, int64_t default_limit) {
   const std::string symbol = *string_param(http, "symbol");
   Result<TimeWindow> window = read_window(http, *api.clock, max_days, "this route");
   if (!window.is_ok()) return window.status();
@@ -69,34 +70,36 @@ json::object level_schema() {
 
 Status register_market_quote_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
   const storage::TableSchema& tick = table(api, "tick");
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
-      .method = gateway::HttpMethod::kGet,
-      .path = "/api/v1/market/ticks",
-      .version = "v1",
-      .summary = "Level-1 snapshots (ticks) of one security",
-      .description = "Oldest first: the newest `limit` ticks in the range. At most 5 days per "
-                     "request. Accept: text/csv answers CSV.",
-      .tags = {"market"},
-      .params = {symbol_param("Security"), time_param("start", "First tick time, inclusive"),
-                 time_param("end", "Last tick time, inclusive; default now"),
-                 limit_param(1000, 10000, "Newest ticks to return")},
-      .response_schema = object_schema({{"symbol", {{"type", "string"}}},
-                                        {"ticks", array_schema(row_schema(tick))}}),
-      .alternate_content_types = {"text/csv"},
-      .response_example = json::object{{"symbol", "600519.SH"},
-                                       {"ticks", json::array{json::object{{"ts", 1706664600000},
-                                                                          {"last", 1685.12},
-                                                                          {"volume", 1203400},
-                                                                          {"amount", 2021345678.5}}}}},
-      .handler =
-          [api](const HttpRequest& http) {
-            Result<RecordBatch> rows = ranged_rows(api, http, "tick", {}, 5, 1000);
-            if (!rows.is_ok()) return ApiReply::fail(rows.status());
-            if (wants_csv(http)) return csv_reply(*rows);
-            return ApiReply::ok(json::object{{"symbol", *string_param(http, "symbol")},
-                                             {"ticks", rows_json(*rows)}});
-          },
-  }));
+  MYSTOCKS_RETURN_IF_ERROR(
+      registry.add(RouteSpec{
+          .method = gateway::HttpMethod::kGet,
+          .path = "/api/v1/market/ticks",
+          .version = "v1",
+          .summary = "Level-1 snapshots (ticks) of one security",
+          .description = "Oldest first: the newest `limit` ticks in the range. At most 5 days per "
+                         "request. Accept: text/csv answers CSV.",
+          .tags = {"market"},
+          .params = {symbol_param("Security"), time_param("start", "First tick time, inclusive"),
+                     time_param("end", "Last tick time, inclusive; default now"),
+                     limit_param(1000, 10000, "Newest ticks to return")},
+          .response_schema = object_schema(
+              {{"symbol", {{"type", "string"}}}, {"ticks", array_schema(row_schema(tick))}}),
+          .alternate_content_types = {"text/csv"},
+          .response_example =
+              json::object{{"symbol", "600519.SH"},
+                           {"ticks", json::array{json::object{{"ts", 1706664600000},
+                                                              {"last", 1685.12},
+                                                              {"volume", 1203400},
+                                                              {"amount", 2021345678.5}}}}},
+          .handler =
+              [api](const HttpRequest& http) {
+                Result<RecordBatch> rows = ranged_rows(api, http, "tick", {}, 5, 1000);
+                if (!rows.is_ok()) return ApiReply::fail(rows.status());
+                if (wants_csv(http)) return csv_reply(*rows);
+                return ApiReply::ok(json::object{{"symbol", *string_param(http, "symbol")},
+                                                 {"ticks", rows_json(*rows)}});
+              },
+      }));
 
   const storage::TableSchema& quote = table(api, "realtime_quote");
   json::object quote_row = row_schema(quote);
@@ -111,18 +114,22 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                      "(source: tick). Symbols with neither are listed in `missing`.",
       .tags = {"market"},
       .params = {{.name = "symbols",
-                  .schema = json::object{{"type", "string"}, {"format", "symbol-list"},
-                                         {"minItems", 1}, {"maxItems", kMaxQuoteSymbols},
+                  .schema = json::object{{"type", "string"},
+                                         {"format", "symbol-list"},
+                                         {"minItems", 1},
+                                         {"maxItems", kMaxQuoteSymbols},
                                          {"examples", json::array{"600519.SH,000001.SZ"}}},
                   .required = true,
                   .description = "Comma-separated securities, at most 500"}},
-      .response_schema = object_schema({{"quotes", array_schema(std::move(quote_row))},
-                                        {"missing", array_schema(json::object{{"type", "string"}})}}),
-      .response_example = json::object{{"quotes", json::array{json::object{{"symbol", "600519.SH"},
-                                                                           {"ts", 1706664600000},
-                                                                           {"last", 1685.12},
-                                                                           {"source", "realtime_quote"}}}},
-                                       {"missing", json::array{}}},
+      .response_schema =
+          object_schema({{"quotes", array_schema(std::move(quote_row))},
+                         {"missing", array_schema(json::object{{"type", "string"}})}}),
+      .response_example =
+          json::object{{"quotes", json::array{json::object{{"symbol", "600519.SH"},
+                                                           {"ts", 1706664600000},
+                                                           {"last", 1685.12},
+                                                           {"source", "realtime_quote"}}}},
+                       {"missing", json::array{}}},
       .handler =
           [api](const HttpRequest& http) {
             std::vector<std::string> symbols;
@@ -153,7 +160,8 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
             for (const std::string& symbol : symbols) {
               if (!found.contains(symbol)) missing.emplace_back(symbol);
             }
-            return ApiReply::ok(json::object{{"quotes", std::move(quotes)}, {"missing", std::move(missing)}});
+            return ApiReply::ok(
+                json::object{{"quotes", std::move(quotes)}, {"missing", std::move(missing)}});
           },
   }));
 
@@ -172,14 +180,16 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
       .params = {symbol_param("Security"), time_param("start", "First snapshot time, inclusive"),
                  time_param("end", "Last snapshot time, inclusive; default now"),
                  limit_param(100, 1000, "Newest snapshots to return (with start)")},
-      .response_schema = object_schema({{"symbol", {{"type", "string"}}},
-                                        {"snapshots", array_schema(std::move(snapshot))}}),
-      .response_example = json::object{
-          {"symbol", "600519.SH"},
-          {"snapshots", json::array{json::object{
-                            {"ts", 1706664600000},
-                            {"bids", json::array{json::object{{"price", 1685.1}, {"volume", 300}}}},
-                            {"asks", json::array{json::object{{"price", 1685.2}, {"volume", 500}}}}}}}},
+      .response_schema = object_schema(
+          {{"symbol", {{"type", "string"}}}, {"snapshots", array_schema(std::move(snapshot))}}),
+      .response_example =
+          json::object{
+              {"symbol", "600519.SH"},
+              {"snapshots",
+               json::array{json::object{
+                   {"ts", 1706664600000},
+                   {"bids", json::array{json::object{{"price", 1685.1}, {"volume", 300}}}},
+                   {"asks", json::array{json::object{{"price", 1685.2}, {"volume", 500}}}}}}}},
       .handler =
           [api](const HttpRequest& http) {
             const std::string symbol = *string_param(http, "symbol");
@@ -195,8 +205,10 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
             }
             if (!rows.is_ok()) return ApiReply::fail(rows.status());
             json::array snapshots;
-            for (size_t row = 0; row < rows->num_rows(); ++row) snapshots.push_back(depth_snapshot(*rows, row));
-            return ApiReply::ok(json::object{{"symbol", symbol}, {"snapshots", std::move(snapshots)}});
+            for (size_t row = 0; row < rows->num_rows(); ++row)
+              snapshots.push_back(depth_snapshot(*rows, row));
+            return ApiReply::ok(
+                json::object{{"symbol", symbol}, {"snapshots", std::move(snapshots)}});
           },
   }));
 
@@ -211,12 +223,13 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
       .params = {symbol_param("Security"), time_param("start", "First date, inclusive"),
                  time_param("end", "Last date, inclusive; default today"),
                  limit_param(250, 5000, "Newest days to return")},
-      .response_schema = object_schema({{"symbol", {{"type", "string"}}},
-                                        {"flows", array_schema(row_schema(flow))}}),
-      .response_example = json::object{{"symbol", "600519.SH"},
-                                       {"flows", json::array{json::object{{"trade_date", "2024-01-31"},
-                                                                          {"main_net_inflow", 123456789.5},
-                                                                          {"net_inflow", 98765432.1}}}}},
+      .response_schema = object_schema(
+          {{"symbol", {{"type", "string"}}}, {"flows", array_schema(row_schema(flow))}}),
+      .response_example =
+          json::object{{"symbol", "600519.SH"},
+                       {"flows", json::array{json::object{{"trade_date", "2024-01-31"},
+                                                          {"main_net_inflow", 123456789.5},
+                                                          {"net_inflow", 98765432.1}}}}},
       .handler =
           [api](const HttpRequest& http) {
             Result<RecordBatch> rows = ranged_rows(api, http, "fund_flow", {}, 3660, 250);

@@ -24,13 +24,27 @@ void append_string(std::string& out, std::string_view text) {
     out.append(text.substr(plain_from, index - plain_from));
     plain_from = index + 1;
     switch (byte) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[byte >> 4]);
@@ -58,9 +72,9 @@ void append_json_double(std::string& out, double value) {
   const double magnitude = std::fabs(value);
   const bool plain = magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e21);
   char buffer[64];
-  auto [end, ec] = plain ? std::to_chars(buffer, buffer + sizeof(buffer), value,
-                                         std::chars_format::fixed)
-                         : std::to_chars(buffer, buffer + sizeof(buffer), value);
+  auto [end, ec] =
+      plain ? std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::fixed)
+            : std::to_chars(buffer, buffer + sizeof(buffer), value);
   out.append(buffer, end);
 }
 
@@ -72,7 +86,8 @@ void append_decimal_text(std::string& out, int64_t units, int scale) {
   const int64_t divisor = pow10_int64(scale);
   // Work on the magnitude in unsigned arithmetic so INT64_MIN has no overflow.
   const bool negative = units < 0;
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
+  const uint64_t magnitude =
+      negative ? 0 - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
   uint64_t fraction = magnitude % static_cast<uint64_t>(divisor);
   if (negative && magnitude != 0) out.push_back('-');
   append_integer(out, magnitude / static_cast<uint64_t>(divisor));
@@ -91,12 +106,24 @@ void append_decimal_text(std::string& out, int64_t units, int scale) {
 
 void append_json(std::string& out, const json::value& value) {
   switch (value.kind()) {
-    case json::kind::null: out += "null"; return;
-    case json::kind::bool_: out += value.get_bool() ? "true" : "false"; return;
-    case json::kind::int64: append_integer(out, value.get_int64()); return;
-    case json::kind::uint64: append_integer(out, value.get_uint64()); return;
-    case json::kind::double_: append_json_double(out, value.get_double()); return;
-    case json::kind::string: append_string(out, value.get_string()); return;
+    case json::kind::null:
+      out += "null";
+      return;
+    case json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      return;
+    case json::kind::int64:
+      append_integer(out, value.get_int64());
+      return;
+    case json::kind::uint64:
+      append_integer(out, value.get_uint64());
+      return;
+    case json::kind::double_:
+      append_json_double(out, value.get_double());
+      return;
+    case json::kind::string:
+      append_string(out, value.get_string());
+      return;
     case json::kind::array: {
       out.push_back('[');
       bool first = true;

@@ -1,7 +1,7 @@
 #include "gateway/content_negotiation.h"
 
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 namespace mystocks::gateway {
 namespace {
@@ -28,8 +28,10 @@ int quality_of(std::string_view params) {
   while (!params.empty()) {
     const size_t semicolon = params.find(';');
     std::string_view param = trim(params.substr(0, semicolon));
-    params = semicolon == std::string_view::npos ? std::string_view() : params.substr(semicolon + 1);
-    if (param.size() < 2 || std::tolower(static_cast<unsigned char>(param[0])) != 'q' || param[1] != '=') {
+    params =
+        semicolon == std::string_view::npos ? std::string_view() : params.substr(semicolon + 1);
+    if (param.size() < 2 || std::tolower(static_cast<unsigned char>(param[0])) != 'q' ||
+        param[1] != '=') {
       continue;
     }
     double q = 1;
@@ -43,7 +45,8 @@ int quality_of(std::string_view params) {
 
 }  // namespace
 
-size_t negotiate_media_type(std::string_view accept, std::initializer_list<std::string_view> offered) {
+size_t negotiate_media_type(std::string_view accept,
+                            std::initializer_list<std::string_view> offered) {
   size_t best = 0;
   int best_quality = 0;
   size_t index = 0;

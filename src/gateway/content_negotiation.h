@@ -12,6 +12,7 @@
 namespace mystocks::gateway {
 
 // Index into `offered` (types like "application/json", "text/csv") of the best match.
-size_t negotiate_media_type(std::string_view accept, std::initializer_list<std::string_view> offered);
+size_t negotiate_media_type(std::string_view accept,
+                            std::initializer_list<std::string_view> offered);
 
 }  // namespace mystocks::gateway

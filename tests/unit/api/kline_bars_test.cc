@@ -62,7 +62,8 @@ TEST(KlineResampleTest, SessionBarsMatchAModelOfMinuteBuckets) {
     std::map<TimestampMs, std::vector<size_t>> buckets;
     for (size_t row = 0; row < ones.size(); ++row) {
       const int index = trading_minute_index(ones.ts[row]);
-      buckets[trading_minute_start(shanghai_date(ones.ts[row]), index / minutes * minutes)].push_back(row);
+      buckets[trading_minute_start(shanghai_date(ones.ts[row]), index / minutes * minutes)]
+          .push_back(row);
     }
     const Bars out = resample_session(ones, minutes);
     ASSERT_EQ(out.size(), buckets.size()) << minutes << "m";
@@ -95,8 +96,9 @@ TEST(KlineResampleTest, SixtyMinuteBarsStartAtTheSessionHours) {
   }
   const Bars out = resample_session(ones, 60);
   ASSERT_EQ(out.size(), 4u);
-  EXPECT_EQ(out.ts, (std::vector<TimestampMs>{shanghai_time(date, 9, 30), shanghai_time(date, 10, 30),
-                                              shanghai_time(date, 13, 0), shanghai_time(date, 14, 0)}));
+  EXPECT_EQ(out.ts,
+            (std::vector<TimestampMs>{shanghai_time(date, 9, 30), shanghai_time(date, 10, 30),
+                                      shanghai_time(date, 13, 0), shanghai_time(date, 14, 0)}));
   EXPECT_EQ(out.volume, (std::vector<int64_t>{60, 60, 60, 60}));
 }
 
@@ -108,8 +110,9 @@ Bars random_days(uint32_t seed) {
     if (date.is_weekend()) continue;
     const int64_t open = 5'000 + static_cast<int64_t>(random() % 900);
     const int64_t close = 5'000 + static_cast<int64_t>(random() % 900);
-    bars.push(shanghai_time(date, 0, 0), open, std::max(open, close) + 11, std::min(open, close) - 5,
-              close, 10'000 + random() % 999, 1'000'000 + random() % 99'999);
+    bars.push(shanghai_time(date, 0, 0), open, std::max(open, close) + 11,
+              std::min(open, close) - 5, close, 10'000 + random() % 999,
+              1'000'000 + random() % 99'999);
   }
   return bars;
 }
@@ -130,7 +133,8 @@ TEST(KlineResampleTest, WeekAndMonthBarsMatchAChronoModel) {
   const Bars daily = random_days(5);
   for (CalendarBucket bucket : {CalendarBucket::kWeek, CalendarBucket::kMonth}) {
     std::map<int64_t, std::vector<size_t>> groups;
-    for (size_t row = 0; row < daily.size(); ++row) groups[model_key(daily.ts[row], bucket)].push_back(row);
+    for (size_t row = 0; row < daily.size(); ++row)
+      groups[model_key(daily.ts[row], bucket)].push_back(row);
     const Bars out = resample_calendar(daily, bucket);
     ASSERT_EQ(out.size(), groups.size());
     size_t bar = 0;

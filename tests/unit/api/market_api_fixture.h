@@ -46,8 +46,8 @@ struct Reply {
     if (!body.is_object() || !body.as_object().contains("errors")) return out;
     for (const auto& entry : body.at("errors").as_array()) {
       const auto& field = entry.at("field");
-      out.push_back((field.is_string() ? std::string(field.as_string()) : std::string("null")) + ":" +
-                    std::string(entry.at("code").as_string()));
+      out.push_back((field.is_string() ? std::string(field.as_string()) : std::string("null")) +
+                    ":" + std::string(entry.at("code").as_string()));
     }
     return out;
   }
@@ -79,15 +79,17 @@ class MarketApiEnvironment {
     Result<std::unique_ptr<tsdb::TsdbStore>> tsdb = tsdb::TsdbStore::open(options);
     ASSERT_TRUE(tsdb.is_ok()) << tsdb.status().to_string();
     tsdb_ = std::move(*tsdb);
-    data_ = std::make_unique<services::DataManager>(*catalog_, tsdb_.get(), sqlite_.get(), clock_,
-                                                    services::DataManagerOptions{.metrics = &metrics_});
+    data_ =
+        std::make_unique<services::DataManager>(*catalog_, tsdb_.get(), sqlite_.get(), clock_,
+                                                services::DataManagerOptions{.metrics = &metrics_});
     MYSTOCKS_ASSERT_OK(data_->open());
     seed(symbol_count);
     MYSTOCKS_ASSERT_OK(register_market_routes(registry_, {data_.get(), catalog_.get(), &clock_}));
     router_ = std::make_unique<gateway::Router>(registry_, metrics_, clock_);
   }
 
-  Reply get(std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) const {
+  Reply get(std::string target,
+            std::vector<std::pair<std::string, std::string>> headers = {}) const {
     gateway::HttpRequest request;
     request.target = std::move(target);
     request.headers = std::move(headers);
@@ -146,14 +148,15 @@ class MarketApiEnvironment {
     sources::SourceRequest calendar = request({}, year_start, Date::from_ymd(2026, 12, 31));
     save("trade_calendar", must(source_->trade_calendar(calendar)));
     save("daily_kline", must(source_->daily_bars(request(stocks, year_start, today))));
-    save("fund_flow", must(source_->fund_flow(request(stocks, Date::from_ymd(2026, 11, 1), today))));
-    save("index_constituents",
-         must(source_->index_components(request({}, year_start, today))));
+    save("fund_flow",
+         must(source_->fund_flow(request(stocks, Date::from_ymd(2026, 11, 1), today))));
+    save("index_constituents", must(source_->index_components(request({}, year_start, today))));
     sources::SourceRequest minutes = request(stocks, Date::from_ymd(2026, 11, 23), today);
     save("minute_kline", must(source_->minute_bars(minutes)));
     save("tick", must(source_->ticks(request(stocks, today, today))));
     // Realtime quotes for the first half only: the others fall back to their newest tick.
-    std::vector<Symbol> quoted(stocks.begin(), stocks.begin() + static_cast<long>(stocks.size() / 2));
+    std::vector<Symbol> quoted(stocks.begin(),
+                               stocks.begin() + static_cast<long>(stocks.size() / 2));
     save("realtime_quote", must(source_->realtime_quotes(request(quoted, today, today))));
   }
 

@@ -29,20 +29,25 @@ constexpr BadInput kCases[] = {
     {"/api/v1/market/kline?symbol=600519.SH&interval=1D", "interval:INVALID_ARGUMENT"},
     {"/api/v1/market/kline?symbol=600519.SH&adjust=forward", "adjust:INVALID_ARGUMENT"},
     {"/api/v1/market/kline?symbol=600519.SH&start=2026-13-01", "start:INVALID_TIMESTAMP"},
-    {"/api/v1/market/kline?symbol=600519.SH&start=2026-03-02&end=2026-03-01", "start:INVALID_ARGUMENT"},
-    {"/api/v1/market/kline?symbol=600519.SH&interval=1m&start=2026-01-01&end=2026-03-01", "end:OUT_OF_RANGE"},
-    {"/api/v1/market/kline?symbol=600519.SH&interval=1d&start=1980-01-01&end=2026-01-01", "end:OUT_OF_RANGE"},
+    {"/api/v1/market/kline?symbol=600519.SH&start=2026-03-02&end=2026-03-01",
+     "start:INVALID_ARGUMENT"},
+    {"/api/v1/market/kline?symbol=600519.SH&interval=1m&start=2026-01-01&end=2026-03-01",
+     "end:OUT_OF_RANGE"},
+    {"/api/v1/market/kline?symbol=600519.SH&interval=1d&start=1980-01-01&end=2026-01-01",
+     "end:OUT_OF_RANGE"},
     {"/api/v1/market/kline?symbol=600519.SH&limit=5001", "limit:INVALID_ARGUMENT"},
     {"/api/v1/market/kline?symbol=600519.SH&limit=0", "limit:INVALID_ARGUMENT"},
     {"/api/v2/market/kline?symbol=600519.SH&format=xml", "format:INVALID_ARGUMENT"},
     {"/api/v2/market/kline?symbol=sh60051", "symbol:INVALID_SYMBOL"},
-    {"/api/v2/market/kline?symbol=600519.SH&interval=5m&start=2026-01-01&end=2026-06-01", "end:OUT_OF_RANGE"},
+    {"/api/v2/market/kline?symbol=600519.SH&interval=5m&start=2026-01-01&end=2026-06-01",
+     "end:OUT_OF_RANGE"},
     // ticks, depth, fund flow
     {"/api/v1/market/ticks?symbol=600519.SH&start=2026-11-01&end=2026-11-24", "end:OUT_OF_RANGE"},
     {"/api/v1/market/ticks?symbol=600519.SH&limit=10001", "limit:INVALID_ARGUMENT"},
     {"/api/v1/market/ticks?symbol=XYZ", "symbol:INVALID_SYMBOL"},
     {"/api/v1/market/depth?symbol=600519.SH&start=2026-11-20&end=2026-11-24", "end:OUT_OF_RANGE"},
-    {"/api/v1/market/depth?symbol=600519.SH&start=2026-11-24T17:00:00Z&end=2026-11-24", "start:INVALID_ARGUMENT"},
+    {"/api/v1/market/depth?symbol=600519.SH&start=2026-11-24T17:00:00Z&end=2026-11-24",
+     "start:INVALID_ARGUMENT"},
     {"/api/v1/market/fund-flow?symbol=600519.SH&start=yesterday", "start:INVALID_TIMESTAMP"},
     // quotes
     {"/api/v1/market/quotes", "symbols:INVALID_ARGUMENT"},
@@ -83,11 +88,14 @@ TEST_F(MarketBadInputTest, EveryBadInputIs400NamingTheField) {
 }
 
 TEST_F(MarketBadInputTest, ErrorMessagesSayWhatIsAccepted) {
-  const Reply range = env_->get("/api/v1/market/kline?symbol=600519.SH&interval=1m&start=2026-01-01&end=2026-03-01");
+  const Reply range = env_->get(
+      "/api/v1/market/kline?symbol=600519.SH&interval=1m&start=2026-01-01&end=2026-03-01");
   EXPECT_NE(range.body.at("message").as_string().find("at most 31 days"), std::string::npos)
       << range.http.body;
-  const Reply order = env_->get("/api/v1/market/kline?symbol=600519.SH&start=2026-03-02&end=2026-03-01");
-  EXPECT_NE(order.body.at("message").as_string().find("is after end"), std::string::npos) << order.http.body;
+  const Reply order =
+      env_->get("/api/v1/market/kline?symbol=600519.SH&start=2026-03-02&end=2026-03-01");
+  EXPECT_NE(order.body.at("message").as_string().find("is after end"), std::string::npos)
+      << order.http.body;
 }
 
 }  // namespace

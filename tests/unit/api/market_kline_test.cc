@@ -38,10 +38,17 @@ class MarketKlineTest : public ::testing::Test {
       size_t string_idx = 0;
       for (size_t column = 0; column < fields.size(); ++column) {
         switch (fields[column].type) {
-          case ColumnType::kString: builder.append_string(column, strings[string_idx++]); break;
-          case ColumnType::kDate: builder.append_int32(column, static_cast<int32_t>(row[column])); break;
-          case ColumnType::kDouble: builder.append_double(column, static_cast<double>(row[column]) / 10); break;
-          default: builder.append_int64(column, row[column]);
+          case ColumnType::kString:
+            builder.append_string(column, strings[string_idx++]);
+            break;
+          case ColumnType::kDate:
+            builder.append_int32(column, static_cast<int32_t>(row[column]));
+            break;
+          case ColumnType::kDouble:
+            builder.append_double(column, static_cast<double>(row[column]) / 10);
+            break;
+          default:
+            builder.append_int64(column, row[column]);
         }
       }
     }
@@ -53,19 +60,20 @@ class MarketKlineTest : public ::testing::Test {
   // Four days around a 1.5x adjustment on 2026-06-03; adj_factor is given in tenths.
   static void seed_adjusted() {
     auto day = [](unsigned d) { return int64_t{Date::from_ymd(2026, 6, d).days}; };
-    env_->save("daily_kline",
-               batch(env_->table("daily_kline"),
-                     {"symbol", "trade_date", "open", "high", "low", "close", "volume", "amount", "adj_factor"},
-                     {{0, day(1), 10'000, 10'500, 9'900, 10'200, 100, 102000, 10},
-                      {0, day(2), 10'300, 10'400, 10'100, 10'150, 100, 101500, 10},
-                      {0, day(3), 6'800, 6'900, 6'700, 6'850, 150, 102750, 15},
-                      {0, day(4), 6'900, 7'000, 6'850, 6'950, 150, 104250, 15}},
-                     {kAdjusted}));
+    env_->save("daily_kline", batch(env_->table("daily_kline"),
+                                    {"symbol", "trade_date", "open", "high", "low", "close",
+                                     "volume", "amount", "adj_factor"},
+                                    {{0, day(1), 10'000, 10'500, 9'900, 10'200, 100, 102000, 10},
+                                     {0, day(2), 10'300, 10'400, 10'100, 10'150, 100, 101500, 10},
+                                     {0, day(3), 6'800, 6'900, 6'700, 6'850, 150, 102750, 15},
+                                     {0, day(4), 6'900, 7'000, 6'850, 6'950, 150, 104250, 15}},
+                                    {kAdjusted}));
     const TimestampMs minute = trading_minute_start(Date::from_ymd(2026, 6, 2), 0);
-    env_->save("minute_kline",
-               batch(env_->table("minute_kline"),
-                     {"ts", "symbol", "frequency", "open", "high", "low", "close", "volume", "amount"},
-                     {{minute, 0, 0, 10'300, 10'400, 10'100, 10'150, 10, 10150}}, {kAdjusted, "1m"}));
+    env_->save(
+        "minute_kline",
+        batch(env_->table("minute_kline"),
+              {"ts", "symbol", "frequency", "open", "high", "low", "close", "volume", "amount"},
+              {{minute, 0, 0, 10'300, 10'400, 10'100, 10'150, 10, 10150}}, {kAdjusted, "1m"}));
   }
 
   static void seed_depth() {
@@ -84,13 +92,14 @@ class MarketKlineTest : public ::testing::Test {
     std::vector<int64_t> first = values, second = values;
     first[0] = shanghai_time(Date::from_ymd(2026, 11, 24), 14, 59, 57);
     second[0] = shanghai_time(Date::from_ymd(2026, 11, 24), 15, 0, 0);
-    env_->save("order_book_depth",
-               batch(depth, names, {first, second}, {symbol, symbol.substr(7), symbol, symbol.substr(7)}));
+    env_->save("order_book_depth", batch(depth, names, {first, second},
+                                         {symbol, symbol.substr(7), symbol, symbol.substr(7)}));
   }
 
   static std::vector<double> closes(const Reply& reply) {
     std::vector<double> out;
-    for (const json::value& bar : reply.data().at("bars").as_array()) out.push_back(bar.at("close").to_number<double>());
+    for (const json::value& bar : reply.data().at("bars").as_array())
+      out.push_back(bar.at("close").to_number<double>());
     return out;
   }
 
@@ -104,9 +113,11 @@ TEST_F(MarketKlineTest, DailyBarsAreTheStoredRowsNewestLimitOldestFirst) {
   ASSERT_EQ(reply.status(), 200) << reply.http.body;
   const json::array& bars = reply.data().at("bars").as_array();
   ASSERT_EQ(bars.size(), 10u);
-  Result<RecordBatch> stored = env_->data_->load(
-      "daily_kline", {.columns = {"trade_date", "close"}, .symbols = {symbol},
-                      .order = storage::SortOrder::kDescending, .limit = 10});
+  Result<RecordBatch> stored =
+      env_->data_->load("daily_kline", {.columns = {"trade_date", "close"},
+                                        .symbols = {symbol},
+                                        .order = storage::SortOrder::kDescending,
+                                        .limit = 10});
   ASSERT_TRUE(stored.is_ok());
   for (size_t row = 0; row < 10; ++row) {
     const size_t stored_row = 9 - row;
@@ -121,13 +132,15 @@ TEST_F(MarketKlineTest, DailyBarsAreTheStoredRowsNewestLimitOldestFirst) {
 
 TEST_F(MarketKlineTest, FiveMinuteBarsAreResampledFromMinuteBars) {
   const std::string symbol = env_->symbols().front();
-  const Reply fives = env_->get("/api/v1/market/kline?symbol=" + symbol + "&interval=5m&start=2026-11-23&end=2026-11-24&limit=5000");
+  const Reply fives = env_->get("/api/v1/market/kline?symbol=" + symbol +
+                                "&interval=5m&start=2026-11-23&end=2026-11-24&limit=5000");
   ASSERT_EQ(fives.status(), 200) << fives.http.body;
   const json::array& bars = fives.data().at("bars").as_array();
   ASSERT_EQ(bars.size(), 96u) << "48 five-minute bars per day";
   EXPECT_EQ(bars[0].at("ts").as_int64(), shanghai_time(Date::from_ymd(2026, 11, 23), 9, 30));
   EXPECT_EQ(bars[24].at("ts").as_int64(), shanghai_time(Date::from_ymd(2026, 11, 23), 13, 0));
-  const Reply ones = env_->get("/api/v1/market/kline?symbol=" + symbol + "&interval=1m&start=2026-11-23&end=2026-11-23&limit=5000");
+  const Reply ones = env_->get("/api/v1/market/kline?symbol=" + symbol +
+                               "&interval=1m&start=2026-11-23&end=2026-11-23&limit=5000");
   ASSERT_EQ(ones.status(), 200);
   const json::array& minutes = ones.data().at("bars").as_array();
   ASSERT_GE(minutes.size(), 5u);
@@ -145,7 +158,8 @@ TEST_F(MarketKlineTest, FiveMinuteBarsAreResampledFromMinuteBars) {
   const Reply newest = env_->get("/api/v1/market/kline?symbol=" + symbol + "&interval=5m&limit=3");
   ASSERT_EQ(newest.status(), 200);
   ASSERT_EQ(newest.data().at("bars").as_array().size(), 3u);
-  EXPECT_EQ(newest.data().at("bars").at(2).at("ts").as_int64(), shanghai_time(Date::from_ymd(2026, 11, 24), 14, 55));
+  EXPECT_EQ(newest.data().at("bars").at(2).at("ts").as_int64(),
+            shanghai_time(Date::from_ymd(2026, 11, 24), 14, 55));
 }
 
 // <chrono> bucket keys: a different calendar implementation than the one under test.
@@ -161,14 +175,16 @@ int64_t model_key(TimestampMs ts, bool month) {
 
 TEST_F(MarketKlineTest, WeekAndMonthBarsMatchAModelOfTheDailyBars) {
   const std::string symbol = env_->symbols()[1];
-  const Reply daily = env_->get("/api/v1/market/kline?symbol=" + symbol + "&interval=1d&start=2026-01-01&limit=5000");
+  const Reply daily = env_->get("/api/v1/market/kline?symbol=" + symbol +
+                                "&interval=1d&start=2026-01-01&limit=5000");
   ASSERT_EQ(daily.status(), 200);
   const json::array& days = daily.data().at("bars").as_array();
   for (const auto& [interval, month] : {std::pair{"1w", false}, std::pair{"1M", true}}) {
     std::map<int64_t, std::vector<const json::object*>> groups;
-    for (const json::value& bar : days) groups[model_key(bar.at("ts").as_int64(), month)].push_back(&bar.as_object());
-    const Reply reply = env_->get("/api/v1/market/kline?symbol=" + symbol + "&interval=" + interval +
-                                  "&start=2026-01-01&limit=5000");
+    for (const json::value& bar : days)
+      groups[model_key(bar.at("ts").as_int64(), month)].push_back(&bar.as_object());
+    const Reply reply = env_->get("/api/v1/market/kline?symbol=" + symbol +
+                                  "&interval=" + interval + "&start=2026-01-01&limit=5000");
     ASSERT_EQ(reply.status(), 200) << reply.http.body;
     const json::array& bars = reply.data().at("bars").as_array();
     ASSERT_EQ(bars.size(), groups.size()) << interval;
@@ -230,7 +246,8 @@ TEST_F(MarketKlineTest, VersionTwoAnswersColumnsOrCsv) {
   const Reply columns = env_->get("/api/v2/market/kline" + query);
   ASSERT_EQ(columns.status(), 200) << columns.http.body;
   const json::value& data = columns.data();
-  EXPECT_EQ(data.at("columns"), (json::array{"ts", "open", "high", "low", "close", "volume", "amount"}));
+  EXPECT_EQ(data.at("columns"),
+            (json::array{"ts", "open", "high", "low", "close", "volume", "amount"}));
   EXPECT_EQ(data.at("count"), 3);
   for (const json::value& name : data.at("columns").as_array()) {
     const json::array& values = data.at("data").at(name.as_string()).as_array();
@@ -256,7 +273,8 @@ TEST_F(MarketKlineTest, VersionTwoAnswersColumnsOrCsv) {
 }
 
 TEST_F(MarketKlineTest, VersionOneIsDeprecatedWithASuccessorLink) {
-  const Reply reply = env_->get("/api/v1/market/kline?symbol=" + env_->symbols().front() + "&limit=1");
+  const Reply reply =
+      env_->get("/api/v1/market/kline?symbol=" + env_->symbols().front() + "&limit=1");
   ASSERT_EQ(reply.status(), 200);
   EXPECT_EQ(reply.header("Deprecation"), "true");
   EXPECT_EQ(reply.header("Link"), "</api/v2/market/kline>; rel=\"successor-version\"");

@@ -29,7 +29,6 @@ class MarketRoutesTest : public ::testing::Test {
 };
 MarketApiEnvironment* MarketRoutesTest::env_ = nullptr;
 
-
 TEST_F(MarketRoutesTest, SymbolsArePagedWithTotals) {
   const Reply all = env_->get("/api/v1/market/symbols?size=500");
   ASSERT_EQ(all.status(), 200) << all.http.body;
@@ -51,7 +50,8 @@ TEST_F(MarketRoutesTest, SymbolsFilterAndSearch) {
   const Reply by_exchange = env_->get("/api/v1/market/symbols?size=500&exchange=" + exchange);
   ASSERT_EQ(by_exchange.status(), 200);
   ASSERT_FALSE(by_exchange.data().as_array().empty());
-  for (const json::value& row : by_exchange.data().as_array()) EXPECT_EQ(row.at("exchange"), exchange.c_str());
+  for (const json::value& row : by_exchange.data().as_array())
+    EXPECT_EQ(row.at("exchange"), exchange.c_str());
 
   const Reply by_code = env_->get("/api/v1/market/symbols?q=" + first.substr(0, 5));
   ASSERT_EQ(by_code.status(), 200);
@@ -65,7 +65,8 @@ TEST_F(MarketRoutesTest, SymbolsFilterAndSearch) {
   const Reply detail = env_->get("/api/v1/market/symbols/" + first);
   ASSERT_EQ(detail.status(), 200);
   const std::string name(detail.data().at("name").as_string());
-  const Reply by_name = env_->get("/api/v1/market/symbols?q=" + boost::urls::encode(name, boost::urls::unreserved_chars));
+  const Reply by_name = env_->get("/api/v1/market/symbols?q=" +
+                                  boost::urls::encode(name, boost::urls::unreserved_chars));
   ASSERT_EQ(by_name.status(), 200) << by_name.http.body;
   ASSERT_FALSE(by_name.data().as_array().empty());
   EXPECT_EQ(by_name.data().at(0).at("name"), name.c_str());
@@ -89,10 +90,10 @@ TEST_F(MarketRoutesTest, UnknownSymbolIs404NamingTheField) {
   const Reply missing = env_->get("/api/v1/market/symbols/999999.SH");
   EXPECT_EQ(missing.status(), 404);
   EXPECT_EQ(missing.errors(), (std::vector<std::string>{"symbol:NOT_FOUND"}));
-  for (const char* route : {"/api/v1/market/kline?symbol=999999.SH", "/api/v1/market/ticks?symbol=999999.SH",
-                            "/api/v1/market/depth?symbol=999999.SH", "/api/v1/market/fund-flow?symbol=999999.SH",
-                            "/api/v2/market/kline?symbol=999999.SH",
-                            "/api/v1/market/indices/999999.SH/constituents"}) {
+  for (const char* route :
+       {"/api/v1/market/kline?symbol=999999.SH", "/api/v1/market/ticks?symbol=999999.SH",
+        "/api/v1/market/depth?symbol=999999.SH", "/api/v1/market/fund-flow?symbol=999999.SH",
+        "/api/v2/market/kline?symbol=999999.SH", "/api/v1/market/indices/999999.SH/constituents"}) {
     const Reply reply = env_->get(route);
     EXPECT_EQ(reply.status(), 404) << route << ": " << reply.http.body;
     EXPECT_EQ(reply.errors(), (std::vector<std::string>{"symbol:NOT_FOUND"})) << route;
@@ -100,12 +101,14 @@ TEST_F(MarketRoutesTest, UnknownSymbolIs404NamingTheField) {
 }
 
 TEST_F(MarketRoutesTest, CalendarListsDaysOfTheRange) {
-  const Reply all = env_->get("/api/v1/market/calendar?exchange=SZ&start=2026-11-01&end=2026-11-30");
+  const Reply all =
+      env_->get("/api/v1/market/calendar?exchange=SZ&start=2026-11-01&end=2026-11-30");
   ASSERT_EQ(all.status(), 200) << all.http.body;
   ASSERT_EQ(all.data().as_array().size(), 30u);
   EXPECT_EQ(all.data().at(0).at("trade_date"), "2026-11-01");
   EXPECT_EQ(all.data().at(29).at("trade_date"), "2026-11-30");
-  const Reply open = env_->get("/api/v1/market/calendar?exchange=SZ&start=2026-11-01&end=2026-11-30&open_only=true");
+  const Reply open = env_->get(
+      "/api/v1/market/calendar?exchange=SZ&start=2026-11-01&end=2026-11-30&open_only=true");
   ASSERT_EQ(open.status(), 200);
   EXPECT_EQ(open.data().as_array().size(), 21u) << "November 2026 has 21 weekdays and no holiday";
   for (const json::value& day : open.data().as_array()) EXPECT_EQ(day.at("is_open"), true);
@@ -117,7 +120,8 @@ TEST_F(MarketRoutesTest, IndexConstituentsOfTheNewestRebalancing) {
   ASSERT_EQ(reply.status(), 200) << reply.http.body;
   EXPECT_EQ(reply.data().at("index"), index.canonical.c_str());
   EXPECT_FALSE(reply.data().at("constituents").as_array().empty());
-  const Reply before = env_->get("/api/v1/market/indices/" + index.canonical + "/constituents?date=2000-01-01");
+  const Reply before =
+      env_->get("/api/v1/market/indices/" + index.canonical + "/constituents?date=2000-01-01");
   EXPECT_EQ(before.status(), 404);
 }
 
@@ -134,7 +138,8 @@ TEST_F(MarketRoutesTest, TicksAreTheNewestOldestFirst) {
   ASSERT_TRUE(newest.is_ok());
   EXPECT_EQ(ticks.back().at("ts").as_int64(), newest->column(0).as<int64_t>()[0]);
 
-  const Reply csv = env_->get("/api/v1/market/ticks?symbol=" + symbol + "&limit=5", {{"accept", "text/csv"}});
+  const Reply csv =
+      env_->get("/api/v1/market/ticks?symbol=" + symbol + "&limit=5", {{"accept", "text/csv"}});
   EXPECT_EQ(csv.http.content_type, "text/csv; charset=utf-8");
   EXPECT_TRUE(csv.http.body.starts_with("ts,symbol,exchange,last,")) << csv.http.body.substr(0, 80);
   EXPECT_EQ(std::count(csv.http.body.begin(), csv.http.body.end(), '\n'), 6);
@@ -157,7 +162,8 @@ TEST_F(MarketRoutesTest, QuotesFallBackToTicksAndListMissingSymbols) {
 }
 
 TEST_F(MarketRoutesTest, FundFlowRowsOldestFirst) {
-  const Reply reply = env_->get("/api/v1/market/fund-flow?symbol=" + env_->symbols().front() + "&start=2026-11-01");
+  const Reply reply =
+      env_->get("/api/v1/market/fund-flow?symbol=" + env_->symbols().front() + "&start=2026-11-01");
   ASSERT_EQ(reply.status(), 200) << reply.http.body;
   const json::array& flows = reply.data().at("flows").as_array();
   ASSERT_FALSE(flows.empty());
@@ -171,15 +177,18 @@ TEST_F(MarketRoutesTest, OverviewCountsEveryStockOfTheNewestDate) {
   const json::value& data = reply.data();
   EXPECT_EQ(data.at("trade_date"), "2026-11-24");
   EXPECT_EQ(data.at("stocks").as_int64(), static_cast<int64_t>(env_->symbols().size()));
-  EXPECT_EQ(data.at("advancers").as_int64() + data.at("decliners").as_int64() + data.at("unchanged").as_int64(),
+  EXPECT_EQ(data.at("advancers").as_int64() + data.at("decliners").as_int64() +
+                data.at("unchanged").as_int64(),
             data.at("stocks").as_int64());
   EXPECT_GT(data.at("total_amount").as_double(), 0);
 }
 
 TEST_F(MarketRoutesTest, PricesNeverPrintInExponentForm) {
-  const Reply reply = env_->get("/api/v1/market/kline?symbol=" + env_->symbols().front() + "&limit=50");
+  const Reply reply =
+      env_->get("/api/v1/market/kline?symbol=" + env_->symbols().front() + "&limit=50");
   ASSERT_EQ(reply.status(), 200);
-  EXPECT_FALSE(std::regex_search(reply.http.body, std::regex(R"([:\[,]-?[0-9.]+[eE][-+]?[0-9])"))) << reply.http.body;
+  EXPECT_FALSE(std::regex_search(reply.http.body, std::regex(R"([:\[,]-?[0-9.]+[eE][-+]?[0-9])")))
+      << reply.http.body;
 }
 
 }  // namespace
@@ -196,13 +205,26 @@ TEST_F(MarketRoutesTest, OpenApiDocumentsEveryMarketRouteWithSchemasAndCsv) {
     ASSERT_TRUE(paths.contains(route.path)) << route.path;
     const boost::json::value& get = paths.at(route.path).at("get");
     EXPECT_FALSE(route.summary.empty()) << route.path;
-    EXPECT_TRUE(get.at("responses").at("200").at("content").at("application/json").as_object().contains("example"))
+    EXPECT_TRUE(get.at("responses")
+                    .at("200")
+                    .at("content")
+                    .at("application/json")
+                    .as_object()
+                    .contains("example"))
         << route.path;
     ++market_routes;
   }
   EXPECT_EQ(market_routes, 11u);
-  for (const char* csv : {"/api/v1/market/symbols", "/api/v1/market/ticks", "/api/v1/market/kline", "/api/v2/market/kline"}) {
-    EXPECT_TRUE(paths.at(csv).at("get").at("responses").at("200").at("content").as_object().contains("text/csv")) << csv;
+  for (const char* csv : {"/api/v1/market/symbols", "/api/v1/market/ticks", "/api/v1/market/kline",
+                          "/api/v2/market/kline"}) {
+    EXPECT_TRUE(paths.at(csv)
+                    .at("get")
+                    .at("responses")
+                    .at("200")
+                    .at("content")
+                    .as_object()
+                    .contains("text/csv"))
+        << csv;
   }
   EXPECT_EQ(paths.at("/api/v1/market/kline").at("get").at("deprecated"), true);
 }

@@ -12,17 +12,31 @@ class DownRelationalStore final : public storage::RelationalStore {
   explicit DownRelationalStore(storage::RelationalStore& inner) : inner_(inner) {}
   std::string_view backend() const override { return inner_.backend(); }
   std::string describe() const override { return inner_.describe(); }
-  Status ensure_table(const storage::TableSchema& table) override { return inner_.ensure_table(table); }
-  Result<int64_t> schema_version(const std::string& table) override { return inner_.schema_version(table); }
-  Status transaction(const std::function<Status(storage::RelationalOps&)>&) override { return down(); }
+  Status ensure_table(const storage::TableSchema& table) override {
+    return inner_.ensure_table(table);
+  }
+  Result<int64_t> schema_version(const std::string& table) override {
+    return inner_.schema_version(table);
+  }
+  Status transaction(const std::function<Status(storage::RelationalOps&)>&) override {
+    return down();
+  }
   Status check_health() override { return down(); }
   Status upsert(const std::string&, const RecordBatch&) override { return down(); }
-  Result<RecordBatch> query(const std::string&, const storage::RelationalQuery&) override { return down(); }
-  Result<int64_t> count(const std::string&, const std::vector<storage::Filter>&) override { return down(); }
-  Result<int64_t> erase(const std::string&, const std::vector<storage::Filter>&) override { return down(); }
+  Result<RecordBatch> query(const std::string&, const storage::RelationalQuery&) override {
+    return down();
+  }
+  Result<int64_t> count(const std::string&, const std::vector<storage::Filter>&) override {
+    return down();
+  }
+  Result<int64_t> erase(const std::string&, const std::vector<storage::Filter>&) override {
+    return down();
+  }
 
  private:
-  static Status down() { return error(ErrorCode::kUnavailable, "relational store: connection refused"); }
+  static Status down() {
+    return error(ErrorCode::kUnavailable, "relational store: connection refused");
+  }
   storage::RelationalStore& inner_;
 };
 
@@ -43,13 +57,15 @@ TEST(MarketUnavailableTest, RelationalRoutesAnswer503WhileTimeSeriesRoutesWork) 
   };
   const std::string symbol = env.symbols().front();
   for (const std::string& target : std::vector<std::string>{
-           "/api/v1/market/kline?symbol=" + symbol, "/api/v1/market/symbols", "/api/v1/market/symbols/" + symbol,
-        "/api/v1/market/overview", "/api/v1/market/calendar", "/api/v1/market/fund-flow?symbol=" + symbol}) {
+           "/api/v1/market/kline?symbol=" + symbol, "/api/v1/market/symbols",
+           "/api/v1/market/symbols/" + symbol, "/api/v1/market/overview", "/api/v1/market/calendar",
+           "/api/v1/market/fund-flow?symbol=" + symbol}) {
     const gateway::HttpResponse response = get(target);
     EXPECT_EQ(response.status, 503) << target << ": " << response.body;
     EXPECT_NE(response.body.find("\"code\":\"UNAVAILABLE\""), std::string::npos) << target;
     bool retry_after = false;
-    for (const auto& [name, value] : response.headers) retry_after = retry_after || name == "Retry-After";
+    for (const auto& [name, value] : response.headers)
+      retry_after = retry_after || name == "Retry-After";
     EXPECT_TRUE(retry_after) << target;
   }
   EXPECT_EQ(get("/api/v1/market/quotes?symbols=" + symbol).status, 200);
