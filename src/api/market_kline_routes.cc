@@ -1,12 +1,12 @@
 // GET /api/v1/market/kline (rows; deprecated in favour of v2) and GET /api/v2/market/kline
 // (columns as arrays, or CSV with format=csv / Accept: text/csv).
 #include <boost/json/array.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 
 #include "api/kline_query.h"
 #include "api/market_common.h"
 #include "api/market_routes.h"
+#include "core/json_text.h"
 #include "core/row_json.h"
 
 namespace mystocks::api {
@@ -64,18 +64,19 @@ ParsedKline parse_request(const HttpRequest& http, const MarketApi& api) {
   return parsed;
 }
 
-json::object header(const KlineRequest& request, json::storage_ptr storage = {}) {
+json::object header(const KlineRequest& request) {
   static constexpr std::string_view kAdjust[] = {"none", "qfq", "hfq"};
-  json::object out(storage);
-  out["symbol"] = request.symbol;
-  out["interval"] = kline_interval_name(request.interval);
-  out["adjust"] = kAdjust[static_cast<size_t>(request.adjust)];
-  return out;
+  return json::object{{"symbol", request.symbol},
+                      {"interval", kline_interval_name(request.interval)},
+                      {"adjust", kAdjust[static_cast<size_t>(request.adjust)]}};
 }
 
-// One arena per response: the bars' JSON tree is freed in a few blocks, not node by node.
-json::storage_ptr response_arena() {
-  return json::make_shared_resource<json::monotonic_resource>();
+// The header object's text, left open for more members: bars are written straight from their
+// columns, never through a JSON tree (a 250-bar answer is the hot path).
+std::string open_header(const KlineRequest& request) {
+  std::string text = to_json_text(header(request));
+  text.back() = ',';
+  return text;
 }
 
 json::object bar_properties() {
@@ -132,10 +133,11 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
             if (!bars.is_ok()) return ApiReply::fail(bars.status());
             const RecordBatch batch = bars_to_batch(*bars);
             if (wants_csv(http)) return csv_reply(batch);
-            json::storage_ptr arena = response_arena();
-            json::object data = header(parsed.request, arena);
-            data["bars"] = rows_json(batch, arena);
-            return ApiReply::ok(std::move(data));
+            std::string text = open_header(parsed.request);
+            text += "\"bars\":";
+            append_rows_json(text, batch);
+            text += '}';
+            return ApiReply::ok_text(std::move(text));
           },
   }));
 
@@ -180,19 +182,22 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
             if (!bars.is_ok()) return ApiReply::fail(bars.status());
             const RecordBatch batch = bars_to_batch(*bars);
             if (string_param(http, "format") == "csv" || wants_csv(http)) return csv_reply(batch);
-            json::storage_ptr arena = response_arena();
-            json::object data = header(parsed.request, arena);
-            json::array names(arena);
-            json::object columns(arena);
+            std::string text = open_header(parsed.request);
+            text += "\"columns\":[";
+            for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
+              if (column_idx > 0) text += ',';
+              append_json_string(text, batch.schema().field(column_idx).name);
+            }
+            text += fmt::format("],\"count\":{},\"data\":{{", batch.num_rows());
             for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
               const Field& field = batch.schema().field(column_idx);
-              names.emplace_back(field.name);
-              columns[field.name] = column_json(field, batch.column(column_idx), arena);
+              if (column_idx > 0) text += ',';
+              append_json_string(text, field.name);
+              text += ':';
+              append_column_json(text, field, batch.column(column_idx));
             }
-            data["columns"] = std::move(names);
-            data["count"] = batch.num_rows();
-            data["data"] = std::move(columns);
-            return ApiReply::ok(std::move(data));
+            text += "}}";
+            return ApiReply::ok_text(std::move(text));
           },
   });
 }

@@ -8,6 +8,7 @@
 
 #include "api/market_common.h"
 #include "api/market_routes.h"
+#include "core/json_text.h"
 #include "core/row_json.h"
 
 namespace mystocks::api {
@@ -96,8 +97,12 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                 Result<RecordBatch> rows = ranged_rows(api, http, "tick", {}, 5, 1000);
                 if (!rows.is_ok()) return ApiReply::fail(rows.status());
                 if (wants_csv(http)) return csv_reply(*rows);
-                return ApiReply::ok(json::object{{"symbol", *string_param(http, "symbol")},
-                                                 {"ticks", rows_json(*rows)}});
+                std::string text = "{\"symbol\":";
+                append_json_string(text, *string_param(http, "symbol"));
+                text += ",\"ticks\":";
+                append_rows_json(text, *rows);
+                text += '}';
+                return ApiReply::ok_text(std::move(text));
               },
       }));
 

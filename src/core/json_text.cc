@@ -14,7 +14,7 @@ namespace {
 
 namespace json = boost::json;
 
-void append_string(std::string& out, std::string_view text) {
+void append_escaped(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t plain_from = 0;
@@ -63,6 +63,8 @@ void append_integer(std::string& out, Integer value) {
 }
 
 }  // namespace
+
+void append_json_string(std::string& out, std::string_view text) { append_escaped(out, text); }
 
 void append_json_double(std::string& out, double value) {
   if (!std::isfinite(value)) {
@@ -122,7 +124,7 @@ void append_json(std::string& out, const json::value& value) {
       append_json_double(out, value.get_double());
       return;
     case json::kind::string:
-      append_string(out, value.get_string());
+      append_escaped(out, value.get_string());
       return;
     case json::kind::array: {
       out.push_back('[');
@@ -141,7 +143,7 @@ void append_json(std::string& out, const json::value& value) {
       for (const json::key_value_pair& member : value.get_object()) {
         if (!first) out.push_back(',');
         first = false;
-        append_string(out, member.key());
+        append_escaped(out, member.key());
         out.push_back(':');
         append_json(out, member.value());
       }

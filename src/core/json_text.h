@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <boost/json/value.hpp>
 
@@ -19,7 +20,8 @@ namespace mystocks {
 void append_json(std::string& out, const boost::json::value& value);
 std::string to_json_text(const boost::json::value& value);
 
-// The number forms on their own, for writers that do not build a json::value (CSV).
+// The pieces on their own, for writers that do not build a json::value (CSV, row writers).
+void append_json_string(std::string& out, std::string_view text);  // quoted and escaped
 void append_json_double(std::string& out, double value);
 // Exact decimal text of units / 10^scale with trailing fractional zeros removed ("1850.01",
 // "12", "-0.5"). REQUIRES: 0 <= scale <= 18.

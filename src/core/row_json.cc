@@ -1,6 +1,9 @@
 #include "core/row_json.h"
 
+#include <charconv>
+
 #include "core/decimal.h"
+#include "core/json_text.h"
 #include "core/timestamp.h"
 
 namespace mystocks {
@@ -55,6 +58,82 @@ json::array column_json(const Field& field, const Column& column, json::storage_
   for (size_t row = 0; row < column.size(); ++row)
     out.emplace_back(cell_json(field, column, row, storage));
   return out;
+}
+
+namespace {
+
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out.append(buffer, end);
+}
+
+void append_cell(std::string& out, const Field& field, const Column& column, size_t row) {
+  if (column.is_null(row)) {
+    out += "null";
+    return;
+  }
+  switch (field.type) {
+    case ColumnType::kBool:
+      out += column.as<uint8_t>()[row] != 0 ? "true" : "false";
+      return;
+    case ColumnType::kInt32:
+      append_integer(out, column.as<int32_t>()[row]);
+      return;
+    case ColumnType::kDate:
+      out.push_back('"');
+      out += Date{column.as<int32_t>()[row]}.to_string();
+      out.push_back('"');
+      return;
+    case ColumnType::kInt64:
+    case ColumnType::kTimestamp:
+      append_integer(out, column.as<int64_t>()[row]);
+      return;
+    case ColumnType::kDecimal:
+      append_decimal_text(out, column.as<int64_t>()[row], field.scale);
+      return;
+    case ColumnType::kDouble:
+      append_json_double(out, column.as<double>()[row]);
+      return;
+    case ColumnType::kString:
+      append_json_string(out, column.as<std::string>()[row]);
+      return;
+  }
+}
+
+}  // namespace
+
+void append_rows_json(std::string& out, const RecordBatch& batch) {
+  const Schema& schema = batch.schema();
+  std::vector<std::string> keys;  // '"name":' per column, escaped once
+  keys.reserve(schema.size());
+  for (size_t column_idx = 0; column_idx < schema.size(); ++column_idx) {
+    std::string key(column_idx == 0 ? "{" : ",");
+    append_json_string(key, schema.field(column_idx).name);
+    key.push_back(':');
+    keys.push_back(std::move(key));
+  }
+  out.reserve(out.size() + batch.num_rows() * schema.size() * 16);
+  out.push_back('[');
+  for (size_t row = 0; row < batch.num_rows(); ++row) {
+    if (row > 0) out.push_back(',');
+    for (size_t column_idx = 0; column_idx < schema.size(); ++column_idx) {
+      out += keys[column_idx];
+      append_cell(out, schema.field(column_idx), batch.column(column_idx), row);
+    }
+    out += schema.size() == 0 ? "{}" : "}";
+  }
+  out.push_back(']');
+}
+
+void append_column_json(std::string& out, const Field& field, const Column& column) {
+  out.push_back('[');
+  for (size_t row = 0; row < column.size(); ++row) {
+    if (row > 0) out.push_back(',');
+    append_cell(out, field, column, row);
+  }
+  out.push_back(']');
 }
 
 }  // namespace mystocks

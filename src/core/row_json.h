@@ -7,6 +7,7 @@
 // immutable batch.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <boost/json/array.hpp>
@@ -29,5 +30,10 @@ boost::json::array rows_json(const RecordBatch& batch, boost::json::storage_ptr 
 // One column's values as an array (the columnar form).
 boost::json::array column_json(const Field& field, const Column& column,
                                boost::json::storage_ptr storage = {});
+
+// The same conversion straight to JSON text, without a tree, for large responses. Decimals are
+// written from their scaled integers, so the text equals what the tree serialises to.
+void append_rows_json(std::string& out, const RecordBatch& batch);  // [{...}, ...]
+void append_column_json(std::string& out, const Field& field, const Column& column);  // [v, ...]
 
 }  // namespace mystocks

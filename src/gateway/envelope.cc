@@ -16,6 +16,13 @@ ApiReply ApiReply::ok(json::value data, std::string message) {
   return reply;
 }
 
+ApiReply ApiReply::ok_text(std::string data_text) {
+  ApiReply reply;
+  reply.data_text = std::move(data_text);
+  reply.message = "success";
+  return reply;
+}
+
 ApiReply ApiReply::page(json::value items, Pagination pagination) {
   ApiReply reply = ok(std::move(items));
   reply.pagination = pagination;
@@ -85,6 +92,8 @@ HttpResponse render_envelope(const ApiReply& reply, const std::string& request_i
     body += "null";
   } else if (!data_text.empty()) {
     body += data_text;
+  } else if (!reply.data_text.empty()) {
+    body += reply.data_text;
   } else {
     append_json(body, reply.data);
   }

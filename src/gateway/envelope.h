@@ -36,6 +36,9 @@ struct Pagination {
 struct ApiReply {
   Status status;
   boost::json::value data;
+  // Pre-serialised JSON of `data` for large payloads written without a tree; when not empty it
+  // is what the envelope carries (and the ETag covers) and `data` is ignored.
+  std::string data_text;
   std::string message;
   std::vector<FieldError> errors;  // extra field errors; status.field() is added automatically
   std::optional<Pagination> pagination;
@@ -43,6 +46,7 @@ struct ApiReply {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers for the envelope
 
   static ApiReply ok(boost::json::value data, std::string message = "success");
+  static ApiReply ok_text(std::string data_text);
   static ApiReply page(boost::json::value items, Pagination pagination);
   static ApiReply fail(Status status);
   static ApiReply fail(Status status, std::vector<FieldError> errors);

@@ -176,8 +176,14 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
   std::string etag;
   std::string data_text;  // serialised once: hashed here, then written into the envelope
   if (route.etag && reply.status.is_ok()) {
-    if (!reply.raw) data_text = to_json_text(reply.data);
-    etag = strong_etag(reply.raw ? reply.raw->body : data_text);
+    if (reply.raw) {
+      etag = strong_etag(reply.raw->body);
+    } else if (!reply.data_text.empty()) {
+      etag = strong_etag(reply.data_text);
+    } else {
+      data_text = to_json_text(reply.data);
+      etag = strong_etag(data_text);
+    }
   }
   HttpResponse response = reply.raw ? std::move(*reply.raw)
                                     : render_envelope(reply, request.request_id, now, data_text);
