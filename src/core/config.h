@@ -22,6 +22,9 @@ struct ServerConfig {
   int64_t read_timeout_ms = 30000;        // time to receive one whole request; static
   int64_t idle_timeout_ms = 60000;        // keep-alive connection idle limit; static
   int64_t shutdown_grace_ms = 10000;      // drain limit after SIGINT/SIGTERM; static
+  int64_t handler_threads = 4;            // workers for handlers that wait on stores; static
+  int64_t handler_queue = 1024;           // handlers queued or running; more get 503; static
+  int64_t handler_timeout_ms = 10000;     // a blocking handler's default limit before 504; static
   bool access_log = false;                // one log line per request (costs ~10% throughput)
   std::string swagger_ui_dir = "node_modules/swagger-ui-dist";  // Swagger UI assets; static
 };
