@@ -212,11 +212,9 @@ ApiReply compute_batch(const MarketApi& api, const HttpRequest& request) {
       json::object entry{{"item", static_cast<int64_t>(item_idx)},
                          {"indicator", call.indicator},
                          {"symbol", symbol}};
-      Result<json::object> result = item_status;
-      if (item_status.is_ok()) {
-        call.symbol = symbol;
-        result = compute_indicator_json(api, call);
-      }
+      call.symbol = symbol;
+      Result<json::object> result =
+          item_status.is_ok() ? compute_indicator_json(api, call) : Result<json::object>(item_status);
       entry["success"] = result.is_ok();
       if (result.is_ok()) {
         entry["symbol"] = result->at("symbol");
