@@ -2,7 +2,11 @@
 // row counts and (time-series) bytes; data-quality rows filtered and paginated.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "api/route_support.h"
+#include "gateway/openapi.h"
 #include "unit/api/api_ext_fixture.h"
 
 namespace mystocks::api::test {
@@ -83,6 +87,33 @@ TEST_F(DataRoutesTest, QualityRowsFilteredNewestFirstAndPaged) {
     Reply reply = get(std::string("/api/v1/data/quality") + bad);
     EXPECT_EQ(reply.status, 400) << bad << ": " << text(reply);
     EXPECT_FALSE(reply.field().empty()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace mystocks::api::test
+
+namespace mystocks::api::test {
+namespace {
+
+TEST_F(DataRoutesTest, EveryRouteIsDocumentedWithItsParameters) {
+  const json::value document = gateway::build_openapi(registry_, {.version = "test"});
+  const json::object& paths = document.at("paths").as_object();
+  for (const gateway::RouteSpec& route : registry_.routes()) {
+    const json::value* path = paths.if_contains(route.path);
+    ASSERT_NE(path, nullptr) << route.path;
+    std::string method(gateway::method_name(route.method));
+    std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+    const json::value* operation = path->as_object().if_contains(method);
+    ASSERT_NE(operation, nullptr) << method << " " << route.path;
+  }
+  // The indicator route documents every indicator parameter, e.g. MACD's and SAR's.
+  const json::array& params =
+      paths.at("/api/v1/indicators/{name}").at("get").at("parameters").as_array();
+  std::set<std::string> names;
+  for (const json::value& param : params) names.insert(std::string(param.at("name").as_string()));
+  for (const char* name : {"symbol", "interval", "fast", "slow", "signal", "step", "max", "width"}) {
+    EXPECT_TRUE(names.contains(name)) << name;
   }
 }
 
