@@ -16,7 +16,9 @@ using gateway::ParamSpec;
 using gateway::RouteSpec;
 using storage::FilterOp;
 
-json::value size_or_null(int64_t value) { return value < 0 ? json::value(nullptr) : json::value(value); }
+json::value size_or_null(int64_t value) {
+  return value < 0 ? json::value(nullptr) : json::value(value);
+}
 
 json::object table_json(const MarketApi& api, const storage::TableSchema& table) {
   json::object out{{"name", table.name},
@@ -50,18 +52,24 @@ json::object table_json(const MarketApi& api, const storage::TableSchema& table)
 
 ApiReply quality(const MarketApi& api, const HttpRequest& request) {
   std::vector<storage::Filter> filters;
-  if (has_param(request, "table")) filters.push_back(storage::eq("dataset", string_param(request, "table")));
-  if (has_param(request, "check")) filters.push_back(storage::eq("check_name", string_param(request, "check")));
-  if (has_param(request, "status")) filters.push_back(storage::eq("status", string_param(request, "status")));
-  if (has_param(request, "symbol")) filters.push_back(storage::eq("scope", string_param(request, "symbol")));
+  if (has_param(request, "table"))
+    filters.push_back(storage::eq("dataset", string_param(request, "table")));
+  if (has_param(request, "check"))
+    filters.push_back(storage::eq("check_name", string_param(request, "check")));
+  if (has_param(request, "status"))
+    filters.push_back(storage::eq("status", string_param(request, "status")));
+  if (has_param(request, "symbol"))
+    filters.push_back(storage::eq("scope", string_param(request, "symbol")));
   if (has_param(request, "start") && has_param(request, "end") &&
       int_param(request, "start", 0) > int_param(request, "end", 0)) {
     return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "start",
                                       "start {} is after end {}", int_param(request, "start", 0),
                                       int_param(request, "end", 0)));
   }
-  if (has_param(request, "start")) filters.push_back(storage::cmp("ts", FilterOp::kGe, int_param(request, "start", 0)));
-  if (has_param(request, "end")) filters.push_back(storage::cmp("ts", FilterOp::kLt, int_param(request, "end", 0)));
+  if (has_param(request, "start"))
+    filters.push_back(storage::cmp("ts", FilterOp::kGe, int_param(request, "start", 0)));
+  if (has_param(request, "end"))
+    filters.push_back(storage::cmp("ts", FilterOp::kLt, int_param(request, "end", 0)));
   const Page page = page_of(request);
   Result<int64_t> total = api.data->count("data_quality_metrics", filters);
   if (!total.is_ok()) return ApiReply::fail(total.status());
@@ -87,17 +95,19 @@ Status register_data_routes(gateway::RouteRegistry& registry, const MarketApi& a
                      "the relational stores do not report per-table sizes, so they are null "
                      "there. A table whose store fails carries an error instead of sizes.",
       .tags = {"data"},
-      .response_schema = json::object{
-          {"type", "array"},
-          {"items",
-           {{"type", "object"},
-            {"properties",
-             {{"name", {{"type", "string"}}},
-              {"classification", {{"type", "string"}}},
-              {"store", {{"type", "string"}, {"enum", json::array{"timeseries", "relational"}}}},
-              {"explanation", {{"type", "string"}}},
-              {"rows", {{"type", json::array{"integer", "null"}}}},
-              {"bytes_on_disk", {{"type", json::array{"integer", "null"}}}}}}}}},
+      .response_schema =
+          json::object{
+              {"type", "array"},
+              {"items",
+               {{"type", "object"},
+                {"properties",
+                 {{"name", {{"type", "string"}}},
+                  {"classification", {{"type", "string"}}},
+                  {"store",
+                   {{"type", "string"}, {"enum", json::array{"timeseries", "relational"}}}},
+                  {"explanation", {{"type", "string"}}},
+                  {"rows", {{"type", json::array{"integer", "null"}}}},
+                  {"bytes_on_disk", {{"type", json::array{"integer", "null"}}}}}}}}},
       .handler =
           [api](const HttpRequest&) {
             json::array out;
@@ -109,17 +119,22 @@ Status register_data_routes(gateway::RouteRegistry& registry, const MarketApi& a
   }));
 
   std::vector<ParamSpec> params = {
-      {.name = "table", .schema = json::object{{"type", "string"}, {"maxLength", 64}},
+      {.name = "table",
+       .schema = json::object{{"type", "string"}, {"maxLength", 64}},
        .description = "dataset checked, e.g. daily_kline"},
-      {.name = "check", .schema = json::object{{"type", "string"}, {"maxLength", 64}},
+      {.name = "check",
+       .schema = json::object{{"type", "string"}, {"maxLength", 64}},
        .description = "check name, e.g. completeness"},
       {.name = "status",
        .schema = json::object{{"type", "string"}, {"enum", json::array{"ok", "warn", "fail"}}}},
-      {.name = "symbol", .schema = json::object{{"type", "string"}, {"format", "symbol"}},
+      {.name = "symbol",
+       .schema = json::object{{"type", "string"}, {"format", "symbol"}},
        .description = "checks scoped to one symbol"},
-      {.name = "start", .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
+      {.name = "start",
+       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
        .description = "checks run at or after"},
-      {.name = "end", .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
+      {.name = "end",
+       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
        .description = "checks run before"},
   };
   for (ParamSpec& spec : page_params(50, 500)) params.push_back(std::move(spec));

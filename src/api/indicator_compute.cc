@@ -49,11 +49,11 @@ std::vector<double> as_doubles(const RecordBatch& batch, std::string_view name) 
   const size_t index = *batch.schema().index_of(name);
   const Field& field = batch.schema().field(index);
   const std::vector<int64_t>& units = batch.column(index).as<int64_t>();
-  const double divisor = field.type == ColumnType::kDecimal
-                             ? static_cast<double>(pow10_int64(field.scale))
-                             : 1.0;
+  const double divisor =
+      field.type == ColumnType::kDecimal ? static_cast<double>(pow10_int64(field.scale)) : 1.0;
   std::vector<double> out(units.size());
-  for (size_t row = 0; row < units.size(); ++row) out[row] = static_cast<double>(units[row]) / divisor;
+  for (size_t row = 0; row < units.size(); ++row)
+    out[row] = static_cast<double>(units[row]) / divisor;
   return out;
 }
 
@@ -230,32 +230,31 @@ Result<json::object> compute_indicator_json(const MarketApi& api, const Indicato
   bool truncated = false;
   if (request.start) {
     range.start = *request.start;
-    Result<Bars> body = load_interval(api, canonical, request.interval, range,
-                                      storage::SortOrder::kAscending, kMaxIndicatorBars + 1,
-                                      truncated);
+    Result<Bars> body =
+        load_interval(api, canonical, request.interval, range, storage::SortOrder::kAscending,
+                      kMaxIndicatorBars + 1, truncated);
     if (!body.is_ok()) return body.status();
     if (static_cast<int64_t>(body->size()) > kMaxIndicatorBars) {
       return field_error(ErrorCode::kInvalidArgument, request.end ? "end" : "start",
-                         "the range holds more than {} {} bars: narrow start/end", kMaxIndicatorBars,
-                         request.interval);
+                         "the range holds more than {} {} bars: narrow start/end",
+                         kMaxIndicatorBars, request.interval);
     }
     if (request.warmup > 0) {
       bool cut = false;
-      Result<Bars> before = load_interval(api, canonical, request.interval,
-                                          {.end = *request.start},
+      Result<Bars> before = load_interval(api, canonical, request.interval, {.end = *request.start},
                                           storage::SortOrder::kDescending, request.warmup, cut);
       if (!before.is_ok()) return before.status();
       bars = std::move(*before);
     }
     first_returned = bars.size();
     for (size_t row = 0; row < body->size(); ++row) {
-      bars.push(body->time[row], body->open[row], body->high[row], body->low[row],
-                body->close[row], body->volume[row], body->amount[row]);
+      bars.push(body->time[row], body->open[row], body->high[row], body->low[row], body->close[row],
+                body->volume[row], body->amount[row]);
     }
   } else {
-    Result<Bars> last = load_interval(api, canonical, request.interval, range,
-                                      storage::SortOrder::kDescending,
-                                      request.limit + request.warmup, truncated);
+    Result<Bars> last =
+        load_interval(api, canonical, request.interval, range, storage::SortOrder::kDescending,
+                      request.limit + request.warmup, truncated);
     if (!last.is_ok()) return last.status();
     bars = std::move(*last);
     first_returned = bars.size() > static_cast<size_t>(request.limit)
@@ -263,7 +262,7 @@ Result<json::object> compute_indicator_json(const MarketApi& api, const Indicato
                          : 0;
   }
 
-  const indicators::OhlcvColumns columns{bars.open, bars.high, bars.low,
+  const indicators::OhlcvColumns columns{bars.open,  bars.high,   bars.low,
                                          bars.close, bars.volume, bars.amount};
   Result<indicators::IndicatorOutput> output =
       indicators::compute_indicator(spec->name, columns, request.params, *convention);

@@ -27,8 +27,8 @@ inline constexpr int64_t kMaxWarmupBars = 1000;
 const std::vector<std::string>& indicator_intervals();
 
 struct IndicatorRequest {
-  std::string indicator;   // name or alias
-  std::string symbol;      // any accepted spelling
+  std::string indicator;  // name or alias
+  std::string symbol;     // any accepted spelling
   std::string interval = "1d";
   std::optional<TimestampMs> start;  // inclusive; absent = the last `limit` bars
   std::optional<TimestampMs> end;    // exclusive; absent = up to now

@@ -21,7 +21,7 @@ using gateway::ParamSpec;
 using gateway::RouteSpec;
 
 // Query parameters every computation takes; indicator parameters may not reuse these names.
-const std::set<std::string, std::less<>> kFixedParams = {"symbol", "interval", "start", "end",
+const std::set<std::string, std::less<>> kFixedParams = {"symbol", "interval", "start",     "end",
                                                          "limit",  "warmup",   "convention"};
 
 json::array interval_enum() {
@@ -34,9 +34,9 @@ json::object describe(const indicators::IndicatorSpec& spec) {
   json::array aliases;
   for (std::string_view alias : spec.aliases) aliases.push_back(json::value(alias));
   json::array inputs;
-  for (indicators::Field field : {indicators::Field::kOpen, indicators::Field::kHigh,
-                                  indicators::Field::kLow, indicators::Field::kClose,
-                                  indicators::Field::kVolume, indicators::Field::kAmount}) {
+  for (indicators::Field field :
+       {indicators::Field::kOpen, indicators::Field::kHigh, indicators::Field::kLow,
+        indicators::Field::kClose, indicators::Field::kVolume, indicators::Field::kAmount}) {
     if ((spec.inputs & indicators::field_bit(field)) != 0) {
       inputs.push_back(json::value(indicators::field_name(field)));
     }
@@ -60,14 +60,11 @@ json::object describe(const indicators::IndicatorSpec& spec) {
   }
   json::array outputs;
   for (std::string_view output : spec.outputs) outputs.push_back(json::value(output));
-  return json::object{{"name", spec.name},
-                      {"aliases", std::move(aliases)},
-                      {"title", spec.title},
-                      {"description", spec.description},
-                      {"inputs", std::move(inputs)},
-                      {"convention_sensitive", spec.convention_sensitive},
-                      {"params", std::move(params)},
-                      {"outputs", std::move(outputs)}};
+  return json::object{
+      {"name", spec.name},           {"aliases", std::move(aliases)},
+      {"title", spec.title},         {"description", spec.description},
+      {"inputs", std::move(inputs)}, {"convention_sensitive", spec.convention_sensitive},
+      {"params", std::move(params)}, {"outputs", std::move(outputs)}};
 }
 
 // Every indicator parameter name, with the indicators taking it, as optional query parameters.
@@ -105,8 +102,11 @@ json::value batch_schema() {
       {"properties",
        {{"indicator", {{"type", "string"}}},
         {"symbol", {{"type", "string"}}},
-        {"symbols", {{"type", "array"}, {"minItems", 1}, {"maxItems", kMaxIndicatorBatchItems},
-                     {"items", {{"type", "string"}}}}},
+        {"symbols",
+         {{"type", "array"},
+          {"minItems", 1},
+          {"maxItems", kMaxIndicatorBatchItems},
+          {"items", {{"type", "string"}}}}},
         {"interval", {{"type", "string"}, {"enum", interval_enum()}}},
         {"start", {{"type", json::array{"string", "integer"}}}},
         {"end", {{"type", json::array{"string", "integer"}}}},
@@ -114,13 +114,15 @@ json::value batch_schema() {
         {"warmup", {{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxWarmupBars}}},
         {"convention", {{"type", "string"}, {"enum", json::array{"ta_lib", "china_broker"}}}},
         {"params", {{"type", "object"}}}}}};
-  return json::object{
-      {"type", "object"},
-      {"required", json::array{"items"}},
-      {"additionalProperties", false},
-      {"properties",
-       {{"items", {{"type", "array"}, {"minItems", 1}, {"maxItems", kMaxIndicatorBatchItems},
-                   {"items", std::move(item)}}}}}};
+  return json::object{{"type", "object"},
+                      {"required", json::array{"items"}},
+                      {"additionalProperties", false},
+                      {"properties",
+                       {{"items",
+                         {{"type", "array"},
+                          {"minItems", 1},
+                          {"maxItems", kMaxIndicatorBatchItems},
+                          {"items", std::move(item)}}}}}};
 }
 
 json::object error_json(const Status& status) {
@@ -170,8 +172,10 @@ ApiReply compute_batch(const MarketApi& api, const HttpRequest& request) {
     const std::string where = fmt::format("items[{}]", item_idx);
     IndicatorRequest call;
     call.indicator = std::string(item.at("indicator").as_string());
-    if (const json::value* v = item.if_contains("interval")) call.interval = std::string(v->as_string());
-    if (const json::value* v = item.if_contains("convention")) call.convention = std::string(v->as_string());
+    if (const json::value* v = item.if_contains("interval"))
+      call.interval = std::string(v->as_string());
+    if (const json::value* v = item.if_contains("convention"))
+      call.convention = std::string(v->as_string());
     if (const json::value* v = item.if_contains("limit")) call.limit = v->as_int64();
     if (const json::value* v = item.if_contains("warmup")) call.warmup = v->as_int64();
     Status item_status;
@@ -213,8 +217,8 @@ ApiReply compute_batch(const MarketApi& api, const HttpRequest& request) {
                          {"indicator", call.indicator},
                          {"symbol", symbol}};
       call.symbol = symbol;
-      Result<json::object> result =
-          item_status.is_ok() ? compute_indicator_json(api, call) : Result<json::object>(item_status);
+      Result<json::object> result = item_status.is_ok() ? compute_indicator_json(api, call)
+                                                        : Result<json::object>(item_status);
       entry["success"] = result.is_ok();
       if (result.is_ok()) {
         entry["symbol"] = result->at("symbol");
@@ -227,10 +231,10 @@ ApiReply compute_batch(const MarketApi& api, const HttpRequest& request) {
     }
   }
   const int64_t total = static_cast<int64_t>(results.size());
-  return ApiReply::ok(json::object{{"results", std::move(results)},
-                                   {"succeeded", total - failed},
-                                   {"failed", failed}},
-                      failed == 0 ? "success" : fmt::format("{} of {} items failed", failed, total));
+  return ApiReply::ok(
+      json::object{
+          {"results", std::move(results)}, {"succeeded", total - failed}, {"failed", failed}},
+      failed == 0 ? "success" : fmt::format("{} of {} items failed", failed, total));
 }
 
 }  // namespace
@@ -255,24 +259,34 @@ Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketA
   }));
 
   std::vector<ParamSpec> params = {
-      {.name = "name", .in = ParamLocation::kPath, .schema = json::object{{"type", "string"}},
-       .required = true, .description = "indicator name or alias, e.g. macd"},
-      {.name = "symbol", .schema = json::object{{"type", "string"}, {"format", "symbol"}},
-       .required = true, .description = "e.g. 600519.SH"},
+      {.name = "name",
+       .in = ParamLocation::kPath,
+       .schema = json::object{{"type", "string"}},
+       .required = true,
+       .description = "indicator name or alias, e.g. macd"},
+      {.name = "symbol",
+       .schema = json::object{{"type", "string"}, {"format", "symbol"}},
+       .required = true,
+       .description = "e.g. 600519.SH"},
       {.name = "interval",
        .schema = json::object{{"type", "string"}, {"enum", interval_enum()}, {"default", "1d"}},
        .description = "bar interval; 1d from daily_kline, the others from minute_kline"},
-      {.name = "start", .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
+      {.name = "start",
+       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
        .description = "first bar (inclusive); absent: the last `limit` bars"},
-      {.name = "end", .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
+      {.name = "end",
+       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
        .description = "end of the range (exclusive); absent: now"},
       {.name = "limit",
-       .schema = json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxIndicatorBars},
+       .schema = json::object{{"type", "integer"},
+                              {"minimum", 1},
+                              {"maximum", kMaxIndicatorBars},
                               {"default", 500}},
        .description = "bars returned when start is absent"},
       {.name = "warmup",
-       .schema = json::object{{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxWarmupBars},
-                              {"default", 0}},
+       .schema =
+           json::object{
+               {"type", "integer"}, {"minimum", 0}, {"maximum", kMaxWarmupBars}, {"default", 0}},
        .description = "extra earlier bars fed to the indicator but not returned"},
       {.name = "convention",
        .schema = json::object{{"type", "string"},

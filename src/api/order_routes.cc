@@ -30,15 +30,16 @@ constexpr std::string_view kStatusNew = "new";
 constexpr std::string_view kFinalStatuses[] = {"filled", "cancelled", "rejected", "expired"};
 
 const std::vector<std::string> kOrderColumns = {
-    "order_id",  "client_order_id", "account_id",      "symbol",        "side",
-    "order_type", "time_in_force",  "price",           "quantity",      "filled_quantity",
-    "avg_fill_price", "frozen_cash", "commission",     "status",        "reject_reason",
-    "trade_date", "created_at",     "updated_at"};
+    "order_id",       "client_order_id", "account_id", "symbol",   "side",
+    "order_type",     "time_in_force",   "price",      "quantity", "filled_quantity",
+    "avg_fill_price", "frozen_cash",     "commission", "status",   "reject_reason",
+    "trade_date",     "created_at",      "updated_at"};
 
 json::value order_schema() {
   json::object properties;
-  for (const char* name : {"order_id", "client_order_id", "account_id", "symbol", "side",
-                           "order_type", "time_in_force", "status", "reject_reason", "trade_date"}) {
+  for (const char* name :
+       {"order_id", "client_order_id", "account_id", "symbol", "side", "order_type",
+        "time_in_force", "status", "reject_reason", "trade_date"}) {
     properties[name] = json::object{{"type", json::array{"string", "null"}}};
   }
   for (const char* name : {"price", "avg_fill_price", "frozen_cash", "commission"}) {
@@ -89,8 +90,8 @@ class OrderBook {
     Result<Instrument> instrument = lookup(std::string(body.at("symbol").as_string()));
     if (!instrument.is_ok()) return ApiReply::fail(instrument.status());
     const bool buy = body.at("side").as_string() == "buy";
-    const OrderType type = body.at("type").as_string() == "limit" ? OrderType::kLimit
-                                                                   : OrderType::kMarket;
+    const OrderType type =
+        body.at("type").as_string() == "limit" ? OrderType::kLimit : OrderType::kMarket;
     const int64_t quantity = body.at("quantity").as_int64();
     const Board board = board_of(instrument->symbol);
     if (Status status = check_quantity(board, type, quantity); !status.is_ok()) {
@@ -132,8 +133,7 @@ class OrderBook {
     // order (0 when no previous close is known).
     int64_t frozen_cents = 0;
     if (buy) {
-      const int64_t unit_cents =
-          price_mils ? *price_mils / kMilsPerCent : (band ? band->up : 0);
+      const int64_t unit_cents = price_mils ? *price_mils / kMilsPerCent : (band ? band->up : 0);
       frozen_cents = unit_cents * quantity;
     }
     std::string client_order_id;
@@ -141,25 +141,24 @@ class OrderBook {
       client_order_id = std::string(key->as_string());
     }
     const int64_t now = api_.clock->now_ms();
-    const std::vector<Cell> row = {
-        new_id("ord", *api_.clock),
-        client_order_id.empty() ? Cell{} : Cell{client_order_id},
-        *user,
-        instrument->symbol.to_string(),
-        std::string(buy ? "buy" : "sell"),
-        std::string(type == OrderType::kLimit ? "limit" : "market"),
-        std::string("day"),
-        price_mils ? Cell{*price_mils} : Cell{},
-        quantity,
-        int64_t{0},
-        Cell{},
-        frozen_cents,
-        int64_t{0},
-        std::string(kStatusNew),
-        Cell{},
-        int64_t{shanghai_date(now).days},
-        now,
-        now};
+    const std::vector<Cell> row = {new_id("ord", *api_.clock),
+                                   client_order_id.empty() ? Cell{} : Cell{client_order_id},
+                                   *user,
+                                   instrument->symbol.to_string(),
+                                   std::string(buy ? "buy" : "sell"),
+                                   std::string(type == OrderType::kLimit ? "limit" : "market"),
+                                   std::string("day"),
+                                   price_mils ? Cell{*price_mils} : Cell{},
+                                   quantity,
+                                   int64_t{0},
+                                   Cell{},
+                                   frozen_cents,
+                                   int64_t{0},
+                                   std::string(kStatusNew),
+                                   Cell{},
+                                   int64_t{shanghai_date(now).days},
+                                   now,
+                                   now};
     Result<RecordBatch> batch = make_rows(table(), kOrderColumns, {row});
     if (!batch.is_ok()) return ApiReply::fail(batch.status());
     std::optional<RecordBatch> existing;
@@ -191,7 +190,8 @@ class OrderBook {
     if (!user.is_ok()) return ApiReply::fail(user.status());
     std::vector<Filter> filters = {storage::eq("account_id", *user)};
     for (const char* name : {"status", "symbol", "side"}) {
-      if (has_param(request, name)) filters.push_back(storage::eq(name, string_param(request, name)));
+      if (has_param(request, name))
+        filters.push_back(storage::eq(name, string_param(request, name)));
     }
     if (has_param(request, "start")) {
       filters.push_back(storage::cmp("created_at", FilterOp::kGe, int_param(request, "start", 0)));
@@ -201,8 +201,8 @@ class OrderBook {
     }
     if (has_param(request, "start") && has_param(request, "end") &&
         int_param(request, "start", 0) > int_param(request, "end", 0)) {
-      return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "start",
-                                        "start is after end"));
+      return ApiReply::fail(
+          field_error(ErrorCode::kInvalidArgument, "start", "start is after end"));
     }
     const Page page = page_of(request);
     Result<int64_t> total = api_.data->count(std::string(kOrders), filters);
@@ -231,9 +231,9 @@ class OrderBook {
     const std::string& id = request.path_params.at("id");
     std::optional<RecordBatch> cancelled;
     Status status = api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
-      Result<RecordBatch> found = ops.query(
-          std::string(kOrders),
-          {.filters = {storage::eq("order_id", id), storage::eq("account_id", *user)}});
+      Result<RecordBatch> found =
+          ops.query(std::string(kOrders),
+                    {.filters = {storage::eq("order_id", id), storage::eq("account_id", *user)}});
       if (!found.is_ok()) return found.status();
       if (found->num_rows() == 0) return not_found(id);
       const std::string& current = string_at(*found, "status", 0);
@@ -244,20 +244,21 @@ class OrderBook {
         }
       }
       const int64_t now = api_.clock->now_ms();
-      Result<RecordBatch> update = make_rows(
-          table(), {"order_id", "account_id", "symbol", "side", "order_type", "time_in_force",
-                    "quantity", "filled_quantity", "frozen_cash", "commission", "status",
-                    "trade_date", "created_at", "updated_at"},
-          {{id, *user, string_at(*found, "symbol", 0), string_at(*found, "side", 0),
-            string_at(*found, "order_type", 0), string_at(*found, "time_in_force", 0),
-            int64_at(*found, "quantity", 0), int64_at(*found, "filled_quantity", 0), int64_t{0},
-            int64_at(*found, "commission", 0), std::string("cancelled"),
-            int64_t{found->column("trade_date")->as<int32_t>()[0]},
-            int64_at(*found, "created_at", 0), now}});
+      Result<RecordBatch> update =
+          make_rows(table(),
+                    {"order_id", "account_id", "symbol", "side", "order_type", "time_in_force",
+                     "quantity", "filled_quantity", "frozen_cash", "commission", "status",
+                     "trade_date", "created_at", "updated_at"},
+                    {{id, *user, string_at(*found, "symbol", 0), string_at(*found, "side", 0),
+                      string_at(*found, "order_type", 0), string_at(*found, "time_in_force", 0),
+                      int64_at(*found, "quantity", 0), int64_at(*found, "filled_quantity", 0),
+                      int64_t{0}, int64_at(*found, "commission", 0), std::string("cancelled"),
+                      int64_t{found->column("trade_date")->as<int32_t>()[0]},
+                      int64_at(*found, "created_at", 0), now}});
       if (!update.is_ok()) return update.status();
       MYSTOCKS_RETURN_IF_ERROR(ops.upsert(std::string(kOrders), *update));
-      Result<RecordBatch> after = ops.query(std::string(kOrders),
-                                            {.filters = {storage::eq("order_id", id)}});
+      Result<RecordBatch> after =
+          ops.query(std::string(kOrders), {.filters = {storage::eq("order_id", id)}});
       if (!after.is_ok()) return after.status();
       cancelled = std::move(*after);
       return Status::ok();
@@ -302,8 +303,8 @@ class OrderBook {
     }
     if (string_at(*listed, "status", 0) != "L") {
       return field_error(ErrorCode::kInvalidArgument, "symbol",
-                         "symbol '{}' violates rule listed: its listing status is '{}'",
-                         canonical, string_at(*listed, "status", 0));
+                         "symbol '{}' violates rule listed: its listing status is '{}'", canonical,
+                         string_at(*listed, "status", 0));
     }
     Instrument instrument{*symbol, listed->column("is_st")->as<uint8_t>()[0] != 0, std::nullopt};
     // The newest bar up to today: today's pre_close when today's bar exists, else its close.
@@ -320,7 +321,7 @@ class OrderBook {
       const Column& pre_close = *bars->column("pre_close");
       const bool today_bar = bars->column("trade_date")->as<int32_t>()[0] == today.days;
       const int64_t mils = today_bar && !pre_close.is_null(0) ? pre_close.as<int64_t>()[0]
-                                                               : int64_at(*bars, "close", 0);
+                                                              : int64_at(*bars, "close", 0);
       instrument.pre_close_cents = (mils + kMilsPerCent / 2) / kMilsPerCent;
     }
     return instrument;
@@ -330,8 +331,11 @@ class OrderBook {
 };
 
 ParamSpec id_param() {
-  return {.name = "id", .in = ParamLocation::kPath, .schema = json::object{{"type", "string"}},
-          .required = true, .description = "order id"};
+  return {.name = "id",
+          .in = ParamLocation::kPath,
+          .schema = json::object{{"type", "string"}},
+          .required = true,
+          .description = "order id"};
 }
 
 }  // namespace
@@ -363,10 +367,10 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
       {.name = "status",
        .schema = json::object{{"type", "string"},
                               {"enum", json::array{"pending_new", "new", "partially_filled",
-                                                   "filled", "cancelled", "rejected",
-                                                   "expired"}}}},
+                                                   "filled", "cancelled", "rejected", "expired"}}}},
       {.name = "symbol", .schema = json::object{{"type", "string"}, {"format", "symbol"}}},
-      {.name = "side", .schema = json::object{{"type", "string"}, {"enum", json::array{"buy", "sell"}}}},
+      {.name = "side",
+       .schema = json::object{{"type", "string"}, {"enum", json::array{"buy", "sell"}}}},
       {.name = "start",
        .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
        .description = "created at or after"},

@@ -63,8 +63,8 @@ class Watchlists {
     json::array out;
     Status status = api_.data->transaction([&](RelationalOps& ops) -> Status {
       out.clear();
-      Result<RecordBatch> lists = ops.query(
-          kLists, {.filters = {storage::eq("user_id", *user)}, .order_by = {{"name"}}});
+      Result<RecordBatch> lists =
+          ops.query(kLists, {.filters = {storage::eq("user_id", *user)}, .order_by = {{"name"}}});
       if (!lists.is_ok()) return lists.status();
       for (size_t row = 0; row < lists->num_rows(); ++row) {
         Result<json::object> one = render(ops, *lists, row);
@@ -90,18 +90,23 @@ class Watchlists {
     }
     const std::string id = new_id("wl", *api_.clock);
     const int64_t now = api_.clock->now_ms();
-    return in_transaction(*user, id, [&](RelationalOps& ops) -> Status {
-      MYSTOCKS_RETURN_IF_ERROR(check_name_free(ops, *user, name, ""));
-      MYSTOCKS_RETURN_IF_ERROR(write_list(ops, id, *user, name, description_of(body), now, now));
-      return add_members(ops, id, symbols, 0, now);
-    }, "watchlist created");
+    return in_transaction(
+        *user, id,
+        [&](RelationalOps& ops) -> Status {
+          MYSTOCKS_RETURN_IF_ERROR(check_name_free(ops, *user, name, ""));
+          MYSTOCKS_RETURN_IF_ERROR(
+              write_list(ops, id, *user, name, description_of(body), now, now));
+          return add_members(ops, id, symbols, 0, now);
+        },
+        "watchlist created");
   }
 
   ApiReply get(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
-    return in_transaction(*user, request.path_params.at("id"),
-                          [&](RelationalOps&) { return Status::ok(); }, "success");
+    return in_transaction(
+        *user, request.path_params.at("id"), [&](RelationalOps&) { return Status::ok(); },
+        "success");
   }
 
   // Replaces what the body names: the name, the description (null clears it) and, when given,
@@ -118,26 +123,29 @@ class Watchlists {
       symbols = std::move(*checked);
     }
     const int64_t now = api_.clock->now_ms();
-    return in_transaction(*user, id, [&](RelationalOps& ops) -> Status {
-      Result<RecordBatch> current = find_list(ops, *user, id);
-      if (!current.is_ok()) return current.status();
-      std::string name = string_at(*current, "name", 0);
-      if (const json::value* given = body.if_contains("name")) {
-        name = std::string(given->as_string());
-        MYSTOCKS_RETURN_IF_ERROR(check_name_free(ops, *user, name, id));
-      }
-      std::optional<std::string> description;
-      if (const Column& column = *current->column("description"); !column.is_null(0)) {
-        description = column.as<std::string>()[0];
-      }
-      if (body.contains("description")) description = description_of(body);
-      MYSTOCKS_RETURN_IF_ERROR(write_list(ops, id, *user, name, description,
-                                          int64_at(*current, "created_at", 0), now));
-      if (!symbols) return Status::ok();
-      Result<int64_t> erased = ops.erase(kMembers, {storage::eq("watchlist_id", id)});
-      if (!erased.is_ok()) return erased.status();
-      return add_members(ops, id, *symbols, 0, now);
-    }, "watchlist updated");
+    return in_transaction(
+        *user, id,
+        [&](RelationalOps& ops) -> Status {
+          Result<RecordBatch> current = find_list(ops, *user, id);
+          if (!current.is_ok()) return current.status();
+          std::string name = string_at(*current, "name", 0);
+          if (const json::value* given = body.if_contains("name")) {
+            name = std::string(given->as_string());
+            MYSTOCKS_RETURN_IF_ERROR(check_name_free(ops, *user, name, id));
+          }
+          std::optional<std::string> description;
+          if (const Column& column = *current->column("description"); !column.is_null(0)) {
+            description = column.as<std::string>()[0];
+          }
+          if (body.contains("description")) description = description_of(body);
+          MYSTOCKS_RETURN_IF_ERROR(write_list(ops, id, *user, name, description,
+                                              int64_at(*current, "created_at", 0), now));
+          if (!symbols) return Status::ok();
+          Result<int64_t> erased = ops.erase(kMembers, {storage::eq("watchlist_id", id)});
+          if (!erased.is_ok()) return erased.status();
+          return add_members(ops, id, *symbols, 0, now);
+        },
+        "watchlist updated");
   }
 
   ApiReply remove(const HttpRequest& request) const {
@@ -164,32 +172,36 @@ class Watchlists {
         known_symbols(request.body_json.as_object().at("symbols").as_array(), "symbols");
     if (!symbols.is_ok()) return ApiReply::fail(symbols.status());
     const int64_t now = api_.clock->now_ms();
-    return in_transaction(*user, id, [&](RelationalOps& ops) -> Status {
-      Result<RecordBatch> current = find_list(ops, *user, id);
-      if (!current.is_ok()) return current.status();
-      Result<RecordBatch> members = ops.query(kMembers, {.columns = {"symbol", "sort_order"},
-                                                         .filters = {storage::eq("watchlist_id", id)}});
-      if (!members.is_ok()) return members.status();
-      int32_t next = 0;
-      std::set<std::string> present;
-      for (size_t row = 0; row < members->num_rows(); ++row) {
-        present.insert(string_at(*members, "symbol", row));
-        next = std::max(next, members->column("sort_order")->as<int32_t>()[row] + 1);
-      }
-      for (size_t index = 0; index < symbols->size(); ++index) {
-        if (present.contains((*symbols)[index])) {
-          return field_error(ErrorCode::kAlreadyExists, fmt::format("symbols[{}]", index),
-                             "symbol '{}' is already in watchlist '{}'", (*symbols)[index], id);
-        }
-      }
-      if (static_cast<int64_t>(present.size() + symbols->size()) > kMaxWatchlistSymbols) {
-        return field_error(ErrorCode::kOutOfRange, "symbols",
-                           "watchlist '{}' would hold {} symbols; at most {} are allowed", id,
-                           present.size() + symbols->size(), kMaxWatchlistSymbols);
-      }
-      MYSTOCKS_RETURN_IF_ERROR(add_members(ops, id, *symbols, next, now));
-      return touch(ops, *current, now);
-    }, "symbols added");
+    return in_transaction(
+        *user, id,
+        [&](RelationalOps& ops) -> Status {
+          Result<RecordBatch> current = find_list(ops, *user, id);
+          if (!current.is_ok()) return current.status();
+          Result<RecordBatch> members = ops.query(
+              kMembers,
+              {.columns = {"symbol", "sort_order"}, .filters = {storage::eq("watchlist_id", id)}});
+          if (!members.is_ok()) return members.status();
+          int32_t next = 0;
+          std::set<std::string> present;
+          for (size_t row = 0; row < members->num_rows(); ++row) {
+            present.insert(string_at(*members, "symbol", row));
+            next = std::max(next, members->column("sort_order")->as<int32_t>()[row] + 1);
+          }
+          for (size_t index = 0; index < symbols->size(); ++index) {
+            if (present.contains((*symbols)[index])) {
+              return field_error(ErrorCode::kAlreadyExists, fmt::format("symbols[{}]", index),
+                                 "symbol '{}' is already in watchlist '{}'", (*symbols)[index], id);
+            }
+          }
+          if (static_cast<int64_t>(present.size() + symbols->size()) > kMaxWatchlistSymbols) {
+            return field_error(ErrorCode::kOutOfRange, "symbols",
+                               "watchlist '{}' would hold {} symbols; at most {} are allowed", id,
+                               present.size() + symbols->size(), kMaxWatchlistSymbols);
+          }
+          MYSTOCKS_RETURN_IF_ERROR(add_members(ops, id, *symbols, next, now));
+          return touch(ops, *current, now);
+        },
+        "symbols added");
   }
 
   ApiReply remove_symbol(const HttpRequest& request) const {
@@ -199,18 +211,21 @@ class Watchlists {
     Result<Symbol> symbol = Symbol::parse(request.path_params.at("symbol"), "symbol");
     if (!symbol.is_ok()) return ApiReply::fail(symbol.status());
     const std::string canonical = symbol->to_string();
-    return in_transaction(*user, id, [&](RelationalOps& ops) -> Status {
-      Result<RecordBatch> current = find_list(ops, *user, id);
-      if (!current.is_ok()) return current.status();
-      Result<int64_t> erased = ops.erase(
-          kMembers, {storage::eq("watchlist_id", id), storage::eq("symbol", canonical)});
-      if (!erased.is_ok()) return erased.status();
-      if (*erased == 0) {
-        return field_error(ErrorCode::kNotFound, "symbol", "symbol '{}' is not in watchlist '{}'",
-                           canonical, id);
-      }
-      return touch(ops, *current, api_.clock->now_ms());
-    }, "symbol removed");
+    return in_transaction(
+        *user, id,
+        [&](RelationalOps& ops) -> Status {
+          Result<RecordBatch> current = find_list(ops, *user, id);
+          if (!current.is_ok()) return current.status();
+          Result<int64_t> erased = ops.erase(
+              kMembers, {storage::eq("watchlist_id", id), storage::eq("symbol", canonical)});
+          if (!erased.is_ok()) return erased.status();
+          if (*erased == 0) {
+            return field_error(ErrorCode::kNotFound, "symbol",
+                               "symbol '{}' is not in watchlist '{}'", canonical, id);
+          }
+          return touch(ops, *current, api_.clock->now_ms());
+        },
+        "symbol removed");
   }
 
  private:
@@ -255,10 +270,10 @@ class Watchlists {
 
   static Result<json::object> render(RelationalOps& ops, const RecordBatch& lists, size_t row) {
     const std::string& id = string_at(lists, "watchlist_id", row);
-    Result<RecordBatch> members = ops.query(
-        kMembers, {.columns = {"symbol", "sort_order", "note", "added_at"},
-                   .filters = {storage::eq("watchlist_id", id)},
-                   .order_by = {{"sort_order"}}});
+    Result<RecordBatch> members =
+        ops.query(kMembers, {.columns = {"symbol", "sort_order", "note", "added_at"},
+                             .filters = {storage::eq("watchlist_id", id)},
+                             .order_by = {{"sort_order"}}});
     if (!members.is_ok()) return members.status();
     json::object out{{"id", id}};
     const json::object list = row_json(lists, row);
@@ -271,9 +286,9 @@ class Watchlists {
 
   static Status check_name_free(RelationalOps& ops, const std::string& user,
                                 const std::string& name, const std::string& own_id) {
-    Result<RecordBatch> same = ops.query(
-        kLists, {.columns = {"watchlist_id"},
-                 .filters = {storage::eq("user_id", user), storage::eq("name", name)}});
+    Result<RecordBatch> same =
+        ops.query(kLists, {.columns = {"watchlist_id"},
+                           .filters = {storage::eq("user_id", user), storage::eq("name", name)}});
     if (!same.is_ok()) return same.status();
     for (size_t row = 0; row < same->num_rows(); ++row) {
       if (string_at(*same, "watchlist_id", row) != own_id) {
@@ -289,7 +304,8 @@ class Watchlists {
                     const std::string& name, const std::optional<std::string>& description,
                     int64_t created_at, int64_t updated_at) const {
     Result<RecordBatch> row = make_rows(
-        table(kLists), {"watchlist_id", "user_id", "name", "description", "created_at", "updated_at"},
+        table(kLists),
+        {"watchlist_id", "user_id", "name", "description", "created_at", "updated_at"},
         {{id, user, name, description ? Cell{*description} : Cell{}, created_at, updated_at}});
     if (!row.is_ok()) return row.status();
     return ops.upsert(kLists, *row);
@@ -351,8 +367,11 @@ class Watchlists {
 };
 
 ParamSpec id_param() {
-  return {.name = "id", .in = ParamLocation::kPath, .schema = json::object{{"type", "string"}},
-          .required = true, .description = "watchlist id"};
+  return {.name = "id",
+          .in = ParamLocation::kPath,
+          .schema = json::object{{"type", "string"}},
+          .required = true,
+          .description = "watchlist id"};
 }
 
 }  // namespace
@@ -378,14 +397,15 @@ Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketA
   auto bind = [lists](Call call) {
     return [lists, call](const HttpRequest& request) { return ((*lists).*call)(request); };
   };
-  const ParamSpec symbol_param{.name = "symbol", .in = ParamLocation::kPath,
-                               .schema = json::object{{"type", "string"}}, .required = true,
+  const ParamSpec symbol_param{.name = "symbol",
+                               .in = ParamLocation::kPath,
+                               .schema = json::object{{"type", "string"}},
+                               .required = true,
                                .description = "symbol to remove, e.g. 600519.SH"};
 
-  MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kGet, "/api/v1/watchlists",
-                                 "The caller's watchlists with their symbols", {}, nullptr,
-                                 json::object{{"type", "array"}, {"items", one}},
-                                 bind(&Watchlists::list)));
+  MYSTOCKS_RETURN_IF_ERROR(
+      route(HttpMethod::kGet, "/api/v1/watchlists", "The caller's watchlists with their symbols",
+            {}, nullptr, json::object{{"type", "array"}, {"items", one}}, bind(&Watchlists::list)));
   MYSTOCKS_RETURN_IF_ERROR(route(
       HttpMethod::kPost, "/api/v1/watchlists", "Create a watchlist (409 when the name is taken)",
       {},
@@ -413,14 +433,14 @@ Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketA
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kDelete, "/api/v1/watchlists/{id}",
                                  "Delete a watchlist and its symbols", {id_param()}, nullptr,
                                  json::object{{"type", "object"}}, bind(&Watchlists::remove)));
-  MYSTOCKS_RETURN_IF_ERROR(route(
-      HttpMethod::kPost, "/api/v1/watchlists/{id}/symbols",
-      "Append symbols to a watchlist (409 when one is already in it)", {id_param()},
-      json::object{{"type", "object"},
-                   {"required", json::array{"symbols"}},
-                   {"additionalProperties", false},
-                   {"properties", {{"symbols", symbols_schema(1)}}}},
-      one, bind(&Watchlists::add_symbols)));
+  MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kPost, "/api/v1/watchlists/{id}/symbols",
+                                 "Append symbols to a watchlist (409 when one is already in it)",
+                                 {id_param()},
+                                 json::object{{"type", "object"},
+                                              {"required", json::array{"symbols"}},
+                                              {"additionalProperties", false},
+                                              {"properties", {{"symbols", symbols_schema(1)}}}},
+                                 one, bind(&Watchlists::add_symbols)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kDelete, "/api/v1/watchlists/{id}/symbols/{symbol}",
                                  "Remove one symbol from a watchlist", {id_param(), symbol_param},
                                  nullptr, one, bind(&Watchlists::remove_symbol)));

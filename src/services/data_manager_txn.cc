@@ -22,9 +22,8 @@ class CheckedOps final : public storage::RelationalOps {
     MYSTOCKS_RETURN_IF_ERROR(check_batch_schema(**schema, batch));
     RowCheck rows = check_batch_rows(**schema, batch);
     if (!rows.errors.empty()) {
-      return rows.errors.front().status.with_context(
-          fmt::format("table '{}': {} of {} rows are invalid", table, rows.errors.size(),
-                      batch.num_rows()));
+      return rows.errors.front().status.with_context(fmt::format(
+          "table '{}': {} of {} rows are invalid", table, rows.errors.size(), batch.num_rows()));
     }
     MYSTOCKS_RETURN_IF_ERROR(inner_.upsert(table, batch));
     if (batch.num_rows() > 0) written_.emplace_back(*schema, batch);
@@ -87,7 +86,8 @@ Status DataManager::transaction(const std::function<Status(storage::RelationalOp
   });
   if (!status.is_ok()) return status;
   for (const auto& [table, batch] : committed) {
-    metrics_.counter("mystocks_data_rows_written_total", "Rows written through DataManager", {"table"})
+    metrics_
+        .counter("mystocks_data_rows_written_total", "Rows written through DataManager", {"table"})
         .with({table->name})
         .inc(static_cast<double>(batch.num_rows()));
     publish(*table, batch);

@@ -85,8 +85,9 @@ class ApiExtTest : public ::testing::Test {
     Result<std::unique_ptr<tsdb::TsdbStore>> tsdb = tsdb::TsdbStore::open(options);
     ASSERT_TRUE(tsdb.is_ok()) << tsdb.status().to_string();
     tsdb_ = std::move(*tsdb);
-    data_ = std::make_unique<services::DataManager>(*catalog_, tsdb_.get(), sqlite_.get(), clock_,
-                                                    services::DataManagerOptions{.metrics = &metrics_});
+    data_ =
+        std::make_unique<services::DataManager>(*catalog_, tsdb_.get(), sqlite_.get(), clock_,
+                                                services::DataManagerOptions{.metrics = &metrics_});
     MYSTOCKS_ASSERT_OK(data_->open());
     ASSERT_NO_FATAL_FAILURE(seed());
     const MarketApi api{data_.get(), catalog_.get(), &clock_};
@@ -154,8 +155,8 @@ class ApiExtTest : public ::testing::Test {
   }
 
   void seed() {
-    Result<std::unique_ptr<sources::SimulatorSource>> source = sources::SimulatorSource::create(
-        "sim", sources::SimulatorOptions{7, 60}, catalog_, clock_);
+    Result<std::unique_ptr<sources::SimulatorSource>> source =
+        sources::SimulatorSource::create("sim", sources::SimulatorOptions{7, 60}, catalog_, clock_);
     ASSERT_TRUE(source.is_ok()) << source.status().to_string();
     source_ = std::move(*source);
     main_ = stock(Board::kMain);
@@ -171,9 +172,9 @@ class ApiExtTest : public ::testing::Test {
     }
     save("daily_kline", source_->daily_bars(sources::SourceRequest::range(
                             seeded, Date::from_ymd(2026, 5, 1), Date::from_ymd(2026, 11, 25))));
-    sources::SourceRequest minute = sources::SourceRequest::range(
-        {*Symbol::parse(main_), *Symbol::parse(chinext_)}, Date::from_ymd(2026, 11, 23),
-        Date::from_ymd(2026, 11, 24));
+    sources::SourceRequest minute =
+        sources::SourceRequest::range({*Symbol::parse(main_), *Symbol::parse(chinext_)},
+                                      Date::from_ymd(2026, 11, 23), Date::from_ymd(2026, 11, 24));
     save("minute_kline", source_->minute_bars(minute));
   }
 

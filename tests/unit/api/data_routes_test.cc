@@ -1,9 +1,9 @@
 // Data routes through the router: every declared table with its store, routing explanation,
 // row counts and (time-series) bytes; data-quality rows filtered and paginated.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "api/route_support.h"
 #include "gateway/openapi.h"
@@ -32,7 +32,8 @@ TEST_F(DataRoutesTest, TablesReportStoreRowsAndBytes) {
   const json::array& tables = reply.data().as_array();
   ASSERT_EQ(tables.size(), catalog_->tables().size());
   std::map<std::string, const json::object*> by_name;
-  for (const json::value& table : tables) by_name[std::string(table.at("name").as_string())] = &table.as_object();
+  for (const json::value& table : tables)
+    by_name[std::string(table.at("name").as_string())] = &table.as_object();
 
   const json::object& daily_row = *by_name.at("daily_kline");
   EXPECT_EQ(daily_row.at("store").as_string(), "relational");
@@ -75,9 +76,12 @@ TEST_F(DataRoutesTest, QualityRowsFilteredNewestFirstAndPaged) {
   Reply symbol = get("/api/v1/data/quality?symbol=" + main_.substr(0, 6));
   ASSERT_EQ(symbol.data().as_array().size(), 1u);
   EXPECT_EQ(symbol.data().as_array()[0].at("check_name").as_string(), "price_range");
-  EXPECT_EQ(get("/api/v1/data/quality?start=" + std::to_string(kNow - 2000) + "&end=" +
-                std::to_string(kNow))
-                .data().as_array().size(), 2u);
+  EXPECT_EQ(get("/api/v1/data/quality?start=" + std::to_string(kNow - 2000) +
+                "&end=" + std::to_string(kNow))
+                .data()
+                .as_array()
+                .size(),
+            2u);
   Reply page = get("/api/v1/data/quality?size=3&page=2");
   EXPECT_EQ(page.data().as_array().size(), 1u);
   EXPECT_EQ(page.body.at("pagination").at("pages").as_int64(), 2);
@@ -112,7 +116,8 @@ TEST_F(DataRoutesTest, EveryRouteIsDocumentedWithItsParameters) {
       paths.at("/api/v1/indicators/{name}").at("get").at("parameters").as_array();
   std::set<std::string> names;
   for (const json::value& param : params) names.insert(std::string(param.at("name").as_string()));
-  for (const char* name : {"symbol", "interval", "fast", "slow", "signal", "step", "max", "width"}) {
+  for (const char* name :
+       {"symbol", "interval", "fast", "slow", "signal", "step", "max", "width"}) {
     EXPECT_TRUE(names.contains(name)) << name;
   }
 }

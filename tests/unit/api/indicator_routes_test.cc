@@ -20,9 +20,11 @@ struct Series {
   Series slice(size_t from, size_t to) const {
     Series out;
     auto cut = [&](const std::vector<double>& v) {
-      return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(to));
+      return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(from),
+                                 v.begin() + static_cast<std::ptrdiff_t>(to));
     };
-    out.time.assign(time.begin() + static_cast<std::ptrdiff_t>(from), time.begin() + static_cast<std::ptrdiff_t>(to));
+    out.time.assign(time.begin() + static_cast<std::ptrdiff_t>(from),
+                    time.begin() + static_cast<std::ptrdiff_t>(to));
     out.open = cut(open), out.high = cut(high), out.low = cut(low), out.close = cut(close);
     out.volume = cut(volume), out.amount = cut(amount);
     return out;
@@ -30,7 +32,9 @@ struct Series {
   Series tail(size_t count) const {
     Series out;
     const size_t from = time.size() > count ? time.size() - count : 0;
-    auto cut = [&](const std::vector<double>& v) { return std::vector<double>(v.begin() + from, v.end()); };
+    auto cut = [&](const std::vector<double>& v) {
+      return std::vector<double>(v.begin() + from, v.end());
+    };
     out.time.assign(time.begin() + from, time.end());
     out.open = cut(open), out.high = cut(high), out.low = cut(low), out.close = cut(close);
     out.volume = cut(volume), out.amount = cut(amount);
@@ -42,31 +46,37 @@ Series series_of(const RecordBatch& batch, bool daily) {
   Series out;
   auto prices = [&](const char* name, int divisor) {
     std::vector<double> values;
-    for (int64_t units : batch.column(name)->as<int64_t>()) values.push_back(static_cast<double>(units) / divisor);
+    for (int64_t units : batch.column(name)->as<int64_t>())
+      values.push_back(static_cast<double>(units) / divisor);
     return values;
   };
   if (daily) {
-    for (int32_t days : batch.column("trade_date")->as<int32_t>()) out.time.push_back(shanghai_time(Date{days}, 0, 0));
+    for (int32_t days : batch.column("trade_date")->as<int32_t>())
+      out.time.push_back(shanghai_time(Date{days}, 0, 0));
   } else {
     out.time = batch.column("ts")->as<int64_t>();
   }
   out.open = prices("open", 1000), out.high = prices("high", 1000), out.low = prices("low", 1000);
-  out.close = prices("close", 1000), out.volume = prices("volume", 1), out.amount = prices("amount", 100);
+  out.close = prices("close", 1000), out.volume = prices("volume", 1),
+  out.amount = prices("amount", 100);
   return out;
 }
 
 // Expects `values` (JSON, nulls for NaN) to equal `expected` exactly.
-void expect_column(const json::value& values, const std::vector<double>& expected, const std::string& what) {
+void expect_column(const json::value& values, const std::vector<double>& expected,
+                   const std::string& what) {
   const json::array& got = values.as_array();
   ASSERT_EQ(got.size(), expected.size()) << what;
   for (size_t row = 0; row < expected.size(); ++row) {
     if (std::isnan(expected[row])) {
       EXPECT_TRUE(got[row].is_null()) << what << " row " << row;
     } else {
-      ASSERT_TRUE(got[row].is_double()) << what << " row " << row << ": " << json::serialize(got[row]);
+      ASSERT_TRUE(got[row].is_double())
+          << what << " row " << row << ": " << json::serialize(got[row]);
       // The server prints the shortest text that reads back exactly; this Boost.JSON's parser
       // may land an ulp or two away, so allow that much and no more.
-      EXPECT_NEAR(got[row].as_double(), expected[row], 1e-13 * std::max(1.0, std::fabs(expected[row])))
+      EXPECT_NEAR(got[row].as_double(), expected[row],
+                  1e-13 * std::max(1.0, std::fabs(expected[row])))
           << what << " row " << row;
     }
   }
@@ -82,15 +92,17 @@ void expect_equal_to_library(const Reply& reply, const Series& input, size_t ret
   const json::object& data = reply.data().as_object();
   ASSERT_EQ(data.at("bars").as_int64(), static_cast<int64_t>(returned));
   const size_t skip = input.time.size() - returned;
-  std::vector<int64_t> time(input.time.begin() + static_cast<std::ptrdiff_t>(skip), input.time.end());
+  std::vector<int64_t> time(input.time.begin() + static_cast<std::ptrdiff_t>(skip),
+                            input.time.end());
   ASSERT_EQ(data.at("time").as_array().size(), time.size());
   for (size_t row = 0; row < time.size(); ++row) {
     ASSERT_EQ(data.at("time").as_array()[row].as_int64(), time[row]) << row;
   }
   for (size_t out_idx = 0; out_idx < direct->spec->outputs.size(); ++out_idx) {
     const std::string output(direct->spec->outputs[out_idx]);
-    std::vector<double> expected(direct->columns[out_idx].begin() + static_cast<std::ptrdiff_t>(skip),
-                                 direct->columns[out_idx].end());
+    std::vector<double> expected(
+        direct->columns[out_idx].begin() + static_cast<std::ptrdiff_t>(skip),
+        direct->columns[out_idx].end());
     expect_column(data.at("values").at(output), expected, name + "." + output);
   }
 }
@@ -126,7 +138,8 @@ TEST_F(IndicatorRoutesTest, DailyValuesEqualTheLibraryOverTheStoredBars) {
   EXPECT_EQ(macd.data().at("params"), (json::object{{"fast", 5}, {"slow", 20}, {"signal", 9}}));
 
   // Warm-up bars feed the indicator but are not returned.
-  Reply kdj = get("/api/v1/indicators/kdj?symbol=" + main_ + "&limit=30&warmup=40&convention=china_broker");
+  Reply kdj =
+      get("/api/v1/indicators/kdj?symbol=" + main_ + "&limit=30&warmup=40&convention=china_broker");
   expect_equal_to_library(kdj, all.tail(70), 30, "kdj", {}, indicators::Convention::kChinaBroker);
   EXPECT_EQ(kdj.data().at("warmup_bars").as_int64(), 40);
 
@@ -148,10 +161,12 @@ TEST_F(IndicatorRoutesTest, IntradayValuesAndResampledIntervals) {
   const Series minute = series_of(minutes(main_), false);
   ASSERT_GE(minute.time.size(), 480u);
   Reply rsi = get("/api/v1/indicators/rsi?symbol=" + main_ + "&interval=1m&limit=300&n=6");
-  expect_equal_to_library(rsi, minute.tail(300), 300, "rsi", {{"n", 6}}, indicators::Convention::kTaLib);
+  expect_equal_to_library(rsi, minute.tail(300), 300, "rsi", {{"n", 6}},
+                          indicators::Convention::kTaLib);
 
   // 5m bars are not stored: they are cut from 1m bars on trading-session boundaries.
-  Reply ma = get("/api/v1/indicators/ma?symbol=" + main_ + "&interval=5m&start=2026-11-23&end=2026-11-24&n=3");
+  Reply ma = get("/api/v1/indicators/ma?symbol=" + main_ +
+                 "&interval=5m&start=2026-11-23&end=2026-11-24&n=3");
   ASSERT_EQ(ma.status, 200) << text(ma);
   const json::array& time = ma.data().at("time").as_array();
   ASSERT_EQ(time.size(), 48u) << "240 trading minutes / 5";
@@ -203,7 +218,8 @@ TEST_F(IndicatorRoutesTest, BadInputsNameTheParameter) {
     Reply reply = get("/api/v1/indicators" + c.query);
     EXPECT_EQ(reply.status, c.status) << c.query << ": " << text(reply);
     EXPECT_EQ(reply.field(), c.field) << c.query << ": " << text(reply);
-    EXPECT_NE(reply.message().find(c.message), std::string::npos) << c.query << ": " << reply.message();
+    EXPECT_NE(reply.message().find(c.message), std::string::npos)
+        << c.query << ": " << reply.message();
   }
 }
 
@@ -215,21 +231,27 @@ TEST_F(IndicatorRoutesTest, RangesOverTheMaximumAreRejectedNotTruncated) {
   ASSERT_TRUE(bars.is_ok()) << bars.status().to_string();
   ASSERT_GT(bars->num_rows(), 5000u);
   ASSERT_TRUE(data_->save("minute_kline", *bars).is_ok());
-  Reply wide = get("/api/v1/indicators/ma?symbol=" + chinext_ + "&interval=1m&start=2026-10-01&end=2026-11-21");
+  Reply wide = get("/api/v1/indicators/ma?symbol=" + chinext_ +
+                   "&interval=1m&start=2026-10-01&end=2026-11-21");
   EXPECT_EQ(wide.status, 400) << text(wide);
   EXPECT_EQ(wide.field(), "end");
   EXPECT_NE(wide.message().find("more than 5000"), std::string::npos);
-  Reply narrow = get("/api/v1/indicators/ma?symbol=" + chinext_ + "&interval=1m&start=2026-11-02&end=2026-11-07");
+  Reply narrow = get("/api/v1/indicators/ma?symbol=" + chinext_ +
+                     "&interval=1m&start=2026-11-02&end=2026-11-07");
   EXPECT_EQ(narrow.status, 200) << text(narrow);
   EXPECT_EQ(narrow.data().at("bars").as_int64(), 5 * 240);
 }
 
 TEST_F(IndicatorRoutesTest, BatchAnswersEveryItemWithDataOrError) {
   const std::string body = R"({"items":[
-      {"indicator":"macd","symbols":[")" + main_ + R"(",")" + chinext_ + R"(","689999.SH"],"limit":20},
-      {"indicator":"nope","symbol":")" + main_ + R"("},
-      {"indicator":"rsi","symbol":")" + main_ + R"(","params":{"n":0}},
-      {"indicator":"ma","symbol":")" + main_ + R"(","params":{"n":3},"start":"2026-11-02","end":1795017600000}
+      {"indicator":"macd","symbols":[")" +
+                           main_ + R"(",")" + chinext_ + R"(","689999.SH"],"limit":20},
+      {"indicator":"nope","symbol":")" +
+                           main_ + R"("},
+      {"indicator":"rsi","symbol":")" +
+                           main_ + R"(","params":{"n":0}},
+      {"indicator":"ma","symbol":")" +
+                           main_ + R"(","params":{"n":3},"start":"2026-11-02","end":1795017600000}
   ]})";
   Reply reply = post("/api/v1/indicators/batch", body);
   ASSERT_EQ(reply.status, 200) << text(reply);
@@ -239,7 +261,8 @@ TEST_F(IndicatorRoutesTest, BatchAnswersEveryItemWithDataOrError) {
   EXPECT_EQ(reply.data().at("failed").as_int64(), 3);
   EXPECT_TRUE(results[0].at("success").as_bool());
   EXPECT_EQ(results[0].at("data").at("bars").as_int64(), 20);
-  EXPECT_EQ(results[0].at("data"), get("/api/v1/indicators/macd?symbol=" + main_ + "&limit=20").data());
+  EXPECT_EQ(results[0].at("data"),
+            get("/api/v1/indicators/macd?symbol=" + main_ + "&limit=20").data());
   EXPECT_TRUE(results[1].at("success").as_bool());
   EXPECT_EQ(results[2].at("error").at("code").as_string(), "NOT_FOUND");
   EXPECT_EQ(results[2].at("error").at("field").as_string(), "symbol");
@@ -256,17 +279,20 @@ TEST_F(IndicatorRoutesTest, BatchAnswersEveryItemWithDataOrError) {
   EXPECT_EQ(too_many.status, 400);
   EXPECT_EQ(too_many.field(), "items");
   std::string wide = R"({"items":[{"indicator":"ma","symbols":[)";
-  for (int index = 0; index < 26; ++index) wide += std::string(index ? "," : "") + "\"" + main_ + "\"";
+  for (int index = 0; index < 26; ++index)
+    wide += std::string(index ? "," : "") + "\"" + main_ + "\"";
   wide += R"(]},{"indicator":"rsi","symbols":[)";
-  for (int index = 0; index < 25; ++index) wide += std::string(index ? "," : "") + "\"" + main_ + "\"";
+  for (int index = 0; index < 25; ++index)
+    wide += std::string(index ? "," : "") + "\"" + main_ + "\"";
   wide += "]}]}";
   Reply over = post("/api/v1/indicators/batch", wide);
   EXPECT_EQ(over.status, 400) << "51 computations in two items";
   EXPECT_NE(over.message().find("51 computations"), std::string::npos) << over.message();
 
-  for (const char* bad : {R"({"items":[)", R"({"items":[]})", R"({"items":[{"symbol":"600519.SH"}]})",
-                          R"({"items":[{"indicator":"ma","interval":"2h","symbol":"600519.SH"}]})",
-                          R"({"list":[]})"}) {
+  for (const char* bad :
+       {R"({"items":[)", R"({"items":[]})", R"({"items":[{"symbol":"600519.SH"}]})",
+        R"({"items":[{"indicator":"ma","interval":"2h","symbol":"600519.SH"}]})",
+        R"({"list":[]})"}) {
     Reply rejected = post("/api/v1/indicators/batch", bad);
     EXPECT_EQ(rejected.status, 400) << bad << ": " << text(rejected);
     EXPECT_FALSE(rejected.field().empty()) << bad;

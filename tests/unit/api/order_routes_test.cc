@@ -90,30 +90,64 @@ struct RejectCase {
 
 TEST_F(OrderRoutesTest, RejectionsNameTheFieldAndTheRule) {
   const std::vector<RejectCase> cases = {
-      {"odd lot on the main board", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":150,"price":$PMAIN})", 400, "quantity", "lot_size"},
-      {"below one lot", R"({"symbol":"$MAIN","side":"sell","type":"limit","quantity":50,"price":$PMAIN})", 400, "quantity", "min_quantity"},
-      {"STAR below 200", R"({"symbol":"$STAR","side":"buy","type":"limit","quantity":199,"price":$PSTAR})", 400, "quantity", "min_quantity"},
-      {"main board above the maximum", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":1000100,"price":$PMAIN})", 400, "quantity", "max_quantity"},
-      {"price off the tick", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":"$PMAIN5"})", 400, "price", "tick_size"},
-      {"price finer than a mil", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":$PMAIN01})", 400, "price", "tick_size"},
-      {"negative price", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":-1})", 400, "price", "tick_size"},
-      {"unknown symbol", R"({"symbol":"689999.SH","side":"buy","type":"limit","quantity":200,"price":10})", 400, "symbol", "known_symbol"},
-      {"an index", R"({"symbol":"000300.SH","side":"buy","type":"limit","quantity":100,"price":10})", 400, "symbol", "tradable_security"},
-      {"bad symbol", R"({"symbol":"ABC","side":"buy","type":"limit","quantity":100,"price":10})", 400, "symbol", ""},
-      {"unknown side", R"({"symbol":"$MAIN","side":"hold","type":"limit","quantity":100,"price":10})", 400, "side", ""},
-      {"unknown type", R"({"symbol":"$MAIN","side":"buy","type":"stop","quantity":100,"price":10})", 400, "type", ""},
-      {"limit without price", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100})", 400, "price", ""},
-      {"market with price", R"({"symbol":"$MAIN","side":"buy","type":"market","quantity":100,"price":10})", 400, "price", ""},
-      {"quantity not an integer", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":1.5,"price":10})", 400, "quantity", ""},
-      {"zero quantity", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":0,"price":10})", 400, "quantity", ""},
-      {"unknown field", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":10,"leverage":3})", 400, "leverage", ""},
-      {"missing symbol", R"({"side":"buy","type":"limit","quantity":100,"price":10})", 400, "symbol", ""},
+      {"odd lot on the main board",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":150,"price":$PMAIN})", 400,
+       "quantity", "lot_size"},
+      {"below one lot",
+       R"({"symbol":"$MAIN","side":"sell","type":"limit","quantity":50,"price":$PMAIN})", 400,
+       "quantity", "min_quantity"},
+      {"STAR below 200",
+       R"({"symbol":"$STAR","side":"buy","type":"limit","quantity":199,"price":$PSTAR})", 400,
+       "quantity", "min_quantity"},
+      {"main board above the maximum",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":1000100,"price":$PMAIN})", 400,
+       "quantity", "max_quantity"},
+      {"price off the tick",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":"$PMAIN5"})", 400,
+       "price", "tick_size"},
+      {"price finer than a mil",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":$PMAIN01})", 400,
+       "price", "tick_size"},
+      {"negative price",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":-1})", 400, "price",
+       "tick_size"},
+      {"unknown symbol",
+       R"({"symbol":"689999.SH","side":"buy","type":"limit","quantity":200,"price":10})", 400,
+       "symbol", "known_symbol"},
+      {"an index",
+       R"({"symbol":"000300.SH","side":"buy","type":"limit","quantity":100,"price":10})", 400,
+       "symbol", "tradable_security"},
+      {"bad symbol", R"({"symbol":"ABC","side":"buy","type":"limit","quantity":100,"price":10})",
+       400, "symbol", ""},
+      {"unknown side",
+       R"({"symbol":"$MAIN","side":"hold","type":"limit","quantity":100,"price":10})", 400, "side",
+       ""},
+      {"unknown type", R"({"symbol":"$MAIN","side":"buy","type":"stop","quantity":100,"price":10})",
+       400, "type", ""},
+      {"limit without price", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100})",
+       400, "price", ""},
+      {"market with price",
+       R"({"symbol":"$MAIN","side":"buy","type":"market","quantity":100,"price":10})", 400, "price",
+       ""},
+      {"quantity not an integer",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":1.5,"price":10})", 400,
+       "quantity", ""},
+      {"zero quantity", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":0,"price":10})",
+       400, "quantity", ""},
+      {"unknown field",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":10,"leverage":3})",
+       400, "leverage", ""},
+      {"missing symbol", R"({"side":"buy","type":"limit","quantity":100,"price":10})", 400,
+       "symbol", ""},
       {"malformed JSON", R"({"symbol":"$MAIN",)", 400, "body", ""},
-      {"price not a decimal", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":"ten"})", 400, "price", ""},
+      {"price not a decimal",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":100,"price":"ten"})", 400,
+       "price", ""},
   };
   auto fill = [&](std::string body) {
     auto replace = [&](const std::string& from, const std::string& to) {
-      for (size_t at = body.find(from); at != std::string::npos; at = body.find(from, at + to.size())) {
+      for (size_t at = body.find(from); at != std::string::npos;
+           at = body.find(from, at + to.size())) {
         body.replace(at, from.size(), to);
       }
     };
@@ -156,8 +190,9 @@ TEST_F(OrderRoutesTest, MarketBuyFreezesCashAtTheLimitUpPrice) {
 }
 
 TEST_F(OrderRoutesTest, ClientOrderIdReturnsTheExistingOrder) {
-  const std::string body = R"({"symbol":")" + main_ +
-                           R"(","side":"sell","type":"market","quantity":100,"client_order_id":"k1"})";
+  const std::string body =
+      R"({"symbol":")" + main_ +
+      R"(","side":"sell","type":"market","quantity":100,"client_order_id":"k1"})";
   Reply first = post("/api/v1/orders", body);
   Reply second = post("/api/v1/orders", body);
   ASSERT_EQ(first.status, 200) << text(first);
@@ -191,7 +226,8 @@ TEST_F(OrderRoutesTest, ListFiltersAndPages) {
   EXPECT_EQ(get("/api/v1/orders?symbol=" + main_).data().as_array().size(), 4u);
   EXPECT_EQ(get("/api/v1/orders?status=cancelled").data().as_array().size(), 0u);
   EXPECT_EQ(get("/api/v1/orders", "alice").data().as_array().size(), 1u);
-  EXPECT_EQ(get("/api/v1/orders?start=" + std::to_string(kNow + 1500)).data().as_array().size(), 2u);
+  EXPECT_EQ(get("/api/v1/orders?start=" + std::to_string(kNow + 1500)).data().as_array().size(),
+            2u);
 
   for (const char* bad : {"?size=501", "?page=0", "?status=open", "?side=long", "?symbol=XYZ",
                           "?start=2026-13-01", "?colour=red", "?start=2026-11-26&end=2026-11-25"}) {
@@ -243,19 +279,26 @@ TEST(OrderRulesTest, QuantityTable) {
     std::string rule;  // empty: accepted
   };
   const Case cases[] = {
-      {Board::kMain, OrderType::kLimit, 100, ""},         {Board::kMain, OrderType::kLimit, 99, "min_quantity"},
-      {Board::kMain, OrderType::kLimit, 250, "lot_size"},  {Board::kMain, OrderType::kLimit, 1'000'000, ""},
+      {Board::kMain, OrderType::kLimit, 100, ""},
+      {Board::kMain, OrderType::kLimit, 99, "min_quantity"},
+      {Board::kMain, OrderType::kLimit, 250, "lot_size"},
+      {Board::kMain, OrderType::kLimit, 1'000'000, ""},
       {Board::kMain, OrderType::kLimit, 1'000'100, "max_quantity"},
-      {Board::kChiNext, OrderType::kLimit, 300'000, ""},  {Board::kChiNext, OrderType::kMarket, 150'100, "max_quantity"},
-      {Board::kStar, OrderType::kLimit, 200, ""},         {Board::kStar, OrderType::kLimit, 201, ""},
-      {Board::kStar, OrderType::kLimit, 100, "min_quantity"}, {Board::kStar, OrderType::kMarket, 50'001, "max_quantity"},
-      {Board::kBse, OrderType::kLimit, 100, ""},          {Board::kBse, OrderType::kLimit, 133, ""},
+      {Board::kChiNext, OrderType::kLimit, 300'000, ""},
+      {Board::kChiNext, OrderType::kMarket, 150'100, "max_quantity"},
+      {Board::kStar, OrderType::kLimit, 200, ""},
+      {Board::kStar, OrderType::kLimit, 201, ""},
+      {Board::kStar, OrderType::kLimit, 100, "min_quantity"},
+      {Board::kStar, OrderType::kMarket, 50'001, "max_quantity"},
+      {Board::kBse, OrderType::kLimit, 100, ""},
+      {Board::kBse, OrderType::kLimit, 133, ""},
       {Board::kBse, OrderType::kLimit, 99, "min_quantity"},
   };
   for (const Case& c : cases) {
     Status status = check_quantity(c.board, c.type, c.quantity);
     if (c.rule.empty()) {
-      EXPECT_TRUE(status.is_ok()) << board_name(c.board) << " " << c.quantity << ": " << status.message();
+      EXPECT_TRUE(status.is_ok()) << board_name(c.board) << " " << c.quantity << ": "
+                                  << status.message();
     } else {
       EXPECT_NE(status.message().find(c.rule), std::string::npos)
           << board_name(c.board) << " " << c.quantity << ": " << status.message();

@@ -25,7 +25,9 @@ class WatchlistRoutesTest : public ApiExtTest {
     }
     return out;
   }
-  static std::string id_of(const Reply& reply) { return std::string(reply.data().at("id").as_string()); }
+  static std::string id_of(const Reply& reply) {
+    return std::string(reply.data().at("id").as_string());
+  }
 };
 
 TEST_F(WatchlistRoutesTest, CreateReadUpdateDelete) {
@@ -45,7 +47,8 @@ TEST_F(WatchlistRoutesTest, CreateReadUpdateDelete) {
   EXPECT_EQ(fetched.data(), created.data());
 
   clock_.advance_ms(1000);
-  Reply added = post("/api/v1/watchlists/" + id + "/symbols", R"({"symbols":[")" + star_ + R"("]})");
+  Reply added =
+      post("/api/v1/watchlists/" + id + "/symbols", R"({"symbols":[")" + star_ + R"("]})");
   ASSERT_EQ(added.status, 200) << text(added);
   EXPECT_EQ(symbols_of(added), (std::vector<std::string>{chinext_, main_, star_}));
   EXPECT_EQ(added.data().at("updated_at").as_int64(), kNow + 1000);
@@ -133,22 +136,33 @@ TEST_F(WatchlistRoutesTest, BadInputsNameTheField) {
   };
   using M = gateway::HttpMethod;
   const std::vector<Case> cases = {
-      {"unknown symbol", M::kPost, "/api/v1/watchlists", R"({"name":"n","symbols":[")" + main_ + R"(","689999.SH"]})", 400, "symbols[1]"},
-      {"unparsable symbol", M::kPost, "/api/v1/watchlists", R"({"name":"n","symbols":["XYZ"]})", 400, "symbols[0]"},
-      {"symbol twice", M::kPost, "/api/v1/watchlists", R"({"name":"n","symbols":[")" + main_ + R"(",")" + main_ + R"("]})", 400, "symbols[1]"},
+      {"unknown symbol", M::kPost, "/api/v1/watchlists",
+       R"({"name":"n","symbols":[")" + main_ + R"(","689999.SH"]})", 400, "symbols[1]"},
+      {"unparsable symbol", M::kPost, "/api/v1/watchlists", R"({"name":"n","symbols":["XYZ"]})",
+       400, "symbols[0]"},
+      {"symbol twice", M::kPost, "/api/v1/watchlists",
+       R"({"name":"n","symbols":[")" + main_ + R"(",")" + main_ + R"("]})", 400, "symbols[1]"},
       {"name missing", M::kPost, "/api/v1/watchlists", R"({"symbols":[]})", 400, "name"},
       {"name empty", M::kPost, "/api/v1/watchlists", R"({"name":""})", 400, "name"},
-      {"name too long", M::kPost, "/api/v1/watchlists", R"({"name":")" + std::string(65, 'x') + R"("})", 400, "name"},
+      {"name too long", M::kPost, "/api/v1/watchlists",
+       R"({"name":")" + std::string(65, 'x') + R"("})", 400, "name"},
       {"name not a string", M::kPost, "/api/v1/watchlists", R"({"name":5})", 400, "name"},
-      {"unknown field", M::kPost, "/api/v1/watchlists", R"({"name":"n","colour":"red"})", 400, "colour"},
+      {"unknown field", M::kPost, "/api/v1/watchlists", R"({"name":"n","colour":"red"})", 400,
+       "colour"},
       {"malformed JSON", M::kPost, "/api/v1/watchlists", R"({"name":)", 400, "body"},
-      {"symbols not a list", M::kPut, "/api/v1/watchlists/" + id, R"({"symbols":"600519.SH"})", 400, "symbols"},
-      {"add nothing", M::kPost, "/api/v1/watchlists/" + id + "/symbols", R"({"symbols":[]})", 400, "symbols"},
-      {"add unknown", M::kPost, "/api/v1/watchlists/" + id + "/symbols", R"({"symbols":["430999.BJ"]})", 400, "symbols[0]"},
-      {"remove unparsable", M::kDelete, "/api/v1/watchlists/" + id + "/symbols/abc", "", 400, "symbol"},
-      {"remove absent", M::kDelete, "/api/v1/watchlists/" + id + "/symbols/" + star_, "", 404, "symbol"},
+      {"symbols not a list", M::kPut, "/api/v1/watchlists/" + id, R"({"symbols":"600519.SH"})", 400,
+       "symbols"},
+      {"add nothing", M::kPost, "/api/v1/watchlists/" + id + "/symbols", R"({"symbols":[]})", 400,
+       "symbols"},
+      {"add unknown", M::kPost, "/api/v1/watchlists/" + id + "/symbols",
+       R"({"symbols":["430999.BJ"]})", 400, "symbols[0]"},
+      {"remove unparsable", M::kDelete, "/api/v1/watchlists/" + id + "/symbols/abc", "", 400,
+       "symbol"},
+      {"remove absent", M::kDelete, "/api/v1/watchlists/" + id + "/symbols/" + star_, "", 404,
+       "symbol"},
       {"unknown list", M::kGet, "/api/v1/watchlists/wl-none", "", 404, "id"},
-      {"add to unknown list", M::kPost, "/api/v1/watchlists/wl-none/symbols", R"({"symbols":[")" + main_ + R"("]})", 404, "id"},
+      {"add to unknown list", M::kPost, "/api/v1/watchlists/wl-none/symbols",
+       R"({"symbols":[")" + main_ + R"("]})", 404, "id"},
       {"bad user", M::kGet, "/api/v1/watchlists", "", 400, "X-User-Id"},
   };
   for (const Case& c : cases) {
@@ -156,7 +170,8 @@ TEST_F(WatchlistRoutesTest, BadInputsNameTheField) {
     EXPECT_EQ(reply.status, c.status) << c.name << ": " << text(reply);
     EXPECT_EQ(reply.field(), c.field) << c.name << ": " << text(reply);
   }
-  EXPECT_EQ(get("/api/v1/watchlists").data().as_array().size(), 1u) << "a bad request created a list";
+  EXPECT_EQ(get("/api/v1/watchlists").data().as_array().size(), 1u)
+      << "a bad request created a list";
 }
 
 }  // namespace
