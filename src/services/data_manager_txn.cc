@@ -78,12 +78,17 @@ Status DataManager::transaction(const std::function<Status(storage::RelationalOp
                  "a transaction needs the relational store, but none is configured");
   }
   std::vector<std::pair<const storage::TableSchema*, RecordBatch>> committed;
-  Status status = relational_->transaction([&](storage::RelationalOps& ops) {
-    CheckedOps checked(ops, [this](const std::string& table) { return find_relational(table); });
-    Status outcome = body(checked);
-    committed = std::move(checked.written_);  // a rerun after a lost connection starts afresh
-    return outcome;
-  });
+  auto call = [&] {
+    return relational_->transaction([&](storage::RelationalOps& ops) {
+      CheckedOps checked(ops, [this](const std::string& table) { return find_relational(table); });
+      Status outcome = body(checked);
+      committed = std::move(checked.written_);  // a rerun after a lost connection starts afresh
+      return outcome;
+    });
+  };
+  // Only store failures (kRetryCall) count against the breaker, not the body's own refusals.
+  CircuitBreaker* breaker = breaker_for(storage::StoreKind::kRelational);
+  Status status = breaker != nullptr ? breaker->run(call) : call();
   if (!status.is_ok()) return status;
   for (const auto& [table, batch] : committed) {
     metrics_
@@ -99,20 +104,25 @@ Result<int64_t> DataManager::count(const std::string& table,
                                    const std::vector<storage::Filter>& filters) {
   Result<const storage::TableSchema*> found = find_relational(table);
   if (!found.is_ok()) return found.status();
-  return relational_->count(table, filters);
+  auto call = [&] { return relational_->count(table, filters); };
+  CircuitBreaker* breaker = breaker_for(storage::StoreKind::kRelational);
+  return breaker != nullptr ? breaker->run(call) : call();
 }
 
 Result<TableSize> DataManager::size(const std::string& table) {
   Result<const storage::TableSchema*> found = find(table);
   if (!found.is_ok()) return found.status();
   TableSize size;
+  CircuitBreaker* breaker = breaker_for((*found)->target());
   if ((*found)->target() == storage::StoreKind::kRelational) {
-    Result<int64_t> rows = relational_->count(table, {});
+    auto call = [&] { return relational_->count(table, {}); };
+    Result<int64_t> rows = breaker != nullptr ? breaker->run(call) : call();
     if (!rows.is_ok()) return rows.status();
     size.rows = *rows;
     return size;
   }
-  Result<storage::TableStats> stats = time_series_->stats(table);
+  auto call = [&] { return time_series_->stats(table); };
+  Result<storage::TableStats> stats = breaker != nullptr ? breaker->run(call) : call();
   if (!stats.is_ok()) return stats.status();
   size.rows = stats->rows;
   size.series = stats->series;
