@@ -321,7 +321,7 @@ Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketA
       .tags = {"indicators"},
       .request_schema = batch_schema(),
       .response_schema = json::object{{"type", "object"}},
-      .rate_cost = 5,
+      .rate_class = "heavy",
       .handler = [api](const HttpRequest& request) { return compute_batch(api, request); },
   }));
   return Status::ok();
