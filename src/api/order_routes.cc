@@ -188,6 +188,7 @@ class OrderBook {
   ApiReply list(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
+    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
     std::vector<Filter> filters = {storage::eq("account_id", *user)};
     for (const char* name : {"status", "symbol", "side"}) {
       if (has_param(request, name))
@@ -220,6 +221,7 @@ class OrderBook {
   ApiReply get(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
+    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
     Result<RecordBatch> order = find(*user, request.path_params.at("id"));
     if (!order.is_ok()) return ApiReply::fail(order.status());
     return ApiReply::ok(row_json(*order, 0));
@@ -228,6 +230,7 @@ class OrderBook {
   ApiReply cancel(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
+    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
     const std::string& id = request.path_params.at("id");
     std::optional<RecordBatch> cancelled;
     Status status = api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
@@ -243,20 +246,7 @@ class OrderBook {
                              "order '{}' is {} and can no longer be cancelled", id, current);
         }
       }
-      const int64_t now = api_.clock->now_ms();
-      Result<RecordBatch> update =
-          make_rows(table(),
-                    {"order_id", "account_id", "symbol", "side", "order_type", "time_in_force",
-                     "quantity", "filled_quantity", "frozen_cash", "commission", "status",
-                     "trade_date", "created_at", "updated_at"},
-                    {{id, *user, string_at(*found, "symbol", 0), string_at(*found, "side", 0),
-                      string_at(*found, "order_type", 0), string_at(*found, "time_in_force", 0),
-                      int64_at(*found, "quantity", 0), int64_at(*found, "filled_quantity", 0),
-                      int64_t{0}, int64_at(*found, "commission", 0), std::string("cancelled"),
-                      int64_t{found->column("trade_date")->as<int32_t>()[0]},
-                      int64_at(*found, "created_at", 0), now}});
-      if (!update.is_ok()) return update.status();
-      MYSTOCKS_RETURN_IF_ERROR(ops.upsert(std::string(kOrders), *update));
+      MYSTOCKS_RETURN_IF_ERROR(set_status(ops, *found, 0, "cancelled", api_.clock->now_ms()));
       Result<RecordBatch> after =
           ops.query(std::string(kOrders), {.filters = {storage::eq("order_id", id)}});
       if (!after.is_ok()) return after.status();
@@ -269,6 +259,49 @@ class OrderBook {
 
  private:
   const storage::TableSchema& table() const { return **api_.catalog->find(kOrders); }
+
+  // Rewrites row `row` of `found` (a full orders row) with a new status; a final status
+  // releases the frozen cash.
+  Status set_status(storage::RelationalOps& ops, const RecordBatch& found, size_t row,
+                    std::string_view status, int64_t now) const {
+    Result<RecordBatch> update =
+        make_rows(table(),
+                  {"order_id", "account_id", "symbol", "side", "order_type", "time_in_force",
+                   "quantity", "filled_quantity", "frozen_cash", "commission", "status",
+                   "trade_date", "created_at", "updated_at"},
+                  {{string_at(found, "order_id", row), string_at(found, "account_id", row),
+                    string_at(found, "symbol", row), string_at(found, "side", row),
+                    string_at(found, "order_type", row), string_at(found, "time_in_force", row),
+                    int64_at(found, "quantity", row), int64_at(found, "filled_quantity", row),
+                    int64_t{0}, int64_at(found, "commission", row), std::string(status),
+                    int64_t{found.column("trade_date")->as<int32_t>()[row]},
+                    int64_at(found, "created_at", row), now}});
+    if (!update.is_ok()) return update.status();
+    return ops.upsert(std::string(kOrders), *update);
+  }
+
+  // Day orders (the only time in force) end with their trading date: the caller's working
+  // orders from an earlier date become expired. Runs before every read, so no order is shown
+  // as working after its day; the read that finds none writes nothing.
+  Status expire_stale(const std::string& user) const {
+    const int64_t now = api_.clock->now_ms();
+    const std::vector<storage::Filter> stale = {
+        storage::eq("account_id", user),
+        storage::in("status", {std::string("pending_new"), std::string(kStatusNew),
+                               std::string("partially_filled")}),
+        storage::cmp("trade_date", FilterOp::kLt, int64_t{shanghai_date(now).days})};
+    Result<int64_t> count = api_.data->count(std::string(kOrders), stale);
+    if (!count.is_ok()) return count.status();
+    if (*count == 0) return Status::ok();
+    return api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
+      Result<RecordBatch> found = ops.query(std::string(kOrders), {.filters = stale});
+      if (!found.is_ok()) return found.status();
+      for (size_t row = 0; row < found->num_rows(); ++row) {
+        MYSTOCKS_RETURN_IF_ERROR(set_status(ops, *found, row, "expired", now));
+      }
+      return Status::ok();
+    });
+  }
 
   static Status not_found(const std::string& id) {
     return field_error(ErrorCode::kNotFound, "id", "no order '{}' for this user", id);

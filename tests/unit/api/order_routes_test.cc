@@ -325,3 +325,33 @@ TEST(OrderRulesTest, TickAndPriceParsing) {
 
 }  // namespace
 }  // namespace mystocks::api::test
+
+namespace mystocks::api::test {
+namespace {
+
+TEST_F(OrderRoutesTest, DayOrdersExpireWhenTheirTradingDateIsOver) {
+  Reply working = place(main_, "buy", 100, yuan(prev_close_cents(main_)));
+  Reply done = place(main_, "buy", 100, yuan(prev_close_cents(main_)));
+  ASSERT_EQ(working.status, 200) << text(working);
+  const std::string id(working.data().at("order_id").as_string());
+  const std::string done_id(done.data().at("order_id").as_string());
+  ASSERT_EQ(post("/api/v1/orders/" + done_id + "/cancel", "").status, 200);
+  clock_.advance_ms(5 * 3'600'000);  // 15:00 the same day: still working
+  EXPECT_EQ(get("/api/v1/orders/" + id).data().at("status").as_string(), "new");
+
+  clock_.set_ms(kNow + 86'400'000);  // the next day
+  Reply next_day = get("/api/v1/orders/" + id);
+  ASSERT_EQ(next_day.status, 200) << text(next_day);
+  EXPECT_EQ(next_day.data().at("status").as_string(), "expired");
+  EXPECT_DOUBLE_EQ(next_day.data().at("frozen_cash").as_double(), 0.0);
+  EXPECT_EQ(next_day.data().at("updated_at").as_int64(), kNow + 86'400'000);
+  EXPECT_EQ(get("/api/v1/orders/" + done_id).data().at("status").as_string(), "cancelled")
+      << "a cancelled order stays cancelled";
+  EXPECT_EQ(get("/api/v1/orders?status=expired").data().as_array().size(), 1u);
+  Reply cancel = post("/api/v1/orders/" + id + "/cancel", "");
+  EXPECT_EQ(cancel.status, 409) << text(cancel);
+  EXPECT_NE(cancel.message().find("expired"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mystocks::api::test
