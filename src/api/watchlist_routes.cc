@@ -57,23 +57,28 @@ class Watchlists {
  public:
   explicit Watchlists(MarketApi api) : api_(api) {}
 
+  // Plain reads, no transaction (which would take SQLite's write lock): two queries, the lists
+  // and all their members.
   ApiReply list(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
+    services::LoadQuery lists_query;
+    lists_query.filters = {storage::eq("user_id", *user)};
+    lists_query.order_by = {{"name"}};
+    Result<RecordBatch> lists = api_.data->load(kLists, lists_query);
+    if (!lists.is_ok()) return ApiReply::fail(lists.status());
     json::array out;
-    Status status = api_.data->transaction([&](RelationalOps& ops) -> Status {
-      out.clear();
-      Result<RecordBatch> lists =
-          ops.query(kLists, {.filters = {storage::eq("user_id", *user)}, .order_by = {{"name"}}});
-      if (!lists.is_ok()) return lists.status();
-      for (size_t row = 0; row < lists->num_rows(); ++row) {
-        Result<json::object> one = render(ops, *lists, row);
-        if (!one.is_ok()) return one.status();
-        out.push_back(std::move(*one));
-      }
-      return Status::ok();
-    });
-    if (!status.is_ok()) return ApiReply::fail(status);
+    if (lists->num_rows() == 0) return ApiReply::ok(std::move(out));
+    const std::vector<std::string>& ids = lists->column("watchlist_id")->as<std::string>();
+    services::LoadQuery members_query;
+    members_query.columns = {"watchlist_id", "symbol", "sort_order", "note", "added_at"};
+    members_query.filters = {storage::in("watchlist_id", {ids.begin(), ids.end()})};
+    members_query.order_by = {{"watchlist_id"}, {"sort_order"}};
+    Result<RecordBatch> members = api_.data->load(kMembers, members_query);
+    if (!members.is_ok()) return ApiReply::fail(members.status());
+    for (size_t row = 0; row < lists->num_rows(); ++row) {
+      out.push_back(render(*lists, row, *members));
+    }
     return ApiReply::ok(std::move(out));
   }
 
@@ -104,9 +109,19 @@ class Watchlists {
   ApiReply get(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
-    return in_transaction(
-        *user, request.path_params.at("id"), [&](RelationalOps&) { return Status::ok(); },
-        "success");
+    const std::string& id = request.path_params.at("id");
+    services::LoadQuery list_query;
+    list_query.filters = {storage::eq("watchlist_id", id), storage::eq("user_id", *user)};
+    Result<RecordBatch> list = api_.data->load(kLists, list_query);
+    if (!list.is_ok()) return ApiReply::fail(list.status());
+    if (list->num_rows() == 0) return ApiReply::fail(not_found(id));
+    services::LoadQuery members_query;
+    members_query.columns = {"watchlist_id", "symbol", "sort_order", "note", "added_at"};
+    members_query.filters = {storage::eq("watchlist_id", id)};
+    members_query.order_by = {{"sort_order"}};
+    Result<RecordBatch> members = api_.data->load(kMembers, members_query);
+    if (!members.is_ok()) return ApiReply::fail(members.status());
+    return ApiReply::ok(render(*list, 0, *members));
   }
 
   // Replaces what the body names: the name, the description (null clears it) and, when given,
@@ -262,26 +277,42 @@ class Watchlists {
     Result<RecordBatch> rows = ops.query(
         kLists, {.filters = {storage::eq("watchlist_id", id), storage::eq("user_id", user)}});
     if (!rows.is_ok()) return rows.status();
-    if (rows->num_rows() == 0) {
-      return field_error(ErrorCode::kNotFound, "id", "no watchlist '{}' for this user", id);
-    }
+    if (rows->num_rows() == 0) return not_found(id);
     return rows;
   }
 
-  static Result<json::object> render(RelationalOps& ops, const RecordBatch& lists, size_t row) {
+  static Status not_found(const std::string& id) {
+    return field_error(ErrorCode::kNotFound, "id", "no watchlist '{}' for this user", id);
+  }
+
+  // List `row` of `lists` with its rows of `members` (watchlist_id, symbol, sort_order, note,
+  // added_at; ordered by sort_order within a list).
+  static json::object render(const RecordBatch& lists, size_t row, const RecordBatch& members) {
     const std::string& id = string_at(lists, "watchlist_id", row);
-    Result<RecordBatch> members =
-        ops.query(kMembers, {.columns = {"symbol", "sort_order", "note", "added_at"},
-                             .filters = {storage::eq("watchlist_id", id)},
-                             .order_by = {{"sort_order"}}});
-    if (!members.is_ok()) return members.status();
     json::object out{{"id", id}};
     const json::object list = row_json(lists, row);
     for (const char* key : {"name", "description", "created_at", "updated_at"}) {
       out[key] = list.at(key);
     }
-    out["symbols"] = rows_json(*members);
+    json::array symbols;
+    const std::vector<std::string>& owners = members.column("watchlist_id")->as<std::string>();
+    for (size_t member = 0; member < members.num_rows(); ++member) {
+      if (owners[member] != id) continue;
+      json::object entry = row_json(members, member);
+      entry.erase("watchlist_id");
+      symbols.push_back(std::move(entry));
+    }
+    out["symbols"] = std::move(symbols);
     return out;
+  }
+
+  static Result<json::object> render(RelationalOps& ops, const RecordBatch& lists, size_t row) {
+    Result<RecordBatch> members = ops.query(
+        kMembers, {.columns = {"watchlist_id", "symbol", "sort_order", "note", "added_at"},
+                   .filters = {storage::eq("watchlist_id", string_at(lists, "watchlist_id", row))},
+                   .order_by = {{"sort_order"}}});
+    if (!members.is_ok()) return members.status();
+    return render(lists, row, *members);
   }
 
   static Status check_name_free(RelationalOps& ops, const std::string& user,
