@@ -176,8 +176,8 @@ ApiReply compute_batch(const MarketApi& api, const HttpRequest& request) {
       call.interval = std::string(v->as_string());
     if (const json::value* v = item.if_contains("convention"))
       call.convention = std::string(v->as_string());
-    if (const json::value* v = item.if_contains("limit")) call.limit = v->as_int64();
-    if (const json::value* v = item.if_contains("warmup")) call.warmup = v->as_int64();
+    if (const json::value* v = item.if_contains("limit")) call.limit = json_int64(*v);
+    if (const json::value* v = item.if_contains("warmup")) call.warmup = json_int64(*v);
     Status item_status;
     for (const char* key : {"start", "end"}) {
       const json::value* v = item.if_contains(key);

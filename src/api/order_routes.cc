@@ -92,7 +92,7 @@ class OrderBook {
     const bool buy = body.at("side").as_string() == "buy";
     const OrderType type =
         body.at("type").as_string() == "limit" ? OrderType::kLimit : OrderType::kMarket;
-    const int64_t quantity = body.at("quantity").as_int64();
+    const int64_t quantity = json_int64(body.at("quantity"));
     const Board board = board_of(instrument->symbol);
     if (Status status = check_quantity(board, type, quantity); !status.is_ok()) {
       return ApiReply::fail(status);

@@ -21,18 +21,18 @@ Status check_quantity(Board board, OrderType type, int64_t quantity) {
                        "least {} shares",
                        quantity, board_text, rule.min_shares);
   }
-  if (rule.step_shares > 1 && quantity % rule.step_shares != 0) {
-    return field_error(ErrorCode::kInvalidArgument, "quantity",
-                       "quantity {} violates rule lot_size: orders on the {} board are whole "
-                       "lots, multiples of {} shares",
-                       quantity, board_text, rule.step_shares);
-  }
   const int64_t max = type == OrderType::kLimit ? rule.max_limit_order : rule.max_market_order;
   if (quantity > max) {
     return field_error(ErrorCode::kInvalidArgument, "quantity",
                        "quantity {} violates rule max_quantity: {} orders on the {} board are at "
                        "most {} shares",
                        quantity, type == OrderType::kLimit ? "limit" : "market", board_text, max);
+  }
+  if (rule.step_shares > 1 && quantity % rule.step_shares != 0) {
+    return field_error(ErrorCode::kInvalidArgument, "quantity",
+                       "quantity {} violates rule lot_size: orders on the {} board are whole "
+                       "lots, multiples of {} shares",
+                       quantity, board_text, rule.step_shares);
   }
   return Status::ok();
 }

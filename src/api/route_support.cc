@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <random>
 
@@ -172,6 +173,20 @@ std::string string_param(const gateway::HttpRequest& request, std::string_view n
 
 bool has_param(const gateway::HttpRequest& request, std::string_view name) {
   return request.params.contains(name);
+}
+
+int64_t json_int64(const json::value& value) {
+  if (value.is_int64()) return value.as_int64();
+  if (value.is_uint64()) {
+    return value.as_uint64() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+               ? std::numeric_limits<int64_t>::max()
+               : static_cast<int64_t>(value.as_uint64());
+  }
+  if (value.is_double() && std::fabs(value.as_double()) < 9.2e18) {
+    return static_cast<int64_t>(value.as_double());
+  }
+  return value.is_double() && value.as_double() < 0 ? std::numeric_limits<int64_t>::min()
+                                                    : std::numeric_limits<int64_t>::max();
 }
 
 const std::string& string_at(const RecordBatch& batch, std::string_view column, size_t row) {

@@ -70,6 +70,10 @@ std::string string_param(const gateway::HttpRequest& request, std::string_view n
                          std::string_view fallback = {});
 bool has_param(const gateway::HttpRequest& request, std::string_view name);
 
+// An integer of a body the gateway validated as {"type": "integer"}: int64, uint64 (clamped to
+// INT64_MAX) or an integral double such as 100.0.
+int64_t json_int64(const boost::json::value& value);
+
 // Column value accessors for result batches (REQUIRES: the column exists and has that type).
 const std::string& string_at(const RecordBatch& batch, std::string_view column, size_t row);
 int64_t int64_at(const RecordBatch& batch, std::string_view column, size_t row);

@@ -132,6 +132,9 @@ TEST_F(OrderRoutesTest, RejectionsNameTheFieldAndTheRule) {
       {"quantity not an integer",
        R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":1.5,"price":10})", 400,
        "quantity", ""},
+      {"quantity beyond int64",
+       R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":18446744073709551615,"price":$PMAIN})",
+       400, "quantity", "max_quantity"},
       {"zero quantity", R"({"symbol":"$MAIN","side":"buy","type":"limit","quantity":0,"price":10})",
        400, "quantity", ""},
       {"unknown field",
@@ -172,6 +175,10 @@ TEST_F(OrderRoutesTest, RejectionsNameTheFieldAndTheRule) {
 }
 
 TEST_F(OrderRoutesTest, BoardQuantityStepsFollowTheBoard) {
+  Reply written_as_double =
+      post("/api/v1/orders",
+           R"({"symbol":")" + main_ + R"(","side":"sell","type":"market","quantity":1e2})");
+  EXPECT_EQ(written_as_double.status, 200) << text(written_as_double);
   EXPECT_EQ(place(star_, "buy", 201, yuan(prev_close_cents(star_))).status, 200);
   EXPECT_EQ(place(bse_, "buy", 101, yuan(prev_close_cents(bse_))).status, 200);
   Reply chinext = place(chinext_, "buy", 101, yuan(prev_close_cents(chinext_)));
