@@ -15,10 +15,8 @@ using gateway::RouteSpec;
 
 Result<realtime::RoomKind> parse_kind(std::string_view kind) {
   static constexpr std::pair<std::string_view, realtime::RoomKind> kKinds[] = {
-      {"tick", realtime::RoomKind::kTick},
-      {"quote", realtime::RoomKind::kQuote},
-      {"kline_1m", realtime::RoomKind::kKline1m},
-      {"depth", realtime::RoomKind::kDepth},
+      {"tick", realtime::RoomKind::kTick},       {"quote", realtime::RoomKind::kQuote},
+      {"kline_1m", realtime::RoomKind::kKline1m}, {"depth", realtime::RoomKind::kDepth},
       {"index", realtime::RoomKind::kIndex}};
   for (const auto& [name, value] : kKinds) {
     if (name == kind) return value;
@@ -47,13 +45,13 @@ Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::Sock
       .summary = "Realtime server state: open connections and rooms",
       .tags = {"realtime"},
       .response_schema = json::object{{"type", "object"},
-                                      {"properties",
-                                       {{"connections", {{"type", "integer"}}},
-                                        {"rooms", {{"type", "integer"}}},
-                                        {"memberships", {{"type", "integer"}}},
-                                        {"queued_packets", {{"type", "integer"}}},
-                                        {"max_queue_depth", {{"type", "integer"}}}}}},
-      .handler = [&server](const HttpRequest&) { return ApiReply::ok(realtime_status(server)); },
+                                      {"properties", {{"connections", {{"type", "integer"}}},
+                                                      {"rooms", {{"type", "integer"}}},
+                                                      {"memberships", {{"type", "integer"}}},
+                                                      {"queued_packets", {{"type", "integer"}}},
+                                                      {"max_queue_depth", {{"type", "integer"}}}}}},
+      .handler =
+          [&server](const HttpRequest&) { return ApiReply::ok(realtime_status(server)); },
   }));
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
       .method = HttpMethod::kPost,
@@ -63,54 +61,45 @@ Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::Sock
       .description = "Goes through the same batched fan-out as ingested data. Intended for "
                      "operators and tests.",
       .tags = {"realtime"},
-      .request_schema =
-          json::object{{"type", "object"},
-                       {"required", json::array{"kind", "symbol", "data"}},
-                       {"properties",
-                        {{"kind",
-                          {{"type", "string"},
-                           {"enum", json::array{"tick", "quote", "kline_1m", "depth", "index"}}}},
-                         {"symbol", {{"type", "string"}, {"examples", json::array{"600519.SH"}}}},
-                         {"data", {{"type", "object"}}},
-                         {"timestamp",
-                          {{"type", "integer"}, {"description", "epoch ms; default now"}}}}}},
-      .response_schema =
-          json::object{{"type", "object"}, {"properties", {{"room", {{"type", "string"}}}}}},
+      .request_schema = json::object{
+          {"type", "object"},
+          {"required", json::array{"kind", "symbol", "data"}},
+          {"properties", {{"kind", {{"type", "string"}, {"enum", json::array{"tick", "quote", "kline_1m", "depth", "index"}}}},
+                          {"symbol", {{"type", "string"}, {"examples", json::array{"600519.SH"}}}},
+                          {"data", {{"type", "object"}}},
+                          {"timestamp", {{"type", "integer"}, {"description", "epoch ms; default now"}}}}}},
+      .response_schema = json::object{{"type", "object"},
+                                      {"properties", {{"room", {{"type", "string"}}}}}},
       .handler =
           [&market, &clock](const HttpRequest& request) {
             boost::system::error_code ec;
             json::value body = json::parse(request.body, ec);
             if (ec || !body.is_object()) {
-              return ApiReply::fail(
-                  field_error(ErrorCode::kInvalidArgument, "body",
-                              "body must be a JSON object {{kind, symbol, data}}"));
+              return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "body",
+                                                "body must be a JSON object {{kind, symbol, data}}"));
             }
             json::object& object = body.as_object();
             const json::value* kind = object.if_contains("kind");
             const json::value* symbol = object.if_contains("symbol");
             const json::value* data = object.if_contains("data");
             if (!kind || !kind->is_string()) {
-              return ApiReply::fail(
-                  field_error(ErrorCode::kInvalidArgument, "kind", "kind is required (string)"));
+              return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "kind", "kind is required (string)"));
             }
             Result<realtime::RoomKind> parsed_kind = parse_kind(kind->as_string());
             if (!parsed_kind.is_ok()) return ApiReply::fail(parsed_kind.status());
             if (!symbol || !symbol->is_string()) {
-              return ApiReply::fail(
-                  field_error(ErrorCode::kInvalidSymbol, "symbol", "symbol is required (string)"));
+              return ApiReply::fail(field_error(ErrorCode::kInvalidSymbol, "symbol", "symbol is required (string)"));
             }
             Result<Symbol> parsed_symbol = Symbol::parse(symbol->as_string());
             if (!parsed_symbol.is_ok()) return ApiReply::fail(parsed_symbol.status());
             if (!data || !data->is_object()) {
-              return ApiReply::fail(
-                  field_error(ErrorCode::kInvalidArgument, "data", "data is required (object)"));
+              return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "data", "data is required (object)"));
             }
             int64_t timestamp = clock.now_ms();
             if (const json::value* ts = object.if_contains("timestamp")) {
               if (!ts->is_int64()) {
-                return ApiReply::fail(
-                    field_error(ErrorCode::kInvalidTimestamp, "timestamp",
-                                "timestamp must be epoch milliseconds (integer)"));
+                return ApiReply::fail(field_error(ErrorCode::kInvalidTimestamp, "timestamp",
+                                                  "timestamp must be epoch milliseconds (integer)"));
               }
               timestamp = ts->as_int64();
             }

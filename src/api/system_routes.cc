@@ -101,8 +101,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .response_schema = object_schema({{"status", {{"type", "string"}, {"const", "ok"}}},
                                         {"version", {{"type", "string"}}},
                                         {"uptime_ms", {{"type", "integer"}}}}),
-      .response_example =
-          json::object{{"status", "ok"}, {"version", ctx.version}, {"uptime_ms", 1234}},
+      .response_example = json::object{{"status", "ok"}, {"version", ctx.version}, {"uptime_ms", 1234}},
       .rate_class = "",
       .handler =
           [ctx](const HttpRequest&) {
@@ -120,23 +119,21 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .tags = {"system"},
       .response_schema = object_schema(
           {{"status", {{"type", "string"}, {"enum", json::array{"ready", "not_ready"}}}},
-           {"checks",
-            {{"type", "array"},
-             {"items", object_schema({{"name", {{"type", "string"}}},
-                                      {"ok", {{"type", "boolean"}}},
-                                      {"message", {{"type", "string"}}},
-                                      {"latency_us", {{"type", "integer"}}}})}}}}),
+           {"checks", {{"type", "array"},
+                       {"items", object_schema({{"name", {{"type", "string"}}},
+                                                {"ok", {{"type", "boolean"}}},
+                                                {"message", {{"type", "string"}}},
+                                                {"latency_us", {{"type", "integer"}}}})}}}}),
       .rate_class = "",
       .handler =
           [ctx](const HttpRequest&) {
             json::array checks;
             Status first_failure;
             for (const auto& outcome : ctx.health->run_all()) {
-              checks.push_back(json::object{
-                  {"name", outcome.name},
-                  {"ok", outcome.status.is_ok()},
-                  {"message", outcome.status.is_ok() ? "ok" : outcome.status.message()},
-                  {"latency_us", static_cast<int64_t>(outcome.seconds * 1e6)}});
+              checks.push_back(json::object{{"name", outcome.name},
+                                            {"ok", outcome.status.is_ok()},
+                                            {"message", outcome.status.is_ok() ? "ok" : outcome.status.message()},
+                                            {"latency_us", static_cast<int64_t>(outcome.seconds * 1e6)}});
               if (!outcome.status.is_ok() && first_failure.is_ok()) {
                 first_failure = error(ErrorCode::kUnavailable, "not ready: check '{}' failed: {}",
                                       outcome.name, outcome.status.message());
@@ -209,8 +206,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .hidden = true,
       .handler =
           [](const HttpRequest&) {
-            return ApiReply::raw_response(
-                raw("text/html; charset=utf-8", std::string(kSwaggerPage)));
+            return ApiReply::raw_response(raw("text/html; charset=utf-8", std::string(kSwaggerPage)));
           },
   }));
 
@@ -241,10 +237,9 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .version = "v1",
       .summary = "Server version and build information",
       .tags = {"system"},
-      .response_schema =
-          object_schema({{"version", {{"type", "string"}}},
-                         {"api_versions", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                         {"started_at", {{"type", "integer"}}}}),
+      .response_schema = object_schema({{"version", {{"type", "string"}}},
+                                        {"api_versions", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                                        {"started_at", {{"type", "integer"}}}}),
       .handler =
           [ctx](const HttpRequest&) {
             return ApiReply::ok(json::object{{"version", ctx.version},
@@ -264,12 +259,11 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .handler =
           [ctx](const HttpRequest&) {
             json::object components;
-            for (const StatusSection& section : ctx.status_sections)
-              components[section.name] = section.read();
-            return ApiReply::ok(
-                json::object{{"version", ctx.version},
-                             {"uptime_ms", SystemClock::instance().now_ms() - ctx.started_at_ms},
-                             {"components", std::move(components)}});
+            for (const StatusSection& section : ctx.status_sections) components[section.name] = section.read();
+            return ApiReply::ok(json::object{
+                {"version", ctx.version},
+                {"uptime_ms", SystemClock::instance().now_ms() - ctx.started_at_ms},
+                {"components", std::move(components)}});
           },
   }));
   return Status::ok();
