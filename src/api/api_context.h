@@ -1,0 +1,18 @@
+// MarketApi: what the data-serving route families (market, indicators, watchlists, orders,
+// data) need from the layers below. Non-owning pointers; the pointees outlive the routes.
+// Thread-safety: the pointees are safe to use from any thread (see each class).
+#pragma once
+
+#include "core/clock.h"
+#include "services/data_manager.h"
+#include "storage/table_schema.h"
+
+namespace mystocks::api {
+
+struct MarketApi {
+  services::DataManager* data;
+  const storage::TableCatalog* catalog;
+  const Clock* clock;
+};
+
+}  // namespace mystocks::api
