@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/data_api.h"
 #include "api/realtime_routes.h"
 #include "api/system_routes.h"
 #include "cli/data_plane.h"
@@ -133,6 +134,13 @@ int run_server(const Config& config, const ServeOptions& options) {
                  .status_sections = std::move(sections)});
   if (!routes.is_ok()) {
     spdlog::error("route registration failed: {}", routes.to_string());
+    return 1;
+  }
+  // Orders and "latest" queries follow the market clock: the simulated session in the demo.
+  if (Status status = api::register_data_api(
+          registry, {.data = &data.data(), .catalog = &data.catalog(), .clock = &data.market_clock()});
+      !status.is_ok()) {
+    spdlog::error("route registration failed: {}", status.to_string());
     return 1;
   }
   server::EngineIoTransport engineio(sockets);
