@@ -71,7 +71,10 @@ Result<IngestJobSpec> build(const JobSpecFields& fields, std::vector<std::string
                        "symbols, calendar, index_components, fundamentals, fund_flow or realtime");
   }
   Result<sources::Dataset> dataset = sources::parse_dataset(fields.dataset);
-  if (!dataset.is_ok()) return dataset.status();
+  if (!dataset.is_ok()) {
+    // "minute:2m" fails on its interval; the caller's field is still `dataset`.
+    return Status(dataset.status().code(), dataset.status().message(), "dataset");
+  }
   if (dataset->type == DataType::kNews) {
     return field_error(ErrorCode::kInvalidArgument, "dataset",
                        "dataset 'news' cannot be ingested: tables.yaml declares no news table");

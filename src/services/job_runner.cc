@@ -1,6 +1,7 @@
 #include "services/job_runner.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -24,8 +25,11 @@ JobRunner::~JobRunner() {
   }
   for (const auto& entry : dropped) {
     entry->progress->finish(error(ErrorCode::kCancelled, "job runner stopped"));
+    std::lock_guard lock(mutex_);
+    entry->done = true;
   }
   work_cv_.notify_all();
+  done_cv_.notify_all();
   for (std::thread& worker : workers_) worker.join();
 }
 
@@ -75,9 +79,13 @@ void JobRunner::work() {
             error(ErrorCode::kInternal, "ingest job {} failed: {}", entry->id, failure.what()));
       }
     }
-    std::lock_guard lock(mutex_);
-    finished_.push_back(entry->id);
-    forget_old_locked();
+    {
+      std::lock_guard lock(mutex_);
+      entry->done = true;
+      finished_.push_back(entry->id);
+      forget_old_locked();
+    }
+    done_cv_.notify_all();
   }
 }
 
@@ -148,7 +156,9 @@ Status JobRunner::cancel(const std::string& id) {
       // Lock order: the runner's mutex, then a progress's (which never calls back).
       found->second->progress->finish(
           error(ErrorCode::kCancelled, "ingest job {} cancelled while queued", id));
+      found->second->done = true;
       finished_.push_back(id);
+      done_cv_.notify_all();
     } else {
       found->second->progress->request_cancel();
     }
@@ -157,16 +167,12 @@ Status JobRunner::cancel(const std::string& id) {
 }
 
 bool JobRunner::wait(const std::string& id, int64_t timeout_ms) const {
-  const IngestProgress* progress = nullptr;
-  std::shared_ptr<Entry> keep_alive;
-  {
-    std::lock_guard lock(mutex_);
-    auto found = jobs_.find(id);
-    if (found == jobs_.end()) return false;
-    keep_alive = found->second;
-    progress = keep_alive->progress.get();
-  }
-  return progress->wait_finished(timeout_ms);
+  std::unique_lock lock(mutex_);
+  auto found = jobs_.find(id);
+  if (found == jobs_.end()) return false;
+  std::shared_ptr<Entry> entry = found->second;  // stays valid if forgotten meanwhile
+  return done_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                           [&] { return entry->done; });
 }
 
 size_t JobRunner::queued() const {

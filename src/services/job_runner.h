@@ -76,6 +76,7 @@ class JobRunner {
     IngestJobSpec spec;
     int64_t submitted_at_ms = 0;
     std::unique_ptr<IngestProgress> progress;
+    bool done = false;  // GUARDED_BY(mutex_): finished and filed in finished_
   };
 
   void work();
@@ -89,6 +90,7 @@ class JobRunner {
 
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;
+  mutable std::condition_variable done_cv_;
   std::map<std::string, std::shared_ptr<Entry>> jobs_;  // GUARDED_BY(mutex_)
   std::deque<std::shared_ptr<Entry>> queue_;            // GUARDED_BY(mutex_)
   std::deque<std::string> finished_;                    // GUARDED_BY(mutex_), oldest first
