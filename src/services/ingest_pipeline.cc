@@ -1,6 +1,7 @@
 #include "services/ingest_pipeline.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include <fmt/format.h>
@@ -42,15 +43,19 @@ class IngestPipeline::Job {
   Status run() {
     Result<std::vector<Symbol>> symbols = resolve_symbols();
     if (!symbols.is_ok()) return symbols.status();
-    const int group_size =
-        spec_.chunk_symbols > 0 ? spec_.chunk_symbols : pipeline_.options_.chunk_symbols;
+    // The csv adapter reads every file of a dataset per request and filters by symbol and date,
+    // so splitting a job would only multiply the parsing: it gets one chunk unless told.
+    const bool whole_files = source_.type() == "csv";
+    const int group_size = spec_.chunk_symbols > 0 ? spec_.chunk_symbols
+                           : whole_files           ? INT32_MAX
+                                                   : pipeline_.options_.chunk_symbols;
     const std::vector<std::vector<Symbol>> groups =
-        sources::DataType::kTradeCalendar == spec_.dataset.type ||
-                !dataset_uses_symbols(spec_.dataset.type)
-            ? std::vector<std::vector<Symbol>>{*symbols}
-            : symbol_groups(*symbols, group_size);
-    const std::vector<DateWindow> windows = date_windows(
-        spec_, spec_.chunk_days > 0 ? spec_.chunk_days : default_chunk_days(spec_.dataset));
+        dataset_uses_symbols(spec_.dataset.type) ? symbol_groups(*symbols, group_size)
+                                                 : std::vector<std::vector<Symbol>>{*symbols};
+    const int days = spec_.chunk_days > 0 ? spec_.chunk_days
+                     : whole_files        ? spec_.to.days - spec_.from.days + 1
+                                          : default_chunk_days(spec_.dataset);
+    const std::vector<DateWindow> windows = date_windows(spec_, days);
     progress_.set_chunks_total(static_cast<int64_t>(groups.size() * windows.size()));
     for (const std::vector<Symbol>& group : groups) {
       MYSTOCKS_RETURN_IF_ERROR(run_group(group, windows));
