@@ -259,9 +259,8 @@ int run_ingest(const std::vector<std::string_view>& args) {
     std::cerr << "mystocks ingest: " << status.message() << "\n";
     return 1;
   }
-  const services::IngestPipeline pipeline(
-      manager, *shared_catalog, clock,
-      {.chunk_symbols = static_cast<int>(config->ingest.chunk_symbols)});
+  const services::IngestPipeline pipeline(manager, *shared_catalog, clock,
+                                          services::ingest_options(config->ingest));
   services::IngestProgress progress(clock);
   services::IngestSummary summary;
   std::signal(SIGINT, on_interrupt);

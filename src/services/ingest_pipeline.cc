@@ -250,6 +250,12 @@ class IngestPipeline::Job {
   int64_t started_ms_ = 0;
 };
 
+IngestOptions ingest_options(const IngestConfig& config) {
+  IngestOptions options;
+  options.chunk_symbols = static_cast<int>(config.chunk_symbols);
+  return options;
+}
+
 IngestPipeline::IngestPipeline(DataManager& manager, const storage::TableCatalog& catalog,
                                const Clock& clock, IngestOptions options)
     : manager_(manager), catalog_(catalog), clock_(clock), options_(std::move(options)) {}

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/status.h"
 #include "services/data_manager.h"
 #include "services/ingest_progress.h"
@@ -32,6 +33,9 @@ struct IngestOptions {
   // Trading days for the calendar_gap check; null = the built-in SH/SZ/BJ calendar.
   const sources::TradingCalendar* calendar = nullptr;
 };
+
+// The pipeline options the `ingest` configuration section sets.
+IngestOptions ingest_options(const IngestConfig& config);
 
 struct IngestSummary {
   Status status;  // OK, kCancelled, or why the job failed

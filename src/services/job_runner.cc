@@ -7,6 +7,26 @@
 
 namespace mystocks::services {
 
+JobRunnerOptions job_runner_options(const IngestConfig& config) {
+  return JobRunnerOptions{.workers = static_cast<int>(config.workers),
+                          .queue_capacity = static_cast<size_t>(config.queue_capacity),
+                          .keep_finished = static_cast<size_t>(config.keep_finished_jobs),
+                          .keep_finished_ms = config.keep_finished_seconds * 1000};
+}
+
+SourceResolver failover_resolver(sources::FailoverSource& sources) {
+  return [&sources](const std::string& name) -> Result<sources::IDataSource*> {
+    if (name.empty()) return static_cast<sources::IDataSource*>(&sources);
+    if (sources::IDataSource* found = sources.find(name)) return found;
+    std::string known;
+    for (const auto& source : sources.sources()) {
+      known += (known.empty() ? "" : ", ") + std::string(source->name());
+    }
+    return field_error(ErrorCode::kInvalidArgument, "source",
+                       "source '{}' is not configured: expected one of {}", name, known);
+  };
+}
+
 JobRunner::JobRunner(const IngestPipeline& pipeline, SourceResolver sources, const Clock& clock,
                      JobRunnerOptions options)
     : pipeline_(pipeline), sources_(std::move(sources)), clock_(clock), options_(options) {

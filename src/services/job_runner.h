@@ -20,11 +20,13 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/status.h"
 #include "services/ingest_pipeline.h"
 #include "services/ingest_progress.h"
 #include "services/ingest_spec.h"
 #include "sources/data_source.h"
+#include "sources/failover_source.h"
 
 namespace mystocks::services {
 
@@ -38,6 +40,13 @@ struct JobRunnerOptions {
 // Resolves a job's source name ("" = the configured failover source); kInvalidArgument naming
 // the known sources when unknown. Called on a worker thread.
 using SourceResolver = std::function<Result<sources::IDataSource*>(const std::string& name)>;
+
+// The runner options the `ingest` configuration section sets.
+JobRunnerOptions job_runner_options(const IngestConfig& config);
+
+// Resolves "" to `sources` itself (the failover order) and other names to its member sources;
+// kInvalidArgument naming the configured ones otherwise. `sources` must outlive the resolver.
+SourceResolver failover_resolver(sources::FailoverSource& sources);
 
 struct JobInfo {
   std::string id;  // "job-000001"

@@ -2,11 +2,14 @@
 // below close, negative volume, a duplicated row, a close beyond the price limit, a missing
 // day); the pipeline must reject or flag each and record it in data_quality_metrics.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include <gtest/gtest.h>
 
 #include "services/quality_checks.h"
+#include "sources/csv/csv_source.h"
 #include "sources/simulator/price_rules.h"
 #include "unit/services/ingest_fixture.h"
 
@@ -136,6 +139,43 @@ TEST(QualityChecks, TickRowsTable) {
     EXPECT_EQ(rejected[0], test_case.check && quality_check_rejects(*test_case.check) ? 1 : 0)
         << test_case.name;
   }
+}
+
+}  // namespace
+}  // namespace mystocks::services::test
+
+namespace mystocks::services::test {
+namespace {
+
+// A CSV export through the pipeline: one fetch for the whole job, the bad row rejected, the
+// missing days counted, and a re-run that writes nothing.
+TEST_F(IngestQualityTest, CsvImportIsOneFetchChecksRowsAndResumes) {
+  sources::test::TempDirectory import;
+  std::filesystem::create_directories(import.path() / "daily");
+  std::ofstream(import.path() / "daily" / "export.csv")
+      << "symbol,trade_date,open,high,low,close,volume,amount\n"
+         "600519,2024-05-06,10.00,10.50,9.90,10.20,1000,10200.00\n"
+         "600519,2024-05-07,10.20,10.30,10.00,10.40,1000,10400.00\n"
+         "600519,2024-05-08,10.40,10.60,10.30,10.50,1000,10500.00\n"
+         "000001,2024-05-06,8.00,8.10,7.90,8.05,2000,16100.00\n";
+  Result<std::unique_ptr<sources::CsvSource>> csv = sources::CsvSource::create(
+      "csv", {.root = import.path().string()}, catalog(), clock_, metrics_);
+  ASSERT_TRUE(csv.is_ok()) << csv.status().to_string();
+  const IngestJobSpec spec =
+      daily_spec({"600519.SH", "000001.SZ"}, "2024-05-06", "2024-05-08", SaveStrategy::kContinue);
+  const IngestSummary summary = run(spec, csv->get());
+  MYSTOCKS_ASSERT_OK(summary.status);
+  EXPECT_EQ(summary.progress.chunks_total, 1);
+  EXPECT_EQ(summary.progress.rows_fetched, 4);
+  EXPECT_EQ(summary.progress.rows_rejected, 1);  // 2024-05-07: high 10.30 < close 10.40
+  EXPECT_EQ(summary.quality[QualityCheck::kCalendarGap].findings, 2);  // 000001.SZ 05-07, 05-08
+  EXPECT_EQ(summary.quality[QualityCheck::kCalendarGap].by_symbol.at("000001.SZ"), 2);
+  EXPECT_EQ(stored_keys("daily_kline"),
+            (std::vector<std::string>{"000001.SZ 2024-05-06", "600519.SH 2024-05-06",
+                                      "600519.SH 2024-05-08"}));
+  const IngestSummary again = run(spec, csv->get());
+  MYSTOCKS_ASSERT_OK(again.status);
+  EXPECT_EQ(again.progress.rows_written, 0);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "services/job_json.h"
 #include "services/job_runner.h"
 #include "unit/services/ingest_fixture.h"
 
@@ -85,6 +86,15 @@ TEST_F(JobRunnerTest, RunsAJobToSuccessAndReportsItsProgress) {
   EXPECT_EQ(info->progress.chunks_done, info->progress.chunks_total);
   EXPECT_NE(info->description.find("daily"), std::string::npos);
   EXPECT_EQ(runner->list().size(), 1u);
+
+  const boost::json::object json = job_info_json(*info);
+  EXPECT_EQ(json.at("id").as_string(), "job-000001");
+  EXPECT_EQ(json.at("state").as_string(), "succeeded");
+  EXPECT_EQ(json.at("progress").at("rows_written").as_int64(), 5);
+  EXPECT_EQ(json.at("spec").at("dataset").as_string(), "daily");
+  EXPECT_EQ(json.at("spec").at("symbols").as_array().size(), 1u);
+  EXPECT_TRUE(json.at("error").is_null());
+  EXPECT_TRUE(json.at("finished_at").is_int64());
 }
 
 TEST_F(JobRunnerTest, QueueFullIsRejectedAndQueuedOrRunningJobsCanBeCancelled) {
@@ -143,6 +153,7 @@ TEST_F(JobRunnerTest, UnknownSourceFailsTheJobAndUnknownIdsAreNotFound) {
   const JobInfo info = *runner->get(*id);
   EXPECT_EQ(info.progress.state, JobState::kFailed);
   EXPECT_NE(info.progress.error.find("source 'vendor' is unknown"), std::string::npos);
+  EXPECT_EQ(job_info_json(info).at("error").at("code").as_string(), "INVALID_ARGUMENT");
   EXPECT_EQ(runner->get("job-999999").status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(runner->cancel("job-999999").code(), ErrorCode::kNotFound);
 }
@@ -163,6 +174,34 @@ TEST_F(JobRunnerTest, ForgetsFinishedJobsBeyondTheCountBound) {
   EXPECT_EQ(runner.get(ids[0]).status().code(), ErrorCode::kNotFound);
   EXPECT_TRUE(runner.get(ids[2]).is_ok());
   EXPECT_EQ(runner.list().size(), 2u);
+}
+
+TEST_F(JobRunnerTest, FailoverResolverFindsTheFailoverAndItsMembers) {
+  std::vector<std::unique_ptr<sources::IDataSource>> members;
+  members.push_back(std::move(simulator_));
+  auto failover = sources::FailoverSource::create("sources", std::move(members), {}, {"simulator"},
+                                                  metrics_, clock_);
+  ASSERT_TRUE(failover.is_ok()) << failover.status().to_string();
+  const SourceResolver resolve = failover_resolver(**failover);
+  EXPECT_EQ((*resolve(""))->name(), "sources");
+  EXPECT_EQ((*resolve("simulator"))->name(), "simulator");
+  Result<sources::IDataSource*> unknown = resolve("vendor");
+  ASSERT_FALSE(unknown.is_ok());
+  EXPECT_EQ(unknown.status().field(), "source");
+  EXPECT_NE(unknown.status().message().find("expected one of simulator"), std::string::npos);
+}
+
+TEST(JobRunnerConfig, OptionsFollowTheIngestSection) {
+  IngestConfig config;
+  config.workers = 2;
+  config.queue_capacity = 3;
+  config.keep_finished_jobs = 4;
+  config.keep_finished_seconds = 5;
+  const JobRunnerOptions options = job_runner_options(config);
+  EXPECT_EQ(options.workers, 2);
+  EXPECT_EQ(options.queue_capacity, 3u);
+  EXPECT_EQ(options.keep_finished, 4u);
+  EXPECT_EQ(options.keep_finished_ms, 5000);
 }
 
 }  // namespace
