@@ -93,6 +93,7 @@ struct Stores {
 
 Stores open_stores(const fs::path& dir, const storage::TableCatalog& catalog, MetricsRegistry& metrics) {
   Stores stores;
+  fs::create_directories(dir);
   stores.sqlite = check(storage::SqliteStore::open({.path = (dir / "relational.db").string()}),
                         "open sqlite");
   tsdb::TsdbOptions options = check(tsdb::options_from_config(TsdbConfig{}, dir.string()), "tsdb options");
