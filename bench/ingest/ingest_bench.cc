@@ -4,7 +4,8 @@
 // configured by default) - parse, symbol normalisation, quality checks, DataManager validation
 // and the durable write. Stages are also timed alone to show where the time goes.
 // Output: CSV lines "stage,rows,seconds,rows_per_second" (median of the timed runs).
-// Usage: ingest_bench [symbols=50] [days=5] [runs=3]
+// Usage: ingest_bench [symbols=50] [days=5] [runs=3] [pipeline]  ("pipeline": only the end-to-end
+// stage, e.g. under perf)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -119,6 +120,7 @@ int main(int argc, char** argv) {
   const int symbols = argc > 1 ? std::atoi(argv[1]) : 50;
   const int days = argc > 2 ? std::atoi(argv[2]) : 5;
   const int runs = argc > 3 ? std::atoi(argv[3]) : 3;
+  const bool only_pipeline = argc > 4 && std::string_view(argv[4]) == "pipeline";
   const auto catalog = std::make_shared<const storage::TableCatalog>(
       check(storage::load_tables_yaml(MYSTOCKS_TABLES_YAML), "tables.yaml"));
   const storage::TableSchema& tick = *check(catalog->find("tick"), "tick table");
@@ -160,47 +162,46 @@ int main(int argc, char** argv) {
   // chunk_days stays 0: the pipeline fetches a csv source's whole range at once (it reads every
   // file per request anyway).
 
-  std::vector<double> parse_s, checks_s, save_s, pipeline_s;
-  for (int run = 0; run <= runs; ++run) {  // run 0 warms up
-    // Stage: the csv source alone (read + decode + parse + field validation), all days.
+  // The stages alone: the csv source (read + decode + parse + field validation + concat + sort),
+  // the quality checks, DataManager::save (validation + tsdb write) into fresh stores.
+  auto time_stages = [&](const fs::path& dir, double& parse, double& checks, double& save) {
     auto start = std::chrono::steady_clock::now();
     RecordBatch parsed = check(csv->ticks(sources::SourceRequest::range({}, first, last)), "parse");
-    const double parse = seconds_since(start);
-    // Stage: the quality checks alone.
+    parse = seconds_since(start);
     start = std::chrono::steady_clock::now();
     services::QualityReport report;
     (void)services::check_batch_quality(tick, parsed, {}, report);
-    const double checks = seconds_since(start);
-    // Stage: DataManager::save alone (validation + tsdb write) into fresh stores.
-    const fs::path save_dir = root / fmt::format("save-{}", run);
-    double save = 0;
-    {
-      Stores stores = open_stores(save_dir, *catalog, metrics);
-      start = std::chrono::steady_clock::now();
-      check(stores.manager->save("tick", parsed), "save");
-      save = seconds_since(start);
+    checks = seconds_since(start);
+    Stores stores = open_stores(dir, *catalog, metrics);
+    start = std::chrono::steady_clock::now();
+    check(stores.manager->save("tick", parsed), "save");
+    save = seconds_since(start);
+  };
+  // End to end: the pipeline from the files into fresh stores.
+  auto time_pipeline = [&](const fs::path& dir) {
+    Stores stores = open_stores(dir, *catalog, metrics);
+    const services::IngestPipeline ingest(*stores.manager, *catalog, SystemClock::instance());
+    services::IngestProgress progress(SystemClock::instance());
+    const auto start = std::chrono::steady_clock::now();
+    services::IngestSummary summary = ingest.run(spec, *csv, progress);
+    const double seconds = seconds_since(start);
+    check(summary.status, "ingest");
+    if (summary.progress.rows_written != total_rows) {
+      std::fprintf(stderr, "wrote %lld of %lld rows\n",
+                   static_cast<long long>(summary.progress.rows_written),
+                   static_cast<long long>(total_rows));
+      std::exit(1);
     }
-    fs::remove_all(save_dir);
-    parsed = RecordBatch();
-    // End to end: the pipeline from the files into fresh stores.
-    const fs::path run_dir = root / fmt::format("run-{}", run);
-    double pipeline = 0;
-    {
-      Stores stores = open_stores(run_dir, *catalog, metrics);
-      const services::IngestPipeline ingest(*stores.manager, *catalog, SystemClock::instance());
-      services::IngestProgress progress(SystemClock::instance());
-      start = std::chrono::steady_clock::now();
-      services::IngestSummary summary = ingest.run(spec, *csv, progress);
-      pipeline = seconds_since(start);
-      check(summary.status, "ingest");
-      if (summary.progress.rows_written != total_rows) {
-        std::fprintf(stderr, "wrote %lld of %lld rows\n",
-                     static_cast<long long>(summary.progress.rows_written),
-                     static_cast<long long>(total_rows));
-        return 1;
-      }
-    }
-    fs::remove_all(run_dir);
+    return seconds;
+  };
+
+  std::vector<double> parse_s, checks_s, save_s, pipeline_s;
+  for (int run = 0; run <= runs; ++run) {  // run 0 warms up
+    double parse = 0, checks = 0, save = 0;
+    if (!only_pipeline) time_stages(root / fmt::format("save-{}", run), parse, checks, save);
+    fs::remove_all(root / fmt::format("save-{}", run));
+    const double pipeline = time_pipeline(root / fmt::format("run-{}", run));
+    fs::remove_all(root / fmt::format("run-{}", run));
     std::fprintf(stderr, "run %d: parse %.3f s, checks %.3f s, save %.3f s, pipeline %.3f s\n", run,
                  parse, checks, save, pipeline);
     if (run == 0) continue;
