@@ -23,8 +23,6 @@
 #include "services/store_factory.h"
 #include "sources/source_factory.h"
 #include "storage/tables_yaml.h"
-#include "storage/tsdb/options.h"
-#include "storage/tsdb/tsdb_store.h"
 
 namespace mystocks::cli {
 namespace {
@@ -49,7 +47,6 @@ what is already stored; findings are recorded in the data_quality_metrics table.
   --config PATH         Configuration file (default: config/mystocks.yaml).
   --env-file PATH       Environment file (default: .env).
   --data-dir DIR        Data directory, overrides storage.data_dir.
-  --tables PATH         Table declarations (default: config/tables.yaml).
 )";
 
 std::atomic<bool> g_interrupted{false};
@@ -59,7 +56,6 @@ struct IngestArgs {
   services::JobSpecFields fields;
   std::string config = "config/mystocks.yaml";
   std::string env_file = ".env";
-  std::string tables = "config/tables.yaml";
   ConfigOverrides overrides;
 };
 
@@ -98,7 +94,6 @@ std::string parse_args(const std::vector<std::string_view>& args, IngestArgs& ou
     else if (flag == "--config") text = &out.config;
     else if (flag == "--env-file") text = &out.env_file;
     else if (flag == "--data-dir") text = &out.overrides.data_dir;
-    else if (flag == "--tables") text = &out.tables;
     else if (flag == "--chunk-symbols") number = &out.fields.chunk_symbols;
     else if (flag == "--chunk-days") number = &out.fields.chunk_days;
     else return fmt::format("unknown option '{}'", flag);
@@ -116,28 +111,6 @@ std::string parse_args(const std::vector<std::string_view>& args, IngestArgs& ou
     }
   }
   return {};
-}
-
-struct Stores {
-  std::unique_ptr<storage::RelationalStore> relational;
-  std::unique_ptr<tsdb::TsdbStore> time_series;
-};
-
-// The stores as `mystocks serve` opens them: the relational store storage.relational selects
-// and the tsdb under <storage.data_dir>/tsdb with the tsdb section's options.
-Result<Stores> open_stores(const Config& config, const Clock& clock) {
-  Stores stores;
-  Result<std::unique_ptr<storage::RelationalStore>> relational =
-      services::open_relational_store(config, clock);
-  if (!relational.is_ok()) return relational.status();
-  stores.relational = std::move(*relational);
-  Result<tsdb::TsdbOptions> options = tsdb::options_from_config(config.tsdb, config.storage.data_dir);
-  if (!options.is_ok()) return options.status();
-  options->clock = &clock;
-  Result<std::unique_ptr<tsdb::TsdbStore>> time_series = tsdb::TsdbStore::open(*options);
-  if (!time_series.is_ok()) return time_series.status();
-  stores.time_series = std::move(*time_series);
-  return stores;
 }
 
 std::string eta_text(int64_t ms) {
@@ -216,14 +189,15 @@ int run_ingest(const std::vector<std::string_view>& args) {
     std::cerr << "mystocks ingest: " << status.message() << "\n";
     return 1;
   }
-  Result<storage::TableCatalog> catalog = storage::load_tables_yaml(parsed.tables);
+  const Clock& clock = SystemClock::instance();
+  MetricsRegistry& metrics = MetricsRegistry::global();
+  // The catalog first (the job spec is checked before any store is touched), then the stores.
+  Result<storage::TableCatalog> catalog = storage::load_tables_yaml(config->storage.tables_file);
   if (!catalog.is_ok()) {
     std::cerr << "mystocks ingest: " << catalog.status().message() << "\n";
     return 1;
   }
   auto shared_catalog = std::make_shared<const storage::TableCatalog>(std::move(*catalog));
-  const Clock& clock = SystemClock::instance();
-  MetricsRegistry& metrics = MetricsRegistry::global();
 
   const sources::SourceFactory factory = sources::SourceFactory::with_builtin_types();
   Result<std::unique_ptr<sources::FailoverSource>> all_sources = sources::build_sources(
@@ -248,18 +222,15 @@ int run_ingest(const std::vector<std::string_view>& args) {
                                      : (*all_sources)->find(spec->source);
   if (source == nullptr) return usage_error(fmt::format("--source: '{}' is not configured", spec->source));
 
-  Result<Stores> stores = open_stores(*config, clock);
+  // The stores exactly as `mystocks serve` opens them (tables created or migrated).
+  Result<std::unique_ptr<services::DataStores>> stores =
+      services::open_data_stores(*config, clock, metrics, nullptr);
   if (!stores.is_ok()) {
     std::cerr << "mystocks ingest: opening the stores: " << stores.status().message() << "\n";
     return 1;
   }
-  services::DataManager manager(*shared_catalog, stores->time_series.get(),
-                                stores->relational.get(), clock);
-  if (Status status = manager.open(); !status.is_ok()) {
-    std::cerr << "mystocks ingest: " << status.message() << "\n";
-    return 1;
-  }
-  const services::IngestPipeline pipeline(manager, *shared_catalog, clock,
+  services::DataManager& manager = *(*stores)->data;
+  const services::IngestPipeline pipeline(manager, *(*stores)->catalog, clock,
                                           services::ingest_options(config->ingest));
   services::IngestProgress progress(clock);
   services::IngestSummary summary;

@@ -34,11 +34,15 @@ struct GatewayConfig {
   int64_t rate_limit_heavy_per_second = 5;  // "heavy" class sustained requests per second
   std::string cors_origins;                // comma-separated allowed origins, "*" for any; empty = none
   int64_t gzip_min_bytes = 1024;           // gzip compressible bodies at least this big; 0 = never
+  int64_t breaker_failure_threshold = 5;   // consecutive store/source failures opening a breaker
+  int64_t breaker_success_threshold = 2;   // half-open successes closing it again
+  int64_t breaker_open_timeout_ms = 30000;  // ms an open breaker refuses calls before a probe
 };
 
 struct StorageConfig {
   std::string data_dir = "./data";  // embedded stores live here; static
   std::string relational = "sqlite";  // sqlite | postgres: the relational store; static
+  std::string tables_file = "config/tables.yaml";  // table declarations; relative to cwd; static
 };
 
 // The embedded relational store (storage.relational = sqlite).
@@ -117,6 +121,10 @@ struct SourcesConfig {
   int64_t simulator_seed = 42;            // same seed, same market
   int64_t simulator_symbols = 300;        // securities simulated, 1..20000
   int64_t simulator_max_rows = 5000000;   // rows one request may produce; split larger requests
+  int64_t demo_daily_days = 500;          // demo seed: trading days of daily bars, 1..1500
+  int64_t demo_minute_days = 20;          // demo seed: trading days of 1-minute bars, 0..250
+  int64_t demo_tick_days = 2;             // demo seed: trading days of ticks, 0..20
+  bool live_enabled = false;              // serve: run the simulator's live feed (demo always does)
   int64_t live_speed = 1;                 // live feed: market seconds per wall second, 1..10000
   bool live_always_open = false;          // live feed: a session clock that never closes (demo)
   int64_t live_max_rows = 100000;         // live feed: tick rows per batch

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/circuit_breaker.h"
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/record_batch.h"
@@ -82,6 +83,10 @@ struct DataManagerOptions {
   MetricsRegistry* metrics = nullptr;
   // How route() names the time-series store (TimeSeriesStore has no describe()).
   std::string time_series_backend = "tsdb (embedded time-series store)";
+  // Circuit breakers around the stores ("store.relational", "store.time_series"): while one is
+  // open, save/load on its tables fail at once with kUnavailable (HTTP 503) instead of waiting
+  // on a store that is down. nullptr = no breakers. Must outlive the manager.
+  BreakerRegistry* breakers = nullptr;
 };
 
 class DataManager {
@@ -97,6 +102,7 @@ class DataManager {
   Status open();
 
   Result<RouteDecision> route(const std::string& table) const;
+  const storage::TableCatalog& catalog() const { return catalog_; }
 
   // Validates and writes `batch` (see SaveStrategy). kRollback/kRetry return the first problem
   // as the Status; kContinue returns a report unless the batch's columns do not fit the table.
@@ -123,6 +129,8 @@ class DataManager {
   Result<RecordBatch> load_relational(const storage::TableSchema& table, const LoadQuery& query);
   Result<RecordBatch> load_time_series(const storage::TableSchema& table, const LoadQuery& query);
   TableMetrics metrics_for(const std::string& table) const;
+  // The breaker guarding `store`, or nullptr without breakers.
+  CircuitBreaker* breaker_for(storage::StoreKind store) const;
 
   const storage::TableCatalog& catalog_;
   storage::TimeSeriesStore* time_series_;

@@ -115,6 +115,22 @@ TEST_F(DataManagerTest, DataChangedCarriesTableSymbolsAndTimeRange) {
   EXPECT_FALSE(events_[2].has_range);
 }
 
+TEST_F(DataManagerTest, DataChangedLendsTheWrittenRowsDuringDelivery) {
+  std::vector<std::string> seen;  // what the handler read from the borrowed batch
+  manager_->subscribe([&](const DataChanged& event) {
+    ASSERT_NE(event.schema, nullptr);
+    ASSERT_NE(event.batch, nullptr);
+    EXPECT_EQ(event.schema->name, event.table);
+    EXPECT_EQ(static_cast<int64_t>(event.batch->num_rows()), event.rows);
+    for (const std::string& symbol : event.batch->column("symbol")->as<std::string>()) {
+      seen.push_back(symbol);
+    }
+  });
+  ASSERT_TRUE(manager_->save("daily_kline", daily({{"600519.SH", 19723, 1}, {"000001.SZ", 19723, 2}}))
+                  .is_ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"600519.SH", "000001.SZ"}));
+}
+
 TEST_F(DataManagerTest, UnsubscribedHandlersHearNothing) {
   int heard = 0;
   const SubscriptionId id = manager_->subscribe([&](const DataChanged&) { ++heard; });
