@@ -176,6 +176,26 @@ TEST_F(JobRunnerTest, ForgetsFinishedJobsBeyondTheCountBound) {
   EXPECT_EQ(runner.list().size(), 2u);
 }
 
+TEST_F(JobRunnerTest, ForgetsFinishedJobsAfterTheTimeBound) {
+  JobRunner runner(*pipeline_,
+                   [this](const std::string&) -> Result<sources::IDataSource*> {
+                     return static_cast<sources::IDataSource*>(simulator_.get());
+                   },
+                   clock_, JobRunnerOptions{.keep_finished_ms = 60'000});
+  Result<std::string> old = runner.submit(job(""));
+  ASSERT_TRUE(old.is_ok());
+  ASSERT_TRUE(runner.wait(*old, 30'000));
+  clock_.advance_ms(59'000);
+  Result<std::string> recent = runner.submit(job(""));
+  ASSERT_TRUE(recent.is_ok());
+  ASSERT_TRUE(runner.wait(*recent, 30'000));
+  EXPECT_TRUE(runner.get(*old).is_ok());  // 59 s: still listed
+  clock_.advance_ms(2'000);
+  ASSERT_TRUE(runner.submit(job("")).is_ok());  // submitting sweeps the expired ones
+  EXPECT_EQ(runner.get(*old).status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(runner.get(*recent).is_ok());
+}
+
 TEST_F(JobRunnerTest, FailoverResolverFindsTheFailoverAndItsMembers) {
   std::vector<std::unique_ptr<sources::IDataSource>> members;
   members.push_back(std::move(simulator_));
