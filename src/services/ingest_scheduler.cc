@@ -106,7 +106,7 @@ std::optional<int64_t> IngestScheduler::due_ms_locked(const Slot& slot, Date fro
 }
 
 int IngestScheduler::run_due() {
-  std::vector<std::pair<const ScheduledJob*, Date>> due;
+  std::vector<std::pair<ScheduledJob, Date>> due;
   std::unique_lock lock(mutex_);
   const int64_t now = clock_.now_ms();
   const Date today = shanghai_date(now);
@@ -115,19 +115,18 @@ int IngestScheduler::run_due() {
     if (slot.last_run_day >= today.days) continue;
     if (now < shanghai_time(today, slot.job.at.hour, slot.job.at.minute)) continue;
     slot.last_run_day = today.days;
-    due.emplace_back(&slot.job, today);
+    due.emplace_back(slot.job, today);
   }
-  // Submitting outside the lock: the runner may be slow to accept and must not block add().
-  // Slots are only appended before start(), so the pointers stay valid.
+  // Submitting outside the lock (copies of the jobs): the runner may be slow to accept.
   lock.unlock();
   int submitted = 0;
   for (const auto& [job, day] : due) {
-    Status status = submit_(*job, job->make_spec(day));
+    Status status = submit_(job, job.make_spec(day));
     if (status.is_ok()) {
       ++submitted;
-      spdlog::info("scheduled ingest job {} submitted for {}", job->name, day.to_string());
+      spdlog::info("scheduled ingest job {} submitted for {}", job.name, day.to_string());
     } else {
-      spdlog::warn("scheduled ingest job {} for {} not submitted: {}", job->name,
+      spdlog::warn("scheduled ingest job {} for {} not submitted: {}", job.name,
                    day.to_string(), status.to_string());
     }
   }

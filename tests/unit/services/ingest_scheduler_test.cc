@@ -1,6 +1,10 @@
 // IngestScheduler on a ManualClock: the daily update fires at 15:30 Asia/Shanghai on trading
 // days only, once per day; weekends and exchange holidays are skipped; schedules parse or fail
 // naming the key.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 #include <gtest/gtest.h>
 
 #include "services/ingest_scheduler.h"
@@ -67,6 +71,35 @@ TEST_F(SchedulerTest, NextDueSkipsWeekendsAndHolidays) {
 TEST_F(SchedulerTest, AStartAfterTheTimeRunsTheDayOnce) {
   EXPECT_EQ(at(shanghai(2024, 4, 29, 18, 0)), 2);
   EXPECT_EQ(at(shanghai(2024, 4, 29, 18, 1)), 0);
+}
+
+TEST(SchedulerThread, StartRunsDueJobsOnItsThreadAndStopReturnsPromptly) {
+  ManualClock clock(shanghai(2024, 4, 29, 15, 45));
+  std::mutex mutex;
+  std::condition_variable submitted_cv;
+  int submitted = 0;
+  IngestScheduler scheduler(clock, sources::TradingCalendar::china_a_shares(),
+                            [&](const ScheduledJob&, IngestJobSpec) {
+                              std::lock_guard lock(mutex);
+                              ++submitted;
+                              submitted_cv.notify_all();
+                              return Status::ok();
+                            });
+  IngestConfig config;
+  config.schedule = "daily@15:30";
+  config.schedule_datasets = "daily";
+  Result<std::vector<ScheduledJob>> jobs = scheduled_jobs(config);
+  ASSERT_TRUE(jobs.is_ok()) << jobs.status().to_string();
+  for (ScheduledJob& job : *jobs) scheduler.add(std::move(job));
+  scheduler.start();
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(submitted_cv.wait_for(lock, std::chrono::seconds(30), [&] { return submitted == 1; }));
+  }
+  const auto stop_started = std::chrono::steady_clock::now();
+  scheduler.stop();  // the thread is waiting for the next day: stop wakes it
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(5));
+  EXPECT_EQ(submitted, 1);
 }
 
 TEST(Schedule, ParsesOrNamesTheKey) {
