@@ -181,7 +181,9 @@ bool dataset_uses_symbols(DataType type) {
 
 std::string IngestJobSpec::describe() const {
   std::string who;
-  if (all_symbols) {
+  if (all_symbols && !dataset_uses_symbols(dataset.type)) {
+    who = dataset.type == sources::DataType::kSymbols ? "(all)" : "(all exchanges)";
+  } else if (all_symbols) {
     who = "all symbols";
   } else {
     for (size_t index = 0; index < symbols.size() && index < 5; ++index) {
