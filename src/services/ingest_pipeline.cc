@@ -165,7 +165,7 @@ class IngestPipeline::Job {
     Result<int64_t> skipped = tail_.drop_stored(batch, keep);
     if (!skipped.is_ok()) return skipped.status();
     counts.skipped = *skipped;
-    RecordBatch fresh = keep_rows(batch, keep, counts.fetched - counts.skipped);
+    RecordBatch fresh = keep_rows(std::move(batch), keep, counts.fetched - counts.skipped);
 
     const int64_t findings_before = report_.total_findings();
     std::vector<uint8_t> invalid = check_batch_quality(table_, fresh, quality_options_, report_);
@@ -180,7 +180,8 @@ class IngestPipeline::Job {
                    save_strategy_name(spec_.strategy));
     }
     for (uint8_t& flag : invalid) flag = flag == 0 ? 1 : 0;
-    RecordBatch valid = keep_rows(fresh, invalid, static_cast<int64_t>(fresh.num_rows()) - rejected);
+    const int64_t valid_rows = static_cast<int64_t>(fresh.num_rows()) - rejected;
+    RecordBatch valid = keep_rows(std::move(fresh), invalid, valid_rows);
     counts.rejected = rejected;
     if (valid.num_rows() > 0) {
       Result<SaveReport> saved = pipeline_.manager_.save(table_.name, valid, spec_.strategy);

@@ -134,8 +134,8 @@ Result<int64_t> StoredTail::drop_stored(const RecordBatch& batch, std::vector<ui
   return dropped;
 }
 
-RecordBatch keep_rows(const RecordBatch& batch, const std::vector<uint8_t>& keep, int64_t kept) {
-  if (kept == static_cast<int64_t>(batch.num_rows())) return batch;
+RecordBatch keep_rows(RecordBatch&& batch, const std::vector<uint8_t>& keep, int64_t kept) {
+  if (kept == static_cast<int64_t>(batch.num_rows())) return std::move(batch);
   std::vector<uint32_t> rows;
   rows.reserve(static_cast<size_t>(kept));
   for (uint32_t row = 0; row < keep.size(); ++row) {
