@@ -97,12 +97,14 @@ struct Stores {
   std::unique_ptr<services::DataManager> manager;
 };
 
-Stores open_stores(const fs::path& dir, const storage::TableCatalog& catalog, MetricsRegistry& metrics) {
+Stores open_stores(const fs::path& dir, const storage::TableCatalog& catalog,
+                   MetricsRegistry& metrics) {
   Stores stores;
   fs::create_directories(dir);
-  stores.sqlite = check(storage::SqliteStore::open({.path = (dir / "relational.db").string()}),
-                        "open sqlite");
-  tsdb::TsdbOptions options = check(tsdb::options_from_config(TsdbConfig{}, dir.string()), "tsdb options");
+  stores.sqlite =
+      check(storage::SqliteStore::open({.path = (dir / "relational.db").string()}), "open sqlite");
+  tsdb::TsdbOptions options =
+      check(tsdb::options_from_config(TsdbConfig{}, dir.string()), "tsdb options");
   options.metrics = &metrics;
   stores.tsdb = check(tsdb::TsdbStore::open(options), "open tsdb");
   stores.manager = std::make_unique<services::DataManager>(
@@ -132,31 +134,36 @@ int main(int argc, char** argv) {
   const ManualClock clock(shanghai_time(Date::from_ymd(2026, 11, 25), 16, 0));
   MetricsRegistry metrics;
 
-  const fs::path root = fs::temp_directory_path() / fmt::format("mystocks-ingest-bench-{}", getpid());
+  const fs::path root =
+      fs::temp_directory_path() / fmt::format("mystocks-ingest-bench-{}", getpid());
   fs::create_directories(root / "import" / "tick");
-  auto simulator = check(sources::SimulatorSource::create(
-                             "sim", sources::SimulatorOptions{42, symbols}, catalog, clock, 50'000'000),
-                         "simulator");
+  auto simulator =
+      check(sources::SimulatorSource::create("sim", sources::SimulatorOptions{42, symbols}, catalog,
+                                             clock, 50'000'000),
+            "simulator");
   int days_left = days;
   const Date first = Date::from_ymd(2024, 5, 6);
   Date last = first;
   int64_t total_rows = 0;
   for (Date date = first; days_left > 0; date = Date{date.days + 1}) {
     if (!sources::TradingCalendar::china_a_shares().is_trading_day(date)) continue;
-    RecordBatch batch = check(simulator->ticks(sources::SourceRequest::range({}, date, date)), "ticks");
+    RecordBatch batch =
+        check(simulator->ticks(sources::SourceRequest::range({}, date, date)), "ticks");
     total_rows += static_cast<int64_t>(batch.num_rows());
     write_csv(batch, root / "import" / "tick" / fmt::format("ticks_{}.csv", date.to_string()));
     last = date;
     --days_left;
   }
   std::uintmax_t csv_bytes = 0;
-  for (const auto& entry : fs::directory_iterator(root / "import" / "tick")) csv_bytes += entry.file_size();
+  for (const auto& entry : fs::directory_iterator(root / "import" / "tick"))
+    csv_bytes += entry.file_size();
   std::fprintf(stderr, "%lld tick rows, %d symbols, %s..%s, %.0f MB of CSV\n",
                static_cast<long long>(total_rows), symbols, first.to_string().c_str(),
                last.to_string().c_str(), static_cast<double>(csv_bytes) / 1e6);
 
   sources::CsvSourceOptions csv_options{.root = (root / "import").string()};
-  auto csv = check(sources::CsvSource::create("csv", csv_options, catalog, clock, metrics), "csv source");
+  auto csv =
+      check(sources::CsvSource::create("csv", csv_options, catalog, clock, metrics), "csv source");
   services::IngestJobSpec spec;
   spec.source = "csv";
   spec.dataset = {sources::DataType::kTick};

@@ -1,7 +1,5 @@
 #include "cli/ingest_app.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <charconv>
 #include <csignal>
@@ -12,6 +10,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/config.h"
@@ -27,7 +26,8 @@
 namespace mystocks::cli {
 namespace {
 
-constexpr std::string_view kIngestUsage = R"(Usage: mystocks ingest --dataset DATASET (--symbols LIST | --all) --from DATE --to DATE [options]
+constexpr std::string_view kIngestUsage =
+    R"(Usage: mystocks ingest --dataset DATASET (--symbols LIST | --all) --from DATE --to DATE [options]
 
 Fetches DATASET from a source, checks it (OHLC consistency, negative volumes, duplicate keys,
 price limits, calendar gaps) and saves it into the configured stores. Re-running a job skips
@@ -85,18 +85,30 @@ std::string parse_args(const std::vector<std::string_view>& args, IngestArgs& ou
     }
     std::string* text = nullptr;
     int64_t* number = nullptr;
-    if (flag == "--source") text = &out.fields.source;
-    else if (flag == "--dataset") text = &out.fields.dataset;
-    else if (flag == "--symbols") text = &out.fields.symbols;
-    else if (flag == "--from") text = &out.fields.from;
-    else if (flag == "--to") text = &out.fields.to;
-    else if (flag == "--strategy") text = &out.fields.strategy;
-    else if (flag == "--config") text = &out.config;
-    else if (flag == "--env-file") text = &out.env_file;
-    else if (flag == "--data-dir") text = &out.overrides.data_dir;
-    else if (flag == "--chunk-symbols") number = &out.fields.chunk_symbols;
-    else if (flag == "--chunk-days") number = &out.fields.chunk_days;
-    else return fmt::format("unknown option '{}'", flag);
+    if (flag == "--source")
+      text = &out.fields.source;
+    else if (flag == "--dataset")
+      text = &out.fields.dataset;
+    else if (flag == "--symbols")
+      text = &out.fields.symbols;
+    else if (flag == "--from")
+      text = &out.fields.from;
+    else if (flag == "--to")
+      text = &out.fields.to;
+    else if (flag == "--strategy")
+      text = &out.fields.strategy;
+    else if (flag == "--config")
+      text = &out.config;
+    else if (flag == "--env-file")
+      text = &out.env_file;
+    else if (flag == "--data-dir")
+      text = &out.overrides.data_dir;
+    else if (flag == "--chunk-symbols")
+      number = &out.fields.chunk_symbols;
+    else if (flag == "--chunk-days")
+      number = &out.fields.chunk_days;
+    else
+      return fmt::format("unknown option '{}'", flag);
     if (index + 1 >= args.size() || args[index + 1].starts_with("--")) {
       return fmt::format("option {} needs a value", flag);
     }
@@ -116,9 +128,9 @@ std::string parse_args(const std::vector<std::string_view>& args, IngestArgs& ou
 std::string eta_text(int64_t ms) {
   if (ms < 0) return "--:--";
   const int64_t seconds = (ms + 999) / 1000;
-  return seconds >= 3600 ? fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60,
-                                       seconds % 60)
-                         : fmt::format("{}:{:02}", seconds / 60, seconds % 60);
+  return seconds >= 3600
+             ? fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+             : fmt::format("{}:{:02}", seconds / 60, seconds % 60);
 }
 
 std::string progress_line(const services::ProgressSnapshot& progress, bool bar) {
@@ -134,8 +146,7 @@ std::string progress_line(const services::ProgressSnapshot& progress, bool bar) 
   }
   line += fmt::format("{}/{} chunks, {} rows written, {} rejected, {:.0f} rows/s, ETA {}",
                       progress.chunks_done, progress.chunks_total, progress.rows_written,
-                      progress.rows_rejected, progress.rows_per_second,
-                      eta_text(progress.eta_ms));
+                      progress.rows_rejected, progress.rows_per_second, eta_text(progress.eta_ms));
   return line;
 }
 
@@ -144,9 +155,9 @@ void print_summary(const services::IngestJobSpec& spec, const services::IngestSu
   std::cout << fmt::format("ingest {}: {}\n", spec.describe(),
                            services::job_state_name(progress.state));
   if (!summary.status.is_ok()) std::cout << "  error: " << summary.status.to_string() << "\n";
-  std::cout << fmt::format(
-      "  rows: {} fetched, {} written, {} rejected, {} already stored\n", progress.rows_fetched,
-      progress.rows_written, progress.rows_rejected, progress.rows_skipped);
+  std::cout << fmt::format("  rows: {} fetched, {} written, {} rejected, {} already stored\n",
+                           progress.rows_fetched, progress.rows_written, progress.rows_rejected,
+                           progress.rows_skipped);
   std::cout << fmt::format("  chunks: {}/{}\n", progress.chunks_done, progress.chunks_total);
   std::string checks;
   for (size_t check_idx = 0; check_idx < services::kQualityCheckCount; ++check_idx) {
@@ -155,8 +166,7 @@ void print_summary(const services::IngestJobSpec& spec, const services::IngestSu
                           services::quality_check_name(check), summary.quality[check].findings);
   }
   std::cout << fmt::format("  quality: {} finding(s) ({}); {} row(s) in data_quality_metrics\n",
-                           summary.quality.total_findings(), checks,
-                           summary.quality_rows_written);
+                           summary.quality.total_findings(), checks, summary.quality_rows_written);
   for (size_t check_idx = 0; check_idx < services::kQualityCheckCount; ++check_idx) {
     const auto& tally = summary.quality[static_cast<services::QualityCheck>(check_idx)];
     if (!tally.example.empty()) std::cout << "    first " << tally.example << "\n";
@@ -200,16 +210,20 @@ int run_ingest(const std::vector<std::string_view>& args) {
   auto shared_catalog = std::make_shared<const storage::TableCatalog>(std::move(*catalog));
 
   const sources::SourceFactory factory = sources::SourceFactory::with_builtin_types();
-  Result<std::unique_ptr<sources::FailoverSource>> all_sources = sources::build_sources(
-      factory, {.config = &config->sources, .catalog = shared_catalog, .clock = &clock,
-                .metrics = &metrics});
+  Result<std::unique_ptr<sources::FailoverSource>> all_sources =
+      sources::build_sources(factory, {.config = &config->sources,
+                                       .catalog = shared_catalog,
+                                       .clock = &clock,
+                                       .metrics = &metrics});
   if (!all_sources.is_ok()) {
     std::cerr << "mystocks ingest: " << all_sources.status().message() << "\n";
     return 1;
   }
   services::JobSpecRules rules;
-  for (const auto& source : (*all_sources)->sources()) rules.known_sources.emplace_back(source->name());
-  if (Result<services::SaveStrategy> strategy = services::parse_save_strategy(config->ingest.strategy);
+  for (const auto& source : (*all_sources)->sources())
+    rules.known_sources.emplace_back(source->name());
+  if (Result<services::SaveStrategy> strategy =
+          services::parse_save_strategy(config->ingest.strategy);
       strategy.is_ok()) {
     rules.default_strategy = *strategy;
   }
@@ -220,7 +234,8 @@ int run_ingest(const std::vector<std::string_view>& args) {
   sources::IDataSource* source = spec->source.empty()
                                      ? static_cast<sources::IDataSource*>(all_sources->get())
                                      : (*all_sources)->find(spec->source);
-  if (source == nullptr) return usage_error(fmt::format("--source: '{}' is not configured", spec->source));
+  if (source == nullptr)
+    return usage_error(fmt::format("--source: '{}' is not configured", spec->source));
 
   // The stores exactly as `mystocks serve` opens them (tables created or migrated).
   Result<std::unique_ptr<services::DataStores>> stores =

@@ -32,7 +32,11 @@ class IngestPipeline::Job {
  public:
   Job(const IngestPipeline& pipeline, const IngestJobSpec& spec, sources::IDataSource& source,
       IngestProgress& progress, const storage::TableSchema& table)
-      : pipeline_(pipeline), spec_(spec), source_(source), progress_(progress), table_(table),
+      : pipeline_(pipeline),
+        spec_(spec),
+        source_(source),
+        progress_(progress),
+        table_(table),
         tail_(pipeline.manager_, table, spec),
         calendar_(pipeline.options_.calendar != nullptr
                       ? *pipeline.options_.calendar
@@ -78,8 +82,8 @@ class IngestPipeline::Job {
                                .max_symbol_rows = pipeline_.options_.max_symbol_quality_rows};
     Result<RecordBatch> rows = quality_rows(**metrics, report_, context);
     if (!rows.is_ok()) return rows.status();
-    Result<SaveReport> saved = pipeline_.manager_.save((*metrics)->name, *rows,
-                                                       SaveStrategy::kRollback);
+    Result<SaveReport> saved =
+        pipeline_.manager_.save((*metrics)->name, *rows, SaveStrategy::kRollback);
     if (!saved.is_ok()) return saved.status().with_context("recording quality findings");
     return saved->rows_written;
   }
@@ -151,9 +155,9 @@ class IngestPipeline::Job {
     sources::SourceRequest request = sources::SourceRequest::range(group, from, to);
     request.interval = spec_.dataset.interval;
     Result<RecordBatch> fetched = sources::fetch(source_, spec_.dataset.type, request);
-    const std::string where = fmt::format("{} {} {}..{} from source '{}'",
-                                          spec_.dataset.to_string(), group_text(group),
-                                          from.to_string(), to.to_string(), source_.name());
+    const std::string where =
+        fmt::format("{} {} {}..{} from source '{}'", spec_.dataset.to_string(), group_text(group),
+                    from.to_string(), to.to_string(), source_.name());
     if (!fetched.is_ok()) return fetched.status().with_context("fetching " + where);
     RecordBatch batch = std::move(*fetched);
     MYSTOCKS_RETURN_IF_ERROR(normalize_symbols(batch));
@@ -176,8 +180,7 @@ class IngestPipeline::Job {
       return error(ErrorCode::kInvalidArgument,
                    "{} row(s) of {} fail quality checks ({}); strategy {} writes nothing of "
                    "this chunk (strategy continue drops invalid rows instead)",
-                   rejected, where, first_rejecting_example(),
-                   save_strategy_name(spec_.strategy));
+                   rejected, where, first_rejecting_example(), save_strategy_name(spec_.strategy));
     }
     for (uint8_t& flag : invalid) flag = flag == 0 ? 1 : 0;
     const int64_t valid_rows = static_cast<int64_t>(fresh.num_rows()) - rejected;

@@ -29,7 +29,7 @@ namespace mystocks::services {
 struct IngestOptions {
   int chunk_symbols = 50;  // symbols per fetch when the job does not say (ingest.chunk_symbols)
   std::string quality_table = "data_quality_metrics";  // "" = do not record findings
-  size_t max_symbol_quality_rows = 100;  // per-symbol metric rows per check and job
+  size_t max_symbol_quality_rows = 100;                // per-symbol metric rows per check and job
   // Trading days for the calendar_gap check; null = the built-in SH/SZ/BJ calendar.
   const sources::TradingCalendar* calendar = nullptr;
 };

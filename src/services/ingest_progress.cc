@@ -52,9 +52,9 @@ void IngestProgress::finish(const Status& status) {
       state_.started_at_ms = clock_.now_ms();
       started_ns_ = clock_.steady_ns();
     }
-    state_.state = status.is_ok()                              ? JobState::kSucceeded
+    state_.state = status.is_ok()                           ? JobState::kSucceeded
                    : status.code() == ErrorCode::kCancelled ? JobState::kCancelled
-                                                               : JobState::kFailed;
+                                                            : JobState::kFailed;
     state_.error_code = status.code();
     state_.error = status.message();
     state_.finished_at_ms = clock_.now_ms();
@@ -85,8 +85,8 @@ ProgressSnapshot IngestProgress::snapshot_locked() const {
   const int64_t elapsed_ns = end_ns > started_ns_ ? end_ns - started_ns_ : 0;
   out.elapsed_ms = elapsed_ns / 1'000'000;
   if (elapsed_ns > 0) {
-    out.rows_per_second = static_cast<double>(out.rows_written) * 1e9 /
-                          static_cast<double>(elapsed_ns);
+    out.rows_per_second =
+        static_cast<double>(out.rows_written) * 1e9 / static_cast<double>(elapsed_ns);
   }
   if (is_finished(out.state)) {
     out.eta_ms = 0;

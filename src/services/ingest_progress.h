@@ -80,10 +80,10 @@ class IngestProgress {
   const Clock& clock_;
   mutable std::mutex mutex_;
   mutable std::condition_variable finished_cv_;
-  ProgressSnapshot state_;    // GUARDED_BY(mutex_)
-  int64_t started_ns_ = 0;    // GUARDED_BY(mutex_)
-  int64_t finished_ns_ = 0;   // GUARDED_BY(mutex_)
-  bool cancel_ = false;       // GUARDED_BY(mutex_)
+  ProgressSnapshot state_;   // GUARDED_BY(mutex_)
+  int64_t started_ns_ = 0;   // GUARDED_BY(mutex_)
+  int64_t finished_ns_ = 0;  // GUARDED_BY(mutex_)
+  bool cancel_ = false;      // GUARDED_BY(mutex_)
 };
 
 }  // namespace mystocks::services

@@ -4,7 +4,6 @@
 #include <chrono>
 
 #include <fmt/format.h>
-
 #include <spdlog/spdlog.h>
 
 namespace mystocks::services {
@@ -67,21 +66,21 @@ Result<std::vector<ScheduledJob>> scheduled_jobs(const IngestConfig& config) {
                          "daily, index_daily, minute:1m, tick, fund_flow",
                          name);
     }
-    jobs.push_back(ScheduledJob{
-        .name = "daily-update:" + dataset->to_string(),
-        .at = **at,
-        .make_spec = [dataset = *dataset, source = config.schedule_source,
-                      strategy = *strategy, chunk = config.chunk_symbols](Date day) {
-          IngestJobSpec spec;
-          spec.source = source;
-          spec.dataset = dataset;
-          spec.all_symbols = true;
-          spec.from = day;
-          spec.to = day;
-          spec.strategy = strategy;
-          spec.chunk_symbols = static_cast<int>(chunk);
-          return spec;
-        }});
+    jobs.push_back(
+        ScheduledJob{.name = "daily-update:" + dataset->to_string(),
+                     .at = **at,
+                     .make_spec = [dataset = *dataset, source = config.schedule_source,
+                                   strategy = *strategy, chunk = config.chunk_symbols](Date day) {
+                       IngestJobSpec spec;
+                       spec.source = source;
+                       spec.dataset = dataset;
+                       spec.all_symbols = true;
+                       spec.from = day;
+                       spec.to = day;
+                       spec.strategy = strategy;
+                       spec.chunk_symbols = static_cast<int>(chunk);
+                       return spec;
+                     }});
   }
   return jobs;
 }
@@ -126,8 +125,8 @@ int IngestScheduler::run_due() {
       ++submitted;
       spdlog::info("scheduled ingest job {} submitted for {}", job.name, day.to_string());
     } else {
-      spdlog::warn("scheduled ingest job {} for {} not submitted: {}", job.name,
-                   day.to_string(), status.to_string());
+      spdlog::warn("scheduled ingest job {} for {} not submitted: {}", job.name, day.to_string(),
+                   status.to_string());
     }
   }
   return submitted;

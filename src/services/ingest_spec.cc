@@ -42,11 +42,10 @@ Result<std::vector<Symbol>> parse_symbol_list(const std::vector<std::string>& te
   }
   std::sort(symbols.begin(), symbols.end(),
             [](const Symbol& a, const Symbol& b) { return a.to_string() < b.to_string(); });
-  symbols.erase(std::unique(symbols.begin(), symbols.end(),
-                            [](const Symbol& a, const Symbol& b) {
-                              return a.to_string() == b.to_string();
-                            }),
-                symbols.end());
+  symbols.erase(
+      std::unique(symbols.begin(), symbols.end(),
+                  [](const Symbol& a, const Symbol& b) { return a.to_string() == b.to_string(); }),
+      symbols.end());
   return symbols;
 }
 
@@ -200,8 +199,8 @@ std::string IngestJobSpec::describe() const {
 }
 
 Result<IngestJobSpec> parse_job_spec(const JobSpecFields& fields, const JobSpecRules& rules) {
-  return build(fields, fields.symbols.empty() ? std::vector<std::string>{}
-                                              : split_commas(fields.symbols),
+  return build(fields,
+               fields.symbols.empty() ? std::vector<std::string>{} : split_commas(fields.symbols),
                rules);
 }
 
@@ -235,16 +234,22 @@ Result<IngestJobSpec> parse_job_spec(const boost::json::value& body, const JobSp
         symbols.emplace_back(item.get_string());
       }
     } else if (!value.is_string()) {
-      return wrong_type(key, key == "symbols" ? "an array of strings or a comma-separated string"
-                                              : "a string");
+      return wrong_type(
+          key, key == "symbols" ? "an array of strings or a comma-separated string" : "a string");
     } else {
       const std::string text(value.get_string());
-      if (key == "source") fields.source = text;
-      else if (key == "dataset") fields.dataset = text;
-      else if (key == "symbols") symbols = split_commas(text);
-      else if (key == "from") fields.from = text;
-      else if (key == "to") fields.to = text;
-      else fields.strategy = text;
+      if (key == "source")
+        fields.source = text;
+      else if (key == "dataset")
+        fields.dataset = text;
+      else if (key == "symbols")
+        symbols = split_commas(text);
+      else if (key == "from")
+        fields.from = text;
+      else if (key == "to")
+        fields.to = text;
+      else
+        fields.strategy = text;
     }
   }
   return build(fields, std::move(symbols), rules);

@@ -22,12 +22,12 @@ class value;
 namespace mystocks::services {
 
 struct IngestJobSpec {
-  std::string source;            // source instance name; "" = the configured failover source
-  sources::Dataset dataset;      // daily, minute:5m, tick, ...
-  std::vector<Symbol> symbols;   // requested securities (indices for index_daily/components)
-  bool all_symbols = false;      // every symbol the source knows (symbols is then empty)
-  Date from{};                   // first date, inclusive (ignored by symbols and realtime)
-  Date to{};                     // last date, inclusive
+  std::string source;           // source instance name; "" = the configured failover source
+  sources::Dataset dataset;     // daily, minute:5m, tick, ...
+  std::vector<Symbol> symbols;  // requested securities (indices for index_daily/components)
+  bool all_symbols = false;     // every symbol the source knows (symbols is then empty)
+  Date from{};                  // first date, inclusive (ignored by symbols and realtime)
+  Date to{};                    // last date, inclusive
   SaveStrategy strategy = SaveStrategy::kContinue;
   int chunk_symbols = 0;  // symbols per fetch; 0 = IngestOptions::chunk_symbols
   int chunk_days = 0;     // calendar days per fetch; 0 = the dataset's default

@@ -39,7 +39,8 @@ Status normalize_symbols(RecordBatch& batch) {
   if (to_fix.empty()) return Status::ok();
   std::vector<Column> columns;
   columns.reserve(batch.num_columns());
-  for (size_t index = 0; index < batch.num_columns(); ++index) columns.push_back(batch.column(index));
+  for (size_t index = 0; index < batch.num_columns(); ++index)
+    columns.push_back(batch.column(index));
   for (size_t index : to_fix) {
     auto& values = columns[index].mutable_as<std::string>();
     const std::string& name = batch.schema().field(index).name;
@@ -168,9 +169,9 @@ Result<RecordBatch> quality_rows(const storage::TableSchema& metrics_table,
     builder.append_int64(ts, context.ts);
     builder.append_double(value, static_cast<double>(findings));
     builder.append_double(threshold, 0);
-    builder.append_string(status, findings == 0                    ? "ok"
+    builder.append_string(status, findings == 0                  ? "ok"
                                   : quality_check_rejects(check) ? "fail"
-                                                                   : "warn");
+                                                                 : "warn");
     builder.append_string(detail, std::move(text));
     if (context.source.empty()) {
       builder.append_null(source);
@@ -181,11 +182,10 @@ Result<RecordBatch> quality_rows(const storage::TableSchema& metrics_table,
   for (size_t check_idx = 0; check_idx < kQualityCheckCount; ++check_idx) {
     const QualityCheck check = static_cast<QualityCheck>(check_idx);
     const CheckTally& tally = report[check];
-    std::string text =
-        !tally.applied
-            ? fmt::format("not applicable to {} ({})", context.dataset, range)
-            : fmt::format("{} finding(s) in {} row(s) checked, {}", tally.findings,
-                          report.rows_checked, range);
+    std::string text = !tally.applied
+                           ? fmt::format("not applicable to {} ({})", context.dataset, range)
+                           : fmt::format("{} finding(s) in {} row(s) checked, {}", tally.findings,
+                                         report.rows_checked, range);
     if (!tally.example.empty()) text += "; first: " + tally.example;
     add_row(check, "all", tally.findings, std::move(text));
     size_t symbol_rows = 0;

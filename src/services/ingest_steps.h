@@ -59,8 +59,8 @@ struct QualityRowsContext {
   std::string source;
   Date from{};
   Date to{};
-  int64_t ts = 0;                  // when the job ran
-  size_t max_symbol_rows = 100;    // per check, beyond the "all" row
+  int64_t ts = 0;                // when the job ran
+  size_t max_symbol_rows = 100;  // per check, beyond the "all" row
 };
 
 // data_quality_metrics rows for `report`: per check one "all" row (value = findings, status

@@ -39,8 +39,8 @@ boost::json::object job_info_json(const JobInfo& job) {
   progress_json["chunks_total"] = progress.chunks_total;
   progress_json["quality_findings"] = progress.quality_findings;
   progress_json["rows_per_second"] = progress.rows_per_second;
-  progress_json["eta_ms"] = progress.eta_ms < 0 ? boost::json::value(nullptr)
-                                                : boost::json::value(progress.eta_ms);
+  progress_json["eta_ms"] =
+      progress.eta_ms < 0 ? boost::json::value(nullptr) : boost::json::value(progress.eta_ms);
   progress_json["elapsed_ms"] = progress.elapsed_ms;
 
   boost::json::object out;

@@ -115,8 +115,8 @@ void JobRunner::forget_old_locked() {
     auto found = jobs_.find(finished_.front());
     const int64_t finished_at =
         found == jobs_.end() ? 0 : found->second->progress->snapshot().finished_at_ms;
-    const bool expired = found == jobs_.end() ||
-                         (finished_at > 0 && now - finished_at > options_.keep_finished_ms);
+    const bool expired =
+        found == jobs_.end() || (finished_at > 0 && now - finished_at > options_.keep_finished_ms);
     if (!expired && finished_.size() <= options_.keep_finished) break;
     if (found != jobs_.end()) jobs_.erase(found);
     finished_.pop_front();

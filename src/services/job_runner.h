@@ -31,9 +31,9 @@
 namespace mystocks::services {
 
 struct JobRunnerOptions {
-  int workers = 1;                 // threads running jobs, 1..8 (ingest.workers)
-  size_t queue_capacity = 16;      // queued jobs beyond the running ones (ingest.queue_capacity)
-  size_t keep_finished = 100;      // finished jobs kept for get()/list(), newest first
+  int workers = 1;             // threads running jobs, 1..8 (ingest.workers)
+  size_t queue_capacity = 16;  // queued jobs beyond the running ones (ingest.queue_capacity)
+  size_t keep_finished = 100;  // finished jobs kept for get()/list(), newest first
   int64_t keep_finished_ms = 3'600'000;  // ... and for at most this long after finishing
 };
 

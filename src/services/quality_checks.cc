@@ -21,7 +21,9 @@ struct Int64Column {
   std::string_view name;
 
   explicit operator bool() const { return values != nullptr; }
-  bool has(size_t row) const { return values != nullptr && (validity->empty() || (*validity)[row]); }
+  bool has(size_t row) const {
+    return values != nullptr && (validity->empty() || (*validity)[row]);
+  }
   int64_t operator[](size_t row) const { return (*values)[row]; }
 };
 
@@ -67,7 +69,10 @@ const std::vector<std::string>* series_column(const RecordBatch& batch,
 class Checker {
  public:
   Checker(const storage::TableSchema& table, const RecordBatch& batch, QualityReport& report)
-      : table_(table), batch_(batch), report_(report), series_(series_column(batch, table)),
+      : table_(table),
+        batch_(batch),
+        report_(report),
+        series_(series_column(batch, table)),
         reject_(batch.num_rows(), 0) {}
 
   void finding(QualityCheck check, size_t row, std::string_view what) {
@@ -216,16 +221,15 @@ class Checker {
       if (percent == 0) continue;
       int64_t factor = 1;
       for (int digit = 2; digit < pre_close.scale; ++digit) factor *= 10;
-      const sources::PriceLimits limits =
-          sources::price_limits(pre_close[row] / factor, percent);
+      const sources::PriceLimits limits = sources::price_limits(pre_close[row] / factor, percent);
       for (const Int64Column& price : prices) {
         if (!price.has(row) || price.scale != pre_close.scale) continue;
         if (price[row] > limits.up * factor || price[row] < limits.down * factor) {
-          finding(QualityCheck::kPriceLimit, row,
-                  fmt::format("{} {} is outside the {}% limit of pre_close {} ({}..{})",
-                              price.name, price_text(price, row), percent,
-                              price_text(pre_close, row), Decimal(limits.down, 2).to_string(),
-                              Decimal(limits.up, 2).to_string()));
+          finding(
+              QualityCheck::kPriceLimit, row,
+              fmt::format("{} {} is outside the {}% limit of pre_close {} ({}..{})", price.name,
+                          price_text(price, row), percent, price_text(pre_close, row),
+                          Decimal(limits.down, 2).to_string(), Decimal(limits.up, 2).to_string()));
           break;
         }
       }
@@ -323,8 +327,8 @@ std::map<std::string, std::vector<int32_t>> dates_by_symbol(const storage::Table
       current_symbol = &(*series)[row];
       current = &dates[*current_symbol];
     }
-    const int32_t day = is_date ? times->as<int32_t>()[row]
-                                : shanghai_date(times->as<int64_t>()[row]).days;
+    const int32_t day =
+        is_date ? times->as<int32_t>()[row] : shanghai_date(times->as<int64_t>()[row]).days;
     if (current->empty() || current->back() != day) current->push_back(day);
   }
   for (auto& [symbol, days] : dates) {

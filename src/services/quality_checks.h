@@ -35,7 +35,7 @@ bool quality_check_rejects(QualityCheck check);
 struct CheckTally {
   int64_t findings = 0;
   std::map<std::string, int64_t, std::less<>> by_symbol;  // findings per symbol (series key)
-  std::string example;  // the first finding, for the detail column
+  std::string example;   // the first finding, for the detail column
   bool applied = false;  // the batch had the columns the check needs
 };
 
@@ -64,7 +64,8 @@ std::vector<uint8_t> check_batch_quality(const storage::TableSchema& table,
 
 // Trading days in [from, to] (ascending) on which `symbol` has no row, given the dates it has.
 // `present` must be sorted ascending.
-int64_t count_missing_days(const std::vector<Date>& trading_days, const std::vector<int32_t>& present);
+int64_t count_missing_days(const std::vector<Date>& trading_days,
+                           const std::vector<int32_t>& present);
 
 // The distinct Asia/Shanghai dates per value of the series column (symbol) of a batch: the date
 // column itself, or the date of a timestamp time column. Sorted ascending per symbol.

@@ -73,7 +73,8 @@ class WrappingSource : public sources::IDataSource {
 inline RecordBatch with_value(const RecordBatch& batch, std::string_view column, size_t row,
                               int64_t value) {
   std::vector<Column> columns;
-  for (size_t index = 0; index < batch.num_columns(); ++index) columns.push_back(batch.column(index));
+  for (size_t index = 0; index < batch.num_columns(); ++index)
+    columns.push_back(batch.column(index));
   const size_t index = *batch.schema().index_of(column);
   columns[index].mutable_as<int64_t>()[row] = value;
   return std::move(RecordBatch::make(batch.schema_ptr(), std::move(columns))).value();
@@ -89,8 +90,8 @@ class IngestTest : public ::testing::Test {
     Result<mystocks::test::TempDir> dir = mystocks::test::TempDir::create("ingest_");
     ASSERT_TRUE(dir.is_ok());
     dir_.emplace(std::move(*dir));
-    Result<std::unique_ptr<storage::SqliteStore>> sqlite = storage::SqliteStore::open(
-        {.path = (dir_->path() / "relational.db").string()}, clock_);
+    Result<std::unique_ptr<storage::SqliteStore>> sqlite =
+        storage::SqliteStore::open({.path = (dir_->path() / "relational.db").string()}, clock_);
     ASSERT_TRUE(sqlite.is_ok()) << sqlite.status().to_string();
     sqlite_ = std::move(*sqlite);
     tsdb::TsdbOptions options;
@@ -117,7 +118,8 @@ class IngestTest : public ::testing::Test {
   }
 
   static IngestJobSpec daily_spec(std::vector<std::string> symbols, std::string_view from,
-                                  std::string_view to, SaveStrategy strategy = SaveStrategy::kRollback) {
+                                  std::string_view to,
+                                  SaveStrategy strategy = SaveStrategy::kRollback) {
     IngestJobSpec spec;
     spec.dataset = {sources::DataType::kDaily};
     for (const std::string& text : symbols) spec.symbols.push_back(*Symbol::parse(text));
@@ -135,7 +137,8 @@ class IngestTest : public ::testing::Test {
 
   // What the simulator itself returns for the job's request, one fetch.
   RecordBatch expected(const IngestJobSpec& spec) {
-    sources::SourceRequest request = sources::SourceRequest::range(spec.symbols, spec.from, spec.to);
+    sources::SourceRequest request =
+        sources::SourceRequest::range(spec.symbols, spec.from, spec.to);
     request.interval = spec.dataset.interval;
     Result<RecordBatch> rows = sources::fetch(*simulator_, spec.dataset.type, request);
     EXPECT_TRUE(rows.is_ok()) << rows.status().to_string();
@@ -172,8 +175,8 @@ class IngestTest : public ::testing::Test {
     const auto& values = rows->column("value")->as<double>();
     const auto& statuses = rows->column("status")->as<std::string>();
     for (size_t row = 0; row < rows->num_rows(); ++row) {
-      out.push_back(fmt::format("{} {} {} {}", checks[row], scopes[row], values[row],
-                                statuses[row]));
+      out.push_back(
+          fmt::format("{} {} {} {}", checks[row], scopes[row], values[row], statuses[row]));
     }
     std::sort(out.begin(), out.end());
     return out;

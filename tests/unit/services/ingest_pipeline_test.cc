@@ -159,7 +159,8 @@ TEST_F(IngestPipelineTest, RefillsAPartlyStoredTickDayFromItsLastRow) {
 }
 
 TEST_F(IngestPipelineTest, UnknownSymbolFailsTheJobNamingTheSource) {
-  const IngestSummary summary = run(daily_spec({"600000.SH", "999999.SH"}, "2024-05-06", "2024-05-10"));
+  const IngestSummary summary =
+      run(daily_spec({"600000.SH", "999999.SH"}, "2024-05-06", "2024-05-10"));
   EXPECT_FALSE(summary.status.is_ok());
   EXPECT_EQ(summary.progress.state, JobState::kFailed);
   EXPECT_NE(summary.status.message().find("source 'simulator'"), std::string::npos)

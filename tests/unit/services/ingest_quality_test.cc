@@ -70,11 +70,11 @@ TEST_F(IngestQualityTest, ContinueDropsInvalidRowsAndRecordsEveryFinding) {
       << summary.quality[QualityCheck::kCalendarGap].example;
 
   const std::vector<std::string> want = {
-      "calendar_gap " + symbol_ + " 1 warn",    "calendar_gap all 1 warn",
-      "duplicate_key " + symbol_ + " 1 fail",   "duplicate_key all 1 fail",
-      "non_negative " + symbol_ + " 1 fail",    "non_negative all 1 fail",
+      "calendar_gap " + symbol_ + " 1 warn",     "calendar_gap all 1 warn",
+      "duplicate_key " + symbol_ + " 1 fail",    "duplicate_key all 1 fail",
+      "non_negative " + symbol_ + " 1 fail",     "non_negative all 1 fail",
       "ohlc_consistency " + symbol_ + " 1 fail", "ohlc_consistency all 1 fail",
-      "price_limit " + symbol_ + " 1 warn",     "price_limit all 1 warn",
+      "price_limit " + symbol_ + " 1 warn",      "price_limit all 1 warn",
   };
   EXPECT_EQ(quality_lines(), want);
 }
@@ -116,16 +116,26 @@ TEST(QualityChecks, TickRowsTable) {
     const Schema& schema = *tick.schema();
     for (size_t column = 0; column < schema.size(); ++column) {
       const std::string& name = schema.field(column).name;
-      if (name == "ts") builder.append_int64(column, sources::test::at(2024, 5, 7, 10, 0));
-      else if (name == "symbol") builder.append_string(column, "600000.SH");
-      else if (name == "exchange") builder.append_string(column, "SH");
-      else if (name == "last") builder.append_int64(column, test_case.last);
-      else if (name == "high") builder.append_int64(column, test_case.high);
-      else if (name == "low") builder.append_int64(column, test_case.low);
-      else if (name == "pre_close") builder.append_int64(column, test_case.pre_close);
-      else if (name == "volume") builder.append_int64(column, test_case.volume);
-      else if (name == "amount") builder.append_int64(column, 1000);
-      else builder.append_null(column);
+      if (name == "ts")
+        builder.append_int64(column, sources::test::at(2024, 5, 7, 10, 0));
+      else if (name == "symbol")
+        builder.append_string(column, "600000.SH");
+      else if (name == "exchange")
+        builder.append_string(column, "SH");
+      else if (name == "last")
+        builder.append_int64(column, test_case.last);
+      else if (name == "high")
+        builder.append_int64(column, test_case.high);
+      else if (name == "low")
+        builder.append_int64(column, test_case.low);
+      else if (name == "pre_close")
+        builder.append_int64(column, test_case.pre_close);
+      else if (name == "volume")
+        builder.append_int64(column, test_case.volume);
+      else if (name == "amount")
+        builder.append_int64(column, 1000);
+      else
+        builder.append_null(column);
     }
     Result<RecordBatch> batch = builder.finish();
     ASSERT_TRUE(batch.is_ok()) << batch.status().to_string();

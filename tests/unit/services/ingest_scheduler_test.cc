@@ -1,13 +1,14 @@
 // IngestScheduler on a ManualClock: the daily update fires at 15:30 Asia/Shanghai on trading
 // days only, once per day; weekends and exchange holidays are skipped; schedules parse or fail
 // naming the key.
+#include "services/ingest_scheduler.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 
 #include <gtest/gtest.h>
 
-#include "services/ingest_scheduler.h"
 #include "support/assert_status.h"
 
 namespace mystocks::services {
@@ -47,8 +48,9 @@ class SchedulerTest : public ::testing::Test {
 TEST_F(SchedulerTest, FiresAt1530OnTradingDaysOnlyAndOncePerDay) {
   EXPECT_EQ(at(shanghai(2024, 4, 29, 15, 29)), 0);
   EXPECT_EQ(at(shanghai(2024, 4, 29, 15, 30)), 2);  // daily and index_daily
-  EXPECT_EQ(submitted_, (std::vector<std::string>{"daily-update:daily 2024-04-29..2024-04-29",
-                                                  "daily-update:index_daily 2024-04-29..2024-04-29"}));
+  EXPECT_EQ(submitted_,
+            (std::vector<std::string>{"daily-update:daily 2024-04-29..2024-04-29",
+                                      "daily-update:index_daily 2024-04-29..2024-04-29"}));
   EXPECT_EQ(at(shanghai(2024, 4, 29, 15, 31)), 0);
   EXPECT_EQ(at(shanghai(2024, 4, 29, 23, 59)), 0);
   EXPECT_EQ(at(shanghai(2024, 4, 30, 15, 30)), 2);  // Tuesday
@@ -94,7 +96,8 @@ TEST(SchedulerThread, StartRunsDueJobsOnItsThreadAndStopReturnsPromptly) {
   scheduler.start();
   {
     std::unique_lock lock(mutex);
-    ASSERT_TRUE(submitted_cv.wait_for(lock, std::chrono::seconds(30), [&] { return submitted == 1; }));
+    ASSERT_TRUE(
+        submitted_cv.wait_for(lock, std::chrono::seconds(30), [&] { return submitted == 1; }));
   }
   const auto stop_started = std::chrono::steady_clock::now();
   scheduler.stop();  // the thread is waiting for the next day: stop wakes it
@@ -105,8 +108,8 @@ TEST(SchedulerThread, StartRunsDueJobsOnItsThreadAndStopReturnsPromptly) {
 TEST(Schedule, ParsesOrNamesTheKey) {
   EXPECT_EQ(*parse_schedule(""), std::nullopt);
   EXPECT_EQ(**parse_schedule("daily@09:05"), (DailyTime{9, 5}));
-  for (const char* bad : {"daily@24:00", "daily@15:60", "daily@1530", "weekly@15:30", "15:30",
-                          "daily@15:30 "}) {
+  for (const char* bad :
+       {"daily@24:00", "daily@15:60", "daily@1530", "weekly@15:30", "15:30", "daily@15:30 "}) {
     Result<std::optional<DailyTime>> parsed = parse_schedule(bad);
     ASSERT_FALSE(parsed.is_ok()) << bad;
     EXPECT_EQ(parsed.status().field(), "ingest.schedule") << bad;

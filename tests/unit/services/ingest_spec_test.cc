@@ -1,9 +1,9 @@
 // parse_job_spec as a table: JSON bodies (the job API) and flag fields (the CLI) in, the parsed
 // job or the field and message of the error out.
+#include "services/ingest_spec.h"
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
-
-#include "services/ingest_spec.h"
 
 namespace mystocks::services {
 namespace {
@@ -38,8 +38,7 @@ const Case kCases[] = {
     {R"({"dataset":"daily","all":true,"from":"2024-03-01","to":"2024-01-02"})", "from",
      "from 2024-03-01 is after to 2024-01-02"},
     {R"({"dataset":"daily","all":true,"to":"2024-01-02"})", "from", "from is required"},
-    {R"({"dataset":"daily","from":"2024-01-02","to":"2024-01-02"})", "symbols",
-     "needs symbols"},
+    {R"({"dataset":"daily","from":"2024-01-02","to":"2024-01-02"})", "symbols", "needs symbols"},
     {R"({"dataset":"daily","all":true,"symbols":["600519"],"from":"2024-01-02","to":"2024-01-02"})",
      "symbols", "either symbols or all"},
     {R"({"dataset":"daily","symbols":["600519","AAPL"],"from":"2024-01-02","to":"2024-01-02"})",
@@ -66,13 +65,15 @@ TEST(IngestSpec, JsonBodiesTable) {
     if (std::string_view(test_case.field).empty()) {
       ASSERT_TRUE(spec.is_ok()) << test_case.body << "\n" << spec.status().to_string();
       EXPECT_NE(spec->describe().find(test_case.message), std::string::npos)
-          << test_case.body << "\n" << spec->describe();
+          << test_case.body << "\n"
+          << spec->describe();
       continue;
     }
     ASSERT_FALSE(spec.is_ok()) << test_case.body;
     EXPECT_EQ(spec.status().field(), test_case.field) << test_case.body;
     EXPECT_NE(spec.status().message().find(test_case.message), std::string::npos)
-        << test_case.body << "\n" << spec.status().message();
+        << test_case.body << "\n"
+        << spec.status().message();
   }
 }
 

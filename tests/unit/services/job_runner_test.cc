@@ -1,12 +1,13 @@
 // JobRunner: submit / progress / list / cancel, the bounded queue and the source resolver, with
 // a source that blocks inside a fetch until the test releases it (condition variables, no sleeps).
+#include "services/job_runner.h"
+
 #include <condition_variable>
 #include <mutex>
 
 #include <gtest/gtest.h>
 
 #include "services/job_json.h"
-#include "services/job_runner.h"
 #include "unit/services/ingest_fixture.h"
 
 namespace mystocks::services::test {
@@ -159,11 +160,12 @@ TEST_F(JobRunnerTest, UnknownSourceFailsTheJobAndUnknownIdsAreNotFound) {
 }
 
 TEST_F(JobRunnerTest, ForgetsFinishedJobsBeyondTheCountBound) {
-  JobRunner runner(*pipeline_,
-                   [this](const std::string&) -> Result<sources::IDataSource*> {
-                     return static_cast<sources::IDataSource*>(simulator_.get());
-                   },
-                   clock_, JobRunnerOptions{.queue_capacity = 8, .keep_finished = 2});
+  JobRunner runner(
+      *pipeline_,
+      [this](const std::string&) -> Result<sources::IDataSource*> {
+        return static_cast<sources::IDataSource*>(simulator_.get());
+      },
+      clock_, JobRunnerOptions{.queue_capacity = 8, .keep_finished = 2});
   std::vector<std::string> ids;
   for (int index = 0; index < 3; ++index) {
     Result<std::string> id = runner.submit(job(""));
@@ -177,11 +179,12 @@ TEST_F(JobRunnerTest, ForgetsFinishedJobsBeyondTheCountBound) {
 }
 
 TEST_F(JobRunnerTest, ForgetsFinishedJobsAfterTheTimeBound) {
-  JobRunner runner(*pipeline_,
-                   [this](const std::string&) -> Result<sources::IDataSource*> {
-                     return static_cast<sources::IDataSource*>(simulator_.get());
-                   },
-                   clock_, JobRunnerOptions{.keep_finished_ms = 60'000});
+  JobRunner runner(
+      *pipeline_,
+      [this](const std::string&) -> Result<sources::IDataSource*> {
+        return static_cast<sources::IDataSource*>(simulator_.get());
+      },
+      clock_, JobRunnerOptions{.keep_finished_ms = 60'000});
   Result<std::string> old = runner.submit(job(""));
   ASSERT_TRUE(old.is_ok());
   ASSERT_TRUE(runner.wait(*old, 30'000));
