@@ -83,32 +83,27 @@ std::string parse_args(const std::vector<std::string_view>& args, IngestArgs& ou
       out.fields.all_symbols = true;
       continue;
     }
+    const std::pair<std::string_view, std::string*> text_flags[] = {
+        {"--source", &out.fields.source},
+        {"--dataset", &out.fields.dataset},
+        {"--symbols", &out.fields.symbols},
+        {"--from", &out.fields.from},
+        {"--to", &out.fields.to},
+        {"--strategy", &out.fields.strategy},
+        {"--config", &out.config},
+        {"--env-file", &out.env_file},
+        {"--data-dir", &out.overrides.data_dir}};
+    const std::pair<std::string_view, int64_t*> number_flags[] = {
+        {"--chunk-symbols", &out.fields.chunk_symbols}, {"--chunk-days", &out.fields.chunk_days}};
     std::string* text = nullptr;
     int64_t* number = nullptr;
-    if (flag == "--source")
-      text = &out.fields.source;
-    else if (flag == "--dataset")
-      text = &out.fields.dataset;
-    else if (flag == "--symbols")
-      text = &out.fields.symbols;
-    else if (flag == "--from")
-      text = &out.fields.from;
-    else if (flag == "--to")
-      text = &out.fields.to;
-    else if (flag == "--strategy")
-      text = &out.fields.strategy;
-    else if (flag == "--config")
-      text = &out.config;
-    else if (flag == "--env-file")
-      text = &out.env_file;
-    else if (flag == "--data-dir")
-      text = &out.overrides.data_dir;
-    else if (flag == "--chunk-symbols")
-      number = &out.fields.chunk_symbols;
-    else if (flag == "--chunk-days")
-      number = &out.fields.chunk_days;
-    else
-      return fmt::format("unknown option '{}'", flag);
+    for (const auto& [name, target] : text_flags) {
+      if (flag == name) text = target;
+    }
+    for (const auto& [name, target] : number_flags) {
+      if (flag == name) number = target;
+    }
+    if (text == nullptr && number == nullptr) return fmt::format("unknown option '{}'", flag);
     if (index + 1 >= args.size() || args[index + 1].starts_with("--")) {
       return fmt::format("option {} needs a value", flag);
     }
