@@ -138,6 +138,21 @@ struct SourcesConfig {
   std::string csv_columns;                // extra header mappings "header=column[*multiplier],..."
 };
 
+// Ingest jobs (src/services/ingest_*): the job runner behind `mystocks ingest` and
+// /api/v1/data/jobs, and the scheduled daily update. All keys are static.
+struct IngestConfig {
+  std::string schedule;                           // "daily@HH:MM" Asia/Shanghai on trading days;
+                                                  // "" = no scheduled jobs
+  std::string schedule_datasets = "daily,index_daily";  // datasets the scheduled update fetches
+  std::string schedule_source;                    // source instance; "" = the failover order
+  int64_t workers = 1;                            // threads running jobs, 1..8
+  int64_t queue_capacity = 16;                    // jobs waiting beyond the running ones
+  int64_t chunk_symbols = 50;                     // symbols per fetch
+  std::string strategy = "continue";              // rollback | continue | retry (invalid rows)
+  int64_t keep_finished_jobs = 100;               // finished jobs listed by the job API
+  int64_t keep_finished_seconds = 3600;           // ... and for at most this long
+};
+
 struct LoggingConfig {
   std::string level = "info";  // trace|debug|info|warn|error|off; static
   std::string format = "json";  // json|text; static
@@ -153,6 +168,7 @@ struct Config {
   TsdbConfig tsdb;
   RealtimeConfig realtime;
   SourcesConfig sources;
+  IngestConfig ingest;
   LoggingConfig logging;
 
   std::string source;  // where it came from, for messages: "config/mystocks.yaml" or "defaults"
