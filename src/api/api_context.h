@@ -1,7 +1,6 @@
-// What the REST route families need from the running server: the DataManager for every read,
-// the table catalog for schemas and the injected clock for "now" (default ranges, overview).
-// The server owns all three and keeps them alive while routes are registered; routes hold the
-// pointers. DataManager and Clock are thread-safe, the catalog is immutable after start-up.
+// MarketApi: what the data-serving route families (market, indicators, watchlists, orders,
+// data) need from the layers below. Non-owning pointers; the pointees outlive the routes.
+// Thread-safety: the pointees are safe to use from any thread (see each class).
 #pragma once
 
 #include "core/clock.h"

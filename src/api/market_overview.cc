@@ -1,6 +1,6 @@
 // GET /api/v1/market/overview: breadth of the stock market on one trading date (the newest
 // stored by default): advancers, decliners, unchanged, limit-up and limit-down counts under
-// each board's price-limit rule (sources/simulator/price_rules.h, the exchanges' rules), and
+// each board's price-limit rule (core/trading_rules.h, the exchanges' rules), and
 // total volume and turnover. Only securities the master lists as stocks count (not indices).
 #include <unordered_map>
 
@@ -11,7 +11,7 @@
 #include "core/decimal.h"
 #include "core/symbol.h"
 #include "core/timestamp.h"
-#include "sources/simulator/price_rules.h"
+#include "core/trading_rules.h"
 
 namespace mystocks::api {
 namespace {
@@ -87,8 +87,8 @@ Result<Breadth> breadth_on(const MarketApi& api, int32_t day) {
       ++breadth.unchanged;
     Result<Symbol> symbol = Symbol::parse(symbols[row]);
     if (!symbol.is_ok()) continue;
-    const sources::PriceLimits limits = sources::price_limits(
-        previous, sources::limit_percent(sources::board_of(*symbol), st->second));
+    const PriceLimits limits = price_limits(
+        previous, limit_percent(board_of(*symbol), st->second));
     if (last >= limits.up) ++breadth.limit_up;
     if (last <= limits.down) ++breadth.limit_down;
   }

@@ -50,6 +50,7 @@ Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::Sock
                                                       {"memberships", {{"type", "integer"}}},
                                                       {"queued_packets", {{"type", "integer"}}},
                                                       {"max_queue_depth", {{"type", "integer"}}}}}},
+      .blocking = false,
       .handler =
           [&server](const HttpRequest&) { return ApiReply::ok(realtime_status(server)); },
   }));
@@ -70,6 +71,7 @@ Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::Sock
                           {"timestamp", {{"type", "integer"}, {"description", "epoch ms; default now"}}}}}},
       .response_schema = json::object{{"type", "object"},
                                       {"properties", {{"room", {{"type", "string"}}}}}},
+      .blocking = false,
       .handler =
           [&market, &clock](const HttpRequest& request) {
             boost::system::error_code ec;

@@ -103,6 +103,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
                                         {"uptime_ms", {{"type", "integer"}}}}),
       .response_example = json::object{{"status", "ok"}, {"version", ctx.version}, {"uptime_ms", 1234}},
       .rate_class = "",
+      .blocking = false,
       .handler =
           [ctx](const HttpRequest&) {
             json::object data{{"status", "ok"}, {"version", ctx.version}};
@@ -164,6 +165,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .response_schema = json::object{{"type", "string"}},
       .raw_content_type = "text/plain; version=0.0.4; charset=utf-8",
       .rate_class = "",
+      .blocking = false,
       .handler =
           [ctx](const HttpRequest&) {
             return ApiReply::raw_response(
@@ -182,6 +184,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .response_schema = json::object{{"type", "object"}},
       .raw_content_type = "application/json",
       .etag = true,
+      .blocking = false,
       .handler =
           [ctx, openapi_once, openapi_text](const HttpRequest&) {
             std::call_once(*openapi_once, [&] {
@@ -240,6 +243,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .response_schema = object_schema({{"version", {{"type", "string"}}},
                                         {"api_versions", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                                         {"started_at", {{"type", "integer"}}}}),
+      .blocking = false,
       .handler =
           [ctx](const HttpRequest&) {
             return ApiReply::ok(json::object{{"version", ctx.version},
@@ -256,6 +260,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .response_schema = object_schema({{"version", {{"type", "string"}}},
                                         {"uptime_ms", {{"type", "integer"}}},
                                         {"components", {{"type", "object"}}}}),
+      .blocking = false,
       .handler =
           [ctx](const HttpRequest&) {
             json::object components;

@@ -1,4 +1,4 @@
-// mystocks: the single binary. Subcommands: serve, demo, version, help.
+// mystocks: the single binary. Subcommands: serve, demo, ingest, admin, version, help.
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -6,6 +6,7 @@
 
 #include "cli/admin_tsdb.h"
 #include "cli/conformance_app.h"
+#include "cli/ingest_app.h"
 #include "cli/server_app.h"
 #include "cli/version.h"
 #include "core/config.h"
@@ -23,6 +24,10 @@ Commands:
   socketio-conformance [--listen 127.0.0.1:3000]
              Run a server that behaves like the reference server of the official Engine.IO and
              Socket.IO protocol test suites (for checking protocol compatibility).
+  ingest --dataset DATASET (--symbols LIST | --all) --from DATE --to DATE [--source NAME]
+             [--strategy rollback|continue|retry] [--config PATH] [--data-dir DIR]
+             Fetch data from a source into the stores, with quality checks; re-runs resume.
+             'mystocks ingest --help' lists every option.
   admin tsdb-check | tsdb-stats [--dir DIR]
              Verify every checksum of the embedded time-series store, or print its sizes.
   version    Print the version.
@@ -76,10 +81,12 @@ int main(int argc, char** argv) {
     }
     return mystocks::cli::run_socketio_conformance(listen);
   }
+  if (command == "ingest") return mystocks::cli::run_ingest({args.begin() + 1, args.end()});
   if (command == "admin") return mystocks::cli::run_admin_tsdb({args.begin() + 1, args.end()});
   if (command != "serve" && command != "demo") {
     return usage_error("unknown command '" + std::string(command) +
-                       "': expected serve, demo, socketio-conformance, admin, version or help");
+                       "': expected serve, demo, ingest, socketio-conformance, admin, version or "
+                       "help");
   }
 
   std::string config_path = "config/mystocks.yaml";

@@ -6,8 +6,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/data_api.h"
 #include "api/realtime_routes.h"
 #include "api/system_routes.h"
+#include "cli/data_plane.h"
 #include "cli/version.h"
 #include "core/clock.h"
 #include "core/endpoint.h"
@@ -17,6 +19,7 @@
 #include "gateway/route_registry.h"
 #include "gateway/router.h"
 #include "realtime/market_channel.h"
+#include "realtime/market_feed.h"
 #include "realtime/socket_server.h"
 #include "server/engineio_transport.h"
 #include "server/http_server.h"
@@ -78,9 +81,18 @@ int run_server(const Config& config, const ServeOptions& options) {
       .with({std::string(kVersion)})
       .set(1);
 
+  Result<std::unique_ptr<DataPlane>> plane = DataPlane::open(config, options.demo, clock, metrics);
+  if (!plane.is_ok()) {
+    spdlog::error("{}", plane.status().to_string());
+    std::cerr << "mystocks: " << plane.status().message() << "\n";
+    return 1;
+  }
+  DataPlane& data = **plane;
+
   HealthChecks health;
   const std::string data_dir = config.storage.data_dir;
   health.add("storage.data_dir", [data_dir] { return data_dir_writable(data_dir); });
+  data.add_health_checks(health);
 
   const RealtimeConfig& rt = config.realtime;
   realtime::SocketServer sockets(
@@ -99,8 +111,16 @@ int run_server(const Config& config, const ServeOptions& options) {
                                  {.batch_window_ms = rt.batch_window_ms,
                                   .batch_max_messages = static_cast<size_t>(rt.batch_max_messages)});
   market.install();
+  // Rows saved through the DataManager become room updates (ticks, quotes, 1m bars, ...).
+  realtime::MarketFeed feed(market, data.market_clock());
+  if (rt.enabled) {
+    data.data().subscribe([&feed](const services::DataChanged& event) {
+      if (event.schema != nullptr && event.batch != nullptr) feed.publish_rows(*event.schema, *event.batch);
+    });
+  }
   gateway::RouteRegistry registry;
   std::vector<api::StatusSection> sections;
+  sections.push_back({"storage", [&data] { return data.status(); }});
   if (config.realtime.enabled) {
     sections.push_back({"realtime", [&sockets] { return boost::json::value(api::realtime_status(sockets)); }});
   }
@@ -114,6 +134,13 @@ int run_server(const Config& config, const ServeOptions& options) {
                  .status_sections = std::move(sections)});
   if (!routes.is_ok()) {
     spdlog::error("route registration failed: {}", routes.to_string());
+    return 1;
+  }
+  // Orders and "latest" queries follow the market clock: the simulated session in the demo.
+  if (Status status = api::register_data_api(
+          registry, {.data = &data.data(), .catalog = &data.catalog(), .clock = &data.market_clock()});
+      !status.is_ok()) {
+    spdlog::error("route registration failed: {}", status.to_string());
     return 1;
   }
   server::EngineIoTransport engineio(sockets);
@@ -159,7 +186,12 @@ int run_server(const Config& config, const ServeOptions& options) {
   }
   // Machine-readable line for scripts and tests that start us on port 0.
   std::cout << "MYSTOCKS_LISTENING " << base << std::endl;
+  data.start([demo = options.demo](const Status& seeded) {
+    if (demo && seeded.is_ok()) std::cout << "Demo data is ready.\n" << std::flush;
+  });
   Status drained = http.run(/*handle_signals=*/true);
+  // Before the realtime objects go: the live feed publishes into them.
+  data.stop();
   if (!drained.is_ok()) {
     spdlog::warn("{}", drained.message());
     return 1;

@@ -37,6 +37,7 @@ constexpr std::string_view kRelationalBackends[] = {"sqlite", "postgres"};
 constexpr std::string_view kSqliteSynchronous[] = {"normal", "full"};
 constexpr std::string_view kCsvEncodings[] = {"auto", "utf-8", "gbk"};
 constexpr std::string_view kCsvErrorPolicies[] = {"skip", "stop"};
+constexpr std::string_view kSaveStrategies[] = {"rollback", "continue", "retry"};
 
 const std::vector<KeySpec>& key_specs() {
   static const std::vector<KeySpec> specs = {
@@ -52,6 +53,9 @@ const std::vector<KeySpec>& key_specs() {
        1, kMaxInt},
       {"server", "shutdown_grace_ms",
        [](Config& c) -> Target { return &c.server.shutdown_grace_ms; }, 0, kMaxInt},
+      {"server", "handler_threads", [](Config& c) -> Target { return &c.server.handler_threads; }, 1, 256},
+      {"server", "handler_queue", [](Config& c) -> Target { return &c.server.handler_queue; }, 1, 1000000},
+      {"server", "handler_timeout_ms", [](Config& c) -> Target { return &c.server.handler_timeout_ms; }, 1, 3600000},
       {"server", "access_log", [](Config& c) -> Target { return &c.server.access_log; }},
       {"server", "swagger_ui_dir", [](Config& c) -> Target { return &c.server.swagger_ui_dir; }},
       {"gateway", "rate_limit_enabled", [](Config& c) -> Target { return &c.gateway.rate_limit_enabled; }},
@@ -61,7 +65,11 @@ const std::vector<KeySpec>& key_specs() {
       {"gateway", "rate_limit_heavy_per_second", [](Config& c) -> Target { return &c.gateway.rate_limit_heavy_per_second; }, 1, 1 << 30},
       {"gateway", "cors_origins", [](Config& c) -> Target { return &c.gateway.cors_origins; }},
       {"gateway", "gzip_min_bytes", [](Config& c) -> Target { return &c.gateway.gzip_min_bytes; }, 0, 1LL << 32},
+      {"gateway", "breaker_failure_threshold", [](Config& c) -> Target { return &c.gateway.breaker_failure_threshold; }, 1, 1000},
+      {"gateway", "breaker_success_threshold", [](Config& c) -> Target { return &c.gateway.breaker_success_threshold; }, 1, 1000},
+      {"gateway", "breaker_open_timeout_ms", [](Config& c) -> Target { return &c.gateway.breaker_open_timeout_ms; }, 1, 3600000},
       {"storage", "data_dir", [](Config& c) -> Target { return &c.storage.data_dir; }},
+      {"storage", "tables_file", [](Config& c) -> Target { return &c.storage.tables_file; }},
       {"storage", "relational", [](Config& c) -> Target { return &c.storage.relational; }, 0, 0,
        kRelationalBackends},
       {"sqlite", "path", [](Config& c) -> Target { return &c.sqlite.path; }},
@@ -148,6 +156,10 @@ const std::vector<KeySpec>& key_specs() {
        [](Config& c) -> Target { return &c.sources.simulator_symbols; }, 1, 20000},
       {"sources", "simulator_max_rows",
        [](Config& c) -> Target { return &c.sources.simulator_max_rows; }, 1000, kMaxInt},
+      {"sources", "demo_daily_days", [](Config& c) -> Target { return &c.sources.demo_daily_days; }, 1, 1500},
+      {"sources", "demo_minute_days", [](Config& c) -> Target { return &c.sources.demo_minute_days; }, 0, 250},
+      {"sources", "demo_tick_days", [](Config& c) -> Target { return &c.sources.demo_tick_days; }, 0, 20},
+      {"sources", "live_enabled", [](Config& c) -> Target { return &c.sources.live_enabled; }},
       {"sources", "live_speed", [](Config& c) -> Target { return &c.sources.live_speed; }, 1, 10000},
       {"sources", "live_always_open",
        [](Config& c) -> Target { return &c.sources.live_always_open; }},
@@ -160,6 +172,21 @@ const std::vector<KeySpec>& key_specs() {
        kCsvErrorPolicies},
       {"sources", "csv_delimiter", [](Config& c) -> Target { return &c.sources.csv_delimiter; }},
       {"sources", "csv_columns", [](Config& c) -> Target { return &c.sources.csv_columns; }},
+      {"ingest", "schedule", [](Config& c) -> Target { return &c.ingest.schedule; }},
+      {"ingest", "schedule_datasets",
+       [](Config& c) -> Target { return &c.ingest.schedule_datasets; }},
+      {"ingest", "schedule_source", [](Config& c) -> Target { return &c.ingest.schedule_source; }},
+      {"ingest", "workers", [](Config& c) -> Target { return &c.ingest.workers; }, 1, 8},
+      {"ingest", "queue_capacity", [](Config& c) -> Target { return &c.ingest.queue_capacity; },
+       1, 10000},
+      {"ingest", "chunk_symbols", [](Config& c) -> Target { return &c.ingest.chunk_symbols; }, 1,
+       10000},
+      {"ingest", "strategy", [](Config& c) -> Target { return &c.ingest.strategy; }, 0, 0,
+       kSaveStrategies},
+      {"ingest", "keep_finished_jobs",
+       [](Config& c) -> Target { return &c.ingest.keep_finished_jobs; }, 1, 100000},
+      {"ingest", "keep_finished_seconds",
+       [](Config& c) -> Target { return &c.ingest.keep_finished_seconds; }, 1, kMaxInt},
       {"logging", "level", [](Config& c) -> Target { return &c.logging.level; }, 0, 0, kLevels},
       {"logging", "format", [](Config& c) -> Target { return &c.logging.format; }, 0, 0, kFormats},
       {"logging", "file", [](Config& c) -> Target { return &c.logging.file; }},
@@ -395,6 +422,22 @@ Status validate_config(const Config& config) {
                        "{}: tsdb.sync has value '{}': expected always, none or group:<ms> with ms "
                        "in 0..60000 (for example group:5)",
                        config.source, sync);
+  }
+  // ingest.schedule: "" or daily@HH:MM (mirrors services::parse_schedule, which core cannot call).
+  const std::string& schedule = config.ingest.schedule;
+  const bool schedule_ok =
+      schedule.empty() ||
+      (schedule.size() == 11 && schedule.starts_with("daily@") && schedule[8] == ':' &&
+       std::isdigit(static_cast<unsigned char>(schedule[6])) &&
+       std::isdigit(static_cast<unsigned char>(schedule[7])) &&
+       std::isdigit(static_cast<unsigned char>(schedule[9])) &&
+       std::isdigit(static_cast<unsigned char>(schedule[10])) &&
+       (schedule[6] - '0') * 10 + (schedule[7] - '0') < 24 && schedule[9] < '6');
+  if (!schedule_ok) {
+    return field_error(ErrorCode::kInvalidConfig, "ingest.schedule",
+                       "{}: ingest.schedule has value '{}': expected \"\" (off) or daily@HH:MM "
+                       "in Asia/Shanghai, for example daily@15:30",
+                       config.source, schedule);
   }
   return Status::ok();
 }

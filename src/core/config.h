@@ -22,6 +22,9 @@ struct ServerConfig {
   int64_t read_timeout_ms = 30000;        // time to receive one whole request; static
   int64_t idle_timeout_ms = 60000;        // keep-alive connection idle limit; static
   int64_t shutdown_grace_ms = 10000;      // drain limit after SIGINT/SIGTERM; static
+  int64_t handler_threads = 4;            // workers for handlers that wait on stores; static
+  int64_t handler_queue = 1024;           // handlers queued or running; more get 503; static
+  int64_t handler_timeout_ms = 10000;     // a blocking handler's default limit before 504; static
   bool access_log = false;                // one log line per request (costs ~10% throughput)
   std::string swagger_ui_dir = "node_modules/swagger-ui-dist";  // Swagger UI assets; static
 };
@@ -34,11 +37,15 @@ struct GatewayConfig {
   int64_t rate_limit_heavy_per_second = 5;  // "heavy" class sustained requests per second
   std::string cors_origins;                // comma-separated allowed origins, "*" for any; empty = none
   int64_t gzip_min_bytes = 1024;           // gzip compressible bodies at least this big; 0 = never
+  int64_t breaker_failure_threshold = 5;   // consecutive store/source failures opening a breaker
+  int64_t breaker_success_threshold = 2;   // half-open successes closing it again
+  int64_t breaker_open_timeout_ms = 30000;  // ms an open breaker refuses calls before a probe
 };
 
 struct StorageConfig {
   std::string data_dir = "./data";  // embedded stores live here; static
   std::string relational = "sqlite";  // sqlite | postgres: the relational store; static
+  std::string tables_file = "config/tables.yaml";  // table declarations; relative to cwd; static
 };
 
 // The embedded relational store (storage.relational = sqlite).
@@ -117,6 +124,10 @@ struct SourcesConfig {
   int64_t simulator_seed = 42;            // same seed, same market
   int64_t simulator_symbols = 300;        // securities simulated, 1..20000
   int64_t simulator_max_rows = 5000000;   // rows one request may produce; split larger requests
+  int64_t demo_daily_days = 500;          // demo seed: trading days of daily bars, 1..1500
+  int64_t demo_minute_days = 20;          // demo seed: trading days of 1-minute bars, 0..250
+  int64_t demo_tick_days = 2;             // demo seed: trading days of ticks, 0..20
+  bool live_enabled = false;              // serve: run the simulator's live feed (demo always does)
   int64_t live_speed = 1;                 // live feed: market seconds per wall second, 1..10000
   bool live_always_open = false;          // live feed: a session clock that never closes (demo)
   int64_t live_max_rows = 100000;         // live feed: tick rows per batch
@@ -125,6 +136,21 @@ struct SourcesConfig {
   std::string csv_on_error = "skip";      // skip (report the line, go on) | stop (fail the file)
   std::string csv_delimiter = ",";        // one character; \t for tab
   std::string csv_columns;                // extra header mappings "header=column[*multiplier],..."
+};
+
+// Ingest jobs (src/services/ingest_*): the job runner behind `mystocks ingest` and
+// /api/v1/data/jobs, and the scheduled daily update. All keys are static.
+struct IngestConfig {
+  std::string schedule;                           // "daily@HH:MM" Asia/Shanghai on trading days;
+                                                  // "" = no scheduled jobs
+  std::string schedule_datasets = "daily,index_daily";  // datasets the scheduled update fetches
+  std::string schedule_source;                    // source instance; "" = the failover order
+  int64_t workers = 1;                            // threads running jobs, 1..8
+  int64_t queue_capacity = 16;                    // jobs waiting beyond the running ones
+  int64_t chunk_symbols = 50;                     // symbols per fetch
+  std::string strategy = "continue";              // rollback | continue | retry (invalid rows)
+  int64_t keep_finished_jobs = 100;               // finished jobs listed by the job API
+  int64_t keep_finished_seconds = 3600;           // ... and for at most this long
 };
 
 struct LoggingConfig {
@@ -142,6 +168,7 @@ struct Config {
   TsdbConfig tsdb;
   RealtimeConfig realtime;
   SourcesConfig sources;
+  IngestConfig ingest;
   LoggingConfig logging;
 
   std::string source;  // where it came from, for messages: "config/mystocks.yaml" or "defaults"

@@ -1,5 +1,6 @@
 #include "core/json_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -78,6 +79,9 @@ void append_json_double(std::string& out, double value) {
       plain ? std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::fixed)
             : std::to_chars(buffer, buffer + sizeof(buffer), value);
   out.append(buffer, end);
+  // Integral values keep a fraction ("27.0", as Python prints them), so a double column stays a
+  // float column for typed readers.
+  if (plain && std::find(buffer, end, '.') == end) out += ".0";
 }
 
 void append_decimal_text(std::string& out, int64_t units, int scale) {

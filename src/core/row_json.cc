@@ -1,6 +1,7 @@
 #include "core/row_json.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "core/decimal.h"
 #include "core/json_text.h"
@@ -26,8 +27,11 @@ json::value cell_json(const Field& field, const Column& column, size_t row,
     case ColumnType::kDecimal:
       return json::value(Decimal(column.as<int64_t>()[row], field.scale).to_double(),
                          std::move(storage));
-    case ColumnType::kDouble:
-      return json::value(column.as<double>()[row], std::move(storage));
+    case ColumnType::kDouble: {
+      const double value = column.as<double>()[row];
+      return std::isfinite(value) ? json::value(value, std::move(storage))
+                                  : json::value(nullptr, std::move(storage));
+    }
     case ColumnType::kString:
       return json::value(column.as<std::string>()[row], std::move(storage));
   }
@@ -90,9 +94,13 @@ void append_cell(std::string& out, const Field& field, const Column& column, siz
     case ColumnType::kTimestamp:
       append_integer(out, column.as<int64_t>()[row]);
       return;
-    case ColumnType::kDecimal:
+    case ColumnType::kDecimal: {
+      // The JSON form of a decimal equals its double's: "27.0" when integral.
+      const size_t start = out.size();
       append_decimal_text(out, column.as<int64_t>()[row], field.scale);
+      if (out.find('.', start) == std::string::npos) out += ".0";
       return;
+    }
     case ColumnType::kDouble:
       append_json_double(out, column.as<double>()[row]);
       return;

@@ -1,6 +1,6 @@
 // RecordBatch cells as JSON values, the one conversion the REST API and the realtime feed share:
 // decimals become numbers (printed exactly by core/json_text.h), timestamps epoch-ms integers,
-// dates "YYYY-MM-DD" strings, bools true/false, nulls null.
+// dates "YYYY-MM-DD" strings, bools true/false, nulls and non-finite doubles null.
 // Every function takes the storage the result is allocated from: pass one monotonic resource for
 // a whole response (and build the enclosing objects with it too, or they copy) to replace
 // thousands of small allocations with a few blocks. Pure functions: safe from any thread on an

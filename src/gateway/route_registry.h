@@ -56,6 +56,11 @@ struct RouteSpec {
   std::string rate_class = "default";
   double rate_cost = 1;  // tokens one request takes
   bool etag = false;     // answer If-None-Match with 304 when the body is unchanged
+  // The handler may wait on a store or another server, so it runs on the handler pool, never on
+  // an I/O thread, and the client gets 504 once timeout_ms (0 = gateway.handler_timeout_ms)
+  // passes. Routes that only read memory (health, metrics, documents) set false: no thread hop.
+  bool blocking = true;
+  int64_t timeout_ms = 0;
   Handler handler;
 };
 

@@ -104,6 +104,13 @@ void Router::record(const HttpRequest& request, const RouteSpec* route, int stat
   histogram->observe(seconds);
 }
 
+const RouteSpec* Router::route_for(const HttpRequest& request) const {
+  const std::string_view target = request.target;
+  const RouteRegistry::Match match =
+      registry_.match(request.method, target.substr(0, target.find('?')));
+  return match.kind == RouteRegistry::MatchKind::kFound ? match.route : nullptr;
+}
+
 HttpResponse Router::handle(HttpRequest& request) const {
   const int64_t started = clock_.steady_ns();
   request.request_id = choose_request_id(request.header("x-request-id"));

@@ -36,6 +36,10 @@ class Router {
   // Handles a request whose method, target, headers and body are set.
   HttpResponse handle(HttpRequest& request) const;
 
+  // The route `request` (method and target set) will be dispatched to, or nullptr: the server
+  // asks first so it can run blocking routes on the handler pool under their timeout.
+  const RouteSpec* route_for(const HttpRequest& request) const;
+
   // For errors found before a request could be parsed (400, 413, 431): same envelope, same
   // request-id rule, same metrics.
   HttpResponse reject(const Status& status, std::string_view request_id_header) const;

@@ -24,7 +24,10 @@ size_t MarketFeed::publish_rows(const storage::TableSchema& table, const RecordB
   const Column* times = table.time_column.empty() ? nullptr : batch.column(table.time_column);
   if (!kind || symbols == nullptr || times == nullptr) return 0;
   const Column* frequency = *kind == RoomKind::kKline1m ? batch.column("frequency") : nullptr;
-  const int64_t oldest = live_window_ms_ > 0 ? clock_.now_ms() - live_window_ms_ : INT64_MIN;
+  // A bar is stamped with its start, so it is a minute old when it closes: judge it by its end.
+  const int64_t stamp_age = *kind == RoomKind::kKline1m ? kMillisPerMinute : 0;
+  const int64_t oldest =
+      live_window_ms_ > 0 ? clock_.now_ms() - live_window_ms_ - stamp_age : INT64_MIN;
   const Schema& schema = batch.schema();
   size_t published = 0;
   for (size_t row = 0; row < batch.num_rows(); ++row) {

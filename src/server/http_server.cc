@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/endpoint.h"
+#include "server/handler_pool.h"
 #include "server/http_session.h"
 
 namespace mystocks::server {
@@ -41,10 +42,13 @@ class HttpServer::Impl {
       contexts_.push_back(std::make_unique<asio::io_context>(1));
       guards_.emplace_back(contexts_.back()->get_executor());
     }
+    handlers_ = std::make_unique<HandlerPool>(static_cast<size_t>(config.handler_threads),
+                                              static_cast<size_t>(config.handler_queue), metrics);
     limits_ = {std::chrono::milliseconds(config.read_timeout_ms),
                std::chrono::milliseconds(config.idle_timeout_ms),
                static_cast<uint64_t>(config.body_limit_bytes),
-               static_cast<uint32_t>(config.header_limit_bytes)};
+               static_cast<uint32_t>(config.header_limit_bytes), handlers_.get(),
+               std::chrono::milliseconds(config.handler_timeout_ms)};
   }
 
   Status start() {
@@ -209,6 +213,7 @@ class HttpServer::Impl {
   RealtimeHooks realtime_;
   Gauge& open_connections_;
   Counter& accepted_;
+  std::unique_ptr<HandlerPool> handlers_;
   SessionLimits limits_{};
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;

@@ -10,6 +10,7 @@
 
 #include "gateway/request_id.h"
 #include "server/engineio_transport.h"
+#include "server/handler_pool.h"
 
 namespace mystocks::server {
 namespace {
@@ -87,6 +88,36 @@ void HttpSession::cancel_if_idle() {
   }
 }
 
+asio::awaitable<HttpResponse> HttpSession::route(HttpRequest request) {
+  const gateway::RouteSpec* spec = router_.route_for(request);
+  if (limits_.handlers == nullptr || spec == nullptr || !spec->blocking) {
+    co_return router_.handle(request);
+  }
+  const std::chrono::milliseconds timeout =
+      spec->timeout_ms > 0 ? std::chrono::milliseconds(spec->timeout_ms) : limits_.handler_timeout;
+  const std::string request_id_header(request.header("x-request-id"));
+  const std::string label = std::string(gateway::method_name(request.method)) + " " + spec->path;
+  // The worker shares the request: after a timeout this coroutine moves on without it.
+  // Named locals only around the co_await: GCC 12 mishandles temporaries in its full-expression.
+  auto shared = std::make_shared<HttpRequest>(std::move(request));
+  std::function<HttpResponse()> work = [router = &router_, shared] {
+    return router->handle(*shared);
+  };
+  HandlerPool::Result result = co_await limits_.handlers->run(std::move(work), timeout);
+  if (result.outcome == HandlerPool::Outcome::kTimedOut) {
+    result.response = router_.reject(
+        error(ErrorCode::kDeadlineExceeded, "{} did not finish within its {} ms timeout", label,
+              timeout.count()),
+        request_id_header);
+  } else if (result.outcome == HandlerPool::Outcome::kBusy) {
+    result.response = router_.reject(
+        error(ErrorCode::kResourceExhausted,
+              "the server is busy: too many requests are waiting for storage; retry shortly"),
+        request_id_header);
+  }
+  co_return std::move(result.response);
+}
+
 asio::awaitable<void> HttpSession::run() {
   auto self = shared_from_this();
   beast::flat_buffer buffer;
@@ -155,8 +186,7 @@ asio::awaitable<void> HttpSession::run() {
       response.set_header("X-Request-ID", gateway::choose_request_id(
                                               std::string_view(incoming["X-Request-ID"])));
     } else {
-      HttpRequest request = to_gateway(std::move(incoming), remote_address_);
-      response = router_.handle(request);
+      response = co_await route(to_gateway(std::move(incoming), remote_address_));
     }
     const bool close = !keep_alive || response.close_connection || draining_.load();
 

@@ -21,12 +21,16 @@
 namespace mystocks::server {
 
 class EngineIoTransport;
+class HandlerPool;
 
 struct SessionLimits {
   std::chrono::milliseconds read_timeout;
   std::chrono::milliseconds idle_timeout;
   uint64_t body_limit = 0;
   uint32_t header_limit = 0;
+  // Blocking routes run here (nullptr: inline), answered 504 after their timeout or this one.
+  HandlerPool* handlers = nullptr;
+  std::chrono::milliseconds handler_timeout{10000};
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -39,6 +43,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Closes the connection if it is waiting for a request; busy connections finish first.
   void cancel_if_idle();
   boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  // The router's response, from the handler pool for blocking routes.
+  boost::asio::awaitable<gateway::HttpResponse> route(gateway::HttpRequest request);
 
  private:
   boost::beast::tcp_stream stream_;

@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "core/record_batch.h"
 #include "storage/classification.h"
+#include "storage/table_schema.h"
 #include "storage/time_series_store.h"
 
 namespace mystocks::services {
@@ -27,6 +29,11 @@ struct DataChanged {
   // Asia/Shanghai day). Only meaningful when has_range.
   storage::TimeRange range;
   bool has_range = false;
+  // The table and the rows written. They are borrowed: valid only while the handler runs (the
+  // bus delivers synchronously), so consumers that push rows (realtime) need no copy; a handler
+  // that keeps rows must copy them.
+  const storage::TableSchema* schema = nullptr;
+  const RecordBatch* batch = nullptr;
 };
 
 using DataChangedHandler = std::function<void(const DataChanged&)>;

@@ -138,9 +138,19 @@ Result<RouteDecision> DataManager::route(const std::string& table) const {
   return decision;
 }
 
+CircuitBreaker* DataManager::breaker_for(StoreKind store) const {
+  if (options_.breakers == nullptr) return nullptr;
+  return &options_.breakers->get(store == StoreKind::kRelational ? "store.relational"
+                                                                 : "store.time_series");
+}
+
 Status DataManager::write(const TableSchema& table, const RecordBatch& batch) {
-  return table.target() == StoreKind::kRelational ? relational_->upsert(table.name, batch)
-                                                  : time_series_->write(table.name, batch);
+  auto call = [&] {
+    return table.target() == StoreKind::kRelational ? relational_->upsert(table.name, batch)
+                                                    : time_series_->write(table.name, batch);
+  };
+  CircuitBreaker* breaker = breaker_for(table.target());
+  return breaker != nullptr ? breaker->run(call) : call();
 }
 
 Status DataManager::write_with_retry(const TableSchema& table, const RecordBatch& batch,
@@ -250,6 +260,8 @@ void DataManager::publish(const TableSchema& table, const RecordBatch& written) 
   event.table = table.name;
   event.store = table.target();
   event.rows = static_cast<int64_t>(written.num_rows());
+  event.schema = &table;
+  event.batch = &written;
   if (const Column* symbols = written.column("symbol");
       symbols != nullptr &&
       written.schema().field(*written.schema().index_of("symbol")).type == ColumnType::kString) {

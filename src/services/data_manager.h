@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/circuit_breaker.h"
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/record_batch.h"
@@ -70,6 +71,13 @@ struct LoadQuery {
   int64_t offset = 0;
 };
 
+struct TableSize {
+  int64_t rows = 0;
+  int64_t series = -1;         // time-series tables: distinct series; -1 elsewhere
+  int64_t bytes_on_disk = -1;  // -1 when the store cannot tell (the relational stores)
+  int64_t raw_bytes = -1;      // time-series tables: size as plain columns; -1 elsewhere
+};
+
 struct DataManagerOptions {
   int max_attempts = 3;               // kRetry: store writes per save, >= 1
   int64_t retry_base_delay_ms = 100;  // kRetry: first pause; doubles per attempt
@@ -82,6 +90,10 @@ struct DataManagerOptions {
   MetricsRegistry* metrics = nullptr;
   // How route() names the time-series store (TimeSeriesStore has no describe()).
   std::string time_series_backend = "tsdb (embedded time-series store)";
+  // Circuit breakers around the stores ("store.relational", "store.time_series"): while one is
+  // open, save/load on its tables fail at once with kUnavailable (HTTP 503) instead of waiting
+  // on a store that is down. nullptr = no breakers. Must outlive the manager.
+  BreakerRegistry* breakers = nullptr;
 };
 
 class DataManager {
@@ -97,6 +109,7 @@ class DataManager {
   Status open();
 
   Result<RouteDecision> route(const std::string& table) const;
+  const storage::TableCatalog& catalog() const { return catalog_; }
 
   // Validates and writes `batch` (see SaveStrategy). kRollback/kRetry return the first problem
   // as the Status; kContinue returns a report unless the batch's columns do not fit the table.
@@ -109,6 +122,22 @@ class DataManager {
   // symbol order; symbols without rows are absent. kUnsupported for relational tables.
   Result<RecordBatch> latest(const std::string& table, const std::vector<std::string>& symbols,
                              const std::vector<std::string>& columns = {});
+
+  // ---- Transactions and sizes (data_manager_txn.cc) ----
+
+  // Runs `body` in one transaction of the relational store: commits when it returns OK, rolls
+  // back otherwise and returns its Status. Every table `ops` touches must route to the
+  // relational store (kFailedPrecondition naming it otherwise); upserts are checked like save()
+  // (schema and rows, kRollback) and publish DataChanged only after the commit. The body may be
+  // run again after a lost connection (RelationalStore::transaction), so it must touch data only
+  // through `ops`. Transactions do not nest.
+  Status transaction(const std::function<Status(storage::RelationalOps& ops)>& body);
+
+  // Rows of a relational table that match every filter (pagination totals).
+  Result<int64_t> count(const std::string& table, const std::vector<storage::Filter>& filters);
+
+  // Rows (and bytes, where the store can tell) of any declared table.
+  Result<TableSize> size(const std::string& table);
 
   SubscriptionId subscribe(DataChangedHandler handler) {
     return bus_.subscribe(std::move(handler));
@@ -128,6 +157,9 @@ class DataManager {
   Result<RecordBatch> load_relational(const storage::TableSchema& table, const LoadQuery& query);
   Result<RecordBatch> load_time_series(const storage::TableSchema& table, const LoadQuery& query);
   TableMetrics metrics_for(const std::string& table) const;
+  Result<const storage::TableSchema*> find_relational(const std::string& table) const;
+  // The breaker guarding `store`, or nullptr without breakers.
+  CircuitBreaker* breaker_for(storage::StoreKind store) const;
 
   const storage::TableCatalog& catalog_;
   storage::TimeSeriesStore* time_series_;

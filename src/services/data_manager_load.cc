@@ -42,9 +42,12 @@ Result<RecordBatch> DataManager::load(const std::string& table_name, const LoadQ
     return field_error(ErrorCode::kInvalidArgument, "range", "range start {} is after its end {}",
                        query.range.start, query.range.end);
   }
-  Result<RecordBatch> rows = table.target() == storage::StoreKind::kRelational
-                                 ? load_relational(table, query)
-                                 : load_time_series(table, query);
+  auto call = [&] {
+    return table.target() == storage::StoreKind::kRelational ? load_relational(table, query)
+                                                             : load_time_series(table, query);
+  };
+  CircuitBreaker* breaker = breaker_for(table.target());
+  Result<RecordBatch> rows = breaker != nullptr ? breaker->run(call) : call();
   if (rows.is_ok()) {
     metrics_.counter("mystocks_data_rows_read_total", "Rows read through DataManager", {"table"})
         .with({table.name})

@@ -7,6 +7,9 @@
 #include "core/endpoint.h"
 #include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "storage/tables_yaml.h"
+#include "storage/tsdb/options.h"
+#include "storage/tsdb/tsdb_store.h"
 
 namespace mystocks::services {
 namespace {
@@ -84,6 +87,37 @@ Result<std::unique_ptr<storage::RelationalStore>> open_relational_store(const Co
   return field_error(ErrorCode::kInvalidConfig, "storage.relational",
                      "{}: storage.relational '{}' is not supported: expected sqlite or postgres",
                      config.source, config.storage.relational);
+}
+
+Result<std::unique_ptr<DataStores>> open_data_stores(const Config& config, const Clock& clock,
+                                                     MetricsRegistry& metrics,
+                                                     BreakerRegistry* breakers) {
+  auto stores = std::make_unique<DataStores>();
+  Result<storage::TableCatalog> catalog = storage::load_tables_yaml(config.storage.tables_file);
+  if (!catalog.is_ok()) {
+    return catalog.status().with_context(
+        fmt::format("storage.tables_file '{}'", config.storage.tables_file));
+  }
+  stores->catalog = std::make_shared<const storage::TableCatalog>(std::move(*catalog));
+
+  Result<tsdb::TsdbOptions> tsdb_options =
+      tsdb::options_from_config(config.tsdb, config.storage.data_dir);
+  if (!tsdb_options.is_ok()) return tsdb_options.status();
+  tsdb_options->clock = &clock;
+  tsdb_options->metrics = &metrics;
+  Result<std::unique_ptr<tsdb::TsdbStore>> tsdb = tsdb::TsdbStore::open(std::move(*tsdb_options));
+  if (!tsdb.is_ok()) return tsdb.status();
+  stores->time_series = std::move(*tsdb);
+
+  Result<std::unique_ptr<storage::RelationalStore>> relational = open_relational_store(config, clock);
+  if (!relational.is_ok()) return relational.status();
+  stores->relational = std::move(*relational);
+
+  stores->data = std::make_unique<DataManager>(
+      *stores->catalog, stores->time_series.get(), stores->relational.get(), clock,
+      DataManagerOptions{.metrics = &metrics, .breakers = breakers});
+  MYSTOCKS_RETURN_IF_ERROR(stores->data->open());
+  return stores;
 }
 
 }  // namespace mystocks::services

@@ -68,11 +68,24 @@ test('configuration errors stop start-up naming file, key and problem', async ()
 
 test('a port in use is a clear start-up error', async () => {
   const first = await startServer();
+  const otherDir = mkdtempSync(path.join(tmpdir(), 'mystocks-e2e-'));
   try {
     const second = await runCli(['serve', '--listen', `127.0.0.1:${first.port}`,
-      '--data-dir', first.dataDir]);
+      '--data-dir', otherDir]);
     assert.equal(second.code, 1);
     assert.match(second.stderr, /cannot listen on 127\.0\.0\.1:\d+ \(server\.listen\)/);
+  } finally {
+    rmSync(otherDir, { recursive: true, force: true });
+    assert.equal((await first.stop()).code, 0);
+  }
+});
+
+test('a second server on the same data directory is refused, naming the lock', async () => {
+  const first = await startServer();
+  try {
+    const second = await runCli(['serve', '--listen', '127.0.0.1:0', '--data-dir', first.dataDir]);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /tsdb is in use by another process \(its LOCK is held\); stop that process first/);
   } finally {
     assert.equal((await first.stop()).code, 0);
   }

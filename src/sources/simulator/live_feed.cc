@@ -74,9 +74,25 @@ Result<std::unique_ptr<LiveFeed>> LiveFeed::create(
     });
     securities.erase(std::unique(securities.begin(), securities.end()), securities.end());
   }
-  return std::unique_ptr<LiveFeed>(new LiveFeed(std::move(simulator), std::move(catalog), **tick,
-                                                **index_quote, clock, std::move(options),
-                                                std::move(securities)));
+  // Quotes and bars are optional outputs: a catalog without their tables just gets none.
+  const storage::TableSchema* quote_table = nullptr;
+  if (Result<const storage::TableSchema*> found = catalog->find("realtime_quote"); found.is_ok()) {
+    MYSTOCKS_RETURN_IF_ERROR(
+        TableWriter(**found).require_fillable(quote_filled_columns(), "the live feed"));
+    quote_table = *found;
+  }
+  const storage::TableSchema* minute_table = nullptr;
+  if (Result<const storage::TableSchema*> found = catalog->find("minute_kline"); found.is_ok()) {
+    MYSTOCKS_RETURN_IF_ERROR(
+        TableWriter(**found).require_fillable(minute_bar_filled_columns(), "the live feed"));
+    minute_table = *found;
+  }
+  std::unique_ptr<LiveFeed> feed(new LiveFeed(std::move(simulator), std::move(catalog), **tick,
+                                              **index_quote, clock, std::move(options),
+                                              std::move(securities)));
+  feed->quote_table_ = quote_table;
+  feed->minute_table_ = minute_table;
+  return feed;
 }
 
 LiveFeed::LiveFeed(std::shared_ptr<const MarketSimulator> simulator,
@@ -176,6 +192,15 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
   LiveBatch batch;
   int64_t rows = 0;
   bool cut_short = false;
+  // Derived outputs: each security's newest snapshot (for its quote) and the finished minutes.
+  std::vector<std::optional<Snapshot>> newest(securities_.size());
+  Date newest_date{};
+  std::optional<TableWriter> bars;
+  std::optional<MinuteBarColumns> bar_columns;
+  if (minute_table_ != nullptr) {
+    bars.emplace(*minute_table_);
+    bar_columns.emplace(*bars);
+  }
   while (true) {
     const std::optional<TimestampMs> mark = next_mark(cursor_);
     if (!mark || *mark > target) break;
@@ -185,6 +210,10 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
     }
     const Date date = shanghai_date(*mark);
     Session& session = session_for(date);
+    if (newest_date.days != date.days) {  // a new session: quotes restart from its snapshots
+      std::fill(newest.begin(), newest.end(), std::nullopt);
+      newest_date = date;
+    }
     cursor_ = *mark;
     if (session.day < 0) continue;
     const int64_t local = *mark - shanghai_time(date, 0, 0);
@@ -224,7 +253,20 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
       const SecurityInfo& info = simulator_->universe().securities()[securities_[i]];
       write_tick(ticks, tick_columns, info.canonical, exchange_name(info.symbol.exchange()),
                  session.stock_plans[i]->pre_close, snapshot);
+      newest[i] = snapshot;
       ++rows;
+    }
+    // The minute's last mark closes its bar.
+    const bool minute_closes =
+        phase >= 0 && slot + 1 == static_cast<int64_t>(kSnapshotsPerMinute);
+    if (bars && minute_closes) {
+      for (size_t i = 0; i < securities_.size(); ++i) {
+        if (!session.stock_plans[i]) continue;
+        write_minute_bar(*bars, *bar_columns,
+                         simulator_->universe().securities()[securities_[i]].canonical, "1m",
+                         trading_minute_start(date, phase),
+                         session.stock_plans[i]->minutes[static_cast<size_t>(phase)]);
+      }
     }
     for (size_t i = 0; i < indices_.size(); ++i) {
       // Indices have no pre-match auction snapshots: only the 09:25 open.
@@ -238,6 +280,28 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
     }
   }
   if (!cut_short) cursor_ = std::max(cursor_, target);
+  if (quote_table_ != nullptr) {
+    TableWriter quote_rows(*quote_table_);
+    const QuoteColumns columns(quote_rows);
+    for (size_t i = 0; i < securities_.size() && session_ != nullptr; ++i) {
+      // newest[] holds snapshots of the current session only, so its plans apply.
+      const Session& session = *session_;
+      if (!newest[i] || !session.stock_plans[i]) continue;
+      const SecurityInfo& info = simulator_->universe().securities()[securities_[i]];
+      const DayPlan& plan = *session.stock_plans[i];
+      write_quote(quote_rows, columns, info.canonical, plan.pre_close, *newest[i],
+                  plan.has_limits ? std::optional<PriceLimits>(plan.limits) : std::nullopt,
+                  info.float_shares);
+    }
+    Result<RecordBatch> quote_batch = quote_rows.finish();
+    if (!quote_batch.is_ok()) return quote_batch.status();
+    batch.quotes = std::move(quote_batch).value();
+  }
+  if (bars) {
+    Result<RecordBatch> bar_batch = bars->finish();
+    if (!bar_batch.is_ok()) return bar_batch.status();
+    batch.minute_bars = std::move(bar_batch).value();
+  }
   Result<RecordBatch> tick_batch = ticks.finish();
   if (!tick_batch.is_ok()) return tick_batch.status();
   Result<RecordBatch> quote_batch = quotes.finish();

@@ -10,7 +10,8 @@
 // next trading day with its time stamps moved onto the session date.
 //
 // Bounds: at most max_rows tick rows per call (whole 3-second marks only: a mark's snapshots of
-// every symbol arrive together); the rest follows on the next call (caught_up = false). Memory:
+// every symbol arrive together); the rest follows on the next call (caught_up = false). Quotes and
+// 1-minute bars derived from the snapshots come with them. Memory:
 // one minute plan per symbol for the current session date (about 23 KB per symbol).
 // Thread-safety: one owner; next_batch must not run concurrently with itself.
 #pragma once
@@ -41,6 +42,13 @@ struct LiveOptions {
 struct LiveBatch {
   RecordBatch ticks;            // tick table, ordered by ts then symbol
   RecordBatch index_quotes;     // index_quote table, ordered by ts then symbol
+  // realtime_quote table: each security's newest snapshot of this batch, in symbol order (empty
+  // when tables.yaml lacks the table).
+  RecordBatch quotes;
+  // minute_kline table: the 1-minute bars (frequency "1m", ts = bar start) of every minute whose
+  // last snapshot is in this batch, ordered by ts then symbol; equal to the simulator's
+  // historical bars of the model day (empty when tables.yaml lacks the table).
+  RecordBatch minute_bars;
   TimestampMs market_time = 0;  // how far the feed has emitted, market clock
   bool caught_up = true;        // false when max_rows cut the batch short: call again
 };
@@ -84,6 +92,8 @@ class LiveFeed {
   std::shared_ptr<const storage::TableCatalog> catalog_;  // keeps the two tables below alive
   const storage::TableSchema* tick_table_;
   const storage::TableSchema* index_table_;
+  const storage::TableSchema* quote_table_ = nullptr;   // optional output
+  const storage::TableSchema* minute_table_ = nullptr;  // optional output
   const Clock* clock_;
   LiveOptions options_;
   SessionClock session_clock_;

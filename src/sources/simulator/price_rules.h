@@ -1,35 +1,23 @@
-// A-share trading rules the simulator obeys: boards by code, tick size 0.01 yuan, board lots of
-// 100 shares, and daily price limits (SSE/SZSE/BSE trading rules): +/-10 % on the main boards,
-// +/-5 % for ST shares there, +/-20 % on ChiNext (300/301) and STAR (688/689) including ST, and
-// +/-30 % on the Beijing exchange. The limit price is the previous close times (1 +/- limit),
-// rounded half up to the cent. Prices inside the simulator are integer cents.
+// The A-share trading rules the simulator obeys. The rules themselves (boards, tick size, lots,
+// daily price limits) live in core/trading_rules.h, shared with paper-order validation; this
+// header brings them into mystocks::sources and adds the simulator's own cent helpers.
 // Pure functions: safe from any thread.
 #pragma once
 
 #include <cstdint>
-#include <string_view>
 
-#include "core/symbol.h"
+#include "core/trading_rules.h"
 
 namespace mystocks::sources {
 
-inline constexpr int64_t kTickCents = 1;    // 0.01 yuan
-inline constexpr int64_t kLotShares = 100;  // one board lot
-
-enum class Board : uint8_t { kMain, kChiNext, kStar, kBse };
-
-std::string_view board_name(Board board);  // "main", "chinext", "star", "bse" (symbols.board)
-Board board_of(const Symbol& symbol);
-
-// Daily limit in percent of the previous close.
-int limit_percent(Board board, bool is_st);
-
-struct PriceLimits {
-  int64_t down = 0;  // cents
-  int64_t up = 0;    // cents
-};
-
-PriceLimits price_limits(int64_t pre_close_cents, int percent);
+using mystocks::Board;
+using mystocks::board_name;
+using mystocks::board_of;
+using mystocks::kLotShares;
+using mystocks::kTickCents;
+using mystocks::limit_percent;
+using mystocks::price_limits;
+using mystocks::PriceLimits;
 
 // Rounds a price in yuan to the nearest cent (half up), at least one tick.
 int64_t to_cents(double yuan);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 
+#include "core/clock.h"
 #include "core/timestamp.h"
 
 namespace mystocks::sources {
@@ -32,6 +33,20 @@ class SessionClock {
   bool always_open_;
   Date first_date_{};            // always_open: the session date of offset 0
   int64_t start_offset_ms_ = 0;  // always_open: continuous-trading ms elapsed at wall_start
+};
+
+// A Clock whose now_ms() is the market time a SessionClock gives for the wall clock's now, so
+// consumers that judge freshness by "now" (the realtime live window) agree with a live feed that
+// plays a simulated session. steady_ns() is the wall clock's. Thread-safe like its parts.
+class MarketClock final : public Clock {
+ public:
+  MarketClock(SessionClock session, const Clock& wall) : session_(session), wall_(wall) {}
+  int64_t now_ms() const override { return session_.market_time(wall_.now_ms()); }
+  int64_t steady_ns() const override { return wall_.steady_ns(); }
+
+ private:
+  SessionClock session_;
+  const Clock& wall_;
 };
 
 // The instant `offset` continuous-trading milliseconds after 09:30 of `first_date`, counting

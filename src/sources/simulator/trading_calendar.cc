@@ -29,11 +29,25 @@ constexpr Closure kClosures[] = {
     {2025, 5, 31, 6, 2},  {2025, 10, 1, 10, 8},
     {2026, 1, 1, 1, 3},   {2026, 2, 15, 2, 23}, {2026, 4, 4, 4, 6},   {2026, 5, 1, 5, 5},
     {2026, 6, 19, 6, 21}, {2026, 9, 25, 9, 27}, {2026, 10, 1, 10, 7},
+    // Projected, not announced: the exchanges publish a year's closures in its preceding
+    // December. New Year's Day, Labour Day (1-5 May), National Day (1-7 Oct), and the lunar
+    // festivals around their Gregorian dates (Spring Festival: eve to the 6th day; Qingming,
+    // Dragon Boat and Mid-Autumn: the festival and the day after). Replace each year's rows
+    // with the notice once it is out.
+    {2027, 1, 1, 1, 1},   {2027, 2, 5, 2, 12},  {2027, 4, 5, 4, 6},   {2027, 5, 1, 5, 5},
+    {2027, 6, 9, 6, 10},  {2027, 9, 15, 9, 16}, {2027, 10, 1, 10, 7},
+    {2028, 1, 1, 1, 1},   {2028, 1, 25, 2, 1},  {2028, 4, 4, 4, 5},   {2028, 5, 1, 5, 5},
+    {2028, 5, 28, 5, 29}, {2028, 10, 1, 10, 7},
+    {2029, 1, 1, 1, 1},   {2029, 2, 12, 2, 19}, {2029, 4, 4, 4, 5},   {2029, 5, 1, 5, 5},
+    {2029, 6, 16, 6, 17}, {2029, 9, 22, 9, 23}, {2029, 10, 1, 10, 7},
+    {2030, 1, 1, 1, 1},   {2030, 2, 2, 2, 9},   {2030, 4, 5, 4, 6},   {2030, 5, 1, 5, 5},
+    {2030, 6, 5, 6, 6},   {2030, 9, 12, 9, 13}, {2030, 10, 1, 10, 7},
 };
 // clang-format on
 
 constexpr int kFirstYear = 2020;
-constexpr int kLastYear = 2026;
+constexpr int kLastAnnouncedYear = 2026;  // later years are projected (see kClosures)
+constexpr int kLastYear = 2030;
 
 }  // namespace
 
@@ -65,9 +79,9 @@ Status TradingCalendar::check_covered(Date from, Date to) const {
   const Date outside = covers(from) ? to : from;
   return field_error(ErrorCode::kOutOfRange, covers(from) ? "to" : "from",
                      "date {} is outside the trading calendar, which covers {} to {} (the "
-                     "exchanges' closure notices for {}-{})",
+                     "exchanges' closure notices for {}-{}, projected closures after)",
                      outside.to_string(), first_.to_string(), last_.to_string(), kFirstYear,
-                     kLastYear);
+                     kLastAnnouncedYear);
 }
 
 bool TradingCalendar::is_trading_day(Date date) const { return day_index(date) >= 0; }

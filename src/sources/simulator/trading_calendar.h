@@ -1,8 +1,10 @@
 // TradingCalendar: which dates the SH, SZ and BJ exchanges trade (all three share one calendar):
 // weekdays except the market closures the exchanges announce each December ("关于20XX年部分节假日
 // 休市安排的通知" of SSE/SZSE/BSE, following the State Council's public-holiday arrangement).
-// Adjusted working weekends are not trading days. The closures are listed for 2020-2026 (the
-// 2027 notice is not out yet); dates outside that range are kOutOfRange, never guessed.
+// Adjusted working weekends are not trading days. The closures are listed as announced for
+// 2020-2026; 2027-2030 use projected closures (the fixed holidays plus the lunar festivals around
+// their Gregorian dates) so the simulator and the demo keep working past the last notice; dates
+// outside 2020-2030 are kOutOfRange, never guessed.
 // Immutable after construction: safe to share between threads.
 #pragma once
 
@@ -21,7 +23,7 @@ class TradingCalendar {
   static const TradingCalendar& china_a_shares();
 
   Date first_date() const { return first_; }  // 2020-01-01
-  Date last_date() const { return last_; }    // 2026-12-31
+  Date last_date() const { return last_; }    // 2030-12-31 (closures after 2026 projected)
   bool covers(Date date) const { return first_ <= date && date <= last_; }
   // kOutOfRange naming the covered years unless [from, to] lies within them.
   Status check_covered(Date from, Date to) const;

@@ -58,3 +58,42 @@ export async function startServer({ args = [], env = {}, command = 'serve' } = {
     },
   };
 }
+
+// Small demo data sets keep the sanitizer build's seeding within seconds; tests that need more
+// pass their own MYSTOCKS_SOURCES_* values in `env`.
+export const smallDemo = {
+  MYSTOCKS_SOURCES_SIMULATOR_SYMBOLS: '20',
+  MYSTOCKS_SOURCES_DEMO_DAILY_DAYS: '120',
+  MYSTOCKS_SOURCES_DEMO_MINUTE_DAYS: '2',
+  MYSTOCKS_SOURCES_DEMO_TICK_DAYS: '1',
+  MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false',
+};
+
+// Waits until GET /health/ready answers 200 (the demo has seeded its data) or the deadline.
+export async function waitReady(base, timeoutMs = 120000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${base}/health/ready`);
+      last = await response.text();
+      if (response.status === 200) return JSON.parse(last);
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`not ready within ${timeoutMs} ms: ${last}`);
+}
+
+// `mystocks demo` on a private data dir with smallDemo (plus `env`), once its data is seeded.
+export async function startDemo({ args = [], env = {} } = {}) {
+  const server = await startServer({ command: 'demo', args, env: { ...smallDemo, ...env } });
+  try {
+    await waitReady(server.base);
+  } catch (error) {
+    await server.stop();
+    throw new Error(`${error.message}\n${server.stderr()}`);
+  }
+  return server;
+}

@@ -109,6 +109,26 @@ TEST(ConfigTest, ValidatesListenAddress) {
   EXPECT_TRUE(validate_config(config).is_ok());
 }
 
+TEST(ConfigTest, ValidatesIngestScheduleAndStrategy) {
+  Config config;
+  for (const char* good : {"", "daily@15:30", "daily@00:00", "daily@23:59"}) {
+    config.ingest.schedule = good;
+    EXPECT_TRUE(validate_config(config).is_ok()) << good;
+  }
+  for (const char* bad : {"daily@24:00", "daily@15:60", "daily 15:30", "15:30", "daily@5:30"}) {
+    config.ingest.schedule = bad;
+    Status status = validate_config(config);
+    ASSERT_FALSE(status.is_ok()) << bad;
+    EXPECT_EQ(status.field(), "ingest.schedule") << bad;
+    EXPECT_NE(status.message().find("daily@HH:MM"), std::string::npos) << status.message();
+  }
+  Result<Config> parsed = parse_config("ingest:\n  strategy: fast\n", "x.yaml");
+  ASSERT_FALSE(parsed.is_ok());
+  EXPECT_NE(parsed.status().message().find("expected one of rollback, continue, retry"),
+            std::string::npos)
+      << parsed.status().message();
+}
+
 TEST(ConfigTest, EveryKeyIsDocumentedInTheShippedFile) {
   std::ifstream in(test::source_path("config/mystocks.yaml"));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -93,11 +93,19 @@ TEST_F(MarketFeedTest, OnlyOneMinuteBarsAndMarketTablesArePushed) {
   for (const char* frequency : {"1m", "5m"}) {
     for (size_t column = 0; column < bars.columns.size(); ++column) {
       const Field& field = bars.columns[column].field;
-      if (field.name == "ts") builder.append_int64(column, clock_.now_ms());
+      // A bar is stamped with its start: one that began 100 s ago closed 40 s ago and is live.
+      if (field.name == "ts") builder.append_int64(column, clock_.now_ms() - 100'000);
       else if (field.name == "symbol") builder.append_string(column, "600519.SH");
       else if (field.name == "frequency") builder.append_string(column, frequency);
       else builder.append_int64(column, 1000);
     }
+  }
+  for (size_t column = 0; column < bars.columns.size(); ++column) {  // closed 70 s ago: backfill
+    const Field& field = bars.columns[column].field;
+    if (field.name == "ts") builder.append_int64(column, clock_.now_ms() - 130'000);
+    else if (field.name == "symbol") builder.append_string(column, "600519.SH");
+    else if (field.name == "frequency") builder.append_string(column, "1m");
+    else builder.append_int64(column, 1000);
   }
   Result<RecordBatch> batch = builder.finish();
   ASSERT_TRUE(batch.is_ok()) << batch.status().to_string();

@@ -189,5 +189,31 @@ TEST_F(DataManagerTest, EmptyBatchesWriteNothingAndAnnounceNothing) {
   EXPECT_TRUE(events_.empty());
 }
 
+TEST_F(DataManagerTest, AnOpenBreakerRefusesCallsWithoutTouchingTheStore) {
+  BreakerRegistry breakers({.failure_threshold = 2, .success_threshold = 1, .open_timeout_ms = 1000},
+                           clock_, metrics_);
+  std::unique_ptr<DataManager> guarded = make_manager({.breakers = &breakers});
+  relational_->refuse = [](const std::string&, const RecordBatch&) {
+    return error(ErrorCode::kUnavailable, "connection refused");
+  };
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    EXPECT_EQ(guarded->save("daily_kline", daily({{"600519.SH", 19723, 1}})).status().code(),
+              ErrorCode::kUnavailable);
+  }
+  EXPECT_EQ(relational_->upsert_calls, 2);
+  EXPECT_EQ(breakers.get("store.relational").state(), BreakerState::kOpen);
+  Result<SaveReport> refused = guarded->save("daily_kline", daily({{"600519.SH", 19723, 1}}));
+  EXPECT_EQ(refused.status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(relational_->upsert_calls, 2);  // refused by the breaker, not by the store
+  EXPECT_EQ(guarded->load("daily_kline", {}).status().code(), ErrorCode::kUnavailable);
+  // The time-series store has its own breaker and is unaffected.
+  EXPECT_EQ(breakers.get("store.time_series").state(), BreakerState::kClosed);
+
+  relational_->refuse = nullptr;
+  clock_.advance_ms(1000);  // the open timeout passes: one probe goes through and closes it
+  MYSTOCKS_EXPECT_OK(guarded->save("daily_kline", daily({{"600519.SH", 19723, 1}})).status());
+  EXPECT_EQ(breakers.get("store.relational").state(), BreakerState::kClosed);
+}
+
 }  // namespace
 }  // namespace mystocks::services::test

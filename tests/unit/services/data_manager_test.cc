@@ -19,7 +19,7 @@ TEST_F(DataManagerTest, RoutesEveryDeclaredTableToExactlyOneStore) {
     (route->store == StoreKind::kRelational ? relational : time_series) += 1;
   }
   EXPECT_EQ(time_series, 6);
-  EXPECT_EQ(relational, 22);
+  EXPECT_EQ(relational, 23);  // watchlists keeps lists, watchlist_symbols their members
   Result<RouteDecision> daily = manager_->route("daily_kline");
   EXPECT_EQ(daily->explanation,
             "table 'daily_kline' (classification daily_kline) is stored in the relational store: "
@@ -113,6 +113,22 @@ TEST_F(DataManagerTest, DataChangedCarriesTableSymbolsAndTimeRange) {
   ASSERT_EQ(events_.size(), 3u);
   EXPECT_TRUE(events_[2].symbols.empty());
   EXPECT_FALSE(events_[2].has_range);
+}
+
+TEST_F(DataManagerTest, DataChangedLendsTheWrittenRowsDuringDelivery) {
+  std::vector<std::string> seen;  // what the handler read from the borrowed batch
+  manager_->subscribe([&](const DataChanged& event) {
+    ASSERT_NE(event.schema, nullptr);
+    ASSERT_NE(event.batch, nullptr);
+    EXPECT_EQ(event.schema->name, event.table);
+    EXPECT_EQ(static_cast<int64_t>(event.batch->num_rows()), event.rows);
+    for (const std::string& symbol : event.batch->column("symbol")->as<std::string>()) {
+      seen.push_back(symbol);
+    }
+  });
+  ASSERT_TRUE(manager_->save("daily_kline", daily({{"600519.SH", 19723, 1}, {"000001.SZ", 19723, 2}}))
+                  .is_ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"600519.SH", "000001.SZ"}));
 }
 
 TEST_F(DataManagerTest, UnsubscribedHandlersHearNothing) {

@@ -157,5 +157,54 @@ TEST_F(LiveFeedTest, AlwaysOpenKeepsAMovingMarketOnASaturdayNight) {
             column<int64_t>(monday, "last")[it - monday_ts.begin()]);
 }
 
+TEST_F(LiveFeedTest, DerivesQuotesAndClosedMinuteBarsEqualToTheHistoricalOnes) {
+  auto source = make(30);
+  const std::vector<std::string> symbols = first_symbols(*source, 4);
+  clock_.set_ms(at(2024, 5, 7, 9, 30, 0));
+  LiveOptions options;
+  options.index_quotes = false;
+  for (const std::string& symbol : symbols) options.symbols.push_back(*Symbol::parse(symbol));
+  auto live = feed(*source, options);
+  clock_.set_ms(at(2024, 5, 7, 9, 32, 30));  // minutes 09:30 and 09:31 close, 09:32 is open
+  const LiveBatch batch = ok_batch(live->next_batch());
+  const RecordBatch history_bars =
+      ok(source->minute_bars(request_for(symbols, "2024-05-07", "2024-05-07")));
+  std::map<std::pair<std::string, TimestampMs>, size_t> bar_by_key;
+  for (size_t row = 0; row < history_bars.num_rows(); ++row) {
+    bar_by_key[{column<std::string>(history_bars, "symbol")[row],
+                column<int64_t>(history_bars, "ts")[row]}] = row;
+  }
+  const size_t trading = batch.ticks.num_rows() / 50;  // 50 marks: 09:30:03 .. 09:32:30
+  ASSERT_GT(trading, 0u);
+  ASSERT_EQ(batch.minute_bars.num_rows(), 2 * trading);
+  const auto& bar_ts = column<int64_t>(batch.minute_bars, "ts");
+  EXPECT_EQ(bar_ts.front(), at(2024, 5, 7, 9, 30, 0));
+  EXPECT_EQ(bar_ts.back(), at(2024, 5, 7, 9, 31, 0));
+  for (size_t row = 0; row < batch.minute_bars.num_rows(); ++row) {
+    const size_t match =
+        bar_by_key.at({column<std::string>(batch.minute_bars, "symbol")[row], bar_ts[row]});
+    for (size_t column_idx = 0; column_idx < history_bars.num_columns(); ++column_idx) {
+      ASSERT_EQ(render(batch.minute_bars, column_idx, row), render(history_bars, column_idx, match))
+          << history_bars.schema().field(column_idx).name;
+    }
+  }
+  // One quote per trading symbol: its newest snapshot, with the day's limits.
+  ASSERT_EQ(batch.quotes.num_rows(), trading);
+  for (size_t row = 0; row < batch.quotes.num_rows(); ++row) {
+    EXPECT_EQ(column<int64_t>(batch.quotes, "ts")[row], at(2024, 5, 7, 9, 32, 30));
+    const std::string& symbol = column<std::string>(batch.quotes, "symbol")[row];
+    const auto& tick_symbols = column<std::string>(batch.ticks, "symbol");
+    const size_t last_tick = static_cast<size_t>(
+        std::find(tick_symbols.rbegin(), tick_symbols.rend(), symbol).base() -
+        tick_symbols.begin() - 1);
+    EXPECT_EQ(column<int64_t>(batch.quotes, "last")[row], column<int64_t>(batch.ticks, "last")[last_tick]);
+    EXPECT_GE(column<int64_t>(batch.quotes, "limit_up")[row], column<int64_t>(batch.quotes, "last")[row]);
+  }
+  // Nothing happened: no quotes, no bars.
+  const LiveBatch idle = ok_batch(live->next_batch());
+  EXPECT_EQ(idle.quotes.num_rows(), 0u);
+  EXPECT_EQ(idle.minute_bars.num_rows(), 0u);
+}
+
 }  // namespace
 }  // namespace mystocks::sources::test

@@ -337,7 +337,7 @@ TEST_F(SimulatorInvariantsTest, RequestsAreCheckedBeforeAnythingIsGenerated) {
   Result<RecordBatch> index =
       source->daily_bars(request({"000300.SH"}, "2024-03-01", "2024-03-05"));
   EXPECT_EQ(index.status().code(), ErrorCode::kInvalidArgument);
-  Result<RecordBatch> future = source->daily_bars(request({symbol}, "2026-12-01", "2027-01-05"));
+  Result<RecordBatch> future = source->daily_bars(request({symbol}, "2030-12-01", "2031-01-05"));
   EXPECT_EQ(future.status().code(), ErrorCode::kOutOfRange);
   Result<RecordBatch> huge = source->ticks(request({}, "2024-03-01", "2024-03-05"));
   EXPECT_EQ(huge.status().code(), ErrorCode::kInvalidArgument);

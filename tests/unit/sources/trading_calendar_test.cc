@@ -57,15 +57,30 @@ TEST(TradingCalendarTest, TradingDaysPerYearMatchThePublishedCounts) {
   }
 }
 
+TEST(TradingCalendarTest, ProjectsClosuresAfterTheLastNoticeSoTheDemoOutlivesIt) {
+  const TradingCalendar& calendar = TradingCalendar::china_a_shares();
+  // Across the end of the announced years: 2026-12-31 (Thu) trades, New Year 2027 does not.
+  EXPECT_EQ(calendar.next_trading_day(*parse_date("2026-12-31"))->to_string(), "2026-12-31");
+  EXPECT_EQ(calendar.next_trading_day(*parse_date("2027-01-01"))->to_string(), "2027-01-04");
+  EXPECT_FALSE(calendar.is_trading_day(*parse_date("2027-02-08")));  // Spring Festival
+  EXPECT_FALSE(calendar.is_trading_day(*parse_date("2028-10-03")));  // National Day
+  for (int year = 2027; year <= 2030; ++year) {
+    int days = 0;
+    for (Date date : calendar.trading_days()) days += date.year() == year;
+    EXPECT_GE(days, 238) << year;  // the announced years have 242-243
+    EXPECT_LE(days, 246) << year;
+  }
+}
+
 TEST(TradingCalendarTest, NavigatesAndRefusesUncoveredDates) {
   const TradingCalendar& calendar = TradingCalendar::china_a_shares();
   EXPECT_EQ(calendar.previous_trading_day(*parse_date("2024-02-19"))->to_string(), "2024-02-08");
   EXPECT_EQ(calendar.next_trading_day(*parse_date("2024-02-10"))->to_string(), "2024-02-19");
   EXPECT_EQ(calendar.day_index(*parse_date("2024-02-10")), -1);
-  EXPECT_FALSE(calendar.next_trading_day(*parse_date("2027-01-04")).has_value());
-  Status status = calendar.check_covered(*parse_date("2026-12-01"), *parse_date("2027-01-10"));
+  EXPECT_FALSE(calendar.next_trading_day(*parse_date("2031-01-04")).has_value());
+  Status status = calendar.check_covered(*parse_date("2030-12-01"), *parse_date("2031-01-10"));
   EXPECT_EQ(status.code(), ErrorCode::kOutOfRange);
-  EXPECT_NE(status.message().find("2027-01-10"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("2031-01-10"), std::string::npos) << status.message();
   EXPECT_EQ(status.field(), "to");
 }
 

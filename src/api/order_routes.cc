@@ -1,0 +1,451 @@
+#include "api/order_routes.h"
+
+#include <optional>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/order_rules.h"
+#include "api/route_support.h"
+#include "core/decimal.h"
+#include "core/symbol.h"
+#include "core/timestamp.h"
+
+namespace mystocks::api {
+namespace {
+
+namespace json = boost::json;
+using gateway::ApiReply;
+using gateway::HttpMethod;
+using gateway::HttpRequest;
+using gateway::ParamLocation;
+using gateway::ParamSpec;
+using gateway::RouteSpec;
+using storage::Filter;
+using storage::FilterOp;
+
+constexpr std::string_view kOrders = "orders";
+constexpr std::string_view kStatusNew = "new";
+// Statuses from which nothing can change any more (tables.yaml orders.status).
+constexpr std::string_view kFinalStatuses[] = {"filled", "cancelled", "rejected", "expired"};
+
+const std::vector<std::string> kOrderColumns = {
+    "order_id",       "client_order_id", "account_id", "symbol",   "side",
+    "order_type",     "time_in_force",   "price",      "quantity", "filled_quantity",
+    "avg_fill_price", "frozen_cash",     "commission", "status",   "reject_reason",
+    "trade_date",     "created_at",      "updated_at"};
+
+json::value order_schema() {
+  json::object properties;
+  for (const char* name :
+       {"order_id", "client_order_id", "account_id", "symbol", "side", "order_type",
+        "time_in_force", "status", "reject_reason", "trade_date"}) {
+    properties[name] = json::object{{"type", json::array{"string", "null"}}};
+  }
+  for (const char* name : {"price", "avg_fill_price", "frozen_cash", "commission"}) {
+    properties[name] = json::object{{"type", json::array{"number", "null"}}};
+  }
+  for (const char* name : {"quantity", "filled_quantity", "created_at", "updated_at"}) {
+    properties[name] = json::object{{"type", "integer"}};
+  }
+  return json::object{{"type", "object"}, {"properties", std::move(properties)}};
+}
+
+json::value create_schema() {
+  return json::object{
+      {"type", "object"},
+      {"required", json::array{"symbol", "side", "type", "quantity"}},
+      {"additionalProperties", false},
+      {"properties",
+       {{"symbol", {{"type", "string"}, {"examples", json::array{"600519.SH"}}}},
+        {"side", {{"type", "string"}, {"enum", json::array{"buy", "sell"}}}},
+        {"type", {{"type", "string"}, {"enum", json::array{"limit", "market"}}}},
+        {"price",
+         {{"type", json::array{"number", "string"}},
+          {"description", "limit price in yuan, a multiple of 0.01; omit for market orders"}}},
+        {"quantity", {{"type", "integer"}, {"minimum", 1}}},
+        {"time_in_force", {{"type", "string"}, {"enum", json::array{"day"}}}},
+        {"client_order_id",
+         {{"type", "string"},
+          {"minLength", 1},
+          {"maxLength", 64},
+          {"description", "idempotency key: a repeated key returns the existing order"}}}}}};
+}
+
+// What the symbols table and daily_kline say about a symbol today.
+struct Instrument {
+  Symbol symbol;
+  bool is_st = false;
+  std::optional<int64_t> pre_close_cents;
+};
+
+class OrderBook {
+ public:
+  explicit OrderBook(MarketApi api) : api_(api) {}
+
+  ApiReply create(const HttpRequest& request) const {
+    Result<std::string> user = user_id_of(request);
+    if (!user.is_ok()) return ApiReply::fail(user.status());
+    const json::object& body = request.body_json.as_object();
+    Result<Instrument> instrument = lookup(std::string(body.at("symbol").as_string()));
+    if (!instrument.is_ok()) return ApiReply::fail(instrument.status());
+    const bool buy = body.at("side").as_string() == "buy";
+    const OrderType type =
+        body.at("type").as_string() == "limit" ? OrderType::kLimit : OrderType::kMarket;
+    const int64_t quantity = json_int64(body.at("quantity"));
+    const Board board = board_of(instrument->symbol);
+    if (Status status = check_quantity(board, type, quantity); !status.is_ok()) {
+      return ApiReply::fail(status);
+    }
+    const int percent = limit_percent(board, instrument->is_st);
+    std::optional<PriceLimits> band;
+    if (instrument->pre_close_cents) {
+      band = price_limits(*instrument->pre_close_cents, percent);
+    }
+    std::optional<int64_t> price_mils;
+    const json::value* price = body.if_contains("price");
+    if (type == OrderType::kMarket && price != nullptr) {
+      return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "price",
+                                        "price must be omitted for market orders"));
+    }
+    if (type == OrderType::kLimit) {
+      if (price == nullptr) {
+        return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "price",
+                                          "price is required for limit orders"));
+      }
+      Result<int64_t> mils = price->is_string() ? parse_price_mils(price->as_string())
+                                                : parse_price_mils(price->to_number<double>());
+      if (!mils.is_ok()) return ApiReply::fail(mils.status());
+      if (Status status = check_tick(*mils); !status.is_ok()) return ApiReply::fail(status);
+      if (!band) {
+        return ApiReply::fail(field_error(
+            ErrorCode::kFailedPrecondition, "symbol",
+            "symbol '{}' has no previous close in daily_kline, so rule price_limit cannot be "
+            "checked",
+            instrument->symbol.to_string()));
+      }
+      if (Status status = check_price_band(*mils, *band, percent); !status.is_ok()) {
+        return ApiReply::fail(status);
+      }
+      price_mils = *mils;
+    }
+    // A buy reserves its worst-case cost: the limit price, or the limit-up price for a market
+    // order (0 when no previous close is known).
+    int64_t frozen_cents = 0;
+    if (buy) {
+      const int64_t unit_cents = price_mils ? *price_mils / kMilsPerCent : (band ? band->up : 0);
+      frozen_cents = unit_cents * quantity;
+    }
+    std::string client_order_id;
+    if (const json::value* key = body.if_contains("client_order_id")) {
+      client_order_id = std::string(key->as_string());
+    }
+    const int64_t now = api_.clock->now_ms();
+    const std::vector<Cell> row = {new_id("ord", *api_.clock),
+                                   client_order_id.empty() ? Cell{} : Cell{client_order_id},
+                                   *user,
+                                   instrument->symbol.to_string(),
+                                   std::string(buy ? "buy" : "sell"),
+                                   std::string(type == OrderType::kLimit ? "limit" : "market"),
+                                   std::string("day"),
+                                   price_mils ? Cell{*price_mils} : Cell{},
+                                   quantity,
+                                   int64_t{0},
+                                   Cell{},
+                                   frozen_cents,
+                                   int64_t{0},
+                                   std::string(kStatusNew),
+                                   Cell{},
+                                   int64_t{shanghai_date(now).days},
+                                   now,
+                                   now};
+    Result<RecordBatch> batch = make_rows(table(), kOrderColumns, {row});
+    if (!batch.is_ok()) return ApiReply::fail(batch.status());
+    std::optional<RecordBatch> existing;
+    Status stored = api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
+      existing.reset();
+      if (!client_order_id.empty()) {
+        Result<RecordBatch> found = ops.query(
+            std::string(kOrders), {.filters = {storage::eq("account_id", *user),
+                                               storage::eq("client_order_id", client_order_id)},
+                                   .limit = 1});
+        if (!found.is_ok()) return found.status();
+        if (found->num_rows() > 0) {
+          existing = std::move(*found);
+          return Status::ok();
+        }
+      }
+      return ops.upsert(std::string(kOrders), *batch);
+    });
+    if (!stored.is_ok()) return ApiReply::fail(stored);
+    if (existing) {
+      return ApiReply::ok(row_json(*existing, 0),
+                          "an order with this client_order_id exists: returning it");
+    }
+    return ApiReply::ok(row_json(*batch, 0), "order accepted");
+  }
+
+  ApiReply list(const HttpRequest& request) const {
+    Result<std::string> user = user_id_of(request);
+    if (!user.is_ok()) return ApiReply::fail(user.status());
+    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
+    std::vector<Filter> filters = {storage::eq("account_id", *user)};
+    for (const char* name : {"status", "symbol", "side"}) {
+      if (has_param(request, name))
+        filters.push_back(storage::eq(name, string_param(request, name)));
+    }
+    if (has_param(request, "start")) {
+      filters.push_back(storage::cmp("created_at", FilterOp::kGe, int_param(request, "start", 0)));
+    }
+    if (has_param(request, "end")) {
+      filters.push_back(storage::cmp("created_at", FilterOp::kLt, int_param(request, "end", 0)));
+    }
+    if (has_param(request, "start") && has_param(request, "end") &&
+        int_param(request, "start", 0) > int_param(request, "end", 0)) {
+      return ApiReply::fail(
+          field_error(ErrorCode::kInvalidArgument, "start", "start is after end"));
+    }
+    const Page page = page_of(request);
+    Result<int64_t> total = api_.data->count(std::string(kOrders), filters);
+    if (!total.is_ok()) return ApiReply::fail(total.status());
+    services::LoadQuery query;
+    query.filters = filters;
+    query.order_by = {{"created_at", storage::SortOrder::kDescending}};
+    query.limit = page.size;
+    query.offset = page.offset();
+    Result<RecordBatch> rows = api_.data->load(std::string(kOrders), query);
+    if (!rows.is_ok()) return ApiReply::fail(rows.status());
+    return ApiReply::page(rows_json(*rows), {page.page, page.size, *total});
+  }
+
+  ApiReply get(const HttpRequest& request) const {
+    Result<std::string> user = user_id_of(request);
+    if (!user.is_ok()) return ApiReply::fail(user.status());
+    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
+    Result<RecordBatch> order = find(*user, request.path_params.at("id"));
+    if (!order.is_ok()) return ApiReply::fail(order.status());
+    return ApiReply::ok(row_json(*order, 0));
+  }
+
+  ApiReply cancel(const HttpRequest& request) const {
+    Result<std::string> user = user_id_of(request);
+    if (!user.is_ok()) return ApiReply::fail(user.status());
+    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
+    const std::string& id = request.path_params.at("id");
+    std::optional<RecordBatch> cancelled;
+    Status status = api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
+      Result<RecordBatch> found =
+          ops.query(std::string(kOrders),
+                    {.filters = {storage::eq("order_id", id), storage::eq("account_id", *user)}});
+      if (!found.is_ok()) return found.status();
+      if (found->num_rows() == 0) return not_found(id);
+      const std::string& current = string_at(*found, "status", 0);
+      for (std::string_view final_status : kFinalStatuses) {
+        if (current == final_status) {
+          return field_error(ErrorCode::kFailedPrecondition, "status",
+                             "order '{}' is {} and can no longer be cancelled", id, current);
+        }
+      }
+      MYSTOCKS_RETURN_IF_ERROR(set_status(ops, *found, 0, "cancelled", api_.clock->now_ms()));
+      Result<RecordBatch> after =
+          ops.query(std::string(kOrders), {.filters = {storage::eq("order_id", id)}});
+      if (!after.is_ok()) return after.status();
+      cancelled = std::move(*after);
+      return Status::ok();
+    });
+    if (!status.is_ok()) return ApiReply::fail(status);
+    return ApiReply::ok(row_json(*cancelled, 0), "order cancelled");
+  }
+
+ private:
+  const storage::TableSchema& table() const { return **api_.catalog->find(kOrders); }
+
+  // Rewrites row `row` of `found` (a full orders row) with a new status; a final status
+  // releases the frozen cash.
+  Status set_status(storage::RelationalOps& ops, const RecordBatch& found, size_t row,
+                    std::string_view status, int64_t now) const {
+    Result<RecordBatch> update =
+        make_rows(table(),
+                  {"order_id", "account_id", "symbol", "side", "order_type", "time_in_force",
+                   "quantity", "filled_quantity", "frozen_cash", "commission", "status",
+                   "trade_date", "created_at", "updated_at"},
+                  {{string_at(found, "order_id", row), string_at(found, "account_id", row),
+                    string_at(found, "symbol", row), string_at(found, "side", row),
+                    string_at(found, "order_type", row), string_at(found, "time_in_force", row),
+                    int64_at(found, "quantity", row), int64_at(found, "filled_quantity", row),
+                    int64_t{0}, int64_at(found, "commission", row), std::string(status),
+                    int64_t{found.column("trade_date")->as<int32_t>()[row]},
+                    int64_at(found, "created_at", row), now}});
+    if (!update.is_ok()) return update.status();
+    return ops.upsert(std::string(kOrders), *update);
+  }
+
+  // Day orders (the only time in force) end with their trading date: the caller's working
+  // orders from an earlier date become expired. Runs before every read, so no order is shown
+  // as working after its day; the read that finds none writes nothing.
+  Status expire_stale(const std::string& user) const {
+    const int64_t now = api_.clock->now_ms();
+    const std::vector<storage::Filter> stale = {
+        storage::eq("account_id", user),
+        storage::in("status", {std::string("pending_new"), std::string(kStatusNew),
+                               std::string("partially_filled")}),
+        storage::cmp("trade_date", FilterOp::kLt, int64_t{shanghai_date(now).days})};
+    Result<int64_t> count = api_.data->count(std::string(kOrders), stale);
+    if (!count.is_ok()) return count.status();
+    if (*count == 0) return Status::ok();
+    return api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
+      Result<RecordBatch> found = ops.query(std::string(kOrders), {.filters = stale});
+      if (!found.is_ok()) return found.status();
+      for (size_t row = 0; row < found->num_rows(); ++row) {
+        MYSTOCKS_RETURN_IF_ERROR(set_status(ops, *found, row, "expired", now));
+      }
+      return Status::ok();
+    });
+  }
+
+  static Status not_found(const std::string& id) {
+    return field_error(ErrorCode::kNotFound, "id", "no order '{}' for this user", id);
+  }
+
+  Result<RecordBatch> find(const std::string& user, const std::string& id) const {
+    services::LoadQuery query;
+    query.filters = {storage::eq("order_id", id), storage::eq("account_id", user)};
+    Result<RecordBatch> rows = api_.data->load(std::string(kOrders), query);
+    if (!rows.is_ok()) return rows.status();
+    if (rows->num_rows() == 0) return not_found(id);
+    return rows;
+  }
+
+  // The listed stock behind `text` with its ST flag and previous close.
+  Result<Instrument> lookup(const std::string& text) const {
+    Result<Symbol> symbol = Symbol::parse(text, "symbol");
+    if (!symbol.is_ok()) return symbol.status();
+    const std::string canonical = symbol->to_string();
+    Result<RecordBatch> listed = listed_symbols(*api_.data, {canonical});
+    if (!listed.is_ok()) return listed.status();
+    if (listed->num_rows() == 0) {
+      return field_error(ErrorCode::kInvalidArgument, "symbol",
+                         "symbol '{}' violates rule known_symbol: it is not in the symbols table",
+                         canonical);
+    }
+    if (string_at(*listed, "security_type", 0) != "stock") {
+      return field_error(ErrorCode::kInvalidArgument, "symbol",
+                         "symbol '{}' violates rule tradable_security: it is a {}, only stocks "
+                         "take orders",
+                         canonical, string_at(*listed, "security_type", 0));
+    }
+    if (string_at(*listed, "status", 0) != "L") {
+      return field_error(ErrorCode::kInvalidArgument, "symbol",
+                         "symbol '{}' violates rule listed: its listing status is '{}'", canonical,
+                         string_at(*listed, "status", 0));
+    }
+    Instrument instrument{*symbol, listed->column("is_st")->as<uint8_t>()[0] != 0, std::nullopt};
+    // The newest bar up to today: today's pre_close when today's bar exists, else its close.
+    const Date today = shanghai_date(api_.clock->now_ms());
+    services::LoadQuery query;
+    query.columns = {"trade_date", "close", "pre_close"};
+    query.symbols = {canonical};
+    query.range.end = shanghai_time(Date{today.days + 1}, 0, 0);
+    query.order = storage::SortOrder::kDescending;
+    query.limit = 1;
+    Result<RecordBatch> bars = api_.data->load("daily_kline", query);
+    if (!bars.is_ok()) return bars.status();
+    if (bars->num_rows() == 1) {
+      const Column& pre_close = *bars->column("pre_close");
+      const bool today_bar = bars->column("trade_date")->as<int32_t>()[0] == today.days;
+      const int64_t mils = today_bar && !pre_close.is_null(0) ? pre_close.as<int64_t>()[0]
+                                                              : int64_at(*bars, "close", 0);
+      instrument.pre_close_cents = (mils + kMilsPerCent / 2) / kMilsPerCent;
+    }
+    return instrument;
+  }
+
+  MarketApi api_;
+};
+
+ParamSpec id_param() {
+  return {.name = "id",
+          .in = ParamLocation::kPath,
+          .schema = json::object{{"type", "string"}},
+          .required = true,
+          .description = "order id"};
+}
+
+}  // namespace
+
+Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+  auto book = std::make_shared<OrderBook>(api);
+  const json::value order = order_schema();
+
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kPost,
+      .path = "/api/v1/orders",
+      .version = "v1",
+      .summary = "Place a paper order",
+      .description =
+          "Admitted only for a listed stock and within the A-share trading rules; a rejection "
+          "names the field and the rule (known_symbol, tradable_security, listed, min_quantity, "
+          "lot_size, max_quantity, tick_size, price_limit). Admitted orders have status new and "
+          "are not matched yet. Quantity rules: main board and ChiNext whole lots of 100; STAR "
+          "at least 200 then steps of 1; BSE at least 100 then steps of 1.",
+      .tags = {"orders"},
+      .params = {user_header_param()},
+      .request_schema = create_schema(),
+      .response_schema = order,
+      .handler = [book](const HttpRequest& request) { return book->create(request); },
+  }));
+
+  std::vector<ParamSpec> list_params = {
+      user_header_param(),
+      {.name = "status",
+       .schema = json::object{{"type", "string"},
+                              {"enum", json::array{"pending_new", "new", "partially_filled",
+                                                   "filled", "cancelled", "rejected", "expired"}}}},
+      {.name = "symbol", .schema = json::object{{"type", "string"}, {"format", "symbol"}}},
+      {.name = "side",
+       .schema = json::object{{"type", "string"}, {"enum", json::array{"buy", "sell"}}}},
+      {.name = "start",
+       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
+       .description = "created at or after"},
+      {.name = "end",
+       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
+       .description = "created before"},
+  };
+  for (ParamSpec& spec : page_params(50, 500)) list_params.push_back(std::move(spec));
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/api/v1/orders",
+      .version = "v1",
+      .summary = "The caller's paper orders, newest first",
+      .tags = {"orders"},
+      .params = std::move(list_params),
+      .response_schema = json::object{{"type", "array"}, {"items", order}},
+      .handler = [book](const HttpRequest& request) { return book->list(request); },
+  }));
+
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kGet,
+      .path = "/api/v1/orders/{id}",
+      .version = "v1",
+      .summary = "One of the caller's paper orders",
+      .tags = {"orders"},
+      .params = {id_param(), user_header_param()},
+      .response_schema = order,
+      .handler = [book](const HttpRequest& request) { return book->get(request); },
+  }));
+
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+      .method = HttpMethod::kPost,
+      .path = "/api/v1/orders/{id}/cancel",
+      .version = "v1",
+      .summary = "Cancel a working paper order",
+      .description = "409 when the order is already filled, cancelled, rejected or expired.",
+      .tags = {"orders"},
+      .params = {id_param(), user_header_param()},
+      .response_schema = order,
+      .handler = [book](const HttpRequest& request) { return book->cancel(request); },
+  }));
+  return Status::ok();
+}
+
+}  // namespace mystocks::api

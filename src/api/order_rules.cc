@@ -1,0 +1,88 @@
+#include "api/order_rules.h"
+
+#include <cmath>
+
+#include "core/decimal.h"
+
+namespace mystocks::api {
+
+namespace {
+
+std::string yuan(int64_t cents) { return Decimal(cents, 2).to_string(); }
+
+}  // namespace
+
+Status check_quantity(Board board, OrderType type, int64_t quantity) {
+  const QuantityRule rule = quantity_rule(board);
+  const std::string_view board_text = board_name(board);
+  if (quantity < rule.min_shares) {
+    return field_error(ErrorCode::kInvalidArgument, "quantity",
+                       "quantity {} violates rule min_quantity: orders on the {} board are at "
+                       "least {} shares",
+                       quantity, board_text, rule.min_shares);
+  }
+  const int64_t max = type == OrderType::kLimit ? rule.max_limit_order : rule.max_market_order;
+  if (quantity > max) {
+    return field_error(ErrorCode::kInvalidArgument, "quantity",
+                       "quantity {} violates rule max_quantity: {} orders on the {} board are at "
+                       "most {} shares",
+                       quantity, type == OrderType::kLimit ? "limit" : "market", board_text, max);
+  }
+  if (rule.step_shares > 1 && quantity % rule.step_shares != 0) {
+    return field_error(ErrorCode::kInvalidArgument, "quantity",
+                       "quantity {} violates rule lot_size: orders on the {} board are whole "
+                       "lots, multiples of {} shares",
+                       quantity, board_text, rule.step_shares);
+  }
+  return Status::ok();
+}
+
+Status check_tick(int64_t price_mils) {
+  if (price_mils <= 0 || price_mils % kMilsPerCent != 0) {
+    return field_error(ErrorCode::kInvalidArgument, "price",
+                       "price {} violates rule tick_size: prices are positive multiples of "
+                       "0.01 yuan",
+                       Decimal(price_mils, 3).to_string());
+  }
+  return Status::ok();
+}
+
+PriceLimits limit_band(const Symbol& symbol, bool is_st, int64_t pre_close_cents) {
+  return price_limits(pre_close_cents, limit_percent(board_of(symbol), is_st));
+}
+
+Status check_price_band(int64_t price_mils, const PriceLimits& band, int percent) {
+  const int64_t cents = price_mils / kMilsPerCent;
+  if (cents < band.down || cents > band.up) {
+    return field_error(ErrorCode::kOutOfRange, "price",
+                       "price {} violates rule price_limit: today's band is {} to {} yuan "
+                       "(+/-{}% of the previous close)",
+                       yuan(cents), yuan(band.down), yuan(band.up), percent);
+  }
+  return Status::ok();
+}
+
+Result<int64_t> parse_price_mils(double number) {
+  if (!std::isfinite(number)) {
+    return field_error(ErrorCode::kInvalidDecimal, "price", "price must be a finite number");
+  }
+  const double mils = number * 1000.0;
+  const double rounded = std::round(mils);
+  if (std::fabs(rounded) > 9e15) {
+    return field_error(ErrorCode::kInvalidDecimal, "price", "price {} is too large", number);
+  }
+  // A fraction finer than a mil (10.0001) is moved to a mil value that is no cent, so
+  // check_tick rejects it instead of accepting a rounded price.
+  const double off = std::fabs(mils - rounded);
+  auto units = static_cast<int64_t>(rounded);
+  if (off > 1e-6 && units % kMilsPerCent == 0) units += 1;
+  return units;
+}
+
+Result<int64_t> parse_price_mils(std::string_view text) {
+  Result<Decimal> decimal = Decimal::parse(text, kOrderPriceScale, "price");
+  if (!decimal.is_ok()) return decimal.status();
+  return decimal->units();
+}
+
+}  // namespace mystocks::api

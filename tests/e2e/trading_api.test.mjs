@@ -1,0 +1,200 @@
+// End-to-end: the indicator, watchlist, paper-order and data routes on the real binary with the
+// small demo data set (`mystocks demo`: simulator symbols, daily and 1m bars), once seeded. Stocks are discovered
+// through GET /api/v1/market/symbols; previous closes through MA(1) of the daily bars before
+// today, i.e. the indicator route itself.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemo } from './lib/server.mjs';
+
+let server;
+const stocks = {};  // board -> a listed, non-ST stock
+before(async () => {
+  server = await startDemo();
+  for (let page = 1; page <= 10 && Object.keys(stocks).length < 4; ++page) {
+    const response = await fetch(`${server.base}/api/v1/market/symbols?page=${page}&size=100`);
+    assert.equal(response.status, 200, `symbol discovery needs GET /api/v1/market/symbols: ${await response.text()}`);
+    const body = await response.json();
+    const rows = Array.isArray(body.data) ? body.data : body.data.items;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const st = row.is_st === true || /ST/.test(row.name ?? '');
+      if ((row.security_type ?? 'stock') === 'stock' && !st && row.board && !stocks[row.board]) {
+        stocks[row.board] = row.symbol;
+      }
+    }
+  }
+  assert.ok(stocks.main, `no main-board stock found: ${JSON.stringify(stocks)}`);
+});
+after(async () => { assert.equal((await server.stop()).code, 0); });
+
+async function call(method, path, body, user) {
+  const headers = { 'content-type': 'application/json' };
+  if (user) headers['x-user-id'] = user;
+  const response = await fetch(`${server.base}${path}`, {
+    method, headers, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+  });
+  return { status: response.status, body: await response.json() };
+}
+const get = (path, user) => call('GET', path, undefined, user);
+const post = (path, body, user) => call('POST', path, body ?? '', user);
+
+function shanghaiToday() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+// The close of the last daily bar before today, in cents.
+async function previousCloseCents(symbol) {
+  const reply = await get(`/api/v1/indicators/ma?symbol=${symbol}&n=1&limit=1&end=${shanghaiToday()}`);
+  assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  assert.equal(reply.body.data.bars, 1);
+  return Math.round(reply.body.data.values.ma[0] * 100);
+}
+const yuan = (cents) => (cents / 100).toFixed(2);
+
+test('indicators: registry, one computation, batch with per-item errors, bad input', async () => {
+  const registry = await get('/api/v1/indicators');
+  assert.equal(registry.status, 200);
+  const macd = registry.body.data.find((entry) => entry.name === 'macd');
+  assert.deepEqual(macd.params.map((p) => p.name), ['fast', 'slow', 'signal']);
+  assert.deepEqual(macd.outputs, ['dif', 'dea', 'hist']);
+
+  const symbol = stocks.main;
+  const one = await get(`/api/v1/indicators/macd?symbol=${symbol}&limit=30&convention=china_broker`);
+  assert.equal(one.status, 200, JSON.stringify(one.body));
+  assert.equal(one.body.data.bars, 30);
+  assert.equal(one.body.data.time.length, 30);
+  assert.equal(one.body.data.values.hist.length, 30);
+  assert.ok(one.body.data.values.dif.every((v) => typeof v === 'number'), 'warmed up after 2 years of bars');
+  const minute = await get(`/api/v1/indicators/rsi?symbol=${symbol}&interval=5m&limit=48`);
+  assert.equal(minute.status, 200, JSON.stringify(minute.body));
+  assert.equal(minute.body.data.bars, 48);
+
+  const batch = await post('/api/v1/indicators/batch', {
+    items: [{ indicator: 'kdj', symbols: [symbol, '689999.SH'], limit: 5 }, { indicator: 'nope', symbol }],
+  });
+  assert.equal(batch.status, 200);
+  assert.deepEqual(batch.body.data.results.map((r) => r.success), [true, false, false]);
+  assert.equal(batch.body.data.results[1].error.field, 'symbol');
+  assert.equal(batch.body.data.results[2].error.field, 'name');
+
+  for (const [path, status, field] of [
+    [`/api/v1/indicators/nope?symbol=${symbol}`, 404, 'name'],
+    [`/api/v1/indicators/ma?symbol=${symbol}&n=0`, 400, 'n'],
+    [`/api/v1/indicators/ma?symbol=${symbol}&interval=2h`, 400, 'interval'],
+    [`/api/v1/indicators/ma?symbol=BAD`, 400, 'symbol'],
+    [`/api/v1/indicators/ma?symbol=${symbol}&start=2026-02-01&end=2026-01-01`, 400, 'start'],
+  ]) {
+    const reply = await get(path);
+    assert.equal(reply.status, status, `${path}: ${JSON.stringify(reply.body)}`);
+    assert.equal(reply.body.errors[0].field, field, path);
+  }
+  const malformed = await post('/api/v1/indicators/batch', '{"items":[');
+  assert.equal(malformed.status, 400);
+  assert.equal(malformed.body.errors[0].field, 'body');
+});
+
+test('watchlists: create, add, remove, rename, conflicts, delete', async () => {
+  const user = `e2e-${Date.now()}`;
+  const [a, b] = [stocks.main, stocks.chinext ?? stocks.star ?? stocks.main];
+  const created = await post('/api/v1/watchlists', { name: 'core', symbols: [a] }, user);
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const id = created.body.data.id;
+  assert.deepEqual(created.body.data.symbols.map((s) => s.symbol), [a]);
+
+  const duplicate = await post('/api/v1/watchlists', { name: 'core' }, user);
+  assert.equal(duplicate.status, 409);
+  assert.equal(duplicate.body.errors[0].field, 'name');
+  const unknown = await post('/api/v1/watchlists', { name: 'x', symbols: [a, '689999.SH'] }, user);
+  assert.equal(unknown.status, 400);
+  assert.equal(unknown.body.errors[0].field, 'symbols[1]');
+
+  if (b !== a) {
+    const added = await post(`/api/v1/watchlists/${id}/symbols`, { symbols: [b] }, user);
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    assert.deepEqual(added.body.data.symbols.map((s) => s.symbol), [a, b]);
+    const again = await post(`/api/v1/watchlists/${id}/symbols`, { symbols: [b] }, user);
+    assert.equal(again.status, 409);
+  }
+  const removed = await call('DELETE', `/api/v1/watchlists/${id}/symbols/${a}`, undefined, user);
+  assert.equal(removed.status, 200);
+  assert.ok(!removed.body.data.symbols.some((s) => s.symbol === a));
+  const renamed = await call('PUT', `/api/v1/watchlists/${id}`, { name: 'renamed' }, user);
+  assert.equal(renamed.body.data.name, 'renamed');
+  assert.equal((await get(`/api/v1/watchlists/${id}`, 'someone-else')).status, 404);
+  assert.equal((await get('/api/v1/watchlists', user)).body.data.length, 1);
+  assert.equal((await call('DELETE', `/api/v1/watchlists/${id}`, undefined, user)).status, 200);
+  assert.equal((await get(`/api/v1/watchlists/${id}`, user)).status, 404);
+});
+
+test('paper orders: rules named on rejection, then place, list, get, cancel, 409', async () => {
+  const user = `e2e-${Date.now()}`;
+  const symbol = stocks.main;
+  const close = await previousCloseCents(symbol);
+  const band = { up: Math.floor((close * 110 + 50) / 100), down: Math.floor((close * 90 + 50) / 100) };
+  const order = (fields) => post('/api/v1/orders', { symbol, side: 'buy', type: 'limit', quantity: 100, price: yuan(close), ...fields }, user);
+
+  for (const [fields, field, rule] of [
+    [{ quantity: 150 }, 'quantity', 'lot_size'],
+    [{ price: yuan(band.up + 1) }, 'price', 'price_limit'],
+    [{ price: (close / 100 + 0.005).toFixed(3) }, 'price', 'tick_size'],
+    [{ symbol: '689999.SH', quantity: 200 }, 'symbol', 'known_symbol'],
+    [{ side: 'hold' }, 'side', null],
+  ]) {
+    const reply = await order(fields);
+    assert.equal(reply.status, 400, `${JSON.stringify(fields)}: ${JSON.stringify(reply.body)}`);
+    assert.equal(reply.body.errors[0].field, field);
+    if (rule) assert.match(reply.body.message, new RegExp(`rule ${rule}`));
+  }
+
+  const placed = await order({ price: yuan(band.up), client_order_id: 'e2e-1' });
+  assert.equal(placed.status, 200, JSON.stringify(placed.body));
+  assert.equal(placed.body.data.status, 'new');
+  const id = placed.body.data.order_id;
+  const replay = await order({ price: yuan(band.up), client_order_id: 'e2e-1' });
+  assert.equal(replay.body.data.order_id, id, 'client_order_id is an idempotency key');
+  assert.equal((await order({ side: 'sell', type: 'market', price: undefined })).status, 200);
+
+  const list = await get('/api/v1/orders?size=1', user);
+  assert.equal(list.status, 200);
+  assert.equal(list.body.pagination.total, 2);
+  assert.equal(list.body.data.length, 1);
+  assert.equal((await get(`/api/v1/orders?side=buy`, user)).body.data[0].order_id, id);
+  assert.equal((await get(`/api/v1/orders/${id}`, user)).body.data.price, Number(yuan(band.up)));
+  assert.equal((await get(`/api/v1/orders/${id}`, 'someone-else')).status, 404);
+
+  const cancelled = await post(`/api/v1/orders/${id}/cancel`, undefined, user);
+  assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+  assert.equal(cancelled.body.data.status, 'cancelled');
+  const again = await post(`/api/v1/orders/${id}/cancel`, undefined, user);
+  assert.equal(again.status, 409);
+  assert.equal(again.body.errors[0].field, 'status');
+});
+
+test('data: every table with its store and size; quality rows paginated', async () => {
+  const tables = await get('/api/v1/data/tables');
+  assert.equal(tables.status, 200);
+  const byName = Object.fromEntries(tables.body.data.map((t) => [t.name, t]));
+  assert.equal(byName.daily_kline.store, 'relational');
+  assert.ok(byName.daily_kline.rows > 0);
+  assert.equal(byName.minute_kline.store, 'timeseries');
+  assert.ok(byName.minute_kline.rows > 0);
+  // Sizes count flushed segments only: rows still in the memtable (and the WAL) are not in them.
+  assert.equal(typeof byName.minute_kline.bytes_on_disk, 'number');
+  assert.equal(byName.daily_kline.bytes_on_disk, null);
+  assert.match(byName.watchlists.explanation, /relational store/);
+  const quality = await get('/api/v1/data/quality?size=10');
+  assert.equal(quality.status, 200);
+  assert.ok(Array.isArray(quality.body.data));
+  assert.equal(quality.body.pagination.size, 10);
+  assert.equal((await get('/api/v1/data/quality?status=broken')).status, 400);
+});
+
+test('the OpenAPI document lists every trading route', async () => {
+  const document = await (await fetch(`${server.base}/api/openapi.json`)).json();
+  for (const path of ['/api/v1/indicators', '/api/v1/indicators/{name}', '/api/v1/indicators/batch',
+    '/api/v1/watchlists', '/api/v1/watchlists/{id}', '/api/v1/watchlists/{id}/symbols',
+    '/api/v1/watchlists/{id}/symbols/{symbol}', '/api/v1/orders', '/api/v1/orders/{id}',
+    '/api/v1/orders/{id}/cancel', '/api/v1/data/tables', '/api/v1/data/quality']) {
+    assert.ok(document.paths[path], `${path} is missing from the OpenAPI document`);
+  }
+});

@@ -1,0 +1,194 @@
+// Fixture of the indicator, watchlist, order and data route tests: the shipped tables.yaml, a
+// real SqliteStore and a real tsdb::TsdbStore in a temp directory behind a DataManager, seeded
+// from the market simulator (the securities master of 60 simulated stocks and the indices,
+// daily bars of a few symbols for half a year, 1m bars of two symbols), and a gateway::Router
+// over a registry holding the four route families. Requests go through Router::handle exactly
+// as the server's would. The manual clock stands at Wednesday 2026-11-25 10:00 Asia/Shanghai.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "api/api_context.h"
+#include "api/data_routes.h"
+#include "api/indicator_routes.h"
+#include "api/order_routes.h"
+#include "api/watchlist_routes.h"
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "gateway/router.h"
+#include "services/data_manager.h"
+#include "sources/simulator/simulator_source.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/tables_yaml.h"
+#include "storage/tsdb/tsdb_store.h"
+#include "support/assert_status.h"
+#include "support/source_dir.h"
+#include "support/temp_dir.h"
+
+namespace mystocks::api::test {
+
+namespace json = boost::json;
+
+struct Reply {
+  int status = 0;
+  json::value body;  // the parsed envelope
+
+  const json::value& data() const { return body.at("data"); }
+  std::string message() const {
+    const json::value* text = body.as_object().if_contains("message");
+    return text != nullptr && text->is_string() ? std::string(text->as_string()) : std::string();
+  }
+  // The `field` of the first entry of `errors`, empty when there is none.
+  std::string field() const {
+    const json::value* errors = body.as_object().if_contains("errors");
+    if (errors == nullptr || !errors->is_array() || errors->as_array().empty()) return {};
+    return std::string(errors->as_array()[0].at("field").as_string());
+  }
+  std::string code() const {
+    const json::value* errors = body.as_object().if_contains("errors");
+    if (errors == nullptr || !errors->is_array() || errors->as_array().empty()) return {};
+    return std::string(errors->as_array()[0].at("code").as_string());
+  }
+};
+
+// Prints a reply for failure messages.
+inline std::string text(const Reply& reply) {
+  return std::to_string(reply.status) + " " + json::serialize(reply.body);
+}
+
+class ApiExtTest : public ::testing::Test {
+ protected:
+  static constexpr int64_t kNow = 1795572000000;  // 2026-11-25T10:00:00+08:00
+
+  void SetUp() override {
+    Result<storage::TableCatalog> catalog =
+        storage::load_tables_yaml(mystocks::test::source_path("config/tables.yaml"));
+    ASSERT_TRUE(catalog.is_ok()) << catalog.status().to_string();
+    catalog_ = std::make_shared<const storage::TableCatalog>(std::move(*catalog));
+    Result<mystocks::test::TempDir> dir = mystocks::test::TempDir::create("api_ext_");
+    ASSERT_TRUE(dir.is_ok());
+    dir_.emplace(std::move(*dir));
+    Result<std::unique_ptr<storage::SqliteStore>> sqlite =
+        storage::SqliteStore::open({.path = (dir_->path() / "relational.db").string()}, clock_);
+    ASSERT_TRUE(sqlite.is_ok()) << sqlite.status().to_string();
+    sqlite_ = std::move(*sqlite);
+    tsdb::TsdbOptions options;
+    options.dir = dir_->path() / "tsdb";
+    options.clock = &clock_;
+    options.metrics = &metrics_;
+    Result<std::unique_ptr<tsdb::TsdbStore>> tsdb = tsdb::TsdbStore::open(options);
+    ASSERT_TRUE(tsdb.is_ok()) << tsdb.status().to_string();
+    tsdb_ = std::move(*tsdb);
+    data_ =
+        std::make_unique<services::DataManager>(*catalog_, tsdb_.get(), sqlite_.get(), clock_,
+                                                services::DataManagerOptions{.metrics = &metrics_});
+    MYSTOCKS_ASSERT_OK(data_->open());
+    ASSERT_NO_FATAL_FAILURE(seed());
+    const MarketApi api{data_.get(), catalog_.get(), &clock_};
+    MYSTOCKS_ASSERT_OK(register_indicator_routes(registry_, api));
+    MYSTOCKS_ASSERT_OK(register_watchlist_routes(registry_, api));
+    MYSTOCKS_ASSERT_OK(register_order_routes(registry_, api));
+    MYSTOCKS_ASSERT_OK(register_data_routes(registry_, api));
+    router_ = std::make_unique<gateway::Router>(registry_, metrics_, clock_);
+  }
+
+  Reply call(gateway::HttpMethod method, std::string target, std::string body = {},
+             std::string user = {}) {
+    gateway::HttpRequest request;
+    request.method = method;
+    request.target = std::move(target);
+    request.body = std::move(body);
+    request.remote_address = "127.0.0.1:5000";
+    if (!user.empty()) request.headers.emplace_back("x-user-id", std::move(user));
+    gateway::HttpResponse response = router_->handle(request);
+    Reply reply{response.status, nullptr};
+    boost::system::error_code ec;
+    reply.body = json::parse(response.body, ec);
+    EXPECT_FALSE(ec) << "not JSON: " << response.body;
+    return reply;
+  }
+  Reply get(std::string target, std::string user = {}) {
+    return call(gateway::HttpMethod::kGet, std::move(target), {}, std::move(user));
+  }
+  Reply post(std::string target, std::string body, std::string user = {}) {
+    return call(gateway::HttpMethod::kPost, std::move(target), std::move(body), std::move(user));
+  }
+
+  // Daily bars of `symbol` as the DataManager returns them, oldest first.
+  RecordBatch daily(const std::string& symbol) {
+    services::LoadQuery query;
+    query.symbols = {symbol};
+    Result<RecordBatch> rows = data_->load("daily_kline", query);
+    EXPECT_TRUE(rows.is_ok()) << rows.status().to_string();
+    return rows.is_ok() ? std::move(*rows) : RecordBatch();
+  }
+  RecordBatch minutes(const std::string& symbol) {
+    services::LoadQuery query;
+    query.symbols = {symbol};
+    query.filters = {storage::eq("frequency", "1m")};
+    Result<RecordBatch> rows = data_->load("minute_kline", query);
+    EXPECT_TRUE(rows.is_ok()) << rows.status().to_string();
+    return rows.is_ok() ? std::move(*rows) : RecordBatch();
+  }
+
+  // The first simulated stock matching `board` and `is_st`; empty when there is none.
+  std::string stock(Board board, bool is_st = false) const {
+    for (const sources::SecurityInfo& info : source_->simulator()->universe().securities()) {
+      if (info.board == board && info.is_st == is_st) return info.canonical;
+    }
+    return {};
+  }
+
+  std::string main_ = "", chinext_, star_, bse_, st_;  // seeded stocks by board (st_ may be "")
+
+ private:
+  void save(const std::string& table, Result<RecordBatch> batch) {
+    ASSERT_TRUE(batch.is_ok()) << table << ": " << batch.status().to_string();
+    Result<services::SaveReport> saved = data_->save(table, *batch);
+    ASSERT_TRUE(saved.is_ok()) << table << ": " << saved.status().to_string();
+  }
+
+  void seed() {
+    Result<std::unique_ptr<sources::SimulatorSource>> source =
+        sources::SimulatorSource::create("sim", sources::SimulatorOptions{7, 60}, catalog_, clock_);
+    ASSERT_TRUE(source.is_ok()) << source.status().to_string();
+    source_ = std::move(*source);
+    main_ = stock(Board::kMain);
+    chinext_ = stock(Board::kChiNext);
+    star_ = stock(Board::kStar);
+    bse_ = stock(Board::kBse);
+    st_ = stock(Board::kMain, true);
+    ASSERT_FALSE(main_.empty() || chinext_.empty() || star_.empty() || bse_.empty());
+    save("symbols", source_->symbols({}));
+    std::vector<Symbol> seeded;
+    for (const std::string* symbol : {&main_, &chinext_, &star_, &bse_, &st_}) {
+      if (!symbol->empty()) seeded.push_back(*Symbol::parse(*symbol));
+    }
+    save("daily_kline", source_->daily_bars(sources::SourceRequest::range(
+                            seeded, Date::from_ymd(2026, 5, 1), Date::from_ymd(2026, 11, 25))));
+    sources::SourceRequest minute =
+        sources::SourceRequest::range({*Symbol::parse(main_), *Symbol::parse(chinext_)},
+                                      Date::from_ymd(2026, 11, 23), Date::from_ymd(2026, 11, 24));
+    save("minute_kline", source_->minute_bars(minute));
+  }
+
+ protected:
+  ManualClock clock_{kNow};
+  MetricsRegistry metrics_;
+  std::shared_ptr<const storage::TableCatalog> catalog_;
+  std::optional<mystocks::test::TempDir> dir_;
+  std::unique_ptr<storage::SqliteStore> sqlite_;
+  std::unique_ptr<tsdb::TsdbStore> tsdb_;
+  std::unique_ptr<services::DataManager> data_;
+  std::unique_ptr<sources::SimulatorSource> source_;
+  gateway::RouteRegistry registry_;
+  std::unique_ptr<gateway::Router> router_;
+};
+
+}  // namespace mystocks::api::test
