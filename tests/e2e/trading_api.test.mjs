@@ -12,8 +12,9 @@ before(async () => {
   server = await startDemo();
   for (let page = 1; page <= 10 && Object.keys(stocks).length < 4; ++page) {
     const response = await fetch(`${server.base}/api/v1/market/symbols?page=${page}&size=100`);
-    assert.equal(response.status, 200, `symbol discovery needs GET /api/v1/market/symbols: ${await response.text()}`);
-    const body = await response.json();
+    const text = await response.text();  // read once: the message would consume the body
+    assert.equal(response.status, 200, `symbol discovery needs GET /api/v1/market/symbols: ${text}`);
+    const body = JSON.parse(text);
     const rows = Array.isArray(body.data) ? body.data : body.data.items;
     if (rows.length === 0) break;
     for (const row of rows) {
