@@ -41,9 +41,38 @@ Result<std::unique_ptr<DataPlane>> DataPlane::open(const Config& config, bool de
   // Created up front so /api/v1/system/status and /metrics show them before the first call.
   plane->breakers_.get("store.relational");
   plane->breakers_.get("store.time_series");
+  MYSTOCKS_RETURN_IF_ERROR(plane->open_ingest());
   if (demo || config.sources.live_enabled) MYSTOCKS_RETURN_IF_ERROR(plane->open_live_feed());
   if (demo) plane->seed_state_ = kSeeding;
   return plane;
+}
+
+Status DataPlane::open_ingest() {
+  const sources::SourceFactory factory = sources::SourceFactory::with_builtin_types();
+  Result<std::unique_ptr<sources::FailoverSource>> built = sources::build_sources(
+      factory,
+      {.config = &config_.sources, .catalog = stores_->catalog, .clock = &clock_, .metrics = &metrics_});
+  if (!built.is_ok()) return built.status();
+  sources_ = std::move(*built);
+  for (const auto& source : sources_->sources()) job_rules_.known_sources.emplace_back(source->name());
+  Result<services::SaveStrategy> strategy = services::parse_save_strategy(config_.ingest.strategy);
+  if (!strategy.is_ok()) return strategy.status().with_context("ingest.strategy");
+  job_rules_.default_strategy = *strategy;
+  pipeline_ = std::make_unique<services::IngestPipeline>(
+      *stores_->data, *stores_->catalog, clock_, services::ingest_options(config_.ingest));
+  jobs_ = std::make_unique<services::JobRunner>(*pipeline_, services::failover_resolver(*sources_),
+                                                clock_, services::job_runner_options(config_.ingest));
+  Result<std::vector<services::ScheduledJob>> scheduled = services::scheduled_jobs(config_.ingest);
+  if (!scheduled.is_ok()) return scheduled.status();
+  if (!scheduled->empty()) {
+    scheduler_ = std::make_unique<services::IngestScheduler>(
+        clock_, sources::TradingCalendar::china_a_shares(),
+        [jobs = jobs_.get()](const services::ScheduledJob&, services::IngestJobSpec spec) {
+          return jobs->submit(std::move(spec)).status();
+        });
+    for (services::ScheduledJob& job : *scheduled) scheduler_->add(std::move(job));
+  }
+  return Status::ok();
 }
 
 Status DataPlane::open_live_feed() {
@@ -105,12 +134,18 @@ void DataPlane::run_background(std::function<void(const Status&)> on_seeded) {
     if (on_seeded) on_seeded(report.status());
   }
   if (live_ != nullptr && !cancel_) live_->start();
+  if (scheduler_ != nullptr && !cancel_) scheduler_->start();
 }
 
 void DataPlane::stop() {
   cancel_ = true;
   if (background_.joinable()) background_.join();
+  if (scheduler_ != nullptr) scheduler_->stop();
   if (live_ != nullptr) live_->stop();
+  // Running ingest jobs stop after their current chunk; what they stored stays (resumable).
+  if (jobs_ != nullptr) {
+    for (const services::JobInfo& job : jobs_->list()) (void)jobs_->cancel(job.id);
+  }
 }
 
 void DataPlane::add_health_checks(HealthChecks& health) {
@@ -149,6 +184,7 @@ boost::json::value DataPlane::status() const {
     static constexpr const char* kStates[] = {"not needed", "seeding", "seeded", "failed"};
     out["demo_seed"] = kStates[seed_state_.load()];
   }
+  out["ingest_jobs_queued"] = jobs_->queued();
   if (live_ != nullptr) {
     const services::LiveIngestStats live = live_->stats();
     out["live_feed"] = json::object{{"pumps", live.pumps},

@@ -1,6 +1,7 @@
 // DataPlane: the stored-data half of the server process - the stores and the DataManager (with
-// a circuit breaker per store), demo seeding and the simulator's live feed - with the health
-// checks and status section the HTTP side shows. run_server builds it before listening and
+// a circuit breaker per store), the configured sources with the ingest job runner and its
+// scheduler, demo seeding and the simulator's live feed - with the health checks and status
+// section the HTTP side shows. run_server builds it before listening and
 // calls stop() after the HTTP server drained, before the realtime objects it feeds go away.
 // Thread-safety: open/start/stop on the main thread; the accessors are safe from any thread.
 #pragma once
@@ -18,8 +19,13 @@
 #include "core/config.h"
 #include "core/health.h"
 #include "core/metrics.h"
+#include "services/ingest_pipeline.h"
+#include "services/ingest_scheduler.h"
+#include "services/ingest_spec.h"
+#include "services/job_runner.h"
 #include "services/live_ingest.h"
 #include "services/store_factory.h"
+#include "sources/failover_source.h"
 #include "sources/simulator/simulator_source.h"
 
 namespace mystocks::cli {
@@ -35,6 +41,9 @@ class DataPlane {
   services::DataManager& data() { return *stores_->data; }
   const storage::TableCatalog& catalog() const { return *stores_->catalog; }
   BreakerRegistry& breakers() { return breakers_; }
+  // Ingest jobs (POST /api/v1/data/jobs) and the rules their specs are checked against.
+  services::JobRunner& jobs() { return *jobs_; }
+  const services::JobSpecRules& job_rules() const { return job_rules_; }
   // The clock realtime freshness is judged by: the live feed's market clock when it plays a
   // simulated session, else the wall clock.
   const Clock& market_clock() const;
@@ -53,6 +62,7 @@ class DataPlane {
  private:
   DataPlane(const Config& config, bool demo, const Clock& clock, MetricsRegistry& metrics);
   Status open_live_feed();
+  Status open_ingest();
   void run_background(std::function<void(const Status&)> on_seeded);
 
   const Config& config_;
@@ -61,6 +71,11 @@ class DataPlane {
   MetricsRegistry& metrics_;
   BreakerRegistry breakers_;
   std::unique_ptr<services::DataStores> stores_;
+  std::unique_ptr<sources::FailoverSource> sources_;
+  std::unique_ptr<services::IngestPipeline> pipeline_;
+  std::unique_ptr<services::JobRunner> jobs_;
+  std::unique_ptr<services::IngestScheduler> scheduler_;
+  services::JobSpecRules job_rules_;
   std::unique_ptr<sources::SimulatorSource> simulator_;  // demo seed and live feed
   std::unique_ptr<sources::MarketClock> market_clock_;
   std::unique_ptr<services::LiveIngest> live_;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/data_api.h"
+#include "api/job_routes.h"
 #include "api/realtime_routes.h"
 #include "api/system_routes.h"
 #include "cli/data_plane.h"
@@ -139,6 +140,11 @@ int run_server(const Config& config, const ServeOptions& options) {
   // Orders and "latest" queries follow the market clock: the simulated session in the demo.
   if (Status status = api::register_data_api(
           registry, {.data = &data.data(), .catalog = &data.catalog(), .clock = &data.market_clock()});
+      !status.is_ok()) {
+    spdlog::error("route registration failed: {}", status.to_string());
+    return 1;
+  }
+  if (Status status = api::register_job_routes(registry, data.jobs(), data.job_rules());
       !status.is_ok()) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;
