@@ -16,6 +16,35 @@ TEST(DecimalTest, ParsesExactlyAtScale) {
   EXPECT_EQ(Decimal::parse("+3.1", 1)->units(), 31);
 }
 
+TEST(DecimalTest, ShortAndLongNumbersAgreeWithTheirValue) {
+  // Short numbers take the one-pass path, long ones the checked path; both must give the value.
+  EXPECT_EQ(Decimal::parse("5.", 2)->units(), 500);
+  EXPECT_EQ(Decimal::parse("000123.4", 3)->units(), 123400);
+  EXPECT_EQ(Decimal::parse("123456789012345.678", 3)->units(), 123456789012345678);
+  EXPECT_EQ(Decimal::parse("1234567890123456.78", 2)->units(), 123456789012345678);
+  EXPECT_EQ(Decimal::parse("9223372036854775807", 0)->units(), std::numeric_limits<int64_t>::max());
+  uint64_t state = 42;
+  auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int round = 0; round < 20000; ++round) {
+    const int scale = static_cast<int>(next() >> 61);                   // 0..7
+    const int fraction = scale == 0 ? 0 : static_cast<int>((next() >> 40) % (scale + 1));
+    const int64_t units = static_cast<int64_t>((next() >> 20) % 100000000000LL);  // < 1e11
+    int64_t pow = 1;
+    for (int i = 0; i < fraction; ++i) pow *= 10;
+    std::string text = std::to_string(units / pow);
+    if (fraction > 0) {
+      std::string digits = std::to_string(units % pow);
+      text += "." + std::string(static_cast<size_t>(fraction) - digits.size(), '0') + digits;
+    }
+    const bool negative = (next() >> 63) != 0;
+    Result<Decimal> parsed = Decimal::parse((negative ? "-" : "") + text, scale);
+    ASSERT_TRUE(parsed.is_ok()) << text << " at scale " << scale;
+    int64_t expected = units;
+    for (int i = fraction; i < scale; ++i) expected *= 10;
+    ASSERT_EQ(parsed->units(), negative ? -expected : expected) << text << " at scale " << scale;
+  }
+}
+
 TEST(DecimalTest, RejectsLossyOrMalformedInput) {
   Result<Decimal> lossy = Decimal::parse("10.005", 2, "price");
   ASSERT_FALSE(lossy.is_ok());
@@ -26,6 +55,9 @@ TEST(DecimalTest, RejectsLossyOrMalformedInput) {
   EXPECT_FALSE(Decimal::parse(".", 2).is_ok());
   EXPECT_FALSE(Decimal::parse("1e5", 2).is_ok());
   EXPECT_FALSE(Decimal::parse("1.2.3", 2).is_ok());
+  EXPECT_FALSE(Decimal::parse("12a", 2).is_ok());
+  EXPECT_FALSE(Decimal::parse("-.", 2).is_ok());
+  EXPECT_FALSE(Decimal::parse("1,5", 2).is_ok());
   EXPECT_FALSE(Decimal::parse("99999999999999999999", 0).is_ok());
   EXPECT_FALSE(Decimal::parse("92233720368547758.08", 2).is_ok());
   EXPECT_EQ(Decimal::parse("92233720368547758.07", 2)->units(), std::numeric_limits<int64_t>::max());
