@@ -2,8 +2,9 @@
 // bounded outgoing queue shared by broadcasts (packets are immutable shared buffers, serialised
 // once), conflation of superseded packets (the newest quote per symbol wins while a slow client
 // has not read the older one), heartbeat bookkeeping and the transport/upgrade state.
-// Thread-safety: every public method is safe from any thread (one mutex); the waker is called
-// outside the lock and must only post work to the transport's executor.
+// Thread-safety: every public method is safe from any thread (one mutex). The waker is called
+// with the lock held, so once set_waker(nullptr) returns it is never called again (a transport
+// may then be destroyed); it must only note or post work and never call back into the session.
 #pragma once
 
 #include <cstdint>
@@ -40,10 +41,13 @@ class EngineSession {
 
   // Takes every queued packet (a polling response or a WebSocket writer's batch).
   std::vector<WirePacket> take_all();
+  // The same into `out` (cleared first), swapping vectors so their capacity is reused.
+  void take_all(std::vector<WirePacket>& out);
   size_t queued() const;
 
-  // The transport's wake-up: called when packets arrive or the session closes. Replaces any
-  // previous waker; pass nullptr to detach.
+  // The transport's wake-up: called when the queue becomes non-empty, on transport change and
+  // when the session closes (and at once if either already holds). Replaces any previous waker;
+  // pass nullptr to detach.
   void set_waker(std::function<void()> waker);
 
   // Heartbeat: returns true when a ping should be sent now; sets `timed_out` when the client did
@@ -68,7 +72,7 @@ class EngineSession {
   const EngineLimits& limits() const { return limits_; }
 
  private:
-  void wake();
+  void wake_locked();  // REQUIRES(mutex_)
 
   const std::string sid_;
   const EngineLimits limits_;

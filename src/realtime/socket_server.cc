@@ -341,13 +341,15 @@ void SocketServer::deliver(const std::shared_ptr<EngineSession>& session, WirePa
     case EngineSession::SendResult::kQueued: messages_out_.inc(); break;
     case EngineSession::SendResult::kConflated: conflated_.inc(); break;
     case EngineSession::SendResult::kClosed: dropped_.inc(); break;
-    case EngineSession::SendResult::kOverflow:
-      dropped_.inc();
-      spdlog::warn("realtime session {} is too slow ({} packets queued); disconnecting it",
-                   session->sid(), session->queued());
-      close_session(session, "slow consumer");
-      break;
+    case EngineSession::SendResult::kOverflow: overflow(session); break;
   }
+}
+
+void SocketServer::overflow(const std::shared_ptr<EngineSession>& session) {
+  dropped_.inc();
+  spdlog::warn("realtime session {} is too slow ({} packets queued); disconnecting it",
+               session->sid(), session->queued());
+  close_session(session, "slow consumer");
 }
 
 void SocketServer::emit(const std::shared_ptr<Socket>& socket, const std::string& event,
@@ -409,10 +411,22 @@ size_t SocketServer::broadcast(const std::string& nsp, const std::string& room, 
   packet.data = std::move(args);
   WirePacket wire = encode_packet(EnginePacketType::kMessage, encode_socket_packet(packet));
   if (options_.recovery) recovery_.record(offset, nsp, room, wire, clock_.now_ms());
-  const std::vector<std::shared_ptr<Socket>> members = rooms_.members(nsp, room);
+  const RoomRegistry::Members members = rooms_.members(nsp, room);
   const std::string key = conflation_key.empty() ? std::string() : nsp + ' ' + conflation_key;
-  for (const auto& member : members) deliver(member->session, wire, key);
-  return members.size();
+  // The shared packet goes to every member; counters are summed here and updated once.
+  size_t queued = 0;
+  size_t conflated = 0;
+  for (const auto& member : *members) {
+    switch (member->session->send(wire, key)) {
+      case EngineSession::SendResult::kQueued: ++queued; break;
+      case EngineSession::SendResult::kConflated: ++conflated; break;
+      case EngineSession::SendResult::kClosed: dropped_.inc(); break;
+      case EngineSession::SendResult::kOverflow: overflow(member->session); break;
+    }
+  }
+  if (queued > 0) messages_out_.inc(static_cast<double>(queued));
+  if (conflated > 0) conflated_.inc(static_cast<double>(conflated));
+  return members->size();
 }
 
 void SocketServer::disconnect_socket(const std::shared_ptr<Socket>& socket, bool recoverable) {
