@@ -10,17 +10,23 @@ EngineSession::EngineSession(std::string sid, TransportKind transport, const Eng
       next_ping_ms_(now_ms + limits.ping_interval_ms) {}
 
 EngineSession::SendResult EngineSession::send(WirePacket packet, const std::string& conflation_key) {
+  if (conflation_key.empty()) return send(std::move(packet), ConflationKey());
+  return send(std::move(packet), std::make_shared<const std::string>(conflation_key));
+}
+
+EngineSession::SendResult EngineSession::send(WirePacket packet, const ConflationKey& key) {
   std::lock_guard lock(mutex_);
   if (closed_) return SendResult::kClosed;
-  if (!conflation_key.empty()) {
-    auto it = pending_.find(conflation_key);
-    if (it != pending_.end()) {
-      queue_[it->second - front_sequence_] = std::move(packet);
-      return SendResult::kConflated;  // the writer already knows there is data
+  if (key) {
+    for (const auto& [pending_key, sequence] : pending_) {
+      if (pending_key == key || *pending_key == *key) {
+        queue_[sequence - front_sequence_] = std::move(packet);
+        return SendResult::kConflated;  // the writer already knows there is data
+      }
     }
   }
   if (queue_.size() >= limits_.max_queue_packets) return SendResult::kOverflow;
-  if (!conflation_key.empty()) pending_[conflation_key] = front_sequence_ + queue_.size();
+  if (key) pending_.emplace_back(key, front_sequence_ + queue_.size());
   queue_.push_back(std::move(packet));
   // A non-empty queue has already woken the transport, which has not drained it yet.
   if (queue_.size() == 1 && waker_) waker_();
@@ -36,12 +42,13 @@ std::vector<WirePacket> EngineSession::take_all() {
   return packets;
 }
 
-void EngineSession::take_all(std::vector<WirePacket>& out) {
+bool EngineSession::take_all(std::vector<WirePacket>& out) {
   out.clear();
   std::lock_guard lock(mutex_);
   out.swap(queue_);
   front_sequence_ += out.size();
-  if (!pending_.empty()) pending_.clear();
+  pending_.clear();
+  return closed_;
 }
 
 size_t EngineSession::queued() const {

@@ -9,9 +9,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "realtime/engineio_protocol.h"
@@ -35,14 +35,18 @@ class EngineSession {
   const std::string& sid() const { return sid_; }
 
   enum class SendResult { kQueued, kConflated, kOverflow, kClosed };
-  // Queues a packet. A non-empty `conflation_key` replaces an unsent packet with the same key in
-  // place. kOverflow means the client is too slow: the caller closes the session.
+  // A conflation key shared by every recipient of one broadcast (no per-recipient copy).
+  using ConflationKey = std::shared_ptr<const std::string>;
+  // Queues a packet. A non-null `key` replaces an unsent packet with an equal key in place.
+  // kOverflow means the client is too slow: the caller closes the session.
+  SendResult send(WirePacket packet, const ConflationKey& key);
   SendResult send(WirePacket packet, const std::string& conflation_key = {});
 
   // Takes every queued packet (a polling response or a WebSocket writer's batch).
   std::vector<WirePacket> take_all();
-  // The same into `out` (cleared first), swapping vectors so their capacity is reused.
-  void take_all(std::vector<WirePacket>& out);
+  // The same into `out` (cleared first), swapping vectors so their capacity is reused. Returns
+  // whether the session is closed (read under the same lock).
+  bool take_all(std::vector<WirePacket>& out);
   size_t queued() const;
 
   // The transport's wake-up: called when the queue becomes non-empty, on transport change and
@@ -78,10 +82,11 @@ class EngineSession {
   const EngineLimits limits_;
   mutable std::mutex mutex_;
   // A vector, not a deque: take_all() always drains everything, and an idle session (the common
-  // case) then holds no allocation at all. Conflation keys are rare (quotes only), so they live
-  // in a map that stays empty for most sessions.
-  std::vector<WirePacket> queue_;                      // GUARDED_BY(mutex_)
-  std::unordered_map<std::string, uint64_t> pending_;  // key -> sequence; GUARDED_BY(mutex_)
+  // case) then holds no allocation at all. Keyed packets still queued are found by a linear scan
+  // of `pending_`: it holds one entry per distinct key waiting (usually none or one; at most the
+  // queue bound for a slow consumer), and needs no allocation per packet, unlike a hash map.
+  std::vector<WirePacket> queue_;                                // GUARDED_BY(mutex_)
+  std::vector<std::pair<ConflationKey, uint64_t>> pending_;      // key, sequence; GUARDED_BY(mutex_)
   uint64_t front_sequence_ = 0;                        // sequence of queue_[0]
   std::function<void()> waker_;                        // GUARDED_BY(mutex_)
   TransportKind transport_;

@@ -412,7 +412,8 @@ size_t SocketServer::broadcast(const std::string& nsp, const std::string& room, 
   WirePacket wire = encode_packet(EnginePacketType::kMessage, encode_socket_packet(packet));
   if (options_.recovery) recovery_.record(offset, nsp, room, wire, clock_.now_ms());
   const RoomRegistry::Members members = rooms_.members(nsp, room);
-  const std::string key = conflation_key.empty() ? std::string() : nsp + ' ' + conflation_key;
+  const EngineSession::ConflationKey key =
+      conflation_key.empty() ? nullptr : std::make_shared<const std::string>(nsp + ' ' + conflation_key);
   // The shared packet goes to every member; counters are summed here and updated once.
   size_t queued = 0;
   size_t conflated = 0;

@@ -261,8 +261,8 @@ void WebSocketConnection::flush() {
   // only a full socket buffer falls back to async_write for the rest.
   while (!writing_ && !closed_) {
     if (attached_ && !close_sent_) {
-      session_->take_all(batch_);
-      if (batch_.empty() && session_->closed()) {
+      const bool session_closed = session_->take_all(batch_);
+      if (batch_.empty() && session_closed) {
         const std::string reason = session_->close_reason();
         start_close(close_code_for(reason), reason);  // queues the frame and calls flush() again
         return;
