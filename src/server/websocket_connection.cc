@@ -21,7 +21,7 @@ constexpr auto kCloseTimeout = std::chrono::seconds(5);
 // Write vectors above these capacities are released after a write, so a burst does not leave
 // every idle connection holding its peak.
 constexpr size_t kKeepPackets = 8;
-constexpr size_t kKeepControlBytes = 256;
+constexpr size_t kKeepControlBytes = 0;  // control frames are rare: never keep their buffer
 
 }  // namespace
 
