@@ -489,13 +489,14 @@ void SocketServer::tick() {
   }
   size_t queued_total = 0;
   size_t queued_max = 0;
+  const WirePacket ping = encode_packet(EnginePacketType::kPing);  // one buffer for every session
   for (const auto& state : states) {
     const size_t queued = state->session->queued();
     queued_total += queued;
     queued_max = std::max(queued_max, queued);
     bool timed_out = false;
     if (state->session->heartbeat_due(now, timed_out)) {
-      deliver(state->session, encode_packet(EnginePacketType::kPing));
+      deliver(state->session, ping);
     } else if (timed_out) {
       close_session(state->session, "ping timeout");
       continue;
