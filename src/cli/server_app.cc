@@ -1,5 +1,6 @@
 #include "cli/server_app.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -158,7 +159,10 @@ int run_server(const Config& config, const ServeOptions& options) {
     }
     hooks = {.transports = {&engineio},
              .tick = [&] { sockets.tick(); market.tick(); },
-             .on_drain = [&] { market.flush(); sockets.close_all("server shutting down"); }};
+             .on_drain = [&] { market.flush(); sockets.close_all("server shutting down"); },
+             // A batch waits at most its window plus one tick: a window shorter than the
+             // default 10 ms tick gets a tick as short as itself.
+             .tick_interval_ms = std::clamp<int64_t>(rt.batch_window_ms, 1, 10)};
   }
   const GatewayConfig& gw = config.gateway;
   gateway::RateLimiter limiter(

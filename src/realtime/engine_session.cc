@@ -10,25 +10,27 @@ EngineSession::EngineSession(std::string sid, TransportKind transport, const Eng
       next_ping_ms_(now_ms + limits.ping_interval_ms) {}
 
 EngineSession::SendResult EngineSession::send(WirePacket packet, const std::string& conflation_key) {
-  std::function<void()> waker;
-  SendResult result = SendResult::kQueued;
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_) return SendResult::kClosed;
-    if (!conflation_key.empty()) {
-      auto it = pending_.find(conflation_key);
-      if (it != pending_.end()) {
-        queue_[it->second - front_sequence_] = std::move(packet);
+  if (conflation_key.empty()) return send(std::move(packet), ConflationKey());
+  return send(std::move(packet), std::make_shared<const std::string>(conflation_key));
+}
+
+EngineSession::SendResult EngineSession::send(WirePacket packet, const ConflationKey& key) {
+  std::lock_guard lock(mutex_);
+  if (closed_) return SendResult::kClosed;
+  if (key) {
+    for (const auto& [pending_key, sequence] : pending_) {
+      if (pending_key == key || *pending_key == *key) {
+        queue_[sequence - front_sequence_] = std::move(packet);
         return SendResult::kConflated;  // the writer already knows there is data
       }
     }
-    if (queue_.size() >= limits_.max_queue_packets) return SendResult::kOverflow;
-    if (!conflation_key.empty()) pending_[conflation_key] = front_sequence_ + queue_.size();
-    queue_.push_back(std::move(packet));
-    waker = waker_;
   }
-  if (waker) waker();
-  return result;
+  if (queue_.size() >= limits_.max_queue_packets) return SendResult::kOverflow;
+  if (key) pending_.emplace_back(key, front_sequence_ + queue_.size());
+  queue_.push_back(std::move(packet));
+  // A non-empty queue has already woken the transport, which has not drained it yet.
+  if (queue_.size() == 1 && waker_) waker_();
+  return SendResult::kQueued;
 }
 
 std::vector<WirePacket> EngineSession::take_all() {
@@ -40,28 +42,28 @@ std::vector<WirePacket> EngineSession::take_all() {
   return packets;
 }
 
+bool EngineSession::take_all(std::vector<WirePacket>& out) {
+  out.clear();
+  std::lock_guard lock(mutex_);
+  out.swap(queue_);
+  front_sequence_ += out.size();
+  pending_.clear();
+  return closed_;
+}
+
 size_t EngineSession::queued() const {
   std::lock_guard lock(mutex_);
   return queue_.size();
 }
 
 void EngineSession::set_waker(std::function<void()> waker) {
-  bool has_data = false;
-  {
-    std::lock_guard lock(mutex_);
-    waker_ = std::move(waker);
-    has_data = (!queue_.empty() || closed_) && waker_;
-  }
-  if (has_data) wake();
+  std::lock_guard lock(mutex_);
+  waker_ = std::move(waker);
+  if ((!queue_.empty() || closed_) && waker_) waker_();
 }
 
-void EngineSession::wake() {
-  std::function<void()> waker;
-  {
-    std::lock_guard lock(mutex_);
-    waker = waker_;
-  }
-  if (waker) waker();
+void EngineSession::wake_locked() {
+  if (waker_) waker_();
 }
 
 bool EngineSession::heartbeat_due(int64_t now_ms, bool& timed_out) {
@@ -95,12 +97,10 @@ TransportKind EngineSession::transport() const {
 }
 
 void EngineSession::set_transport(TransportKind transport) {
-  {
-    std::lock_guard lock(mutex_);
-    transport_ = transport;
-    upgrading_ = false;
-  }
-  wake();
+  std::lock_guard lock(mutex_);
+  transport_ = transport;
+  upgrading_ = false;
+  wake_locked();
 }
 
 bool EngineSession::upgrading() const {
@@ -114,13 +114,11 @@ void EngineSession::set_upgrading(bool upgrading) {
 }
 
 void EngineSession::close(std::string reason) {
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_) return;
-    closed_ = true;
-    close_reason_ = std::move(reason);
-  }
-  wake();
+  std::lock_guard lock(mutex_);
+  if (closed_) return;
+  closed_ = true;
+  close_reason_ = std::move(reason);
+  wake_locked();
 }
 
 bool EngineSession::closed() const {

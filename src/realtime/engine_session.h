@@ -2,15 +2,16 @@
 // bounded outgoing queue shared by broadcasts (packets are immutable shared buffers, serialised
 // once), conflation of superseded packets (the newest quote per symbol wins while a slow client
 // has not read the older one), heartbeat bookkeeping and the transport/upgrade state.
-// Thread-safety: every public method is safe from any thread (one mutex); the waker is called
-// outside the lock and must only post work to the transport's executor.
+// Thread-safety: every public method is safe from any thread (one mutex). The waker is called
+// with the lock held, so once set_waker(nullptr) returns it is never called again (a transport
+// may then be destroyed); it must only note or post work and never call back into the session.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "realtime/engineio_protocol.h"
@@ -34,16 +35,23 @@ class EngineSession {
   const std::string& sid() const { return sid_; }
 
   enum class SendResult { kQueued, kConflated, kOverflow, kClosed };
-  // Queues a packet. A non-empty `conflation_key` replaces an unsent packet with the same key in
-  // place. kOverflow means the client is too slow: the caller closes the session.
+  // A conflation key shared by every recipient of one broadcast (no per-recipient copy).
+  using ConflationKey = std::shared_ptr<const std::string>;
+  // Queues a packet. A non-null `key` replaces an unsent packet with an equal key in place.
+  // kOverflow means the client is too slow: the caller closes the session.
+  SendResult send(WirePacket packet, const ConflationKey& key);
   SendResult send(WirePacket packet, const std::string& conflation_key = {});
 
   // Takes every queued packet (a polling response or a WebSocket writer's batch).
   std::vector<WirePacket> take_all();
+  // The same into `out` (cleared first), swapping vectors so their capacity is reused. Returns
+  // whether the session is closed (read under the same lock).
+  bool take_all(std::vector<WirePacket>& out);
   size_t queued() const;
 
-  // The transport's wake-up: called when packets arrive or the session closes. Replaces any
-  // previous waker; pass nullptr to detach.
+  // The transport's wake-up: called when the queue becomes non-empty, on transport change and
+  // when the session closes (and at once if either already holds). Replaces any previous waker;
+  // pass nullptr to detach.
   void set_waker(std::function<void()> waker);
 
   // Heartbeat: returns true when a ping should be sent now; sets `timed_out` when the client did
@@ -68,16 +76,17 @@ class EngineSession {
   const EngineLimits& limits() const { return limits_; }
 
  private:
-  void wake();
+  void wake_locked();  // REQUIRES(mutex_)
 
   const std::string sid_;
   const EngineLimits limits_;
   mutable std::mutex mutex_;
   // A vector, not a deque: take_all() always drains everything, and an idle session (the common
-  // case) then holds no allocation at all. Conflation keys are rare (quotes only), so they live
-  // in a map that stays empty for most sessions.
-  std::vector<WirePacket> queue_;                      // GUARDED_BY(mutex_)
-  std::unordered_map<std::string, uint64_t> pending_;  // key -> sequence; GUARDED_BY(mutex_)
+  // case) then holds no allocation at all. Keyed packets still queued are found by a linear scan
+  // of `pending_`: it holds one entry per distinct key waiting (usually none or one; at most the
+  // queue bound for a slow consumer), and needs no allocation per packet, unlike a hash map.
+  std::vector<WirePacket> queue_;                                // GUARDED_BY(mutex_)
+  std::vector<std::pair<ConflationKey, uint64_t>> pending_;      // key, sequence; GUARDED_BY(mutex_)
   uint64_t front_sequence_ = 0;                        // sequence of queue_[0]
   std::function<void()> waker_;                        // GUARDED_BY(mutex_)
   TransportKind transport_;

@@ -341,13 +341,15 @@ void SocketServer::deliver(const std::shared_ptr<EngineSession>& session, WirePa
     case EngineSession::SendResult::kQueued: messages_out_.inc(); break;
     case EngineSession::SendResult::kConflated: conflated_.inc(); break;
     case EngineSession::SendResult::kClosed: dropped_.inc(); break;
-    case EngineSession::SendResult::kOverflow:
-      dropped_.inc();
-      spdlog::warn("realtime session {} is too slow ({} packets queued); disconnecting it",
-                   session->sid(), session->queued());
-      close_session(session, "slow consumer");
-      break;
+    case EngineSession::SendResult::kOverflow: overflow(session); break;
   }
+}
+
+void SocketServer::overflow(const std::shared_ptr<EngineSession>& session) {
+  dropped_.inc();
+  spdlog::warn("realtime session {} is too slow ({} packets queued); disconnecting it",
+               session->sid(), session->queued());
+  close_session(session, "slow consumer");
 }
 
 void SocketServer::emit(const std::shared_ptr<Socket>& socket, const std::string& event,
@@ -409,10 +411,23 @@ size_t SocketServer::broadcast(const std::string& nsp, const std::string& room, 
   packet.data = std::move(args);
   WirePacket wire = encode_packet(EnginePacketType::kMessage, encode_socket_packet(packet));
   if (options_.recovery) recovery_.record(offset, nsp, room, wire, clock_.now_ms());
-  const std::vector<std::shared_ptr<Socket>> members = rooms_.members(nsp, room);
-  const std::string key = conflation_key.empty() ? std::string() : nsp + ' ' + conflation_key;
-  for (const auto& member : members) deliver(member->session, wire, key);
-  return members.size();
+  const RoomRegistry::Members members = rooms_.members(nsp, room);
+  const EngineSession::ConflationKey key =
+      conflation_key.empty() ? nullptr : std::make_shared<const std::string>(nsp + ' ' + conflation_key);
+  // The shared packet goes to every member; counters are summed here and updated once.
+  size_t queued = 0;
+  size_t conflated = 0;
+  for (const auto& member : *members) {
+    switch (member->session->send(wire, key)) {
+      case EngineSession::SendResult::kQueued: ++queued; break;
+      case EngineSession::SendResult::kConflated: ++conflated; break;
+      case EngineSession::SendResult::kClosed: dropped_.inc(); break;
+      case EngineSession::SendResult::kOverflow: overflow(member->session); break;
+    }
+  }
+  if (queued > 0) messages_out_.inc(static_cast<double>(queued));
+  if (conflated > 0) conflated_.inc(static_cast<double>(conflated));
+  return members->size();
 }
 
 void SocketServer::disconnect_socket(const std::shared_ptr<Socket>& socket, bool recoverable) {
@@ -474,13 +489,14 @@ void SocketServer::tick() {
   }
   size_t queued_total = 0;
   size_t queued_max = 0;
+  const WirePacket ping = encode_packet(EnginePacketType::kPing);  // one buffer for every session
   for (const auto& state : states) {
     const size_t queued = state->session->queued();
     queued_total += queued;
     queued_max = std::max(queued_max, queued);
     bool timed_out = false;
     if (state->session->heartbeat_due(now, timed_out)) {
-      deliver(state->session, encode_packet(EnginePacketType::kPing));
+      deliver(state->session, ping);
     } else if (timed_out) {
       close_session(state->session, "ping timeout");
       continue;

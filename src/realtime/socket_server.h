@@ -124,6 +124,7 @@ class SocketServer {
   void send_packet(const std::shared_ptr<Socket>& socket, const SocketPacket& packet);
   void deliver(const std::shared_ptr<EngineSession>& session, WirePacket packet,
                const std::string& conflation_key = {});
+  void overflow(const std::shared_ptr<EngineSession>& session);  // slow consumer: close it
   bool take_token(Socket& socket, int64_t now_ms);
   std::shared_ptr<SessionState> state_of(const std::string& sid) const;
 

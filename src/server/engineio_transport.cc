@@ -1,17 +1,15 @@
 #include "server/engineio_transport.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
+
+#include "server/websocket_connection.h"
 
 namespace mystocks::server {
 namespace {
@@ -186,17 +184,14 @@ asio::awaitable<void> EngineIoTransport::run_websocket(
   request.reset();  // headers are not needed once the handshake is done
   if (accept_ec) co_return;
 
+  // From here on the connection does its own framing on the plain socket (no Beast stream, no
+  // coroutine frame, no buffers while idle): see WebSocketConnection.
   std::shared_ptr<realtime::EngineSession> session;
-  beast::flat_buffer buffer;
+  std::string open;
+  bool upgrading = false;
   if (query.sid.empty()) {
     session = server_.open_session(TransportKind::kWebSocket);
-    ws.text(true);
-    const std::string open = "0" + server_.handshake_json(*session, /*allow_upgrade=*/false);
-    auto [ec, n] = co_await ws.async_write(asio::buffer(open), kAwaitable);
-    if (ec) {
-      server_.close_session(session, "transport error");
-      co_return;
-    }
+    open = "0" + server_.handshake_json(*session, /*allow_upgrade=*/false);
   } else {
     session = server_.find_session(query.sid);
     if (!session || session->transport() != TransportKind::kPolling || session->upgrading()) {
@@ -204,87 +199,11 @@ asio::awaitable<void> EngineIoTransport::run_websocket(
       co_return;
     }
     session->set_upgrading(true);
-    // Upgrade: 2probe -> 3probe, release the pending poll with a noop, then wait for 5.
-    bool upgraded = false;
-    while (!upgraded) {
-      buffer.clear();
-      auto [ec, n] = co_await ws.async_read(buffer, kAwaitable);
-      if (ec) {
-        session->set_upgrading(false);
-        co_return;
-      }
-      const std::string frame = beast::buffers_to_string(buffer.data());
-      if (frame == "2probe") {
-        ws.text(true);
-        co_await ws.async_write(asio::buffer(std::string("3probe")), kAwaitable);
-        session->send(realtime::encode_packet(EnginePacketType::kNoop));
-      } else if (frame == "5") {
-        session->set_transport(TransportKind::kWebSocket);
-        upgraded = true;
-      } else {
-        session->set_upgrading(false);
-        co_await ws.async_close(websocket::close_reason(websocket::close_code::protocol_error, "bad upgrade"), kAwaitable);
-        co_return;
-      }
-    }
+    upgrading = true;
   }
-
-  // Writer: drains the session queue whenever the waker fires; ends when the session closes.
-  auto signal = std::make_shared<Signal>(co_await asio::this_coro::executor);
-  session->set_waker(waker_for(signal));
-  bool writer_done = false;
-  asio::steady_timer writer_finished(co_await asio::this_coro::executor,
-                                     asio::steady_timer::time_point::max());
-  auto writer = [&]() -> asio::awaitable<void> {
-    while (true) {
-      std::vector<realtime::WirePacket> packets = session->take_all();
-      for (const realtime::WirePacket& packet : packets) {
-        ws.binary(packet.binary);
-        auto [ec, n] = co_await ws.async_write(asio::buffer(*packet.bytes), kAwaitable);
-        if (ec) {
-          server_.close_session(session, "transport error");
-          writer_done = true;
-          writer_finished.cancel();
-          co_return;
-        }
-      }
-      if (session->closed()) break;
-      if (!packets.empty()) continue;
-      signal->timer.expires_at(asio::steady_timer::time_point::max());
-      co_await signal->timer.async_wait(kAwaitable);
-    }
-    const std::string reason = session->close_reason();
-    const auto code = reason == "slow consumer" ? websocket::close_code::policy_error
-                      : reason == "server shutting down" ? websocket::close_code::going_away
-                                                          : websocket::close_code::normal;
-    co_await ws.async_close(websocket::close_reason(code, reason), kAwaitable);
-    writer_done = true;
-    writer_finished.cancel();
-  };
-  asio::co_spawn(co_await asio::this_coro::executor, writer(), asio::detached);
-
-  // Reader: client packets until the peer or the server closes.
-  while (!session->closed()) {
-    buffer.clear();
-    auto [ec, n] = co_await ws.async_read(buffer, kAwaitable);
-    if (ec) {
-      server_.close_session(session, ec == websocket::error::closed ? "transport close" : "transport error");
-      break;
-    }
-    Result<realtime::EnginePacket> packet =
-        realtime::decode_frame(beast::buffers_to_string(buffer.data()), ws.got_binary());
-    if (!packet.is_ok()) {
-      spdlog::warn("realtime session {}: {}", session->sid(), packet.status().message());
-      server_.close_session(session, "parse error");
-      break;
-    }
-    if (!server_.on_packet(session, std::move(*packet)).is_ok()) break;
-  }
-  session->set_waker(nullptr);
-  signal->timer.cancel();
-  // The writer owns the close handshake (bounded by the stream's handshake timeout); wait for it
-  // so `ws` outlives its operations. Both run on this executor, so no lock is needed.
-  if (!writer_done) co_await writer_finished.async_wait(kAwaitable);
+  auto connection = std::make_shared<WebSocketConnection>(std::move(ws.next_layer()), server_,
+                                                          std::move(session), upgrading, std::move(open));
+  connection->start();
 }
 
 }  // namespace mystocks::server

@@ -146,6 +146,33 @@ test('malformed packets close only the offending connection', async () => {
   socket.disconnect();
 });
 
+test('WebSocket framing: pings, fragmented messages, invalid UTF-8 and the close handshake', async () => {
+  const raw = rawEngine();
+  await raw.opened;
+  await until(() => raw.frames.length > 0, 2000, 'open packet');
+  // A WebSocket-level ping is answered with a pong carrying the same data.
+  const pong = new Promise((resolve) => raw.ws.once('pong', (data) => resolve(data.toString())));
+  raw.ws.ping('are you there');
+  assert.equal(await pong, 'are you there');
+  // A Socket.IO CONNECT split over three frames arrives as one message.
+  raw.ws.send('40/mar', { fin: false });
+  raw.ws.send('ket,', { fin: false });
+  raw.ws.send('', { fin: true });
+  await until(() => raw.frames.some((frame) => frame.startsWith('40/market,{"sid"')), 2000, 'CONNECT reply');
+  // The client closes: the server answers with its own close frame (1000) and the session ends.
+  raw.ws.close(1000, 'done');
+  const { code } = await raw.closed;
+  assert.equal(code, 1000);
+
+  // A text frame that is not UTF-8 is a protocol violation: 1007.
+  const bad = rawEngine();
+  await bad.opened;
+  bad.ws._socket.write(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0x34, 0xff]));  // masked "4\xff"
+  assert.equal((await bad.closed).code, 1007);
+  const socket = await connected(connect(server.base, { transports: ['websocket'] }));
+  socket.disconnect();
+});
+
 test('oversized messages are refused on both transports', async () => {
   const raw = rawEngine();
   await raw.opened;

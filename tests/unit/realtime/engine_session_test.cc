@@ -24,10 +24,32 @@ TEST(EngineSessionTest, ConflatesUnsentPacketsWithTheSameKeyInPlace) {
   EXPECT_EQ(*drained[1].bytes, "4quoteA2");  // newest value, original position
   EXPECT_EQ(*drained[2].bytes, "4tick2");
   EXPECT_EQ(*drained[3].bytes, "4quoteB1");
-  EXPECT_EQ(wakes, 4);
+  EXPECT_EQ(wakes, 1);  // only the first packet wakes the transport; the queue was not drained
   // After a drain the key is free again: the next quote queues normally.
   EXPECT_EQ(session.send(text("quoteA3"), "quote:A"), EngineSession::SendResult::kQueued);
   EXPECT_EQ(*session.take_all()[0].bytes, "4quoteA3");
+}
+
+TEST(EngineSessionTest, SharedBroadcastKeysConflateAndDrainingIntoAVectorReportsClose) {
+  EngineSession session("sid", TransportKind::kWebSocket, {.max_queue_packets = 10}, 0);
+  int wakes = 0;
+  session.set_waker([&] { ++wakes; });
+  const auto key = std::make_shared<const std::string>("/market quote:A");
+  EXPECT_EQ(session.send(text("quoteA1"), key), EngineSession::SendResult::kQueued);
+  EXPECT_EQ(session.send(text("tick"), EngineSession::ConflationKey()), EngineSession::SendResult::kQueued);
+  EXPECT_EQ(session.send(text("quoteA2"), key), EngineSession::SendResult::kConflated);  // same object
+  EXPECT_EQ(session.send(text("quoteA3"), std::make_shared<const std::string>("/market quote:A")),
+            EngineSession::SendResult::kConflated);  // equal text from a later broadcast
+  std::vector<WirePacket> out{text("stale")};
+  EXPECT_FALSE(session.take_all(out));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(*out[0].bytes, "4quoteA3");
+  EXPECT_EQ(*out[1].bytes, "4tick");
+  EXPECT_EQ(wakes, 1);
+  session.close("server shutting down");
+  EXPECT_EQ(wakes, 2);  // closing wakes the transport too
+  EXPECT_TRUE(session.take_all(out));
+  EXPECT_TRUE(out.empty());
 }
 
 TEST(EngineSessionTest, BoundedQueueReportsOverflowAndClosedSessionsRefuse) {
