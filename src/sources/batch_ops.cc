@@ -1,6 +1,7 @@
 #include "sources/batch_ops.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace mystocks::sources {
 
@@ -95,11 +96,40 @@ std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_vi
         },
         time_column->values());
   }
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (keys != nullptr && (*keys)[a] != (*keys)[b]) return (*keys)[a] < (*keys)[b];
-    if (!times.empty()) return times[a] < times[b];
-    return false;
-  });
+  auto by_time = [&](uint32_t a, uint32_t b) { return times[a] < times[b]; };
+  if (keys == nullptr) {
+    if (!times.empty()) std::stable_sort(order.begin(), order.end(), by_time);
+    return order;
+  }
+  // A few hundred distinct symbols over millions of rows: rank the distinct keys once, place
+  // rows into per-key buckets (a stable counting sort), then order each bucket by time only
+  // where it is not in order already (files usually are).
+  std::unordered_map<std::string_view, uint32_t> ids;
+  std::vector<std::string_view> distinct;
+  std::vector<uint32_t> row_ids(keys->size());
+  for (size_t row = 0; row < keys->size(); ++row) {
+    auto [found, added] = ids.try_emplace((*keys)[row], static_cast<uint32_t>(distinct.size()));
+    if (added) distinct.push_back((*keys)[row]);
+    row_ids[row] = found->second;
+  }
+  std::vector<uint32_t> by_key(distinct.size());
+  for (uint32_t id = 0; id < by_key.size(); ++id) by_key[id] = id;
+  std::sort(by_key.begin(), by_key.end(),
+            [&](uint32_t a, uint32_t b) { return distinct[a] < distinct[b]; });
+  std::vector<uint32_t> rank(distinct.size());
+  for (uint32_t position = 0; position < by_key.size(); ++position) rank[by_key[position]] = position;
+  std::vector<size_t> start(distinct.size() + 1, 0);
+  for (uint32_t id : row_ids) ++start[rank[id] + 1];
+  for (size_t bucket = 1; bucket < start.size(); ++bucket) start[bucket] += start[bucket - 1];
+  std::vector<size_t> next(start.begin(), start.end() - 1);
+  for (uint32_t row = 0; row < row_ids.size(); ++row) order[next[rank[row_ids[row]]]++] = row;
+  if (!times.empty()) {
+    for (size_t bucket = 0; bucket + 1 < start.size(); ++bucket) {
+      const auto first = order.begin() + static_cast<std::ptrdiff_t>(start[bucket]);
+      const auto last = order.begin() + static_cast<std::ptrdiff_t>(start[bucket + 1]);
+      if (!std::is_sorted(first, last, by_time)) std::stable_sort(first, last, by_time);
+    }
+  }
   return order;
 }
 
