@@ -56,10 +56,16 @@ size_t EngineSession::queued() const {
   return queue_.size();
 }
 
-void EngineSession::set_waker(std::function<void()> waker) {
+uint64_t EngineSession::set_waker(std::function<void()> waker) {
   std::lock_guard lock(mutex_);
   waker_ = std::move(waker);
   if ((!queue_.empty() || closed_) && waker_) waker_();
+  return ++waker_token_;
+}
+
+void EngineSession::clear_waker(uint64_t token) {
+  std::lock_guard lock(mutex_);
+  if (token == waker_token_) waker_ = nullptr;
 }
 
 void EngineSession::wake_locked() {

@@ -51,8 +51,11 @@ class EngineSession {
 
   // The transport's wake-up: called when the queue becomes non-empty, on transport change and
   // when the session closes (and at once if either already holds). Replaces any previous waker;
-  // pass nullptr to detach.
-  void set_waker(std::function<void()> waker);
+  // pass nullptr to detach. Returns a token for clear_waker.
+  uint64_t set_waker(std::function<void()> waker);
+  // Detaches the waker only if it is still the one `token` installed: a long-poll ending after
+  // the client upgraded must not detach the WebSocket's waker.
+  void clear_waker(uint64_t token);
 
   // Heartbeat: returns true when a ping should be sent now; sets `timed_out` when the client did
   // not answer the previous ping within ping_timeout.
@@ -89,6 +92,7 @@ class EngineSession {
   std::vector<std::pair<ConflationKey, uint64_t>> pending_;      // key, sequence; GUARDED_BY(mutex_)
   uint64_t front_sequence_ = 0;                        // sequence of queue_[0]
   std::function<void()> waker_;                        // GUARDED_BY(mutex_)
+  uint64_t waker_token_ = 0;                           // GUARDED_BY(mutex_)
   TransportKind transport_;
   bool upgrading_ = false;
   bool closed_ = false;

@@ -129,7 +129,7 @@ asio::awaitable<HttpResponse> EngineIoTransport::handle_polling(
       response = engine_error(400, 3, "Bad request");
     } else {
       auto signal = std::make_shared<Signal>(co_await asio::this_coro::executor);
-      session->set_waker(waker_for(signal));
+      const uint64_t waker = session->set_waker(waker_for(signal));
       std::vector<realtime::WirePacket> packets;
       const auto limit = std::chrono::milliseconds(session->limits().ping_interval_ms +
                                                    session->limits().ping_timeout_ms);
@@ -140,7 +140,7 @@ asio::awaitable<HttpResponse> EngineIoTransport::handle_polling(
         signal->timer.expires_at(deadline);
         co_await signal->timer.async_wait(kAwaitable);
       }
-      session->set_waker(nullptr);
+      session->clear_waker(waker);  // not the WebSocket's, if the client upgraded meanwhile
       session->end_poll();
       if (packets.empty() && session->closed() && session->close_reason() != "transport close") {
         // Closed by the server (duplicate poll, timeout): tell the client. A close the client

@@ -30,6 +30,23 @@ TEST(EngineSessionTest, ConflatesUnsentPacketsWithTheSameKeyInPlace) {
   EXPECT_EQ(*session.take_all()[0].bytes, "4quoteA3");
 }
 
+TEST(EngineSessionTest, AnEndingPollDoesNotDetachTheWakerOfTheTransportThatReplacedIt) {
+  EngineSession session("sid", TransportKind::kPolling, {.max_queue_packets = 10}, 0);
+  int poll_wakes = 0;
+  int websocket_wakes = 0;
+  const uint64_t poll = session.set_waker([&] { ++poll_wakes; });
+  // The client upgrades while its long-poll is still open: the WebSocket installs its waker...
+  const uint64_t websocket = session.set_waker([&] { ++websocket_wakes; });
+  session.clear_waker(poll);  // ...and then the old poll ends.
+  EXPECT_EQ(session.send(text("after upgrade")), EngineSession::SendResult::kQueued);
+  EXPECT_EQ(websocket_wakes, 1);
+  EXPECT_EQ(poll_wakes, 0);
+  session.clear_waker(websocket);
+  (void)session.take_all();
+  EXPECT_EQ(session.send(text("detached")), EngineSession::SendResult::kQueued);
+  EXPECT_EQ(websocket_wakes, 1);
+}
+
 TEST(EngineSessionTest, SharedBroadcastKeysConflateAndDrainingIntoAVectorReportsClose) {
   EngineSession session("sid", TransportKind::kWebSocket, {.max_queue_packets = 10}, 0);
   int wakes = 0;
