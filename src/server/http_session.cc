@@ -93,6 +93,12 @@ asio::awaitable<HttpResponse> HttpSession::route(HttpRequest request) {
   if (limits_.handlers == nullptr || spec == nullptr || !spec->blocking) {
     co_return router_.handle(request);
   }
+  // A cached answer is a copy of shared text: served here, without the hop to the pool.
+  if (router_.caches(*spec)) {
+    if (std::optional<HttpResponse> cached = router_.handle_cached(request)) {
+      co_return std::move(*cached);
+    }
+  }
   const std::chrono::milliseconds timeout =
       spec->timeout_ms > 0 ? std::chrono::milliseconds(spec->timeout_ms) : limits_.handler_timeout;
   const std::string request_id_header(request.header("x-request-id"));
