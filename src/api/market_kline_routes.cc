@@ -104,12 +104,14 @@ const json::object kExampleBar{{"ts", 1706630400000},   {"open", 1650.5},   {"hi
                                {"amount", 5237158123.5}};
 
 // Cache policy: intraday bars come from minute_kline (adjusted by daily_kline's factors), the
-// rest from daily_kline. Reads the raw query: it runs before validation (a bad interval is a 400
-// and never cached, so any answer here is fine).
+// rest from daily_kline; the symbol is checked against the securities master (symbols). Reads
+// the raw query: it runs before validation (a bad interval is a 400 and never cached).
 std::vector<std::string> kline_cache_tables(const HttpRequest& http) {
   const std::string* interval = http.query_param("interval");
-  if (interval != nullptr && interval->ends_with('m')) return {"minute_kline", "daily_kline"};
-  return {"daily_kline"};
+  if (interval != nullptr && interval->ends_with('m')) {
+    return {"minute_kline", "daily_kline", "symbols"};
+  }
+  return {"daily_kline", "symbols"};
 }
 
 // "end" defaults to now: an answer may change when the day rolls over without a write.

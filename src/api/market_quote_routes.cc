@@ -237,7 +237,7 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                        {"flows", json::array{json::object{{"trade_date", "2024-01-31"},
                                                           {"main_net_inflow", 123456789.5},
                                                           {"net_inflow", 98765432.1}}}}},
-      .cache_tables = {"fund_flow"},
+      .cache_tables = {"fund_flow", "symbols"},
       .cache_ttl_ms = 60'000,  // the default range ends now
       .handler =
           [api](const HttpRequest& http) {

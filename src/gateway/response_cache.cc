@@ -38,7 +38,7 @@ ResponseCache::ResponseCache(ResponseCacheOptions options, const Clock& clock,
       bytes_gauge_(metrics.gauge("mystocks_response_cache_bytes",
                                  "Bytes charged to the response cache's entries.").get()) {}
 
-std::string ResponseCache::key_for(const HttpRequest& request) {
+std::string ResponseCache::key_for(const HttpRequest& request, bool by_accept) {
   std::string key;
   key.reserve(request.path.size() + request.target.size() + 32);
   key += request.method == HttpMethod::kHead ? std::string_view("GET")
@@ -55,8 +55,11 @@ std::string ResponseCache::key_for(const HttpRequest& request) {
     key += '=';
     key += value;
   }
-  key += '\n';
-  key += request.header("accept");
+  if (by_accept) {
+    const std::string_view accept = request.header("accept");
+    key += '\n';
+    key += accept.empty() ? std::string_view("*/*") : accept;
+  }
   return key;
 }
 
@@ -68,9 +71,11 @@ std::shared_ptr<const CachedResponse> ResponseCache::find(const std::string& key
   }
   const bool expired = entry->expires_ms > 0 && clock_.now_ms() >= entry->expires_ms;
   if (expired || !entry->generations.current()) {
-    lru_.erase_if_same(key, entry.get());
-    update_gauges();
-    if (count_miss) stale_.inc();
+    if (count_miss) {  // a first look leaves it: the counted look that follows drops it
+      lru_.erase_if_same(key, entry.get());
+      update_gauges();
+      stale_.inc();
+    }
     return nullptr;
   }
   hits_.inc();

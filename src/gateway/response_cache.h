@@ -60,12 +60,14 @@ class ResponseCache {
   ResponseCache(ResponseCacheOptions options, const Clock& clock, MetricsRegistry& metrics);
 
   // "GET <path>\n<k>=<v>..." with parameters sorted by name (values of one name keep their
-  // order), lengths prefixed so no decoded value can forge a separator, then the Accept header.
+  // order), lengths prefixed so no decoded value can forge a separator, then - for routes with
+  // alternate representations (by_accept) - the Accept header, absent counting as "*/*".
   // HEAD shares GET's entries. `request` must have path and query parsed.
-  static std::string key_for(const HttpRequest& request);
+  static std::string key_for(const HttpRequest& request, bool by_accept);
 
-  // The entry when present and still valid; a stale one is removed. Counts a hit, or a miss
-  // when count_miss (the server's first look before the handler pool does not count).
+  // The entry when present and still valid. Counts a hit, or - when count_miss - a miss and
+  // removes a stale entry (the server's first look on the I/O thread neither counts nor removes:
+  // the handler's look that follows does).
   std::shared_ptr<const CachedResponse> find(const std::string& key, bool count_miss = true);
   // Takes the generations of `tables` - before the handler reads them.
   cache::GenerationSnapshot snapshot(const std::vector<std::string>& tables) {

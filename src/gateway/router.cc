@@ -133,8 +133,9 @@ std::optional<HttpResponse> Router::handle_cached(HttpRequest& request) const {
   if (!parse_target(request).is_ok()) return std::nullopt;
   RouteRegistry::Match match = registry_.match(request.method, request.path);
   if (match.kind != RouteRegistry::MatchKind::kFound || !caches(*match.route)) return std::nullopt;
+  const bool by_accept = !match.route->alternate_content_types.empty();
   std::shared_ptr<const CachedResponse> entry =
-      cache->find(ResponseCache::key_for(request), /*count_miss=*/false);
+      cache->find(ResponseCache::key_for(request, by_accept), /*count_miss=*/false);
   if (entry == nullptr) return std::nullopt;
   request.request_id = choose_request_id(request.header("x-request-id"));
   logging::RequestIdScope scope(request.request_id);
@@ -199,7 +200,7 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
                              : nullptr;
   std::string cache_key;
   if (cache != nullptr) {
-    cache_key = ResponseCache::key_for(request);
+    cache_key = ResponseCache::key_for(request, !route.alternate_content_types.empty());
     if (std::shared_ptr<const CachedResponse> entry = cache->find(cache_key)) {
       return answer_from_cache(request, route, *entry, now);
     }

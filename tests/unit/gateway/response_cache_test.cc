@@ -58,6 +58,7 @@ class ResponseCacheTest : public ::testing::Test {
         .path = "/api/v1/kline",
         .params = {{.name = "symbol", .schema = json::object{{"type", "string"}}, .required = true},
                    {.name = "fail", .schema = json::object{{"type", "boolean"}, {"default", false}}}},
+        .alternate_content_types = {"text/csv"},
         .etag = true,
         .cache_tables = {"daily_kline"},
         .cache_ttl_ms = 60'000,
@@ -150,6 +151,12 @@ TEST_F(ResponseCacheTest, TheQueryIsCanonicalAndDifferentQueriesAreDifferentEntr
   EXPECT_EQ(calls_, 2);
   send("/api/v1/kline?symbol=A&fail=false", {{"accept", "text/csv"}});
   EXPECT_EQ(calls_, 3) << "Accept selects the representation, so it is part of the key";
+  send("/api/v1/kline?symbol=A&fail=false", {{"accept", "*/*"}});
+  EXPECT_EQ(calls_, 3) << "no Accept is */*";
+  clock_.advance_ms(10'000);  // refill the rate-limit bucket (capacity 4)
+  send("/api/v1/list");
+  send("/api/v1/list", {{"accept", "application/json"}});
+  EXPECT_EQ(calls_, 4) << "a route with one representation ignores Accept";
 }
 
 TEST_F(ResponseCacheTest, HandleCachedAnswersOnlyHitsAndCountsNoMiss) {
