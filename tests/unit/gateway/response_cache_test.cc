@@ -175,6 +175,20 @@ TEST_F(ResponseCacheTest, HandleCachedAnswersOnlyHitsAndCountsNoMiss) {
   EXPECT_FALSE(router_->handle_cached(uncached).has_value());
 }
 
+TEST_F(ResponseCacheTest, TheFirstLookLeavesAStaleEntryForTheCountedLookToDrop) {
+  send("/api/v1/kline?symbol=A");
+  cache_->invalidate_table("daily_kline");
+  HttpRequest first_look = request("/api/v1/kline?symbol=A");
+  EXPECT_FALSE(router_->handle_cached(first_look).has_value());
+  auto& misses = metrics_.counter("mystocks_response_cache_misses_total", "", {"reason"});
+  EXPECT_EQ(misses.with({"stale"}).value(), 0);
+  EXPECT_EQ(cache_->size(), 1u);
+  send("/api/v1/kline?symbol=A");  // what the handler pool then runs
+  EXPECT_EQ(misses.with({"stale"}).value(), 1);
+  EXPECT_EQ(misses.with({"absent"}).value(), 1) << "only the very first request";
+  EXPECT_EQ(calls_, 2);
+}
+
 TEST_F(ResponseCacheTest, IfNoneMatchOnAHitIs304) {
   HttpResponse first = send("/api/v1/kline?symbol=A");
   HttpResponse again = send("/api/v1/kline?symbol=A", {{"if-none-match", header(first, "ETag")}});
