@@ -24,9 +24,9 @@
 namespace mystocks::cache {
 
 struct LruOptions {
-  size_t max_entries = 10000;  // whole cache; each shard gets an equal share (at least 1)
+  size_t max_entries = 10000;    // whole cache; each shard gets an equal share (at least 1)
   size_t max_bytes = 64u << 20;  // whole cache, by entry charge; each shard an equal share
-  size_t shards = 16;          // 1 gives exact global LRU order (tests)
+  size_t shards = 16;            // 1 gives exact global LRU order (tests)
 };
 
 template <typename V>
@@ -35,7 +35,8 @@ class LruCache {
   using Value = std::shared_ptr<const V>;
 
   explicit LruCache(LruOptions options)
-      : shard_entries_(std::max<size_t>(1, options.max_entries / std::max<size_t>(1, options.shards))),
+      : shard_entries_(
+            std::max<size_t>(1, options.max_entries / std::max<size_t>(1, options.shards))),
         shard_bytes_(std::max<size_t>(1, options.max_bytes / std::max<size_t>(1, options.shards))),
         shards_(std::max<size_t>(1, options.shards)) {}
 

@@ -19,30 +19,40 @@ const GzipPrefix* CachedResponse::gzip_head() const {
 ResponseCache::ResponseCache(ResponseCacheOptions options, const Clock& clock,
                              MetricsRegistry& metrics)
     : clock_(clock),
-      lru_({.max_entries = options.max_entries, .max_bytes = options.max_bytes,
+      lru_({.max_entries = options.max_entries,
+            .max_bytes = options.max_bytes,
             .shards = options.shards}),
-      hits_(metrics.counter("mystocks_response_cache_hits_total",
-                            "GET answers served from the response cache.").get()),
-      misses_(metrics.counter("mystocks_response_cache_misses_total",
-                              "Cacheable GET requests the cache could not answer, by reason "
-                              "(absent; stale: its tables changed or its TTL passed).",
-                              {"reason"}).with({"absent"})),
-      stale_(metrics.counter("mystocks_response_cache_misses_total", "", {"reason"}).with({"stale"})),
-      evictions_(metrics.counter("mystocks_response_cache_evictions_total",
-                                 "Entries pushed out by the entry or byte bound (LRU).").get()),
+      hits_(metrics
+                .counter("mystocks_response_cache_hits_total",
+                         "GET answers served from the response cache.")
+                .get()),
+      misses_(metrics
+                  .counter("mystocks_response_cache_misses_total",
+                           "Cacheable GET requests the cache could not answer, by reason "
+                           "(absent; stale: its tables changed or its TTL passed).",
+                           {"reason"})
+                  .with({"absent"})),
+      stale_(
+          metrics.counter("mystocks_response_cache_misses_total", "", {"reason"}).with({"stale"})),
+      evictions_(metrics
+                     .counter("mystocks_response_cache_evictions_total",
+                              "Entries pushed out by the entry or byte bound (LRU).")
+                     .get()),
       invalidations_(metrics.counter("mystocks_response_cache_invalidations_total",
                                      "Table generation bumps (DataChanged events), by table.",
                                      {"table"})),
-      entries_gauge_(metrics.gauge("mystocks_response_cache_entries",
-                                   "Entries in the response cache.").get()),
-      bytes_gauge_(metrics.gauge("mystocks_response_cache_bytes",
-                                 "Bytes charged to the response cache's entries.").get()) {}
+      entries_gauge_(
+          metrics.gauge("mystocks_response_cache_entries", "Entries in the response cache.").get()),
+      bytes_gauge_(metrics
+                       .gauge("mystocks_response_cache_bytes",
+                              "Bytes charged to the response cache's entries.")
+                       .get()) {}
 
 std::string ResponseCache::key_for(const HttpRequest& request, bool by_accept) {
   std::string key;
   key.reserve(request.path.size() + request.target.size() + 32);
-  key += request.method == HttpMethod::kHead ? std::string_view("GET")
-                                             : method_name(request.method);
+  key +=
+      request.method == HttpMethod::kHead ? std::string_view("GET") : method_name(request.method);
   key += ' ';
   key += request.path;
   key += '\n';

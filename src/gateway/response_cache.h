@@ -29,8 +29,8 @@
 namespace mystocks::gateway {
 
 struct ResponseCacheOptions {
-  size_t max_entries = 10000;     // gateway.cache_max_entries; static
-  size_t max_bytes = 64u << 20;   // gateway.cache_max_bytes, body bytes; static
+  size_t max_entries = 10000;    // gateway.cache_max_entries; static
+  size_t max_bytes = 64u << 20;  // gateway.cache_max_bytes, body bytes; static
   size_t shards = 16;
 };
 

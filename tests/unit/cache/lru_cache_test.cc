@@ -1,5 +1,7 @@
 // LruCache bounds and eviction order, checked against a simple model (a recency-ordered list)
 // under random operations; TableGenerations snapshots.
+#include "cache/lru_cache.h"
+
 #include <algorithm>
 #include <list>
 #include <random>
@@ -9,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include "cache/lru_cache.h"
 #include "cache/table_generations.h"
 
 namespace mystocks::cache {
@@ -17,7 +18,9 @@ namespace {
 
 using Cache = LruCache<std::string>;
 
-Cache::Value value(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+Cache::Value value(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
 
 TEST(LruCacheTest, EvictsLeastRecentlyUsedWhenOverTheEntryBound) {
   Cache cache({.max_entries = 3, .max_bytes = 1000, .shards = 1});
@@ -80,7 +83,8 @@ TEST(LruCacheTest, MatchesAModelUnderRandomOperations) {
     Cache cache({.max_entries = max_entries, .max_bytes = max_bytes, .shards = 1});
     std::list<Item> model;  // front = most recent
     auto find = [&](const std::string& key) {
-      return std::find_if(model.begin(), model.end(), [&](const Item& item) { return item.key == key; });
+      return std::find_if(model.begin(), model.end(),
+                          [&](const Item& item) { return item.key == key; });
     };
     for (int step = 0; step < 2000; ++step) {
       const std::string key = "k" + std::to_string(random() % 12);

@@ -40,8 +40,8 @@ std::string gunzip(const std::string& compressed) {
 TEST(GzipPrefixTest, PrefixPlusStoredRestIsOneValidMember) {
   std::string head;
   for (int i = 0; i < 3000; ++i) head += "{\"ts\":" + std::to_string(1700000000000 + i) + "},";
-  for (const std::string& rest : {std::string(), std::string("\"request_id\":\"abc\"}"),
-                                  std::string(70000, 'r')}) {
+  for (const std::string& rest :
+       {std::string(), std::string("\"request_id\":\"abc\"}"), std::string(70000, 'r')}) {
     std::optional<GzipPrefix> prefix = gzip_prefix(head);
     ASSERT_TRUE(prefix.has_value());
     EXPECT_LT(prefix->bytes.size(), head.size() / 3) << "the head is compressed";
@@ -54,47 +54,65 @@ TEST(GzipPrefixTest, PrefixPlusStoredRestIsOneValidMember) {
 class ResponseCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(registry_.add({
-        .path = "/api/v1/kline",
-        .params = {{.name = "symbol", .schema = json::object{{"type", "string"}}, .required = true},
-                   {.name = "fail", .schema = json::object{{"type", "boolean"}, {"default", false}}}},
-        .alternate_content_types = {"text/csv"},
-        .etag = true,
-        .cache_tables = {"daily_kline"},
-        .cache_ttl_ms = 60'000,
-        .handler =
-            [this](const HttpRequest& request) {
-              ++calls_;
-              if (request.params.at("fail").as_bool()) {
-                return ApiReply::fail(error(ErrorCode::kUnavailable, "store down"));
-              }
-              std::string text = "{\"symbol\":\"" + std::string(request.params.at("symbol").as_string()) +
-                                 "\",\"version\":" + std::to_string(version_) + ",\"pad\":\"" +
-                                 std::string(2000, 'x') + "\"}";
-              return ApiReply::ok_text(std::move(text));
-            },
-    }).is_ok());
-    ASSERT_TRUE(registry_.add({
-        .path = "/api/v1/list",
-        .params = {{.name = "table", .schema = json::object{{"type", "string"}}}},
-        .cache_tables = {"symbols"},
-        .cache_tables_for = [](const HttpRequest& request) -> std::vector<std::string> {
-          const std::string* table = request.query_param("table");
-          return {table != nullptr ? *table : "symbols"};
-        },
-        .handler =
-            [this](const HttpRequest&) {
-              ++calls_;
-              return ApiReply::page(json::array{version_}, Pagination{.page = 1, .size = 10, .total = 1});
-            },
-    }).is_ok());
-    ASSERT_TRUE(registry_.add({
-        .path = "/api/v1/uncached",
-        .handler = [this](const HttpRequest&) { ++calls_; return ApiReply::ok(json::value(1)); },
-    }).is_ok());
+    ASSERT_TRUE(
+        registry_
+            .add({
+                .path = "/api/v1/kline",
+                .params = {{.name = "symbol",
+                            .schema = json::object{{"type", "string"}},
+                            .required = true},
+                           {.name = "fail",
+                            .schema = json::object{{"type", "boolean"}, {"default", false}}}},
+                .alternate_content_types = {"text/csv"},
+                .etag = true,
+                .cache_tables = {"daily_kline"},
+                .cache_ttl_ms = 60'000,
+                .handler =
+                    [this](const HttpRequest& request) {
+                      ++calls_;
+                      if (request.params.at("fail").as_bool()) {
+                        return ApiReply::fail(error(ErrorCode::kUnavailable, "store down"));
+                      }
+                      std::string text = "{\"symbol\":\"" +
+                                         std::string(request.params.at("symbol").as_string()) +
+                                         "\",\"version\":" + std::to_string(version_) +
+                                         ",\"pad\":\"" + std::string(2000, 'x') + "\"}";
+                      return ApiReply::ok_text(std::move(text));
+                    },
+            })
+            .is_ok());
+    ASSERT_TRUE(
+        registry_
+            .add({
+                .path = "/api/v1/list",
+                .params = {{.name = "table", .schema = json::object{{"type", "string"}}}},
+                .cache_tables = {"symbols"},
+                .cache_tables_for = [](const HttpRequest& request) -> std::vector<std::string> {
+                  const std::string* table = request.query_param("table");
+                  return {table != nullptr ? *table : "symbols"};
+                },
+                .handler =
+                    [this](const HttpRequest&) {
+                      ++calls_;
+                      return ApiReply::page(json::array{version_},
+                                            Pagination{.page = 1, .size = 10, .total = 1});
+                    },
+            })
+            .is_ok());
+    ASSERT_TRUE(registry_
+                    .add({
+                        .path = "/api/v1/uncached",
+                        .handler =
+                            [this](const HttpRequest&) {
+                              ++calls_;
+                              return ApiReply::ok(json::value(1));
+                            },
+                    })
+                    .is_ok());
     limiter_ = std::make_unique<RateLimiter>(std::map<std::string, RateClass>{{"default", {4, 1}}},
                                              clock_, metrics_);
-    cache_ = std::make_unique<ResponseCache>(ResponseCacheOptions{.max_entries = 100}, clock_, metrics_);
+    cache_ =
+        std::make_unique<ResponseCache>(ResponseCacheOptions{.max_entries = 100}, clock_, metrics_);
     router_ = std::make_unique<Router>(registry_, metrics_, clock_,
                                        RouterOptions{.cors_origins = {"https://app.example"},
                                                      .gzip_min_bytes = 1024,
@@ -102,14 +120,16 @@ class ResponseCacheTest : public ::testing::Test {
                                                      .response_cache = cache_.get()});
   }
 
-  HttpRequest request(std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpRequest request(std::string target,
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     HttpRequest out;
     out.target = std::move(target);
     out.headers = std::move(headers);
     out.remote_address = "10.0.0.1:5555";
     return out;
   }
-  HttpResponse send(std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpResponse send(std::string target,
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
     HttpRequest in = request(std::move(target), std::move(headers));
     return router_->handle(in);
   }
@@ -162,7 +182,10 @@ TEST_F(ResponseCacheTest, TheQueryIsCanonicalAndDifferentQueriesAreDifferentEntr
 TEST_F(ResponseCacheTest, HandleCachedAnswersOnlyHitsAndCountsNoMiss) {
   HttpRequest cold = request("/api/v1/kline?symbol=A");
   EXPECT_FALSE(router_->handle_cached(cold).has_value());
-  EXPECT_EQ(metrics_.counter("mystocks_response_cache_misses_total", "", {"reason"}).with({"absent"}).value(), 0);
+  EXPECT_EQ(metrics_.counter("mystocks_response_cache_misses_total", "", {"reason"})
+                .with({"absent"})
+                .value(),
+            0);
   send("/api/v1/kline?symbol=A");
   HttpRequest warm = request("/api/v1/kline?symbol=A", {{"x-request-id", "warm"}});
   std::optional<HttpResponse> hit = router_->handle_cached(warm);
@@ -201,8 +224,8 @@ TEST_F(ResponseCacheTest, IfNoneMatchOnAHitIs304) {
 TEST_F(ResponseCacheTest, GzipHitsDecompressToTheirOwnEnvelope) {
   send("/api/v1/kline?symbol=A");
   for (const char* id : {"gz-1", "gz-2"}) {
-    HttpResponse zipped = send("/api/v1/kline?symbol=A",
-                               {{"accept-encoding", "gzip, br"}, {"x-request-id", id}});
+    HttpResponse zipped =
+        send("/api/v1/kline?symbol=A", {{"accept-encoding", "gzip, br"}, {"x-request-id", id}});
     ASSERT_EQ(zipped.status, 200);
     EXPECT_EQ(header(zipped, "Content-Encoding"), "gzip");
     EXPECT_NE(header(zipped, "Vary").find("Accept-Encoding"), std::string::npos);
@@ -255,9 +278,14 @@ TEST_F(ResponseCacheTest, AChangeToAnEntrysTableMakesItStale) {
   HttpResponse fresh = send("/api/v1/kline?symbol=A");
   EXPECT_EQ(calls_, 2);
   EXPECT_EQ(json::parse(fresh.body).as_object()["data"].as_object()["version"], 2);
-  EXPECT_EQ(metrics_.counter("mystocks_response_cache_misses_total", "", {"reason"}).with({"stale"}).value(), 1);
+  EXPECT_EQ(metrics_.counter("mystocks_response_cache_misses_total", "", {"reason"})
+                .with({"stale"})
+                .value(),
+            1);
   EXPECT_EQ(metrics_.counter("mystocks_response_cache_invalidations_total", "", {"table"})
-                .with({"daily_kline"}).value(), 1);
+                .with({"daily_kline"})
+                .value(),
+            1);
   send("/api/v1/kline?symbol=A");
   EXPECT_EQ(calls_, 2);
 }
