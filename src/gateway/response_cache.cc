@@ -105,6 +105,22 @@ void ResponseCache::invalidate_table(std::string_view table) {
   invalidations_.with({std::string(table)}).inc();
 }
 
+ResponseCache::FillTicket ResponseCache::claim_fill(const std::string& key) {
+  std::lock_guard lock(fill_mutex_);
+  if (!fills_.insert(key).second) return {};
+  return FillTicket(this, key);
+}
+
+bool ResponseCache::filling(const std::string& key) const {
+  std::lock_guard lock(fill_mutex_);
+  return fills_.contains(key);
+}
+
+void ResponseCache::release_fill(const std::string& key) {
+  std::lock_guard lock(fill_mutex_);
+  fills_.erase(key);
+}
+
 void ResponseCache::update_gauges() {
   entries_gauge_.set(static_cast<double>(lru_.size()));
   bytes_gauge_.set(static_cast<double>(lru_.bytes()));

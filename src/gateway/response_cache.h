@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -75,6 +76,32 @@ class ResponseCache {
   }
   // Stores `entry` unless its generations already moved (the answer may predate a write).
   void store(std::string key, std::shared_ptr<CachedResponse> entry);
+  // Request coalescing: the first miss of a key claims its fill until the ticket goes away (after
+  // the answer is stored, or not); while a fill is claimed, filling(key) is true, so the server
+  // lets other requests for the key wait for the entry instead of all computing it.
+  class FillTicket {
+   public:
+    FillTicket() = default;
+    FillTicket(ResponseCache* cache, std::string key) : cache_(cache), key_(std::move(key)) {}
+    FillTicket(FillTicket&& other) noexcept
+        : cache_(std::exchange(other.cache_, nullptr)), key_(std::move(other.key_)) {}
+    FillTicket& operator=(FillTicket&& other) noexcept {
+      std::swap(cache_, other.cache_);
+      std::swap(key_, other.key_);
+      return *this;
+    }
+    ~FillTicket() {
+      if (cache_ != nullptr) cache_->release_fill(key_);
+    }
+    bool leader() const { return cache_ != nullptr; }
+
+   private:
+    ResponseCache* cache_ = nullptr;
+    std::string key_;
+  };
+  FillTicket claim_fill(const std::string& key);
+  bool filling(const std::string& key) const;
+
   // Every entry derived from `table` becomes stale (DataChanged for it).
   void invalidate_table(std::string_view table);
 
@@ -84,6 +111,7 @@ class ResponseCache {
 
  private:
   void update_gauges();
+  void release_fill(const std::string& key);
 
   const Clock& clock_;
   cache::LruCache<CachedResponse> lru_;
@@ -95,6 +123,8 @@ class ResponseCache {
   Family<Counter>& invalidations_;
   Gauge& entries_gauge_;
   Gauge& bytes_gauge_;
+  mutable std::mutex fill_mutex_;
+  std::unordered_set<std::string> fills_;  // GUARDED_BY(fill_mutex_); keys being computed
 };
 
 }  // namespace mystocks::gateway

@@ -123,7 +123,7 @@ HttpResponse Router::handle(HttpRequest& request) const {
   return response;
 }
 
-std::optional<HttpResponse> Router::handle_cached(HttpRequest& request) const {
+std::optional<HttpResponse> Router::handle_cached(HttpRequest& request, CacheMiss* miss) const {
   ResponseCache* cache = options_.response_cache;
   if (cache == nullptr ||
       (request.method != HttpMethod::kGet && request.method != HttpMethod::kHead)) {
@@ -134,9 +134,15 @@ std::optional<HttpResponse> Router::handle_cached(HttpRequest& request) const {
   RouteRegistry::Match match = registry_.match(request.method, request.path);
   if (match.kind != RouteRegistry::MatchKind::kFound || !caches(*match.route)) return std::nullopt;
   const bool by_accept = !match.route->alternate_content_types.empty();
-  std::shared_ptr<const CachedResponse> entry =
-      cache->find(ResponseCache::key_for(request, by_accept), /*count_miss=*/false);
-  if (entry == nullptr) return std::nullopt;
+  const std::string key = ResponseCache::key_for(request, by_accept);
+  std::shared_ptr<const CachedResponse> entry = cache->find(key, /*count_miss=*/false);
+  if (entry == nullptr) {
+    if (miss != nullptr) {
+      miss->fill = cache->claim_fill(key);
+      miss->filling = !miss->fill.leader();
+    }
+    return std::nullopt;
+  }
   request.request_id = choose_request_id(request.header("x-request-id"));
   logging::RequestIdScope scope(request.request_id);
   request.path_params = std::move(match.params);
@@ -199,11 +205,13 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
                              ? options_.response_cache
                              : nullptr;
   std::string cache_key;
+  ResponseCache::FillTicket fill;  // released when this answer is stored (or not), at return
   if (cache != nullptr) {
     cache_key = ResponseCache::key_for(request, !route.alternate_content_types.empty());
     if (std::shared_ptr<const CachedResponse> entry = cache->find(cache_key)) {
       return answer_from_cache(request, route, *entry, now);
     }
+    fill = cache->claim_fill(cache_key);
   }
   RateDecision rate;
   if (std::optional<HttpResponse> refused = guard(request, route, match.allowed, now, rate)) {
@@ -266,7 +274,7 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
     if (!route.sunset.empty()) response.set_header("Sunset", route.sunset);
   }
   if (keep) {
-    store_answer(std::move(cache_key), route, std::move(generations), response,
+    store_answer(cache_key, route, std::move(generations), response,
                  std::move(parts.head), std::move(parts.tail), !reply.raw, now);
   }
   add_rate_headers(response, rate);

@@ -50,10 +50,17 @@ class Router {
     return options_.response_cache != nullptr &&
            (!route.cache_tables.empty() || static_cast<bool>(route.cache_tables_for));
   }
+  // What handle_cached() leaves on a miss: either another request is computing this answer
+  // right now (filling: wait a moment and ask again rather than compute it too), or `fill` is
+  // this request's claim on computing it - hold it until the handler has run.
+  struct CacheMiss {
+    bool filling = false;
+    ResponseCache::FillTicket fill;
+  };
   // The complete response when the cache holds a valid answer for `request` (method and target
   // set), else nullopt and nothing was counted: the server asks this on the I/O thread before
   // it sends a blocking route to the handler pool, where handle() runs as usual.
-  std::optional<HttpResponse> handle_cached(HttpRequest& request) const;
+  std::optional<HttpResponse> handle_cached(HttpRequest& request, CacheMiss* miss = nullptr) const;
 
   // For errors found before a request could be parsed (400, 413, 431): same envelope, same
   // request-id rule, same metrics.

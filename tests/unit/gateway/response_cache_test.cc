@@ -212,6 +212,42 @@ TEST_F(ResponseCacheTest, TheFirstLookLeavesAStaleEntryForTheCountedLookToDrop) 
   EXPECT_EQ(calls_, 2);
 }
 
+TEST_F(ResponseCacheTest, OneMissClaimsTheFillAndOthersAreToldToWaitForIt) {
+  HttpRequest first = request("/api/v1/kline?symbol=A");
+  Router::CacheMiss leader;
+  EXPECT_FALSE(router_->handle_cached(first, &leader).has_value());
+  EXPECT_TRUE(leader.fill.leader());
+  EXPECT_FALSE(leader.filling);
+  HttpRequest second = request("/api/v1/kline?symbol=A");
+  Router::CacheMiss follower;
+  EXPECT_FALSE(router_->handle_cached(second, &follower).has_value());
+  EXPECT_TRUE(follower.filling) << "the first request is computing this answer";
+  EXPECT_FALSE(follower.fill.leader());
+  HttpRequest other = request("/api/v1/kline?symbol=B");
+  Router::CacheMiss unrelated;
+  router_->handle_cached(other, &unrelated);
+  EXPECT_TRUE(unrelated.fill.leader()) << "claims are per key";
+
+  HttpRequest computed = request("/api/v1/kline?symbol=A");
+  EXPECT_EQ(router_->handle(computed).status, 200);  // the leader's work on the handler pool
+  leader = Router::CacheMiss();                      // released when the session is done
+  HttpRequest third = request("/api/v1/kline?symbol=A");
+  Router::CacheMiss after;
+  EXPECT_TRUE(router_->handle_cached(third, &after).has_value()) << "the waiting one now hits";
+  EXPECT_EQ(calls_, 1);
+
+  // A fill that ends without an entry (an error) lets the next request claim it.
+  HttpRequest failing = request("/api/v1/kline?symbol=A&fail=true");
+  Router::CacheMiss failed;
+  router_->handle_cached(failing, &failed);
+  EXPECT_TRUE(failed.fill.leader());
+  failed = Router::CacheMiss();
+  Router::CacheMiss retry;
+  HttpRequest again = request("/api/v1/kline?symbol=A&fail=true");
+  router_->handle_cached(again, &retry);
+  EXPECT_TRUE(retry.fill.leader());
+}
+
 TEST_F(ResponseCacheTest, IfNoneMatchOnAHitIs304) {
   HttpResponse first = send("/api/v1/kline?symbol=A");
   HttpResponse again = send("/api/v1/kline?symbol=A", {{"if-none-match", header(first, "ETag")}});
