@@ -103,6 +103,20 @@ const json::object kExampleBar{{"ts", 1706630400000},   {"open", 1650.5},   {"hi
                                {"low", 1645.01},        {"close", 1685.12}, {"volume", 3125400},
                                {"amount", 5237158123.5}};
 
+// Cache policy: intraday bars come from minute_kline (adjusted by daily_kline's factors), the
+// rest from daily_kline; the symbol is checked against the securities master (symbols). Reads
+// the raw query: it runs before validation (a bad interval is a 400 and never cached).
+std::vector<std::string> kline_cache_tables(const HttpRequest& http) {
+  const std::string* interval = http.query_param("interval");
+  if (interval != nullptr && interval->ends_with('m')) {
+    return {"minute_kline", "daily_kline", "symbols"};
+  }
+  return {"daily_kline", "symbols"};
+}
+
+// "end" defaults to now: an answer may change when the day rolls over without a write.
+constexpr int64_t kKlineCacheTtlMs = 60'000;
+
 }  // namespace
 
 Status register_market_kline_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
@@ -125,6 +139,8 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
       .deprecated = true,
       .successor = "/api/v2/market/kline",
       .etag = true,
+      .cache_ttl_ms = kKlineCacheTtlMs,
+      .cache_tables_for = kline_cache_tables,
       .handler =
           [api](const HttpRequest& http) {
             ParsedKline parsed = parse_request(http, api);
@@ -174,6 +190,8 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
       .alternate_content_types = {"text/csv"},
       .response_example = std::move(v2_example),
       .etag = true,
+      .cache_ttl_ms = kKlineCacheTtlMs,
+      .cache_tables_for = kline_cache_tables,
       .handler =
           [api](const HttpRequest& http) {
             ParsedKline parsed = parse_request(http, api);

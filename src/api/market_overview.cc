@@ -128,6 +128,8 @@ Status register_market_overview_route(gateway::RouteRegistry& registry, const Ma
                                        {"limit_down", 12},
                                        {"total_volume", 61234567800},
                                        {"total_amount", 812345678901.23}},
+      .cache_tables = {"daily_kline", "symbols"},
+      .cache_ttl_ms = 60'000,
       .handler =
           [api](const HttpRequest& http) {
             Result<int32_t> day = overview_date(api, http);

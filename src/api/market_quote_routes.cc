@@ -135,6 +135,8 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                                                            {"last", 1685.12},
                                                            {"source", "realtime_quote"}}}},
                        {"missing", json::array{}}},
+      .cache_tables = {"realtime_quote", "tick"},
+      .cache_ttl_ms = 5'000,  // "latest" follows the market clock too
       .handler =
           [api](const HttpRequest& http) {
             std::vector<std::string> symbols;
@@ -235,6 +237,8 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                        {"flows", json::array{json::object{{"trade_date", "2024-01-31"},
                                                           {"main_net_inflow", 123456789.5},
                                                           {"net_inflow", 98765432.1}}}}},
+      .cache_tables = {"fund_flow", "symbols"},
+      .cache_ttl_ms = 60'000,  // the default range ends now
       .handler =
           [api](const HttpRequest& http) {
             Result<RecordBatch> rows = ranged_rows(api, http, "fund_flow", {}, 3660, 250);

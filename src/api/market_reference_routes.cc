@@ -108,6 +108,7 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
                                                    {"list_date", "2001-08-27"},
                                                    {"status", "L"},
                                                    {"is_st", false}}},
+      .cache_tables = {"symbols"},
       .handler = [api](const HttpRequest& http) { return list_symbols(api, http); },
   }));
 
@@ -126,6 +127,7 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
                                        {"board", "main"},
                                        {"security_type", "stock"},
                                        {"status", "L"}},
+      .cache_tables = {"symbols"},
       .handler =
           [api](const HttpRequest& http) {
             const std::string symbol = *string_param(http, "symbol");
@@ -160,6 +162,8 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
                                                    {"trade_date", "2024-01-31"},
                                                    {"is_open", true},
                                                    {"pre_trade_date", "2024-01-30"}}},
+      .cache_tables = {"trade_calendar"},
+      .cache_ttl_ms = 60'000,  // the default range is relative to today
       .handler =
           [api](const HttpRequest& http) {
             Result<TimeWindow> window =
@@ -201,6 +205,7 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
                        {"trade_date", "2024-01-02"},
                        {"constituents",
                         json::array{json::object{{"symbol", "600519.SH"}, {"weight", 5.21}}}}},
+      .cache_tables = {"index_constituents"},
       .handler =
           [api](const HttpRequest& http) {
             const std::string index = *string_param(http, "symbol");

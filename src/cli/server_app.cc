@@ -18,6 +18,7 @@
 #include "core/health.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "gateway/response_cache.h"
 #include "gateway/route_registry.h"
 #include "gateway/router.h"
 #include "realtime/market_channel.h"
@@ -83,6 +84,13 @@ int run_server(const Config& config, const ServeOptions& options) {
       .with({std::string(kVersion)})
       .set(1);
 
+  // Before the data plane, so it outlives every writer whose DataChanged invalidates it.
+  const GatewayConfig& gw = config.gateway;
+  gateway::ResponseCache response_cache(
+      {.max_entries = static_cast<size_t>(gw.cache_max_entries),
+       .max_bytes = static_cast<size_t>(gw.cache_max_bytes)},
+      clock, metrics);
+
   Result<std::unique_ptr<DataPlane>> plane = DataPlane::open(config, options.demo, clock, metrics);
   if (!plane.is_ok()) {
     spdlog::error("{}", plane.status().to_string());
@@ -118,6 +126,11 @@ int run_server(const Config& config, const ServeOptions& options) {
   if (rt.enabled) {
     data.data().subscribe([&feed](const services::DataChanged& event) {
       if (event.schema != nullptr && event.batch != nullptr) feed.publish_rows(*event.schema, *event.batch);
+    });
+  }
+  if (gw.cache_enabled) {
+    data.data().subscribe([&response_cache](const services::DataChanged& event) {
+      response_cache.invalidate_table(event.table);
     });
   }
   gateway::RouteRegistry registry;
@@ -164,7 +177,6 @@ int run_server(const Config& config, const ServeOptions& options) {
              // default 10 ms tick gets a tick as short as itself.
              .tick_interval_ms = std::clamp<int64_t>(rt.batch_window_ms, 1, 10)};
   }
-  const GatewayConfig& gw = config.gateway;
   gateway::RateLimiter limiter(
       {{"default", {static_cast<double>(gw.rate_limit_capacity), static_cast<double>(gw.rate_limit_per_second)}},
        {"heavy", {static_cast<double>(gw.rate_limit_heavy_capacity), static_cast<double>(gw.rate_limit_heavy_per_second)}}},
@@ -173,7 +185,8 @@ int run_server(const Config& config, const ServeOptions& options) {
                          {.access_log = config.server.access_log,
                           .cors_origins = gateway::parse_origin_list(gw.cors_origins),
                           .gzip_min_bytes = static_cast<size_t>(gw.gzip_min_bytes),
-                          .rate_limiter = gw.rate_limit_enabled ? &limiter : nullptr});
+                          .rate_limiter = gw.rate_limit_enabled ? &limiter : nullptr,
+                          .response_cache = gw.cache_enabled ? &response_cache : nullptr});
   server::HttpServer http(config.server, router, metrics, std::move(hooks));
   if (Status status = http.start(); !status.is_ok()) {
     spdlog::error("{}", status.message());

@@ -37,6 +37,9 @@ struct GatewayConfig {
   int64_t rate_limit_heavy_per_second = 5;  // "heavy" class sustained requests per second
   std::string cors_origins;                // comma-separated allowed origins, "*" for any; empty = none
   int64_t gzip_min_bytes = 1024;           // gzip compressible bodies at least this big; 0 = never
+  bool cache_enabled = true;               // response cache for routes with a cache policy; static
+  int64_t cache_max_entries = 10000;       // response cache bound, entries (1..10^7); static
+  int64_t cache_max_bytes = 67108864;      // response cache bound, body bytes (64 KiB..64 GiB); static
   int64_t breaker_failure_threshold = 5;   // consecutive store/source failures opening a breaker
   int64_t breaker_success_threshold = 2;   // half-open successes closing it again
   int64_t breaker_open_timeout_ms = 30000;  // ms an open breaker refuses calls before a probe

@@ -1,5 +1,7 @@
 #include "gateway/compression.h"
 
+#include <algorithm>
+
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -55,6 +57,59 @@ std::optional<std::string> gzip_compress(std::string_view body) {
   if (result != Z_STREAM_END) return std::nullopt;
   out.resize(written);
   return out;
+}
+
+std::optional<GzipPrefix> gzip_prefix(std::string_view head) {
+  z_stream stream{};
+  // Raw deflate (negative windowBits): the gzip header and trailer are written here.
+  if (deflateInit2(&stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+  GzipPrefix prefix;
+  static constexpr unsigned char kHeader[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
+  prefix.bytes.assign(reinterpret_cast<const char*>(kHeader), sizeof(kHeader));
+  // deflateBound covers a finished stream; a sync flush adds at most its 5-byte empty block.
+  prefix.bytes.resize(sizeof(kHeader) + deflateBound(&stream, static_cast<uLong>(head.size())) + 16);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(head.data()));
+  stream.avail_in = static_cast<uInt>(head.size());
+  stream.next_out = reinterpret_cast<Bytef*>(prefix.bytes.data() + sizeof(kHeader));
+  stream.avail_out = static_cast<uInt>(prefix.bytes.size() - sizeof(kHeader));
+  const int result = deflate(&stream, Z_SYNC_FLUSH);
+  const bool complete = result == Z_OK && stream.avail_in == 0 && stream.avail_out > 0;
+  const size_t written = stream.total_out;
+  deflateEnd(&stream);
+  if (!complete) return std::nullopt;
+  prefix.bytes.resize(sizeof(kHeader) + written);
+  prefix.crc = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(head.data()), static_cast<uInt>(head.size())));
+  prefix.size = head.size();
+  return prefix;
+}
+
+void gzip_complete(const GzipPrefix& prefix, std::string_view rest, std::string& out) {
+  constexpr size_t kStoredMax = 65535;  // a stored block's LEN is 16 bits
+  out.clear();
+  out.reserve(prefix.bytes.size() + rest.size() + 5 * (rest.size() / kStoredMax + 1) + 8);
+  out += prefix.bytes;
+  size_t offset = 0;
+  do {
+    const size_t length = std::min(kStoredMax, rest.size() - offset);
+    const bool last = offset + length == rest.size();
+    // BFINAL bit, BTYPE 00 (stored), padding to the byte boundary; then LEN and NLEN little-endian.
+    out += static_cast<char>(last ? 1 : 0);
+    out += static_cast<char>(length & 0xff);
+    out += static_cast<char>((length >> 8) & 0xff);
+    out += static_cast<char>(~length & 0xff);
+    out += static_cast<char>((~length >> 8) & 0xff);
+    out.append(rest.substr(offset, length));
+    offset += length;
+  } while (offset < rest.size());
+  const uLong rest_crc =
+      crc32(0, reinterpret_cast<const Bytef*>(rest.data()), static_cast<uInt>(rest.size()));
+  const uint32_t crc = static_cast<uint32_t>(
+      crc32_combine(prefix.crc, rest_crc, static_cast<z_off_t>(rest.size())));
+  const uint32_t total = static_cast<uint32_t>(prefix.size + rest.size());  // ISIZE: mod 2^32
+  for (uint32_t word : {crc, total}) {
+    for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>((word >> shift) & 0xff);
+  }
 }
 
 std::string strong_etag(std::string_view body) {

@@ -47,8 +47,7 @@ ApiReply ApiReply::raw_response(HttpResponse response) {
   return reply;
 }
 
-HttpResponse render_envelope(const ApiReply& reply, const std::string& request_id,
-                             int64_t timestamp_ms, std::string_view data_text) {
+EnvelopeParts render_envelope_parts(const ApiReply& reply, std::string_view data_text) {
   const Status& status = reply.status;
   const ErrorInfo& info = error_info(status.code());
   // Written as head + data + tail so the data tree is serialised in place, never copied.
@@ -58,8 +57,6 @@ HttpResponse render_envelope(const ApiReply& reply, const std::string& request_i
   head["message"] = status.is_ok() ? (reply.message.empty() ? "success" : reply.message)
                                    : status.message();
   json::object tail;
-  tail["timestamp"] = timestamp_ms;
-  tail["request_id"] = request_id;
   if (!status.is_ok()) {
     json::array errors;
     if (!status.field().empty()) {
@@ -82,9 +79,8 @@ HttpResponse render_envelope(const ApiReply& reply, const std::string& request_i
     tail["pagination"] = json::object{
         {"page", page.page}, {"size", page.size}, {"total", page.total}, {"pages", pages}};
   }
-  HttpResponse response;
-  response.status = info.http_status;
-  std::string& body = response.body;
+  EnvelopeParts parts;
+  std::string& body = parts.head;
   append_json(body, head);
   body.back() = ',';  // reopen the head object
   body += "\"data\":";
@@ -98,9 +94,33 @@ HttpResponse render_envelope(const ApiReply& reply, const std::string& request_i
     append_json(body, reply.data);
   }
   body += ',';
-  const size_t tail_start = body.size();
-  append_json(body, tail);
-  body.erase(tail_start, 1);  // the tail's opening brace
+  if (tail.empty()) {
+    parts.tail = "}";
+  } else {
+    append_json(parts.tail, tail);
+    parts.tail.front() = ',';  // the tail's opening brace joins the per-request members
+  }
+  return parts;
+}
+
+void assemble_envelope(std::string_view head, std::string_view tail,
+                       const std::string& request_id, int64_t timestamp_ms, std::string& out) {
+  out.clear();
+  out.reserve(head.size() + tail.size() + request_id.size() + 48);
+  out += head;
+  out += "\"timestamp\":";
+  out += std::to_string(timestamp_ms);
+  out += ",\"request_id\":";
+  append_json_string(out, request_id);
+  out += tail;
+}
+
+HttpResponse render_envelope(const ApiReply& reply, const std::string& request_id,
+                             int64_t timestamp_ms, std::string_view data_text) {
+  const EnvelopeParts parts = render_envelope_parts(reply, data_text);
+  HttpResponse response;
+  response.status = error_info(reply.status.code()).http_status;
+  assemble_envelope(parts.head, parts.tail, request_id, timestamp_ms, response.body);
   response.headers = reply.headers;
   return response;
 }

@@ -59,6 +59,19 @@ struct ApiReply {
 HttpResponse render_envelope(const ApiReply& reply, const std::string& request_id,
                              int64_t timestamp_ms, std::string_view data_text = {});
 
+// An envelope split around its per-request members: body = head + "\"timestamp\":T,
+// \"request_id\":\"R\"" + tail. The response cache keeps head and tail of a success and
+// writes only the middle per request (gateway/response_cache.h); render_envelope uses the same
+// split, so both produce identical bytes.
+struct EnvelopeParts {
+  std::string head;  // "{" success, code, message, data ","
+  std::string tail;  // errors and pagination members (each led by ','), then "}"
+};
+EnvelopeParts render_envelope_parts(const ApiReply& reply, std::string_view data_text = {});
+// Writes head + timestamp + request id + tail into `out` (replacing its contents).
+void assemble_envelope(std::string_view head, std::string_view tail,
+                       const std::string& request_id, int64_t timestamp_ms, std::string& out);
+
 // Shorthand for failures raised outside handlers (404, 405, 400 from the parser, 413).
 HttpResponse render_error(const Status& status, const std::string& request_id,
                           int64_t timestamp_ms);

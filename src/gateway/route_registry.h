@@ -1,7 +1,7 @@
 // The versioned route registry: every HTTP route is declared here once, with its method, path
 // template ("/api/v1/market/symbols/{symbol}"), version, handler, description and schemas. The
 // router dispatches from it and the OpenAPI document is generated from it (later also the RBAC
-// resources and rate-limit costs), so documentation cannot drift from behaviour.
+// resources, rate-limit costs and cache policies), so documentation cannot drift from behaviour.
 // Routes are added at start-up on one thread; afterwards match() is const and thread-safe.
 #pragma once
 
@@ -61,6 +61,15 @@ struct RouteSpec {
   // passes. Routes that only read memory (health, metrics, documents) set false: no thread hop.
   bool blocking = true;
   int64_t timeout_ms = 0;
+  // Cache policy (gateway/response_cache.h): the tables the answer is derived from. Non-empty:
+  // successful GET answers are cached until a DataChanged for one of them, or until
+  // cache_ttl_ms passes (0 = only changes expire them; set it when the answer also depends on
+  // the clock). Empty: never cached. cache_tables_for, when set, replaces the list per request
+  // from its raw query and path (e.g. the K-line interval picks minute_kline or daily_kline);
+  // it runs before validation, so it must accept any input and must not throw.
+  std::vector<std::string> cache_tables;
+  int64_t cache_ttl_ms = 0;
+  std::function<std::vector<std::string>(const HttpRequest&)> cache_tables_for;
   Handler handler;
 };
 

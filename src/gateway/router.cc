@@ -10,6 +10,7 @@
 #include "core/json_text.h"
 #include "core/logging.h"
 #include "gateway/compression.h"
+#include "gateway/envelope.h"
 #include "gateway/json_schema.h"
 #include "gateway/params.h"
 #include "gateway/request_id.h"
@@ -56,14 +57,14 @@ std::string client_key(const HttpRequest& request) {
   return "ip:" + remote.substr(0, remote.rfind(':'));
 }
 
-void add_rate_headers(HttpResponse& response, const RateDecision& rate) {
+}  // namespace
+
+void Router::add_rate_headers(HttpResponse& response, const RateDecision& rate) {
   if (rate.limit <= 0) return;
   response.set_header("X-RateLimit-Limit", std::to_string(rate.limit));
   response.set_header("X-RateLimit-Remaining", std::to_string(rate.remaining));
   response.set_header("X-RateLimit-Reset", std::to_string(rate.reset_seconds));
 }
-
-}  // namespace
 
 Router::Router(const RouteRegistry& registry, MetricsRegistry& metrics, const Clock& clock,
                RouterOptions options)
@@ -118,13 +119,47 @@ HttpResponse Router::handle(HttpRequest& request) const {
   const RouteSpec* route = nullptr;
   HttpResponse response = dispatch(request, route);
   finish(request, route, response);
-  const double seconds = static_cast<double>(clock_.steady_ns() - started) / 1e9;
+  observe(request, route, response, started);
+  return response;
+}
+
+std::optional<HttpResponse> Router::handle_cached(HttpRequest& request, CacheMiss* miss) const {
+  ResponseCache* cache = options_.response_cache;
+  if (cache == nullptr ||
+      (request.method != HttpMethod::kGet && request.method != HttpMethod::kHead)) {
+    return std::nullopt;
+  }
+  const int64_t started = clock_.steady_ns();
+  if (!parse_target(request).is_ok()) return std::nullopt;
+  RouteRegistry::Match match = registry_.match(request.method, request.path);
+  if (match.kind != RouteRegistry::MatchKind::kFound || !caches(*match.route)) return std::nullopt;
+  const bool by_accept = !match.route->alternate_content_types.empty();
+  const std::string key = ResponseCache::key_for(request, by_accept);
+  std::shared_ptr<const CachedResponse> entry = cache->find(key, /*count_miss=*/false);
+  if (entry == nullptr) {
+    if (miss != nullptr) {
+      miss->fill = cache->claim_fill(key);
+      miss->filling = !miss->fill.leader();
+    }
+    return std::nullopt;
+  }
+  request.request_id = choose_request_id(request.header("x-request-id"));
+  logging::RequestIdScope scope(request.request_id);
+  request.path_params = std::move(match.params);
+  HttpResponse response = answer_from_cache(request, *match.route, *entry, clock_.now_ms());
+  finish(request, match.route, response);
+  observe(request, match.route, response, started);
+  return response;
+}
+
+void Router::observe(const HttpRequest& request, const RouteSpec* route,
+                     const HttpResponse& response, int64_t started_ns) const {
+  const double seconds = static_cast<double>(clock_.steady_ns() - started_ns) / 1e9;
   record(request, route, response.status, seconds);
   if (options_.access_log) {
     spdlog::info("{} {} {} {:.3f}ms {}", method_name(request.method), request.target,
                  response.status, seconds * 1e3, request.remote_address);
   }
-  return response;
 }
 
 HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) const {
@@ -165,10 +200,29 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
   const RouteSpec& route = *match.route;
   matched = &route;
   request.path_params = std::move(match.params);
+  ResponseCache* cache = caches(route) && (request.method == HttpMethod::kGet ||
+                                           request.method == HttpMethod::kHead)
+                             ? options_.response_cache
+                             : nullptr;
+  std::string cache_key;
+  ResponseCache::FillTicket fill;  // released when this answer is stored (or not), at return
+  if (cache != nullptr) {
+    cache_key = ResponseCache::key_for(request, !route.alternate_content_types.empty());
+    if (std::shared_ptr<const CachedResponse> entry = cache->find(cache_key)) {
+      return answer_from_cache(request, route, *entry, now);
+    }
+    fill = cache->claim_fill(cache_key);
+  }
   RateDecision rate;
   if (std::optional<HttpResponse> refused = guard(request, route, match.allowed, now, rate)) {
     add_rate_headers(*refused, rate);
     return std::move(*refused);
+  }
+  // Read before the handler reads the tables: a write after this point makes the entry stale.
+  cache::GenerationSnapshot generations;
+  if (cache != nullptr) {
+    generations = cache->snapshot(route.cache_tables_for ? route.cache_tables_for(request)
+                                                         : route.cache_tables);
   }
   ApiReply reply;
   try {
@@ -192,10 +246,22 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
       etag = strong_etag(data_text);
     }
   }
-  HttpResponse response = reply.raw ? std::move(*reply.raw)
-                                    : render_envelope(reply, request.request_id, now, data_text);
+  const bool keep = cache != nullptr && reply.status.is_ok() &&
+                    (!reply.raw || reply.raw->status == 200);
+  EnvelopeParts parts;
+  HttpResponse response;
+  if (reply.raw) {
+    response = std::move(*reply.raw);
+    if (keep) parts.head = response.body;
+  } else if (keep) {
+    parts = render_envelope_parts(reply, data_text);
+    response.status = 200;
+    assemble_envelope(parts.head, parts.tail, request.request_id, now, response.body);
+    response.headers = reply.headers;
+  } else {
+    response = render_envelope(reply, request.request_id, now, data_text);
+  }
   if (!etag.empty()) response.set_header("ETag", etag);
-  add_rate_headers(response, rate);
   if (reply.status.code() == ErrorCode::kUnavailable && !reply.raw) {
     response.set_header("Retry-After", "5");  // an open circuit or a store down: come back soon
   }
@@ -207,23 +273,18 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
     }
     if (!route.sunset.empty()) response.set_header("Sunset", route.sunset);
   }
+  if (keep) {
+    store_answer(cache_key, route, std::move(generations), response,
+                 std::move(parts.head), std::move(parts.tail), !reply.raw, now);
+  }
+  add_rate_headers(response, rate);
   return response;
 }
 
 std::optional<HttpResponse> Router::guard(HttpRequest& request, const RouteSpec& route,
                                           const std::vector<HttpMethod>&, int64_t now,
                                           RateDecision& rate) const {
-  if (options_.rate_limiter != nullptr && !route.rate_class.empty()) {
-    rate = options_.rate_limiter->allow(client_key(request), route.rate_class, route.rate_cost);
-    if (!rate.allowed) {
-      HttpResponse response = render_error(
-          error(ErrorCode::kRateLimited, "rate limit of class '{}' exceeded: retry in {} s",
-                route.rate_class, rate.retry_after_seconds),
-          request.request_id, now);
-      response.set_header("Retry-After", std::to_string(rate.retry_after_seconds));
-      return response;
-    }
-  }
+  if (std::optional<HttpResponse> refused = rate_check(request, route, now, rate)) return refused;
   std::vector<FieldError> errors;
   bind_params(route, request, errors);
   if (!route.request_schema.is_null()) {
@@ -243,6 +304,19 @@ std::optional<HttpResponse> Router::guard(HttpRequest& request, const RouteSpec&
                          request.request_id, now);
 }
 
+std::optional<HttpResponse> Router::rate_check(const HttpRequest& request, const RouteSpec& route,
+                                               int64_t now, RateDecision& rate) const {
+  if (options_.rate_limiter == nullptr || route.rate_class.empty()) return std::nullopt;
+  rate = options_.rate_limiter->allow(client_key(request), route.rate_class, route.rate_cost);
+  if (rate.allowed) return std::nullopt;
+  HttpResponse response = render_error(
+      error(ErrorCode::kRateLimited, "rate limit of class '{}' exceeded: retry in {} s",
+            route.rate_class, rate.retry_after_seconds),
+      request.request_id, now);
+  response.set_header("Retry-After", std::to_string(rate.retry_after_seconds));
+  return response;
+}
+
 void Router::finish(const HttpRequest& request, const RouteSpec* route, HttpResponse& response) const {
   response.set_header("X-Request-ID", request.request_id);
   if (const std::string_view origin = request.header("origin"); !origin.empty() && cors_.allows(origin)) {
@@ -258,19 +332,30 @@ void Router::finish(const HttpRequest& request, const RouteSpec* route, HttpResp
       return;
     }
   }
-  if (options_.gzip_min_bytes > 0 && response.body.size() >= options_.gzip_min_bytes &&
-      is_compressible(response.content_type) && accepts_gzip(request.header("accept-encoding"))) {
+  const bool encoded = std::any_of(response.headers.begin(), response.headers.end(),
+                                  [](const auto& entry) { return entry.first == "Content-Encoding"; });
+  if (!encoded && wants_gzip(request, response.content_type, response.body.size())) {
     if (std::optional<std::string> compressed = gzip_compress(response.body)) {
       response.body = std::move(*compressed);
-      response.set_header("Content-Encoding", "gzip");
-      const auto vary = std::find_if(response.headers.begin(), response.headers.end(),
-                                     [](const auto& entry) { return entry.first == "Vary"; });
-      if (vary == response.headers.end()) {
-        response.headers.emplace_back("Vary", "Accept-Encoding");
-      } else {
-        vary->second += ", Accept-Encoding";
-      }
+      mark_gzip(response);
     }
+  }
+}
+
+bool Router::wants_gzip(const HttpRequest& request, std::string_view content_type,
+                        size_t body_size) const {
+  return options_.gzip_min_bytes > 0 && body_size >= options_.gzip_min_bytes &&
+         is_compressible(content_type) && accepts_gzip(request.header("accept-encoding"));
+}
+
+void Router::mark_gzip(HttpResponse& response) {
+  response.set_header("Content-Encoding", "gzip");
+  const auto vary = std::find_if(response.headers.begin(), response.headers.end(),
+                                 [](const auto& entry) { return entry.first == "Vary"; });
+  if (vary == response.headers.end()) {
+    response.headers.emplace_back("Vary", "Accept-Encoding");
+  } else {
+    vary->second += ", Accept-Encoding";
   }
 }
 

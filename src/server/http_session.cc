@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -22,6 +23,10 @@ using gateway::HttpRequest;
 using gateway::HttpResponse;
 
 constexpr auto kAwaitable = asio::as_tuple(asio::use_awaitable);
+// Request coalescing for cached routes: how long a request waits for another one computing the
+// same answer, and how often it looks. Past the wait it computes the answer itself.
+constexpr auto kCoalesceWait = std::chrono::milliseconds(50);
+constexpr auto kCoalescePoll = std::chrono::microseconds(200);
 
 HttpRequest to_gateway(http::request<http::string_body>&& message, const std::string& remote) {
   HttpRequest request;
@@ -92,6 +97,31 @@ asio::awaitable<HttpResponse> HttpSession::route(HttpRequest request) {
   const gateway::RouteSpec* spec = router_.route_for(request);
   if (limits_.handlers == nullptr || spec == nullptr || !spec->blocking) {
     co_return router_.handle(request);
+  }
+  // A cached answer is a copy of shared text: served here, without the hop to the pool. When
+  // another request is computing the same answer (just after an invalidation), wait for it a
+  // little instead of sending one more copy of the work to the pool.
+  gateway::Router::CacheMiss claim;  // this request's claim on computing the answer, if any
+  if (router_.caches(*spec)) {
+    const auto wait_until = std::chrono::steady_clock::now() + kCoalesceWait;
+    bool waited = false;
+    for (;;) {
+      gateway::Router::CacheMiss miss;
+      if (std::optional<HttpResponse> cached = router_.handle_cached(request, &miss)) {
+        co_return std::move(*cached);
+      }
+      if (!miss.filling) {
+        // After a wait the fill ended without an entry (an error, or a write meanwhile): compute
+        // without claiming, so requests for an uncacheable answer are not serialised.
+        if (!waited) claim = std::move(miss);
+        break;
+      }
+      if (std::chrono::steady_clock::now() >= wait_until) break;
+      waited = true;
+      asio::steady_timer pause(stream_.get_executor(), kCoalescePoll);
+      auto [wait_ec] = co_await pause.async_wait(kAwaitable);
+      if (wait_ec) break;  // cancelled: the connection is going away
+    }
   }
   const std::chrono::milliseconds timeout =
       spec->timeout_ms > 0 ? std::chrono::milliseconds(spec->timeout_ms) : limits_.handler_timeout;

@@ -33,6 +33,8 @@ test('breaker: PostgreSQL stopped under the server opens it (503), a restart clo
       MYSTOCKS_GATEWAY_BREAKER_SUCCESS_THRESHOLD: '1',
       MYSTOCKS_GATEWAY_BREAKER_OPEN_TIMEOUT_MS: '2000',
       MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false',
+      // Every read must reach the store: a cached answer would (rightly) hide the outage.
+      MYSTOCKS_GATEWAY_CACHE_ENABLED: 'false',
     },
   });
   t.after(() => server.stop());
