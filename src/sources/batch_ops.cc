@@ -73,31 +73,44 @@ RecordBatch take_rows(const RecordBatch& batch, std::span<const uint32_t> rows) 
   return result.is_ok() ? std::move(result).value() : RecordBatch();
 }
 
-std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_view key,
-                                        std::string_view time) {
-  std::vector<uint32_t> order(batch.num_rows());
+std::vector<uint32_t> order_by_key_time(std::span<const RecordBatch> batches,
+                                        std::string_view key, std::string_view time) {
+  size_t total = 0;
+  for (const RecordBatch& batch : batches) total += batch.num_rows();
+  std::vector<uint32_t> order(total);
   for (uint32_t row = 0; row < order.size(); ++row) order[row] = row;
-  const Column* key_column = batch.column(key);
-  const Column* time_column = batch.column(time);
-  const std::vector<std::string>* keys =
-      key_column != nullptr &&
-              std::holds_alternative<std::vector<std::string>>(key_column->values())
-          ? &key_column->as<std::string>()
-          : nullptr;
-  // Times as int64 whatever their storage (dates are int32 days).
+  // Keys and times of every row, batches in sequence; keys absent when a batch lacks a string
+  // column `key`, times when it lacks an int32/int64 column `time` (dates are int32 days).
+  std::vector<std::string_view> keys;
   std::vector<int64_t> times;
-  if (time_column != nullptr) {
-    std::visit(
-        [&](const auto& values) {
-          using Value = typename std::decay_t<decltype(values)>::value_type;
-          if constexpr (std::is_same_v<Value, int32_t> || std::is_same_v<Value, int64_t>) {
-            times.assign(values.begin(), values.end());
-          }
-        },
-        time_column->values());
+  bool has_keys = true;
+  bool has_times = true;
+  for (const RecordBatch& batch : batches) {
+    const Column* key_column = batch.column(key);
+    if (key_column == nullptr ||
+        !std::holds_alternative<std::vector<std::string>>(key_column->values())) {
+      has_keys = false;
+    } else if (has_keys) {
+      for (const std::string& value : key_column->as<std::string>()) keys.emplace_back(value);
+    }
+    const Column* time_column = batch.column(time);
+    bool appended = false;
+    if (time_column != nullptr && has_times) {
+      std::visit(
+          [&](const auto& values) {
+            using Value = typename std::decay_t<decltype(values)>::value_type;
+            if constexpr (std::is_same_v<Value, int32_t> || std::is_same_v<Value, int64_t>) {
+              times.insert(times.end(), values.begin(), values.end());
+              appended = true;
+            }
+          },
+          time_column->values());
+    }
+    if (!appended) has_times = false;
   }
+  if (!has_times) times.clear();
   auto by_time = [&](uint32_t a, uint32_t b) { return times[a] < times[b]; };
-  if (keys == nullptr) {
+  if (!has_keys) {
     if (!times.empty()) std::stable_sort(order.begin(), order.end(), by_time);
     return order;
   }
@@ -106,10 +119,10 @@ std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_vi
   // where it is not in order already (files usually are).
   std::unordered_map<std::string_view, uint32_t> ids;
   std::vector<std::string_view> distinct;
-  std::vector<uint32_t> row_ids(keys->size());
-  for (size_t row = 0; row < keys->size(); ++row) {
-    auto [found, added] = ids.try_emplace((*keys)[row], static_cast<uint32_t>(distinct.size()));
-    if (added) distinct.push_back((*keys)[row]);
+  std::vector<uint32_t> row_ids(keys.size());
+  for (size_t row = 0; row < keys.size(); ++row) {
+    auto [found, added] = ids.try_emplace(keys[row], static_cast<uint32_t>(distinct.size()));
+    if (added) distinct.push_back(keys[row]);
     row_ids[row] = found->second;
   }
   std::vector<uint32_t> by_key(distinct.size());
@@ -131,6 +144,60 @@ std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_vi
     }
   }
   return order;
+}
+
+std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_view key,
+                                        std::string_view time) {
+  return order_by_key_time(std::span<const RecordBatch>(&batch, 1), key, time);
+}
+
+Result<RecordBatch> take_rows(std::span<const RecordBatch> batches,
+                              std::span<const uint32_t> rows,
+                              std::shared_ptr<const Schema> schema) {
+  for (const RecordBatch& batch : batches) {
+    if (!(batch.schema() == *schema)) {
+      return error(ErrorCode::kSchemaMismatch,
+                   "cannot combine batches with different schemas ({} vs {} columns)",
+                   batch.schema().size(), schema->size());
+    }
+  }
+  // Where each row number lives: its batch and its row there.
+  std::vector<uint32_t> batch_of;
+  std::vector<uint32_t> row_in;
+  for (uint32_t batch_idx = 0; batch_idx < batches.size(); ++batch_idx) {
+    const size_t count = batches[batch_idx].num_rows();
+    batch_of.insert(batch_of.end(), count, batch_idx);
+    for (uint32_t row = 0; row < count; ++row) row_in.push_back(row);
+  }
+  std::vector<Column> columns;
+  columns.reserve(schema->size());
+  for (size_t column_idx = 0; column_idx < schema->size(); ++column_idx) {
+    ColumnValues values = empty_values_for(schema->field(column_idx).type);
+    std::vector<uint8_t> validity;
+    const bool any_nulls = std::any_of(batches.begin(), batches.end(), [&](const RecordBatch& b) {
+      return b.column(column_idx).has_nulls();
+    });
+    std::visit(
+        [&](auto& out) {
+          using Vector = std::decay_t<decltype(out)>;
+          std::vector<const Vector*> inputs;
+          for (const RecordBatch& batch : batches) {
+            inputs.push_back(&std::get<Vector>(batch.column(column_idx).values()));
+          }
+          out.reserve(rows.size());
+          for (uint32_t row : rows) out.push_back((*inputs[batch_of[row]])[row_in[row]]);
+        },
+        values);
+    if (any_nulls) {
+      validity.reserve(rows.size());
+      for (uint32_t row : rows) {
+        const Column& column = batches[batch_of[row]].column(column_idx);
+        validity.push_back(column.validity().empty() ? 1 : column.validity()[row_in[row]]);
+      }
+    }
+    columns.emplace_back(std::move(values), std::move(validity));
+  }
+  return RecordBatch::make(std::move(schema), std::move(columns));
 }
 
 }  // namespace mystocks::sources

@@ -26,5 +26,14 @@ RecordBatch take_rows(const RecordBatch& batch, std::span<const uint32_t> rows);
 // (absent: keep); stable, so ties keep their input order.
 std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_view key,
                                         std::string_view time);
+// The same over the rows of several batches taken in sequence (row numbers run on across them).
+std::vector<uint32_t> order_by_key_time(std::span<const RecordBatch> batches,
+                                        std::string_view key, std::string_view time);
+
+// The rows `rows` (numbered across `batches` in sequence) in that order, in one copy: merging
+// several files' batches into sorted order without concatenating them first.
+// kSchemaMismatch when a batch's schema differs from `schema`.
+Result<RecordBatch> take_rows(std::span<const RecordBatch> batches,
+                              std::span<const uint32_t> rows, std::shared_ptr<const Schema> schema);
 
 }  // namespace mystocks::sources

@@ -188,14 +188,13 @@ Result<RecordBatch> CsvSource::load(DataType type, const SourceRequest& request,
     batches.push_back(keep.size() == batch.num_rows() ? std::move(chunk->batch)
                                                       : take_rows(batch, keep));
   }
-  Result<RecordBatch> all = concat_batches(batches, table.schema());
-  if (!all.is_ok()) return all.status();
   const std::vector<uint32_t> order =
-      order_by_key_time(*all, key, time.empty() ? date_column(table) : time);
+      order_by_key_time(batches, key, time.empty() ? date_column(table) : time);
   bool in_order = true;
   for (uint32_t row = 0; row < order.size() && in_order; ++row) in_order = order[row] == row;
-  if (in_order) return all;  // one file, or files already in order: no copy
-  return take_rows(*all, order);
+  if (in_order && batches.size() == 1) return std::move(batches.front());  // no copy
+  if (in_order) return concat_batches(batches, table.schema());
+  return take_rows(batches, order, table.schema());  // one copy, straight into sorted order
 }
 
 Result<RecordBatch> CsvSource::daily_bars(const SourceRequest& request) {

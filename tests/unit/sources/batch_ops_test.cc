@@ -46,5 +46,43 @@ TEST(BatchOpsTest, OrderByKeyTimeIsTheStableSortOnKeyThenTime) {
   }
 }
 
+TEST(BatchOpsTest, OrderingAndTakingAcrossBatchesEqualsConcatenatingFirst) {
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {.name = "symbol", .type = ColumnType::kString},
+      {.name = "ts", .type = ColumnType::kTimestamp},
+      {.name = "volume", .type = ColumnType::kInt64, .nullable = true}});
+  std::vector<RecordBatch> batches;
+  for (int file = 0; file < 3; ++file) {  // one "file" per day, every symbol each second
+    RecordBatchBuilder builder(schema);
+    for (int second = 0; second < 4; ++second) {
+      for (const char* symbol : {"600519.SH", "000001.SZ", "300750.SZ"}) {
+        builder.append_string(0, symbol);
+        builder.append_int64(1, file * 100 + second);
+        if (file == 1 && second == 2) {
+          builder.append_null(2);
+        } else {
+          builder.append_int64(2, file * 1000 + second);
+        }
+      }
+    }
+    Result<RecordBatch> batch = builder.finish();
+    ASSERT_TRUE(batch.is_ok()) << batch.status().to_string();
+    batches.push_back(std::move(*batch));
+  }
+  Result<RecordBatch> all = concat_batches(batches, schema);
+  ASSERT_TRUE(all.is_ok());
+  const std::vector<uint32_t> order = order_by_key_time(batches, "symbol", "ts");
+  EXPECT_EQ(order, order_by_key_time(*all, "symbol", "ts"));
+  Result<RecordBatch> taken = take_rows(batches, order, schema);
+  ASSERT_TRUE(taken.is_ok()) << taken.status().to_string();
+  const RecordBatch expected = take_rows(*all, order);
+  ASSERT_EQ(taken->num_rows(), expected.num_rows());
+  for (size_t column = 0; column < expected.num_columns(); ++column) {
+    EXPECT_EQ(taken->column(column).values(), expected.column(column).values()) << column;
+    EXPECT_EQ(taken->column(column).validity(), expected.column(column).validity()) << column;
+  }
+  EXPECT_EQ(taken->column("symbol")->as<std::string>().front(), "000001.SZ");
+}
+
 }  // namespace
 }  // namespace mystocks::sources
