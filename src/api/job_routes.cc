@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/route_support.h"
 #include "services/job_json.h"
 
 namespace mystocks::api {
@@ -12,7 +13,6 @@ namespace json = boost::json;
 using gateway::ApiReply;
 using gateway::HttpMethod;
 using gateway::HttpRequest;
-using gateway::ParamLocation;
 using gateway::ParamSpec;
 using gateway::RouteSpec;
 
@@ -49,14 +49,6 @@ json::object create_schema() {
         {"strategy", {{"type", "string"}, {"enum", json::array{"rollback", "continue", "retry"}}}},
         {"chunk_symbols", {{"type", "integer"}, {"minimum", 1}}},
         {"chunk_days", {{"type", "integer"}, {"minimum", 1}}}}}};
-}
-
-ParamSpec id_param() {
-  return ParamSpec{.name = "id",
-                   .in = ParamLocation::kPath,
-                   .schema = json::object{{"type", "string"}},
-                   .required = true,
-                   .description = "job id, as POST /api/v1/data/jobs returned it"};
 }
 
 }  // namespace
@@ -107,7 +99,7 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .version = "v1",
       .summary = "One ingest job with its progress (rows, rows/s, ETA, quality findings)",
       .tags = {"data"},
-      .params = {id_param()},
+      .params = {id_path_param("job id, as POST /api/v1/data/jobs returned it")},
       .response_schema = job_schema(),
       .blocking = false,
       .handler =
@@ -124,7 +116,7 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .summary = "Cancel an ingest job; it stops after its current chunk",
       .description = "409 FAILED_PRECONDITION when the job already finished.",
       .tags = {"data"},
-      .params = {id_param()},
+      .params = {id_path_param("job id, as POST /api/v1/data/jobs returned it")},
       .response_schema = job_schema(),
       .blocking = false,
       .handler =

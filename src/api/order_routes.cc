@@ -18,7 +18,6 @@ namespace json = boost::json;
 using gateway::ApiReply;
 using gateway::HttpMethod;
 using gateway::HttpRequest;
-using gateway::ParamLocation;
 using gateway::ParamSpec;
 using gateway::RouteSpec;
 using storage::Filter;
@@ -363,14 +362,6 @@ class OrderBook {
   MarketApi api_;
 };
 
-ParamSpec id_param() {
-  return {.name = "id",
-          .in = ParamLocation::kPath,
-          .schema = json::object{{"type", "string"}},
-          .required = true,
-          .description = "order id"};
-}
-
 }  // namespace
 
 Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
@@ -429,7 +420,7 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
       .version = "v1",
       .summary = "One of the caller's paper orders",
       .tags = {"orders"},
-      .params = {id_param(), user_header_param()},
+      .params = {id_path_param("order id"), user_header_param()},
       .response_schema = order,
       .handler = [book](const HttpRequest& request) { return book->get(request); },
   }));
@@ -441,7 +432,7 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
       .summary = "Cancel a working paper order",
       .description = "409 when the order is already filled, cancelled, rejected or expired.",
       .tags = {"orders"},
-      .params = {id_param(), user_header_param()},
+      .params = {id_path_param("order id"), user_header_param()},
       .response_schema = order,
       .handler = [book](const HttpRequest& request) { return book->cancel(request); },
   }));

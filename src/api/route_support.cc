@@ -103,6 +103,14 @@ std::string new_id(std::string_view prefix, const Clock& clock) {
   return fmt::format("{}-{:0>9}-{:016x}", prefix, time, bits);
 }
 
+gateway::ParamSpec id_path_param(std::string description) {
+  return {.name = "id",
+          .in = gateway::ParamLocation::kPath,
+          .schema = boost::json::object{{"type", "string"}},
+          .required = true,
+          .description = std::move(description)};
+}
+
 std::vector<gateway::ParamSpec> page_params(int64_t default_size, int64_t max_size) {
   return {
       {.name = "page",

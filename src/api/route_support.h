@@ -50,6 +50,9 @@ Result<RecordBatch> make_rows(const storage::TableSchema& table,
 // "<prefix>-<time base36>-<random hex>": unique across processes, sortable by creation time.
 std::string new_id(std::string_view prefix, const Clock& clock);
 
+// A required string path parameter `{id}` of a resource, described as `description`.
+gateway::ParamSpec id_path_param(std::string description);
+
 // page (>= 1, default 1) and size (1..max_size, default default_size) query parameters.
 std::vector<gateway::ParamSpec> page_params(int64_t default_size, int64_t max_size);
 struct Page {

@@ -397,14 +397,6 @@ class Watchlists {
   MarketApi api_;
 };
 
-ParamSpec id_param() {
-  return {.name = "id",
-          .in = ParamLocation::kPath,
-          .schema = json::object{{"type", "string"}},
-          .required = true,
-          .description = "watchlist id"};
-}
-
 }  // namespace
 
 Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
@@ -449,11 +441,11 @@ Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketA
                      {"symbols", symbols_schema(0)}}}},
       one, bind(&Watchlists::create)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kGet, "/api/v1/watchlists/{id}", "One watchlist",
-                                 {id_param()}, nullptr, one, bind(&Watchlists::get)));
+                                 {id_path_param("watchlist id")}, nullptr, one, bind(&Watchlists::get)));
   MYSTOCKS_RETURN_IF_ERROR(route(
       HttpMethod::kPut, "/api/v1/watchlists/{id}",
       "Rename, describe, or replace the symbols of a watchlist (fields given are replaced)",
-      {id_param()},
+      {id_path_param("watchlist id")},
       json::object{{"type", "object"},
                    {"additionalProperties", false},
                    {"properties",
@@ -462,18 +454,18 @@ Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketA
                      {"symbols", symbols_schema(0)}}}},
       one, bind(&Watchlists::update)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kDelete, "/api/v1/watchlists/{id}",
-                                 "Delete a watchlist and its symbols", {id_param()}, nullptr,
+                                 "Delete a watchlist and its symbols", {id_path_param("watchlist id")}, nullptr,
                                  json::object{{"type", "object"}}, bind(&Watchlists::remove)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kPost, "/api/v1/watchlists/{id}/symbols",
                                  "Append symbols to a watchlist (409 when one is already in it)",
-                                 {id_param()},
+                                 {id_path_param("watchlist id")},
                                  json::object{{"type", "object"},
                                               {"required", json::array{"symbols"}},
                                               {"additionalProperties", false},
                                               {"properties", {{"symbols", symbols_schema(1)}}}},
                                  one, bind(&Watchlists::add_symbols)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kDelete, "/api/v1/watchlists/{id}/symbols/{symbol}",
-                                 "Remove one symbol from a watchlist", {id_param(), symbol_param},
+                                 "Remove one symbol from a watchlist", {id_path_param("watchlist id"), symbol_param},
                                  nullptr, one, bind(&Watchlists::remove_symbol)));
   return Status::ok();
 }
