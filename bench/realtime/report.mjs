@@ -9,7 +9,9 @@ const kReference = 'node';
 const kFanOutSize = 10000;
 
 const lines = readFileSync(process.argv[2], 'utf8').split('\n').filter((line) => line.trim());
-const results = lines.map((line) => JSON.parse(line));
+const parsed = lines.map((line) => JSON.parse(line));
+const results = parsed.filter((result) => !result.floor);
+const floors = parsed.filter((result) => result.floor).map((result) => result.floor);
 
 function median(values) {
   const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
@@ -101,4 +103,20 @@ for (const server of servers) {
 const failed = results.filter((result) => result.error || Object.keys(result.failures ?? {}).length > 0);
 for (const result of failed) {
   console.log(`\nNote: ${result.server} at ${result.connections_target}: ${result.error ?? JSON.stringify(result.failures)}`);
+}
+
+// ---- the kernel's floor: raw loopback sends, no protocol (bench/realtime/loopback_floor.cc) ----
+if (floors.length > 0) {
+  console.log('\nKernel floor on this machine (no protocol: one send per socket, one epoll reader; medians ' +
+              'of the rounds\' medians):\n');
+  console.log('| Sender | Sockets | p50 ms | p99 ms | max ms | Send CPU µs/delivery | Receive CPU µs/delivery | Rounds |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const uring of [false, true]) {
+    const picked = floors.filter((floor) => floor.uring === uring);
+    if (picked.length === 0) continue;
+    const at = (key, digits) => fmt(median(picked.map((floor) => floor[key])), digits);
+    console.log(`| ${[uring ? 'io_uring, 256 sends per submit' : 'send() per socket', fmt(picked[0].connections),
+                      at('p50_ms', 1), at('p99_ms', 1), at('max_ms', 1), at('send_cpu_us', 2),
+                      at('recv_cpu_us', 2), picked.length].join(' | ')} |`);
+  }
 }

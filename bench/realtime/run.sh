@@ -14,18 +14,21 @@
 #          updates are published back to back: delivered messages/s. Ticks, because MyStocks
 #          conflates quotes by design (newest quote per symbol wins), which would turn a quote
 #          burst into a test of conflation rather than of delivery.
+#   floor  FLOOR_SIZE (10000) raw loopback TCP sockets, one send each per round, no protocol
+#          (realtime_loopback_floor), with send() and with io_uring: what the kernel alone costs.
 # Servers (SERVERS): node; mystocks (realtime.batch_window_ms=1); mystocks-w50 (the shipped
 # 50 ms batch window). Both MyStocks servers run with gateway.rate_limit_enabled=false: the
 # generator publishes from one address faster than the operator route's 100 requests/s allow,
 # and the Node peer has no limiter either.
 # Environment: ROUNDS (1), SIZES, BURST_SIZE, LATENCY_BROADCASTS (10), BURST_BROADCASTS (50),
 # RAMP_RATE (2000 connections/s), GENERATOR_THREADS (2), SOURCE_IPS (127.0.0.1,127.0.0.2),
-# SCENARIO_TIMEOUT (150 s), RESULTS (the JSON lines; default $build/realtime_results.jsonl).
+# SCENARIO_TIMEOUT (150 s), FLOOR_SIZE (10000), RESULTS (the JSON lines; default $build/realtime_results.jsonl).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build-bench-rt}
 binary=$build/src/cli/mystocks
 generator=$build/bench/realtime/realtime_load_generator
+floor=$build/bench/realtime/realtime_loopback_floor
 rounds=${ROUNDS:-1}
 sizes=${SIZES:-"1000 10000 19000"}
 burst_size=${BURST_SIZE:-10000}
@@ -35,11 +38,13 @@ ramp_rate=${RAMP_RATE:-2000}
 generator_threads=${GENERATOR_THREADS:-2}
 source_ips=${SOURCE_IPS:-127.0.0.1,127.0.0.2}
 scenario_timeout=${SCENARIO_TIMEOUT:-150}
+floor_size=${FLOOR_SIZE:-10000}
 servers=(${SERVERS:-node mystocks mystocks-w50})
 results=${RESULTS:-$build/realtime_results.jsonl}
 
-[ -x "$binary" ] && [ -x "$generator" ] || {
-  echo "build first: cmake --build $build --target mystocks realtime_load_generator" >&2; exit 1; }
+[ -x "$binary" ] && [ -x "$generator" ] && [ -x "$floor" ] || {
+  echo "build first: cmake --build $build --target mystocks realtime_load_generator" \
+    "realtime_loopback_floor" >&2; exit 1; }
 [ -d node_modules/socket.io ] || {
   echo "node_modules/socket.io is missing: run npm ci" >&2; exit 1; }
 # Both servers and the generator hold one descriptor per connection.
@@ -135,6 +140,12 @@ for round in $(seq "$rounds"); do
   if (( turn++ % 2 )); then order=($(printf '%s\n' "${servers[@]}" | tac)); fi
   for kind in "${order[@]}"; do
     run_scenario "$kind" "$burst_size" tick:600519.SH 0 "$burst_broadcasts"
+  done
+  # The floor under both servers: the same fan-out as raw loopback sends with no protocol.
+  for uring in 0 1; do
+    echo "# floor: $floor_size raw loopback sends, io_uring=$uring" >&2
+    "$floor" --connections "$floor_size" --rounds "$latency_broadcasts" --uring "$uring" --json 1 |
+      tee -a "$results"
   done
 done
 

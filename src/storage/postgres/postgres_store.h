@@ -91,9 +91,21 @@ class PostgresStore final : public RelationalStore {
   // postgres_schema.cc).
   Status write_batch(PostgresConnection& connection, const TableSchema& table,
                      const BatchLayout& layout, const RecordBatch& batch, bool in_transaction);
-  Status copy_rows(PostgresConnection& connection, const std::string& staging,
-                   const BatchLayout& layout, const RecordBatch& batch,
-                   const std::vector<uint32_t>* rows, size_t begin, size_t end);
+  // Rows [begin, end) of `batch` (indices into `rows` when set, else row numbers).
+  struct Chunk {
+    const TableSchema& table;
+    const BatchLayout& layout;
+    const RecordBatch& batch;
+    const std::vector<uint32_t>* rows;
+    size_t begin;
+    size_t end;
+  };
+  // Binary COPY of the chunk into `target_sql` (a quoted table name).
+  Status copy_rows(PostgresConnection& connection, const std::string& target_sql,
+                   const Chunk& chunk);
+  Status copy_direct_or_merge(PostgresConnection& connection, const Chunk& chunk,
+                              const std::string& staging, const std::string& merge,
+                              bool& try_direct);
   Result<RecordBatch> run_select(PostgresConnection& connection, const SelectStatement& select,
                                  const std::string& table);
   Result<int64_t> run_count(PostgresConnection& connection, const SqlStatement& statement);

@@ -63,6 +63,76 @@ void append_key_cell(std::string& key, const Column& column, size_t row) {
       column.values());
 }
 
+// -1, 0 or 1 as row `a`'s cell orders before, equal to or after row `b`'s; nulls first.
+int compare_cells(const Column& column, size_t a, size_t b) {
+  const bool a_null = column.is_null(a);
+  const bool b_null = column.is_null(b);
+  if (a_null || b_null) return static_cast<int>(b_null) - static_cast<int>(a_null);
+  return std::visit(
+      [&](const auto& values) {
+        if (values[a] < values[b]) return -1;
+        return values[b] < values[a] ? 1 : 0;
+      },
+      column.values());
+}
+
+// A run: consecutive rows with one value of the first key column, strictly ascending on the key.
+struct Run {
+  uint32_t first;
+  uint32_t size;
+};
+
+// The batch cut into runs, or nullopt when some run is not strictly ascending. Sources deliver
+// rows grouped by symbol and ordered by time (the symbols in any order): one run per symbol.
+std::optional<std::vector<Run>> ascending_runs(const RecordBatch& batch,
+                                               const std::vector<size_t>& key_positions) {
+  if (key_positions.empty() || batch.num_rows() == 0) return std::nullopt;
+  const Column& group_column = batch.column(key_positions.front());
+  std::vector<Run> runs{{0, 1}};
+  for (size_t row = 1; row < batch.num_rows(); ++row) {
+    if (compare_cells(group_column, row - 1, row) != 0) {
+      runs.push_back({static_cast<uint32_t>(row), 1});
+      continue;
+    }
+    int order = 0;
+    for (size_t position : key_positions) {
+      order = compare_cells(batch.column(position), row - 1, row);
+      if (order != 0) break;
+    }
+    if (order >= 0) return std::nullopt;
+    ++runs.back().size;
+  }
+  return runs;
+}
+
+bool run_before(const Column& group_column, const Run& a, const Run& b) {
+  return compare_cells(group_column, a.first, b.first) < 0;
+}
+
+bool runs_in_order(const Column& group_column, const std::vector<Run>& runs) {
+  for (size_t index = 1; index < runs.size(); ++index) {
+    if (!run_before(group_column, runs[index - 1], runs[index])) return false;
+  }
+  return true;
+}
+
+// Sorts the runs by their first-column value; false when a value has two runs (then a key may
+// repeat across them and only hashing can tell).
+bool sort_distinct_runs(const Column& group_column, std::vector<Run>& runs) {
+  std::sort(runs.begin(), runs.end(),
+            [&](const Run& a, const Run& b) { return run_before(group_column, a, b); });
+  return runs_in_order(group_column, runs);
+}
+
+std::vector<uint32_t> rows_of(const std::vector<Run>& runs, size_t total) {
+  std::vector<uint32_t> rows;
+  rows.reserve(total);
+  for (const Run& run : runs) {
+    for (uint32_t row = run.first; row < run.first + run.size; ++row) rows.push_back(row);
+  }
+  return rows;
+}
+
 }  // namespace
 
 Result<BatchLayout> layout_batch(const TableSchema& table, const RecordBatch& batch) {
@@ -108,8 +178,13 @@ Result<BatchLayout> layout_batch(const TableSchema& table, const RecordBatch& ba
   return layout;
 }
 
-std::optional<std::vector<uint32_t>> last_occurrence_rows(
-    const RecordBatch& batch, const std::vector<size_t>& key_positions) {
+std::optional<std::vector<uint32_t>> rows_to_write(const RecordBatch& batch,
+                                                   const std::vector<size_t>& key_positions) {
+  if (std::optional<std::vector<Run>> runs = ascending_runs(batch, key_positions)) {
+    const Column& group_column = batch.column(key_positions.front());
+    if (runs_in_order(group_column, *runs)) return std::nullopt;
+    if (sort_distinct_runs(group_column, *runs)) return rows_of(*runs, batch.num_rows());
+  }
   const size_t rows = batch.num_rows();
   std::unordered_map<std::string, uint32_t> last_row;
   last_row.reserve(rows);

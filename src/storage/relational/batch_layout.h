@@ -24,9 +24,12 @@ struct BatchLayout {
 
 Result<BatchLayout> layout_batch(const TableSchema& table, const RecordBatch& batch);
 
-// Rows to write so that each unique key appears once and the last occurrence wins, in batch
-// order; nullopt when the batch has no duplicate keys (the common case: write every row).
-std::optional<std::vector<uint32_t>> last_occurrence_rows(const RecordBatch& batch,
-                                                          const std::vector<size_t>& key_positions);
+// Which rows to write, and in what order, so that each unique key appears once and its last
+// occurrence wins. A batch of runs of one first-key value (rows grouped by symbol, ascending in
+// time: what sources deliver) needs no hashing: its rows come back in key order, runs sorted,
+// which lets PostgreSQL append to its B-trees. Otherwise the surviving rows in batch order.
+// nullopt: every row, in batch order (already in key order, or no key repeats).
+std::optional<std::vector<uint32_t>> rows_to_write(const RecordBatch& batch,
+                                                   const std::vector<size_t>& key_positions);
 
 }  // namespace mystocks::storage

@@ -285,12 +285,6 @@ Result<SqlStatement> build_erase(SqlDialect dialect, const TableSchema& table,
   return out.take();
 }
 
-std::string build_plain_insert(const TableSchema& table, const BatchLayout& layout,
-                               std::string_view source_table) {
-  return "INSERT INTO " + quote_identifier(table.name) + " (" + quoted_list(layout.columns) +
-         ") SELECT " + quoted_list(layout.columns) + " FROM " + quote_identifier(source_table);
-}
-
 std::string build_upsert(SqlDialect dialect, const TableSchema& table, const BatchLayout& layout,
                          std::string_view source_table) {
   std::string sql =

@@ -61,9 +61,4 @@ Result<SqlStatement> build_erase(SqlDialect dialect, const TableSchema& table,
 std::string build_upsert(SqlDialect dialect, const TableSchema& table, const BatchLayout& layout,
                          std::string_view source_table = {});
 
-// INSERT ... SELECT from `source_table` without a conflict clause: PostgreSQL's fast path for
-// chunks whose keys are all new (a unique violation sends the chunk to build_upsert instead).
-std::string build_plain_insert(const TableSchema& table, const BatchLayout& layout,
-                               std::string_view source_table);
-
 }  // namespace mystocks::storage

@@ -116,7 +116,7 @@ TEST_F(PostgresStoreTest, CopiesLargeBatchesInChunksAndLastRowWinsAcrossThem) {
   EXPECT_EQ(*store->count("bars", {eq("symbol", "000001.SZ")}), 2);
 }
 
-TEST_F(PostgresStoreTest, LargeChunksInsertPlainlyUntilAKeyCollidesThenMerge) {
+TEST_F(PostgresStoreTest, LargeChunksCopyStraightIntoTheTableUntilAKeyCollidesThenMerge) {
   std::unique_ptr<PostgresStore> store = open({.copy_chunk_rows = 12'000});
   ASSERT_NE(store, nullptr);
   MYSTOCKS_ASSERT_OK(store->ensure_table(bars()));
@@ -129,7 +129,7 @@ TEST_F(PostgresStoreTest, LargeChunksInsertPlainlyUntilAKeyCollidesThenMerge) {
     }
     return make_batch(bars(), {}, rows);
   };
-  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 1500, 1)));     // 15,000 new rows: plain insert
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 1500, 1)));     // 15,000 new rows: direct COPY
   MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(1000, 1500, 2)));  // 5,000 existing + 10,000 new
   MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 1500, 3)));     // all existing
   EXPECT_EQ(*store->count("bars", {}), 25'000);

@@ -43,18 +43,47 @@ TEST(BatchLayoutTest, LastOccurrenceOfEachKeyWins) {
   const TableSchema table = users();
   const RecordBatch unique =
       test::make_batch(table, {}, {{"u1", "a", 1, nullptr}, {"u2", "b", 1, nullptr}});
-  EXPECT_FALSE(last_occurrence_rows(unique, {1}).has_value());
+  EXPECT_FALSE(rows_to_write(unique, {1}).has_value());
   const RecordBatch repeated = test::make_batch(table, {},
                                                 {{"u1", "a", 1, nullptr},
                                                  {"u2", "b", 1, nullptr},
                                                  {"u3", "a", 2, nullptr},
                                                  {"u4", "ab", 1, nullptr},
                                                  {"u5", "b", 9, nullptr}});
-  EXPECT_EQ(last_occurrence_rows(repeated, {1}), (std::vector<uint32_t>{2, 3, 4}));
+  EXPECT_EQ(rows_to_write(repeated, {1}), (std::vector<uint32_t>{2, 3, 4}));
   // Composite keys compare cell by cell: ("a","bc") and ("ab","c") are different keys.
   const RecordBatch composite =
       test::make_batch(table, {}, {{"a", "bc", 1, nullptr}, {"ab", "c", 1, nullptr}});
-  EXPECT_FALSE(last_occurrence_rows(composite, {0, 1}).has_value());
+  EXPECT_FALSE(rows_to_write(composite, {0, 1}).has_value());
+}
+
+// Batches in runs of one first-key value come back in key order without hashing; others must
+// still have their repeats found wherever they are.
+TEST(BatchLayoutTest, OrdersRunsByKeyAndFindsRepeatsAnywhere) {
+  const TableSchema table = users();
+  const RecordBatch descending =
+      test::make_batch(table, {}, {{"u3", "c", 1, nullptr}, {"u2", "b", 1, nullptr},
+                                   {"u1", "a", 1, nullptr}});
+  EXPECT_EQ(rows_to_write(descending, {1}), (std::vector<uint32_t>{2, 1, 0}));
+  // Ascending on the first key column with ties broken by the second: no repeat.
+  const RecordBatch composite = test::make_batch(
+      table, {}, {{"a", "x", 1, nullptr}, {"a", "y", 1, nullptr}, {"b", "x", 1, nullptr}});
+  EXPECT_FALSE(rows_to_write(composite, {0, 1}).has_value());
+  // Runs of one first-column value in any order (symbols grouped, not sorted), and a run that
+  // comes back later with a key it already had.
+  const RecordBatch grouped = test::make_batch(
+      table, {}, {{"b", "1", 1, nullptr}, {"b", "2", 1, nullptr}, {"a", "1", 1, nullptr}});
+  EXPECT_EQ(rows_to_write(grouped, {0, 1}), (std::vector<uint32_t>{2, 0, 1}));
+  const RecordBatch returning = test::make_batch(
+      table, {}, {{"b", "1", 1, nullptr}, {"a", "1", 1, nullptr}, {"b", "1", 2, nullptr}});
+  EXPECT_EQ(rows_to_write(returning, {0, 1}), (std::vector<uint32_t>{1, 2}));
+  // Adjacent equal keys and a null key (nulls order first) repeated later.
+  const RecordBatch adjacent =
+      test::make_batch(table, {}, {{"u1", "a", 1, nullptr}, {"u2", "a", 2, nullptr}});
+  EXPECT_EQ(rows_to_write(adjacent, {1}), (std::vector<uint32_t>{1}));
+  const RecordBatch nulls = test::make_batch(
+      table, {}, {{"u1", "a", 1, "e"}, {"u2", "b", 1, nullptr}, {"u3", "c", 1, "e"}});
+  EXPECT_EQ(rows_to_write(nulls, {3}), (std::vector<uint32_t>{1, 2}));
 }
 
 }  // namespace
