@@ -339,7 +339,14 @@ class Watchlists {
         {"watchlist_id", "user_id", "name", "description", "created_at", "updated_at"},
         {{id, user, name, description ? Cell{*description} : Cell{}, created_at, updated_at}});
     if (!row.is_ok()) return row.status();
-    return ops.upsert(kLists, *row);
+    Status written = ops.upsert(kLists, *row);
+    // check_name_free ran first, but a concurrent request can take the name in between (PostgreSQL
+    // reads committed data only); the unique index on (user_id, name) then refuses the write.
+    if (written.code() == ErrorCode::kAlreadyExists) {
+      return field_error(ErrorCode::kAlreadyExists, "name",
+                         "a watchlist named '{}' already exists", name);
+    }
+    return written;
   }
 
   Status touch(RelationalOps& ops, const RecordBatch& list, int64_t now) const {

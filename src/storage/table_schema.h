@@ -33,6 +33,9 @@ struct TableSchema {
   std::vector<std::string> primary_key;  // may be empty (the store then uses unique_key)
   std::vector<std::string> unique_key;   // upsert identity; for time-series: tags + time
   std::vector<std::vector<std::string>> indexes;
+  // Further unique constraints besides the upsert identity (relational tables only), e.g. one
+  // watchlist name per user: a write that breaks one fails with kAlreadyExists.
+  std::vector<std::vector<std::string>> unique_indexes;
   Partitioning partition = Partitioning::kNone;
   int retention_days = 0;  // 0 keeps data forever
 

@@ -12,8 +12,8 @@ namespace {
 
 constexpr std::string_view kTableKeys[] = {"classification", "description", "target",
                                            "time_column",    "columns",     "primary_key",
-                                           "unique_key",     "indexes",     "partition",
-                                           "retention_days"};
+                                           "unique_key",     "indexes",     "unique_indexes",
+                                           "partition",      "retention_days"};
 constexpr std::string_view kColumnKeys[] = {"name", "type", "nullable", "tag", "description"};
 
 // Names where a problem is: "tables.yaml:12: table 'tick' column 'price'".
@@ -139,13 +139,17 @@ Result<TableSchema> parse_table(const Where& where, const YAML::Node& key, const
     MYSTOCKS_RETURN_IF_ERROR(check_columns_exist(where, node, table, *names, list_key));
     (list_key == "primary_key" ? table.primary_key : table.unique_key) = std::move(*names);
   }
-  if (body["indexes"]) {
-    if (!body["indexes"].IsSequence()) return fail(where, body["indexes"], "'indexes' must be a list of column lists");
-    for (const auto& index : body["indexes"]) {
-      Result<std::vector<std::string>> names = string_list(where, index, "indexes");
+  for (const std::string_view list_key : {"indexes", "unique_indexes"}) {
+    const YAML::Node lists = body[std::string(list_key)];
+    if (!lists) continue;
+    if (!lists.IsSequence()) {
+      return fail(where, lists, fmt::format("'{}' must be a list of column lists", list_key));
+    }
+    for (const auto& index : lists) {
+      Result<std::vector<std::string>> names = string_list(where, index, list_key);
       if (!names.is_ok()) return names.status();
-      MYSTOCKS_RETURN_IF_ERROR(check_columns_exist(where, index, table, *names, "indexes"));
-      table.indexes.push_back(std::move(*names));
+      MYSTOCKS_RETURN_IF_ERROR(check_columns_exist(where, index, table, *names, list_key));
+      (list_key == "indexes" ? table.indexes : table.unique_indexes).push_back(std::move(*names));
     }
   }
   if (body["partition"]) {
@@ -188,6 +192,12 @@ Result<TableSchema> parse_table(const Where& where, const YAML::Node& key, const
     if (table.unique_key.empty()) {
       table.unique_key = table.tag_columns();
       table.unique_key.push_back(table.time_column);
+    }
+    // tsdb's only identity is series + time; it could not keep a promise of another.
+    if (!table.unique_indexes.empty()) {
+      return fail(where, body["unique_indexes"],
+                  "unique_indexes are for relational tables; a time-series table's identity is "
+                  "its tags and time");
     }
   }
   if (table.unique_key.empty() && table.primary_key.empty()) {

@@ -54,6 +54,13 @@ std::string create_index_sql(const TableSchema& table, const std::vector<std::st
          " ON " + quote_identifier(table.name) + " (" + quoted_list(columns) + ")";
 }
 
+std::string create_unique_index_sql(const TableSchema& table,
+                                    const std::vector<std::string>& columns) {
+  return "CREATE UNIQUE INDEX IF NOT EXISTS " +
+         quote_identifier(index_name(table.name, columns, "ux")) + " ON " +
+         quote_identifier(table.name) + " (" + quoted_list(columns) + ")";
+}
+
 std::string add_column_sql(const TableSchema& table, const Field& field, SqlDialect dialect) {
   std::string sql = "ALTER TABLE " + quote_identifier(table.name) + " ADD COLUMN " +
                     quote_identifier(field.name) + " " + column_type_sql(field, dialect);
@@ -65,6 +72,9 @@ std::vector<std::string> create_table_statements(const TableSchema& table, SqlDi
   std::vector<std::string> statements{create_table_sql(table, dialect)};
   for (const std::vector<std::string>& index : table.indexes) {
     statements.push_back(create_index_sql(table, index));
+  }
+  for (const std::vector<std::string>& index : table.unique_indexes) {
+    statements.push_back(create_unique_index_sql(table, index));
   }
   return statements;
 }
@@ -97,6 +107,15 @@ std::vector<std::string> migration_statements(const TableSchema& table, const Mi
   for (const Field& field : plan.added_columns) statements.push_back(add_column_sql(table, field, dialect));
   for (const std::vector<std::string>& index : plan.added_indexes) {
     statements.push_back(create_index_sql(table, index));
+  }
+  // A unique index left behind would go on refusing writes the declaration now allows.
+  for (const std::vector<std::string>& index : plan.dropped_unique_indexes) {
+    statements.push_back("DROP INDEX IF EXISTS " +
+                         quote_identifier(index_name(table.name, index, "ux")));
+  }
+  // Fails, and stops start-up naming the table, if the rows already break the new constraint.
+  for (const std::vector<std::string>& index : plan.added_unique_indexes) {
+    statements.push_back(create_unique_index_sql(table, index));
   }
   return statements;
 }

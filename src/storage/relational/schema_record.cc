@@ -37,6 +37,9 @@ std::string encode_schema_record(const TableSchema& table) {
   text += "primary_key " + join(table.primary_key) + "\n";
   text += "unique_key " + join(table.unique_key) + "\n";
   for (const std::vector<std::string>& index : table.indexes) text += "index " + join(index) + "\n";
+  for (const std::vector<std::string>& index : table.unique_indexes) {
+    text += "unique_index " + join(index) + "\n";
+  }
   return text;
 }
 
@@ -73,6 +76,8 @@ Result<SchemaRecord> decode_schema_record(const std::string& table, int64_t vers
       record.unique_key = split(first);
     } else if (kind == "index") {
       record.indexes.push_back(split(first));
+    } else if (kind == "unique_index") {
+      record.unique_indexes.push_back(split(first));
     } else {
       return corrupt();
     }
@@ -151,10 +156,21 @@ Result<MigrationPlan> plan_migration(const TableSchema& declared,
       plan.added_indexes.push_back(index);
     }
   }
-  // A changed description or a removed index needs no DDL; the record is refreshed anyway so the
-  // next comparison starts from the current declaration.
+  const auto missing_from = [](const std::vector<std::vector<std::string>>& lists,
+                               const std::vector<std::vector<std::string>>& other) {
+    std::vector<std::vector<std::string>> missing;
+    for (const std::vector<std::string>& list : lists) {
+      if (std::find(other.begin(), other.end(), list) == other.end()) missing.push_back(list);
+    }
+    return missing;
+  };
+  plan.added_unique_indexes = missing_from(declared.unique_indexes, recorded->unique_indexes);
+  plan.dropped_unique_indexes = missing_from(recorded->unique_indexes, declared.unique_indexes);
+  // A changed description or a removed plain index needs no DDL; the record is refreshed anyway
+  // so the next comparison starts from the current declaration.
   const bool changed = !plan.added_columns.empty() || !plan.added_indexes.empty() ||
-                       recorded->indexes != declared.indexes;
+                       recorded->indexes != declared.indexes ||
+                       recorded->unique_indexes != declared.unique_indexes;
   plan.kind = changed ? MigrationKind::kAlter : MigrationKind::kUnchanged;
   plan.new_version = changed ? recorded->version + 1 : recorded->version;
   return plan;

@@ -21,6 +21,7 @@ struct SchemaRecord {
   std::vector<std::string> primary_key;
   std::vector<std::string> unique_key;
   std::vector<std::vector<std::string>> indexes;
+  std::vector<std::vector<std::string>> unique_indexes;
 };
 
 // One line per fact ("column close decimal(3) not_null", "unique_key symbol,trade_date", ...):
@@ -37,6 +38,8 @@ struct MigrationPlan {
   int64_t new_version = 0;           // version to record (unchanged: the current)
   std::vector<Field> added_columns;  // ADD COLUMN, in declaration order
   std::vector<std::vector<std::string>> added_indexes;
+  std::vector<std::vector<std::string>> added_unique_indexes;    // CREATE UNIQUE INDEX
+  std::vector<std::vector<std::string>> dropped_unique_indexes;  // DROP INDEX
 };
 
 // `recorded` is empty when the table was never created. kSchemaMismatch listing every

@@ -68,8 +68,9 @@ std::string column_type_sql(const Field& field, SqlDialect dialect) {
   return "text";
 }
 
-std::string index_name(std::string_view table, const std::vector<std::string>& columns) {
-  std::string name = "ix_" + std::string(table);
+std::string index_name(std::string_view table, const std::vector<std::string>& columns,
+                       std::string_view prefix) {
+  std::string name = std::string(prefix) + "_" + std::string(table);
   for (const std::string& column : columns) name += "_" + column;
   if (name.size() <= kMaxIdentifierLength) return name;
   uint32_t hash = 2166136261u;  // FNV-1a keeps shortened names stable across runs

@@ -31,8 +31,10 @@ std::string quote_identifier(std::string_view name);
 // native exact types (numeric(19, scale), date, timestamptz) and byte-order (C) text.
 std::string column_type_sql(const Field& field, SqlDialect dialect);
 
-// "ix_<table>_<col>_<col>", shortened with a hash suffix when longer than 63 bytes.
-std::string index_name(std::string_view table, const std::vector<std::string>& columns);
+// "<prefix>_<table>_<col>_<col>" ("ix" plain, "ux" unique), shortened with a hash suffix when
+// longer than 63 bytes.
+std::string index_name(std::string_view table, const std::vector<std::string>& columns,
+                       std::string_view prefix = "ix");
 
 // "a, b, c" with every name quoted.
 std::string quoted_list(const std::vector<std::string>& names);

@@ -138,6 +138,36 @@ TEST_F(PostgresStoreTest, LargeChunksCopyStraightIntoTheTableUntilAKeyCollidesTh
   EXPECT_EQ(*store->count("bars", {eq("close", int64_t{1})}), 0);
 }
 
+// A chunk that collides after earlier chunks went straight into the table rolls back only its
+// own attempt; a failing transaction still takes every direct-COPYed chunk with it.
+TEST_F(PostgresStoreTest, ACollisionInALaterChunkKeepsTheEarlierOnesAndRollbackUndoesAll) {
+  std::unique_ptr<PostgresStore> store = open({.copy_chunk_rows = 10'000});
+  ASSERT_NE(store, nullptr);
+  MYSTOCKS_ASSERT_OK(store->ensure_table(bars()));
+  auto batch = [&](int first_symbol, int symbols, int close) {
+    std::vector<std::vector<Cell>> rows;
+    for (int symbol = first_symbol; symbol < first_symbol + symbols; ++symbol) {
+      for (int day = 0; day < 1000; ++day) {
+        rows.push_back({fmt::format("{:06}.SZ", symbol), day, close, day, nullptr, nullptr});
+      }
+    }
+    return make_batch(bars(), {}, rows);
+  };
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(10, 10, 1)));  // symbols 10-19
+  // Symbols 0-19 in key order: chunk 1 (0-9) is new, chunk 2 (10-19) collides at its first row.
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 20, 2)));
+  EXPECT_EQ(*store->count("bars", {}), 20'000);
+  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{2})}), 20'000);
+
+  const Status failed = store->transaction([&](RelationalOps& ops) -> Status {
+    MYSTOCKS_RETURN_IF_ERROR(ops.upsert("bars", batch(20, 20, 3)));  // 20,000 new rows, direct
+    return Status(ErrorCode::kAborted, "caller gives up");
+  });
+  EXPECT_EQ(failed.code(), ErrorCode::kAborted);
+  EXPECT_EQ(*store->count("bars", {}), 20'000);
+  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{3})}), 0);
+}
+
 TEST_F(PostgresStoreTest, DoesNotAdoptATableItDidNotCreate) {
   ASSERT_EQ(raw_scalar("CREATE TABLE bars (x int); SELECT 'made'"), "made");
   std::unique_ptr<PostgresStore> store = open();

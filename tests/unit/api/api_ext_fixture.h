@@ -1,5 +1,5 @@
-// Fixture of the indicator, watchlist, order and data route tests: the shipped tables.yaml, a
-// real SqliteStore and a real tsdb::TsdbStore in a temp directory behind a DataManager, seeded
+// Fixture of the indicator, watchlist, order and data route tests: the stores of api_stores.h,
+// seeded
 // from the market simulator (the securities master of 60 simulated stocks and the indices,
 // daily bars of a few symbols for half a year, 1m bars of two symbols), and a gateway::Router
 // over a registry holding the four route families. Requests go through Router::handle exactly
@@ -19,17 +19,10 @@
 #include "api/indicator_routes.h"
 #include "api/order_routes.h"
 #include "api/watchlist_routes.h"
-#include "core/clock.h"
-#include "core/metrics.h"
 #include "gateway/router.h"
-#include "services/data_manager.h"
+#include "unit/api/api_stores.h"
 #include "sources/simulator/simulator_source.h"
-#include "storage/sqlite/sqlite_store.h"
-#include "storage/tables_yaml.h"
-#include "storage/tsdb/tsdb_store.h"
 #include "support/assert_status.h"
-#include "support/source_dir.h"
-#include "support/temp_dir.h"
 
 namespace mystocks::api::test {
 
@@ -62,33 +55,14 @@ inline std::string text(const Reply& reply) {
   return std::to_string(reply.status) + " " + json::serialize(reply.body);
 }
 
-class ApiExtTest : public ::testing::Test {
+class ApiExtTest : public ::testing::Test, protected ApiStores {
  protected:
   static constexpr int64_t kNow = 1795572000000;  // 2026-11-25T10:00:00+08:00
 
+  ApiExtTest() : ApiStores(kNow) {}
+
   void SetUp() override {
-    Result<storage::TableCatalog> catalog =
-        storage::load_tables_yaml(mystocks::test::source_path("config/tables.yaml"));
-    ASSERT_TRUE(catalog.is_ok()) << catalog.status().to_string();
-    catalog_ = std::make_shared<const storage::TableCatalog>(std::move(*catalog));
-    Result<mystocks::test::TempDir> dir = mystocks::test::TempDir::create("api_ext_");
-    ASSERT_TRUE(dir.is_ok());
-    dir_.emplace(std::move(*dir));
-    Result<std::unique_ptr<storage::SqliteStore>> sqlite =
-        storage::SqliteStore::open({.path = (dir_->path() / "relational.db").string()}, clock_);
-    ASSERT_TRUE(sqlite.is_ok()) << sqlite.status().to_string();
-    sqlite_ = std::move(*sqlite);
-    tsdb::TsdbOptions options;
-    options.dir = dir_->path() / "tsdb";
-    options.clock = &clock_;
-    options.metrics = &metrics_;
-    Result<std::unique_ptr<tsdb::TsdbStore>> tsdb = tsdb::TsdbStore::open(options);
-    ASSERT_TRUE(tsdb.is_ok()) << tsdb.status().to_string();
-    tsdb_ = std::move(*tsdb);
-    data_ =
-        std::make_unique<services::DataManager>(*catalog_, tsdb_.get(), sqlite_.get(), clock_,
-                                                services::DataManagerOptions{.metrics = &metrics_});
-    MYSTOCKS_ASSERT_OK(data_->open());
+    ASSERT_NO_FATAL_FAILURE(open_stores("api_ext_"));
     ASSERT_NO_FATAL_FAILURE(seed());
     const MarketApi api{data_.get(), catalog_.get(), &clock_};
     MYSTOCKS_ASSERT_OK(register_indicator_routes(registry_, api));
@@ -179,13 +153,6 @@ class ApiExtTest : public ::testing::Test {
   }
 
  protected:
-  ManualClock clock_{kNow};
-  MetricsRegistry metrics_;
-  std::shared_ptr<const storage::TableCatalog> catalog_;
-  std::optional<mystocks::test::TempDir> dir_;
-  std::unique_ptr<storage::SqliteStore> sqlite_;
-  std::unique_ptr<tsdb::TsdbStore> tsdb_;
-  std::unique_ptr<services::DataManager> data_;
   std::unique_ptr<sources::SimulatorSource> source_;
   gateway::RouteRegistry registry_;
   std::unique_ptr<gateway::Router> router_;

@@ -1,5 +1,4 @@
-// The market API test fixture: the shipped tables.yaml, a real SqliteStore and a real TsdbStore
-// in a temp directory behind a DataManager, seeded from the deterministic simulator (a few
+// The market API test fixture: the stores of api_stores.h, seeded from the deterministic simulator (a few
 // symbols: master, calendar, daily bars, 1-minute bars, ticks, some realtime quotes, fund flow,
 // index constituents), the market routes in a registry and a Router to drive them, on a manual
 // clock set to 2026-11-24 15:30 Asia/Shanghai (a Tuesday, after the close).
@@ -14,17 +13,10 @@
 #include <gtest/gtest.h>
 
 #include "api/market_routes.h"
-#include "core/clock.h"
-#include "core/metrics.h"
 #include "gateway/router.h"
-#include "services/data_manager.h"
+#include "unit/api/api_stores.h"
 #include "sources/simulator/simulator_source.h"
-#include "storage/sqlite/sqlite_store.h"
-#include "storage/tables_yaml.h"
-#include "storage/tsdb/tsdb_store.h"
 #include "support/assert_status.h"
-#include "support/source_dir.h"
-#include "support/temp_dir.h"
 
 namespace mystocks::api::test {
 
@@ -53,36 +45,15 @@ struct Reply {
   }
 };
 
-class MarketApiEnvironment {
+class MarketApiEnvironment : public ApiStores {
  public:
   static inline const TimestampMs kNow = shanghai_time(Date::from_ymd(2026, 11, 24), 15, 30);
 
+  MarketApiEnvironment() : ApiStores(kNow) {}
+
   // Opens the stores and seeds them. Symbols: the simulator's first `symbol_count` securities.
   void open(int symbol_count = 6) {
-    Result<storage::TableCatalog> catalog =
-        storage::load_tables_yaml(mystocks::test::source_path("config/tables.yaml"));
-    ASSERT_TRUE(catalog.is_ok()) << catalog.status().to_string();
-    catalog_ = std::make_shared<const storage::TableCatalog>(std::move(*catalog));
-    Result<mystocks::test::TempDir> dir = mystocks::test::TempDir::create("market_api_");
-    ASSERT_TRUE(dir.is_ok());
-    dir_.emplace(std::move(*dir));
-    Result<std::unique_ptr<storage::SqliteStore>> sqlite =
-        storage::SqliteStore::open({.path = (dir_->path() / "relational.db").string()}, clock_);
-    ASSERT_TRUE(sqlite.is_ok()) << sqlite.status().to_string();
-    sqlite_ = std::move(*sqlite);
-    tsdb::TsdbOptions options;
-    options.dir = dir_->path() / "tsdb";
-    options.sync.mode = tsdb::SyncPolicy::Mode::kNone;
-    options.background_work = false;
-    options.clock = &clock_;
-    options.metrics = &metrics_;
-    Result<std::unique_ptr<tsdb::TsdbStore>> tsdb = tsdb::TsdbStore::open(options);
-    ASSERT_TRUE(tsdb.is_ok()) << tsdb.status().to_string();
-    tsdb_ = std::move(*tsdb);
-    data_ =
-        std::make_unique<services::DataManager>(*catalog_, tsdb_.get(), sqlite_.get(), clock_,
-                                                services::DataManagerOptions{.metrics = &metrics_});
-    MYSTOCKS_ASSERT_OK(data_->open());
+    ASSERT_NO_FATAL_FAILURE(open_stores("market_api_"));
     seed(symbol_count);
     MYSTOCKS_ASSERT_OK(register_market_routes(registry_, {data_.get(), catalog_.get(), &clock_}));
     router_ = std::make_unique<gateway::Router>(registry_, metrics_, clock_);
@@ -112,13 +83,6 @@ class MarketApiEnvironment {
   const std::vector<std::string>& symbols() const { return symbols_; }
   sources::SimulatorSource& source() { return *source_; }
 
-  ManualClock clock_{kNow};
-  MetricsRegistry metrics_;
-  std::shared_ptr<const storage::TableCatalog> catalog_;
-  std::optional<mystocks::test::TempDir> dir_;
-  std::unique_ptr<storage::SqliteStore> sqlite_;
-  std::unique_ptr<tsdb::TsdbStore> tsdb_;
-  std::unique_ptr<services::DataManager> data_;
   std::unique_ptr<sources::SimulatorSource> source_;
   gateway::RouteRegistry registry_;
   std::unique_ptr<gateway::Router> router_;

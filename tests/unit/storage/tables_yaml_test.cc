@@ -64,6 +64,12 @@ TEST(TablesYamlTest, MistakesNameFileLineTableAndColumn) {
        "retention_days must be an integer >= 0"},
       {"tables:\n  t:\n    classification: symbols\n    target: mongo\n    columns: [{name: a, type: int64}]\n    unique_key: [a]\n",
        "store 'mongo' is unknown"},
+      {"tables:\n  t:\n    classification: symbols\n    columns: [{name: a, type: int64}]\n    unique_key: [a]\n    unique_indexes: [[b]]\n",
+       "'unique_indexes' names column 'b', which the table does not declare"},
+      {"tables:\n  t:\n    classification: symbols\n    columns: [{name: a, type: int64}]\n    unique_key: [a]\n    unique_indexes: a\n",
+       "'unique_indexes' must be a list of column lists"},
+      {"tables:\n  t:\n    classification: tick\n    time_column: ts\n    columns: [{name: ts, type: timestamp}, {name: s, type: string, tag: true}, {name: p, type: int64}]\n    unique_indexes: [[p]]\n",
+       "unique_indexes are for relational tables"},
       {"tabels: {}\n", "expected a top-level 'tables' mapping"},
       {"tables: [\n", "YAML syntax error"},
   };

@@ -131,6 +131,60 @@ TEST_P(RelationalStoreSuite, RefusesIncompatibleChangesAndAltersNothing) {
   EXPECT_EQ(all_rows(*store_, "bars"), (Rows{"600519.SH|19723|1850000|100|1.5|x"}));
 }
 
+// A declared unique index refuses writes that repeat its columns under another identity, is
+// built by a migration (which fails, naming the table, when the rows already repeat), and is
+// dropped when the declaration drops it.
+TEST_P(RelationalStoreSuite, UniqueIndexesRefuseRepeatsAndFollowTheDeclaration) {
+  auto bars_with = [](const std::string& unique_indexes) {
+    std::string yaml = kSuiteTablesYaml;
+    const std::string anchor = "    indexes: [[trade_date]]\n";
+    yaml.insert(yaml.find(anchor) + anchor.size(), unique_indexes);
+    return declared(yaml, "bars");
+  };
+  MYSTOCKS_ASSERT_OK(store_->upsert(
+      "bars", make_batch(table("bars"), {}, {{"600519.SH", 19723, 1, 1, nullptr, "x"},
+                                             {"000001.SZ", 19723, 2, 2, nullptr, "y"}})));
+  const TableSchema unique_note = bars_with("    unique_indexes: [[note, trade_date]]\n");
+  std::unique_ptr<RelationalStore> restarted = reopen();
+  ASSERT_NE(restarted, nullptr);
+  MYSTOCKS_ASSERT_OK(restarted->ensure_table(unique_note));
+  EXPECT_EQ(*restarted->schema_version("bars"), 2);
+
+  const Status repeated = restarted->upsert(
+      "bars", make_batch(unique_note, {}, {{"000002.SZ", 19723, 3, 3, nullptr, "x"}}));
+  EXPECT_EQ(repeated.code(), ErrorCode::kAlreadyExists) << repeated.to_string();
+  // The same identity may still be rewritten, and another date may reuse the note.
+  MYSTOCKS_ASSERT_OK(restarted->upsert(
+      "bars", make_batch(unique_note, {}, {{"600519.SH", 19723, 9, 9, nullptr, "x"},
+                                           {"000002.SZ", 19724, 3, 3, nullptr, "x"}})));
+  const RelationalQuery by_symbol{.columns = {"symbol", "close"}, .order_by = {{"symbol"}}};
+  EXPECT_EQ(all_rows(*restarted, "bars", by_symbol),
+            (Rows{"000001.SZ|2", "000002.SZ|3", "600519.SH|9"}));
+
+  // Two rows share trade_date 19723: a unique index on it cannot be built.
+  std::unique_ptr<RelationalStore> third = reopen();
+  ASSERT_NE(third, nullptr);
+  const Status refused =
+      third->ensure_table(bars_with("    unique_indexes: [[note, trade_date], [trade_date]]\n"));
+  EXPECT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.message().find("migrating table 'bars'"), std::string::npos)
+      << refused.to_string();
+
+  // Declared away: the index goes, and the repeat is accepted. Version 3: the refused migration
+  // above recorded nothing.
+  std::unique_ptr<RelationalStore> fourth = reopen();
+  ASSERT_NE(fourth, nullptr);
+  MYSTOCKS_ASSERT_OK(fourth->ensure_table(declared(kSuiteTablesYaml, "bars")));
+  Result<int64_t> version = fourth->schema_version("bars");
+  ASSERT_TRUE(version.is_ok()) << version.status().to_string();
+  EXPECT_EQ(*version, 3);
+  MYSTOCKS_ASSERT_OK(fourth->upsert(
+      "bars", make_batch(table("bars"), {}, {{"000003.SZ", 19723, 4, 4, nullptr, "x"}})));
+  Result<int64_t> repeats = fourth->count("bars", {eq("note", "x")});
+  ASSERT_TRUE(repeats.is_ok()) << repeats.status().to_string();
+  EXPECT_EQ(*repeats, 3);
+}
+
 TEST_P(RelationalStoreSuite, TransactionCommitsOnOkAndRollsBackOnError) {
   const RecordBatch alice = make_batch(table("accounts"), {}, {{1, "alice", 100, nullptr}});
   const RecordBatch bar = make_batch(table("bars"), {}, {{"600519.SH", 1, 1, 1, nullptr, nullptr}});

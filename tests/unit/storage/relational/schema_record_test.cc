@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/relational/ddl.h"
 #include "storage/tables_yaml.h"
 
 namespace mystocks::storage {
@@ -47,6 +48,34 @@ TEST(SchemaRecordTest, EncodesReadablyAndRoundTrips) {
   EXPECT_TRUE(record.primary_key.empty());
   EXPECT_EQ(record.unique_key, table.unique_key);
   EXPECT_EQ(record.indexes, table.indexes);
+}
+
+// Unique indexes are recorded, added by CREATE UNIQUE INDEX and dropped when declared away
+// (left in place they would go on refusing writes the declaration allows).
+TEST(SchemaRecordTest, UniqueIndexesAreRecordedAddedAndDropped) {
+  const TableSchema plain = bars();
+  const TableSchema unique = bars("", "[symbol, trade_date]",
+                                  "[[trade_date]]\n    unique_indexes: [[close, trade_date]]");
+  EXPECT_NE(encode_schema_record(unique).find("unique_index close,trade_date\n"),
+            std::string::npos);
+  EXPECT_EQ(record_of(unique, 1).unique_indexes, unique.unique_indexes);
+
+  Result<MigrationPlan> add = plan_migration(unique, record_of(plain, 1));
+  ASSERT_TRUE(add.is_ok()) << add.status().to_string();
+  EXPECT_EQ(add->kind, MigrationKind::kAlter);
+  EXPECT_EQ(add->added_unique_indexes, (std::vector<std::vector<std::string>>{{"close", "trade_date"}}));
+  EXPECT_EQ(migration_statements(unique, *add, SqlDialect::kPostgres),
+            (std::vector<std::string>{"CREATE UNIQUE INDEX IF NOT EXISTS "
+                                      "\"ux_bars_close_trade_date\" ON \"bars\" (\"close\", "
+                                      "\"trade_date\")"}));
+
+  Result<MigrationPlan> drop = plan_migration(plain, record_of(unique, 2));
+  ASSERT_TRUE(drop.is_ok()) << drop.status().to_string();
+  EXPECT_EQ(drop->kind, MigrationKind::kAlter);
+  EXPECT_EQ(drop->new_version, 3);
+  EXPECT_EQ(migration_statements(plain, *drop, SqlDialect::kSqlite),
+            (std::vector<std::string>{"DROP INDEX IF EXISTS \"ux_bars_close_trade_date\""}));
+  EXPECT_EQ(plan_migration(unique, record_of(unique, 2))->kind, MigrationKind::kUnchanged);
 }
 
 TEST(SchemaRecordTest, UnreadableRecordIsDataLoss) {
