@@ -117,8 +117,8 @@ void run_receiver(const Options& options, const std::vector<int>& sockets, int r
       return static_cast<double>(latencies[static_cast<size_t>(quantile * (total - 1))]) / 1000.0;
     };
     const std::string line = std::to_string(at(0.5)) + " " + std::to_string(at(0.99)) + " " +
-                              std::to_string(at(1.0)) + " " +
-                              std::to_string(cpu * 1e6 / static_cast<double>(total)) + "\n";
+                             std::to_string(at(1.0)) + " " +
+                             std::to_string(cpu * 1e6 / static_cast<double>(total)) + "\n";
     if (write(report_fd, line.data(), line.size()) < 0) die("write");
   }
 }
@@ -130,13 +130,20 @@ int main(int argc, char** argv) {
   for (int arg = 1; arg + 1 < argc; arg += 2) {
     const std::string name = argv[arg];
     const int value = std::atoi(argv[arg + 1]);
-    if (name == "--connections") options.connections = value;
-    else if (name == "--bytes") options.bytes = std::max(value, 8);
-    else if (name == "--rounds") options.rounds = value;
-    else if (name == "--send-threads") options.send_threads = std::max(value, 1);
-    else if (name == "--recv-threads") options.recv_threads = std::max(value, 1);
-    else if (name == "--json") options.json = value != 0;
-    else if (name == "--uring") options.uring = value != 0 && MYSTOCKS_HAVE_LIBURING;
+    if (name == "--connections")
+      options.connections = value;
+    else if (name == "--bytes")
+      options.bytes = std::max(value, 8);
+    else if (name == "--rounds")
+      options.rounds = value;
+    else if (name == "--send-threads")
+      options.send_threads = std::max(value, 1);
+    else if (name == "--recv-threads")
+      options.recv_threads = std::max(value, 1);
+    else if (name == "--json")
+      options.json = value != 0;
+    else if (name == "--uring")
+      options.uring = value != 0 && MYSTOCKS_HAVE_LIBURING;
     else {
       std::fprintf(stderr, "unknown option %s\n", name.c_str());
       return 2;
@@ -247,7 +254,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     const double values[] = {p50, p99, max, send_cpu, recv_cpu};
-    for (size_t column = 0; column < columns.size(); ++column) columns[column].push_back(values[column]);
+    for (size_t column = 0; column < columns.size(); ++column)
+      columns[column].push_back(values[column]);
     if (options.json) continue;
     std::printf("%d %.1f %.1f %.1f %.2f %.2f\n", round, p50, p99, max, send_cpu, recv_cpu);
     std::fflush(stdout);
@@ -257,9 +265,9 @@ int main(int argc, char** argv) {
         "{\"floor\":{\"connections\":%d,\"bytes\":%d,\"uring\":%s,\"send_threads\":%d,"
         "\"rounds\":%d,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
         "\"send_cpu_us\":%.2f,\"recv_cpu_us\":%.2f}}\n",
-        options.connections, options.bytes, options.uring ? "true" : "false",
-        options.send_threads, options.rounds, median(columns[0]), median(columns[1]),
-        median(columns[2]), median(columns[3]), median(columns[4]));
+        options.connections, options.bytes, options.uring ? "true" : "false", options.send_threads,
+        options.rounds, median(columns[0]), median(columns[1]), median(columns[2]),
+        median(columns[3]), median(columns[4]));
   }
   waitpid(child, nullptr, 0);
   return 0;

@@ -343,8 +343,8 @@ class Watchlists {
     // check_name_free ran first, but a concurrent request can take the name in between (PostgreSQL
     // reads committed data only); the unique index on (user_id, name) then refuses the write.
     if (written.code() == ErrorCode::kAlreadyExists) {
-      return field_error(ErrorCode::kAlreadyExists, "name",
-                         "a watchlist named '{}' already exists", name);
+      return field_error(ErrorCode::kAlreadyExists, "name", "a watchlist named '{}' already exists",
+                         name);
     }
     return written;
   }
@@ -448,7 +448,8 @@ Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketA
                      {"symbols", symbols_schema(0)}}}},
       one, bind(&Watchlists::create)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kGet, "/api/v1/watchlists/{id}", "One watchlist",
-                                 {id_path_param("watchlist id")}, nullptr, one, bind(&Watchlists::get)));
+                                 {id_path_param("watchlist id")}, nullptr, one,
+                                 bind(&Watchlists::get)));
   MYSTOCKS_RETURN_IF_ERROR(route(
       HttpMethod::kPut, "/api/v1/watchlists/{id}",
       "Rename, describe, or replace the symbols of a watchlist (fields given are replaced)",
@@ -461,7 +462,8 @@ Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketA
                      {"symbols", symbols_schema(0)}}}},
       one, bind(&Watchlists::update)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kDelete, "/api/v1/watchlists/{id}",
-                                 "Delete a watchlist and its symbols", {id_path_param("watchlist id")}, nullptr,
+                                 "Delete a watchlist and its symbols",
+                                 {id_path_param("watchlist id")}, nullptr,
                                  json::object{{"type", "object"}}, bind(&Watchlists::remove)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kPost, "/api/v1/watchlists/{id}/symbols",
                                  "Append symbols to a watchlist (409 when one is already in it)",
@@ -472,8 +474,9 @@ Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketA
                                               {"properties", {{"symbols", symbols_schema(1)}}}},
                                  one, bind(&Watchlists::add_symbols)));
   MYSTOCKS_RETURN_IF_ERROR(route(HttpMethod::kDelete, "/api/v1/watchlists/{id}/symbols/{symbol}",
-                                 "Remove one symbol from a watchlist", {id_path_param("watchlist id"), symbol_param},
-                                 nullptr, one, bind(&Watchlists::remove_symbol)));
+                                 "Remove one symbol from a watchlist",
+                                 {id_path_param("watchlist id"), symbol_param}, nullptr, one,
+                                 bind(&Watchlists::remove_symbol)));
   return Status::ok();
 }
 

@@ -20,9 +20,9 @@
 #include "api/order_routes.h"
 #include "api/watchlist_routes.h"
 #include "gateway/router.h"
-#include "unit/api/api_stores.h"
 #include "sources/simulator/simulator_source.h"
 #include "support/assert_status.h"
+#include "unit/api/api_stores.h"
 
 namespace mystocks::api::test {
 

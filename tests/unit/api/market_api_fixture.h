@@ -1,7 +1,7 @@
-// The market API test fixture: the stores of api_stores.h, seeded from the deterministic simulator (a few
-// symbols: master, calendar, daily bars, 1-minute bars, ticks, some realtime quotes, fund flow,
-// index constituents), the market routes in a registry and a Router to drive them, on a manual
-// clock set to 2026-11-24 15:30 Asia/Shanghai (a Tuesday, after the close).
+// The market API test fixture: the stores of api_stores.h, seeded from the deterministic simulator
+// (a few symbols: master, calendar, daily bars, 1-minute bars, ticks, some realtime quotes, fund
+// flow, index constituents), the market routes in a registry and a Router to drive them, on a
+// manual clock set to 2026-11-24 15:30 Asia/Shanghai (a Tuesday, after the close).
 #pragma once
 
 #include <memory>
@@ -14,9 +14,9 @@
 
 #include "api/market_routes.h"
 #include "gateway/router.h"
-#include "unit/api/api_stores.h"
 #include "sources/simulator/simulator_source.h"
 #include "support/assert_status.h"
+#include "unit/api/api_stores.h"
 
 namespace mystocks::api::test {
 

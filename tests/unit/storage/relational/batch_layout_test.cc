@@ -61,9 +61,8 @@ TEST(BatchLayoutTest, LastOccurrenceOfEachKeyWins) {
 // still have their repeats found wherever they are.
 TEST(BatchLayoutTest, OrdersRunsByKeyAndFindsRepeatsAnywhere) {
   const TableSchema table = users();
-  const RecordBatch descending =
-      test::make_batch(table, {}, {{"u3", "c", 1, nullptr}, {"u2", "b", 1, nullptr},
-                                   {"u1", "a", 1, nullptr}});
+  const RecordBatch descending = test::make_batch(
+      table, {}, {{"u3", "c", 1, nullptr}, {"u2", "b", 1, nullptr}, {"u1", "a", 1, nullptr}});
   EXPECT_EQ(rows_to_write(descending, {1}), (std::vector<uint32_t>{2, 1, 0}));
   // Ascending on the first key column with ties broken by the second: no repeat.
   const RecordBatch composite = test::make_batch(

@@ -141,9 +141,10 @@ TEST_P(RelationalStoreSuite, UniqueIndexesRefuseRepeatsAndFollowTheDeclaration) 
     yaml.insert(yaml.find(anchor) + anchor.size(), unique_indexes);
     return declared(yaml, "bars");
   };
-  MYSTOCKS_ASSERT_OK(store_->upsert(
-      "bars", make_batch(table("bars"), {}, {{"600519.SH", 19723, 1, 1, nullptr, "x"},
-                                             {"000001.SZ", 19723, 2, 2, nullptr, "y"}})));
+  MYSTOCKS_ASSERT_OK(
+      store_->upsert("bars", make_batch(table("bars"), {},
+                                        {{"600519.SH", 19723, 1, 1, nullptr, "x"},
+                                         {"000001.SZ", 19723, 2, 2, nullptr, "y"}})));
   const TableSchema unique_note = bars_with("    unique_indexes: [[note, trade_date]]\n");
   std::unique_ptr<RelationalStore> restarted = reopen();
   ASSERT_NE(restarted, nullptr);
@@ -154,9 +155,10 @@ TEST_P(RelationalStoreSuite, UniqueIndexesRefuseRepeatsAndFollowTheDeclaration) 
       "bars", make_batch(unique_note, {}, {{"000002.SZ", 19723, 3, 3, nullptr, "x"}}));
   EXPECT_EQ(repeated.code(), ErrorCode::kAlreadyExists) << repeated.to_string();
   // The same identity may still be rewritten, and another date may reuse the note.
-  MYSTOCKS_ASSERT_OK(restarted->upsert(
-      "bars", make_batch(unique_note, {}, {{"600519.SH", 19723, 9, 9, nullptr, "x"},
-                                           {"000002.SZ", 19724, 3, 3, nullptr, "x"}})));
+  MYSTOCKS_ASSERT_OK(
+      restarted->upsert("bars", make_batch(unique_note, {},
+                                           {{"600519.SH", 19723, 9, 9, nullptr, "x"},
+                                            {"000002.SZ", 19724, 3, 3, nullptr, "x"}})));
   const RelationalQuery by_symbol{.columns = {"symbol", "close"}, .order_by = {{"symbol"}}};
   EXPECT_EQ(all_rows(*restarted, "bars", by_symbol),
             (Rows{"000001.SZ|2", "000002.SZ|3", "600519.SH|9"}));

@@ -54,8 +54,8 @@ TEST(SchemaRecordTest, EncodesReadablyAndRoundTrips) {
 // (left in place they would go on refusing writes the declaration allows).
 TEST(SchemaRecordTest, UniqueIndexesAreRecordedAddedAndDropped) {
   const TableSchema plain = bars();
-  const TableSchema unique = bars("", "[symbol, trade_date]",
-                                  "[[trade_date]]\n    unique_indexes: [[close, trade_date]]");
+  const TableSchema unique =
+      bars("", "[symbol, trade_date]", "[[trade_date]]\n    unique_indexes: [[close, trade_date]]");
   EXPECT_NE(encode_schema_record(unique).find("unique_index close,trade_date\n"),
             std::string::npos);
   EXPECT_EQ(record_of(unique, 1).unique_indexes, unique.unique_indexes);
@@ -63,7 +63,8 @@ TEST(SchemaRecordTest, UniqueIndexesAreRecordedAddedAndDropped) {
   Result<MigrationPlan> add = plan_migration(unique, record_of(plain, 1));
   ASSERT_TRUE(add.is_ok()) << add.status().to_string();
   EXPECT_EQ(add->kind, MigrationKind::kAlter);
-  EXPECT_EQ(add->added_unique_indexes, (std::vector<std::vector<std::string>>{{"close", "trade_date"}}));
+  EXPECT_EQ(add->added_unique_indexes,
+            (std::vector<std::vector<std::string>>{{"close", "trade_date"}}));
   EXPECT_EQ(migration_statements(unique, *add, SqlDialect::kPostgres),
             (std::vector<std::string>{"CREATE UNIQUE INDEX IF NOT EXISTS "
                                       "\"ux_bars_close_trade_date\" ON \"bars\" (\"close\", "
