@@ -1,7 +1,12 @@
 # Compiler settings shared by every target: warnings, ccache, sanitizers.
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
-  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+  # Cache keys independent of where the tree is cloned: paths under the source tree are hashed
+  # relative to it and the build directory is not hashed, so a fresh clone elsewhere (CI) reuses
+  # what an earlier build compiled. Flags that embed absolute paths (-D...="/path") still differ.
+  set(CMAKE_CXX_COMPILER_LAUNCHER
+      ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${PROJECT_SOURCE_DIR} CCACHE_NOHASHDIR=1
+      ${CCACHE_PROGRAM})
 endif()
 
 add_compile_options(-Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
