@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -27,6 +28,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -101,6 +103,7 @@ void run_receiver(const Options& options, const std::vector<int>& sockets, int r
           for (int event_idx = 0; event_idx < ready; ++event_idx) {
             const size_t index = events[event_idx].data.u64;
             const ssize_t got = recv(sockets[index], buffer, sizeof buffer, MSG_DONTWAIT);
+            if (got == 0) _exit(1);  // the sender closed: it failed, stop rather than spin
             if (got < 8 || latencies[index] >= 0) continue;
             int64_t sent = 0;
             std::memcpy(&sent, buffer, sizeof sent);
@@ -143,11 +146,15 @@ int main(int argc, char** argv) {
     else if (name == "--json")
       options.json = value != 0;
     else if (name == "--uring")
-      options.uring = value != 0 && MYSTOCKS_HAVE_LIBURING;
+      options.uring = value != 0;
     else {
       std::fprintf(stderr, "unknown option %s\n", name.c_str());
       return 2;
     }
+  }
+  if (options.uring && !MYSTOCKS_HAVE_LIBURING) {
+    std::fprintf(stderr, "--uring 1: built without liburing (install liburing-dev)\n");
+    return 2;
   }
   rlimit limit{};
   getrlimit(RLIMIT_NOFILE, &limit);
@@ -169,6 +176,7 @@ int main(int argc, char** argv) {
   if (pipe(report) != 0) die("pipe");
   const pid_t child = fork();
   if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a sender that died on an error
     close(listener);
     close(report[0]);
     std::vector<int> client_sockets;

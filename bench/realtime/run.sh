@@ -144,8 +144,13 @@ for round in $(seq "$rounds"); do
   # The floor under both servers: the same fan-out as raw loopback sends with no protocol.
   for uring in 0 1; do
     echo "# floor: $floor_size raw loopback sends, io_uring=$uring" >&2
-    "$floor" --connections "$floor_size" --rounds "$latency_broadcasts" --uring "$uring" --json 1 |
-      tee -a "$results"
+    if ! timeout -k 5 "$scenario_timeout" "$floor" --connections "$floor_size" \
+      --rounds "$latency_broadcasts" --uring "$uring" --json 1 >"$work/floor.json" ||
+      [ ! -s "$work/floor.json" ]; then
+      echo "# floor failed (io_uring=$uring)" >&2
+      continue
+    fi
+    tee -a "$results" <"$work/floor.json"
   done
 done
 

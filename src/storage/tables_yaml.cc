@@ -148,6 +148,9 @@ Result<TableSchema> parse_table(const Where& where, const YAML::Node& key, const
     for (const auto& index : lists) {
       Result<std::vector<std::string>> names = string_list(where, index, list_key);
       if (!names.is_ok()) return names.status();
+      if (names->empty()) {
+        return fail(where, index, fmt::format("'{}' has an empty column list", list_key));
+      }
       MYSTOCKS_RETURN_IF_ERROR(check_columns_exist(where, index, table, *names, list_key));
       (list_key == "indexes" ? table.indexes : table.unique_indexes).push_back(std::move(*names));
     }

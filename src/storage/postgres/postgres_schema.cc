@@ -62,11 +62,8 @@ Status migrate(PostgresConnection& connection, const TableSchema& table, int64_t
   if (!plan.is_ok()) return plan.status().with_context(where);
   if (plan->kind == MigrationKind::kUnchanged) return Status::ok();
   for (const std::string& sql : migration_statements(table, *plan, SqlDialect::kPostgres)) {
-    // A new unique index fails here when existing rows already repeat its columns.
     Status applied = connection.execute(sql);
-    if (!applied.is_ok()) {
-      return applied.with_context(where + ": migrating table '" + table.name + "': " + sql);
-    }
+    if (!applied.is_ok()) return migration_failed(table, where, sql, applied);
   }
   Result<PgResult> written = connection.query(
       "INSERT INTO " + quote_identifier(kSchemaVersionTable) +

@@ -10,12 +10,15 @@ Status check_relational_table(const TableSchema& table) {
     MYSTOCKS_RETURN_IF_ERROR(
         check_identifier(column.field.name, fmt::format("table '{}' column", table.name)));
   }
-  for (const auto* key : {&table.primary_key, &table.unique_key}) {
+  std::vector<const std::vector<std::string>*> keys{&table.primary_key, &table.unique_key};
+  for (const std::vector<std::string>& index : table.unique_indexes) keys.push_back(&index);
+  for (const auto* key : keys) {
     for (const std::string& name : *key) {
       const ColumnDef* column = table.column(name);
       if (column != nullptr && column->field.nullable) {
         return field_error(ErrorCode::kInvalidConfig, table.name + "." + name,
-                           "table '{}' column '{}' is part of a key and must not be nullable",
+                           "table '{}' column '{}' is part of a key or unique index and must not "
+                           "be nullable (NULLs never collide, so the constraint would not hold)",
                            table.name, name);
       }
     }
@@ -59,6 +62,18 @@ std::string create_unique_index_sql(const TableSchema& table,
   return "CREATE UNIQUE INDEX IF NOT EXISTS " +
          quote_identifier(index_name(table.name, columns, "ux")) + " ON " +
          quote_identifier(table.name) + " (" + quoted_list(columns) + ")";
+}
+
+Status migration_failed(const TableSchema& table, const std::string& where, const std::string& sql,
+                        const Status& failure) {
+  if (failure.code() == ErrorCode::kAlreadyExists) {
+    return field_error(ErrorCode::kFailedPrecondition, table.name,
+                       "{}: table '{}' already holds rows that repeat the columns of a newly "
+                       "declared unique index, so it cannot be built ({}; {}). Remove the "
+                       "duplicate rows or the declaration, then start again",
+                       where, table.name, failure.message(), sql);
+  }
+  return failure.with_context(where + ": migrating table '" + table.name + "': " + sql);
 }
 
 std::string add_column_sql(const TableSchema& table, const Field& field, SqlDialect dialect) {

@@ -28,6 +28,11 @@ std::string create_table_sql(const TableSchema& table, SqlDialect dialect);
 // CREATE INDEX IF NOT EXISTS for one declared index.
 std::string create_index_sql(const TableSchema& table, const std::vector<std::string>& columns);
 
+// The status to report when migration statement `sql` failed on `where` (a database name): a new
+// unique index that existing rows break becomes kFailedPrecondition with what to do about it.
+Status migration_failed(const TableSchema& table, const std::string& where, const std::string& sql,
+                        const Status& failure);
+
 // ALTER TABLE ... ADD COLUMN for a (nullable) column added to tables.yaml.
 std::string add_column_sql(const TableSchema& table, const Field& field, SqlDialect dialect);
 

@@ -87,11 +87,8 @@ Status migrate(SqliteConnection& connection, const TableSchema& table, const std
   if (!plan.is_ok()) return plan.status().with_context(path);
   if (plan->kind == MigrationKind::kUnchanged) return Status::ok();
   for (const std::string& sql : migration_statements(table, *plan, SqlDialect::kSqlite)) {
-    // A new unique index fails here when existing rows already repeat its columns.
     Status applied = connection.execute(sql);
-    if (!applied.is_ok()) {
-      return applied.with_context(path + ": migrating table '" + table.name + "': " + sql);
-    }
+    if (!applied.is_ok()) return migration_failed(table, path, sql, applied);
   }
   return write_record(connection, table, plan->new_version, now_ms);
 }

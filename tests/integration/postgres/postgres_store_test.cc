@@ -166,6 +166,19 @@ TEST_F(PostgresStoreTest, ACollisionInALaterChunkKeepsTheEarlierOnesAndRollbackU
   EXPECT_EQ(failed.code(), ErrorCode::kAborted);
   EXPECT_EQ(*store->count("bars", {}), 20'000);
   EXPECT_EQ(*store->count("bars", {eq("close", int64_t{3})}), 0);
+
+  // Inside a caller's transaction: a direct chunk, then a collision that falls back to the
+  // staging table, then a second upsert in the same transaction that must find staging empty.
+  MYSTOCKS_ASSERT_OK(store->transaction([&](RelationalOps& ops) -> Status {
+    MYSTOCKS_RETURN_IF_ERROR(ops.upsert("bars", batch(40, 10, 4)));  // new: direct
+    MYSTOCKS_RETURN_IF_ERROR(ops.upsert("bars", batch(35, 10, 5)));  // 35-39 new, 40-44 collide
+    return ops.upsert("bars", batch(0, 10, 6));                      // all existing: merge
+  }));
+  EXPECT_EQ(*store->count("bars", {}), 35'000);
+  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{6})}), 10'000);  // symbols 0-9
+  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{5})}), 10'000);  // 35-44
+  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{4})}), 5'000);   // 45-49
+  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{2})}), 10'000);  // 10-19
 }
 
 TEST_F(PostgresStoreTest, DoesNotAdoptATableItDidNotCreate) {

@@ -68,6 +68,8 @@ TEST(TablesYamlTest, MistakesNameFileLineTableAndColumn) {
        "'unique_indexes' names column 'b', which the table does not declare"},
       {"tables:\n  t:\n    classification: symbols\n    columns: [{name: a, type: int64}]\n    unique_key: [a]\n    unique_indexes: a\n",
        "'unique_indexes' must be a list of column lists"},
+      {"tables:\n  t:\n    classification: symbols\n    columns: [{name: a, type: int64}]\n    unique_key: [a]\n    indexes: [[]]\n",
+       "'indexes' has an empty column list"},
       {"tables:\n  t:\n    classification: tick\n    time_column: ts\n    columns: [{name: ts, type: timestamp}, {name: s, type: string, tag: true}, {name: p, type: int64}]\n    unique_indexes: [[p]]\n",
        "unique_indexes are for relational tables"},
       {"tabels: {}\n", "expected a top-level 'tables' mapping"},

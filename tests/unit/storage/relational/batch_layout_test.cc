@@ -76,7 +76,7 @@ TEST(BatchLayoutTest, OrdersRunsByKeyAndFindsRepeatsAnywhere) {
   const RecordBatch returning = test::make_batch(
       table, {}, {{"b", "1", 1, nullptr}, {"a", "1", 1, nullptr}, {"b", "1", 2, nullptr}});
   EXPECT_EQ(rows_to_write(returning, {0, 1}), (std::vector<uint32_t>{1, 2}));
-  // Adjacent equal keys and a null key (nulls order first) repeated later.
+  // Adjacent equal keys; and runs that are out of order (null first) and repeat "e".
   const RecordBatch adjacent =
       test::make_batch(table, {}, {{"u1", "a", 1, nullptr}, {"u2", "a", 2, nullptr}});
   EXPECT_EQ(rows_to_write(adjacent, {1}), (std::vector<uint32_t>{1}));

@@ -141,38 +141,47 @@ TEST_P(RelationalStoreSuite, UniqueIndexesRefuseRepeatsAndFollowTheDeclaration) 
     yaml.insert(yaml.find(anchor) + anchor.size(), unique_indexes);
     return declared(yaml, "bars");
   };
+  // Columns: symbol, trade_date, close, volume, pct, note.
   MYSTOCKS_ASSERT_OK(
       store_->upsert("bars", make_batch(table("bars"), {},
                                         {{"600519.SH", 19723, 1, 1, nullptr, "x"},
                                          {"000001.SZ", 19723, 2, 2, nullptr, "y"}})));
-  const TableSchema unique_note = bars_with("    unique_indexes: [[note, trade_date]]\n");
+  const TableSchema unique_volume = bars_with("    unique_indexes: [[volume, trade_date]]\n");
   std::unique_ptr<RelationalStore> restarted = reopen();
   ASSERT_NE(restarted, nullptr);
-  MYSTOCKS_ASSERT_OK(restarted->ensure_table(unique_note));
+  MYSTOCKS_ASSERT_OK(restarted->ensure_table(unique_volume));
   EXPECT_EQ(*restarted->schema_version("bars"), 2);
 
   const Status repeated = restarted->upsert(
-      "bars", make_batch(unique_note, {}, {{"000002.SZ", 19723, 3, 3, nullptr, "x"}}));
+      "bars", make_batch(unique_volume, {}, {{"000002.SZ", 19723, 3, 1, nullptr, "z"}}));
   EXPECT_EQ(repeated.code(), ErrorCode::kAlreadyExists) << repeated.to_string();
-  // The same identity may still be rewritten, and another date may reuse the note.
+  // The same identity may still be rewritten, and another date may reuse the volume.
   MYSTOCKS_ASSERT_OK(
-      restarted->upsert("bars", make_batch(unique_note, {},
-                                           {{"600519.SH", 19723, 9, 9, nullptr, "x"},
-                                            {"000002.SZ", 19724, 3, 3, nullptr, "x"}})));
+      restarted->upsert("bars", make_batch(unique_volume, {},
+                                           {{"600519.SH", 19723, 9, 1, nullptr, "x"},
+                                            {"000002.SZ", 19724, 3, 1, nullptr, "z"}})));
   const RelationalQuery by_symbol{.columns = {"symbol", "close"}, .order_by = {{"symbol"}}};
   EXPECT_EQ(all_rows(*restarted, "bars", by_symbol),
             (Rows{"000001.SZ|2", "000002.SZ|3", "600519.SH|9"}));
 
-  // Two rows share trade_date 19723: a unique index on it cannot be built.
   std::unique_ptr<RelationalStore> third = reopen();
   ASSERT_NE(third, nullptr);
+  // Two rows share trade_date 19723: a unique index on it cannot be built, and start-up is told
+  // what to do about it.
   const Status refused =
-      third->ensure_table(bars_with("    unique_indexes: [[note, trade_date], [trade_date]]\n"));
-  EXPECT_FALSE(refused.is_ok());
-  EXPECT_NE(refused.message().find("migrating table 'bars'"), std::string::npos)
+      third->ensure_table(bars_with("    unique_indexes: [[volume, trade_date], [trade_date]]\n"));
+  EXPECT_EQ(refused.code(), ErrorCode::kFailedPrecondition) << refused.to_string();
+  EXPECT_NE(refused.message().find("table 'bars' already holds rows that repeat the columns"),
+            std::string::npos)
       << refused.to_string();
+  // NULLs never collide, so a nullable column cannot carry a unique index.
+  const Status nullable = third->ensure_table(bars_with("    unique_indexes: [[note]]\n"));
+  EXPECT_EQ(nullable.code(), ErrorCode::kInvalidConfig) << nullable.to_string();
+  EXPECT_NE(nullable.message().find("column 'note' is part of a key or unique index"),
+            std::string::npos)
+      << nullable.to_string();
 
-  // Declared away: the index goes, and the repeat is accepted. Version 3: the refused migration
+  // Declared away: the index goes, and the repeat is accepted. Version 3: the refused migrations
   // above recorded nothing.
   std::unique_ptr<RelationalStore> fourth = reopen();
   ASSERT_NE(fourth, nullptr);
@@ -181,10 +190,10 @@ TEST_P(RelationalStoreSuite, UniqueIndexesRefuseRepeatsAndFollowTheDeclaration) 
   ASSERT_TRUE(version.is_ok()) << version.status().to_string();
   EXPECT_EQ(*version, 3);
   MYSTOCKS_ASSERT_OK(fourth->upsert(
-      "bars", make_batch(table("bars"), {}, {{"000003.SZ", 19723, 4, 4, nullptr, "x"}})));
-  Result<int64_t> repeats = fourth->count("bars", {eq("note", "x")});
+      "bars", make_batch(table("bars"), {}, {{"000003.SZ", 19723, 4, 2, nullptr, "w"}})));
+  Result<int64_t> repeats = fourth->count("bars", {eq("volume", int64_t{2})});
   ASSERT_TRUE(repeats.is_ok()) << repeats.status().to_string();
-  EXPECT_EQ(*repeats, 3);
+  EXPECT_EQ(*repeats, 2);
 }
 
 TEST_P(RelationalStoreSuite, TransactionCommitsOnOkAndRollsBackOnError) {
