@@ -94,10 +94,10 @@ std::optional<std::vector<Run>> ascending_runs(const RecordBatch& batch,
       runs.push_back({static_cast<uint32_t>(row), 1});
       continue;
     }
+    // Same first-column value: the rest of the key decides.
     int order = 0;
-    for (size_t position : key_positions) {
-      order = compare_cells(batch.column(position), row - 1, row);
-      if (order != 0) break;
+    for (size_t key_idx = 1; key_idx < key_positions.size() && order == 0; ++key_idx) {
+      order = compare_cells(batch.column(key_positions[key_idx]), row - 1, row);
     }
     if (order >= 0) return std::nullopt;
     ++runs.back().size;

@@ -26,6 +26,17 @@ std::string describe_list(const std::vector<std::string>& names) {
   return names.empty() ? "(none)" : "(" + join(names) + ")";
 }
 
+// The column lists of `lists` that `other` does not hold, in `lists`' order.
+std::vector<std::vector<std::string>> missing_from(
+    const std::vector<std::vector<std::string>>& lists,
+    const std::vector<std::vector<std::string>>& other) {
+  std::vector<std::vector<std::string>> missing;
+  for (const std::vector<std::string>& list : lists) {
+    if (std::find(other.begin(), other.end(), list) == other.end()) missing.push_back(list);
+  }
+  return missing;
+}
+
 }  // namespace
 
 std::string encode_schema_record(const TableSchema& table) {
@@ -150,20 +161,7 @@ Result<MigrationPlan> plan_migration(const TableSchema& declared,
     message += ". Nothing was changed; restore the declaration or migrate the table by hand";
     return Status(ErrorCode::kSchemaMismatch, message, declared.name);
   }
-  for (const std::vector<std::string>& index : declared.indexes) {
-    if (std::find(recorded->indexes.begin(), recorded->indexes.end(), index) ==
-        recorded->indexes.end()) {
-      plan.added_indexes.push_back(index);
-    }
-  }
-  const auto missing_from = [](const std::vector<std::vector<std::string>>& lists,
-                               const std::vector<std::vector<std::string>>& other) {
-    std::vector<std::vector<std::string>> missing;
-    for (const std::vector<std::string>& list : lists) {
-      if (std::find(other.begin(), other.end(), list) == other.end()) missing.push_back(list);
-    }
-    return missing;
-  };
+  plan.added_indexes = missing_from(declared.indexes, recorded->indexes);
   plan.added_unique_indexes = missing_from(declared.unique_indexes, recorded->unique_indexes);
   plan.dropped_unique_indexes = missing_from(recorded->unique_indexes, declared.unique_indexes);
   // A changed description or a removed plain index needs no DDL; the record is refreshed anyway

@@ -62,6 +62,18 @@ class PostgresStoreTest : public ::testing::Test {
 
   const TableSchema& bars() const { return **catalog_.find("bars"); }
 
+  // Bars of symbols [first_symbol, first_symbol + symbols) on days [first_day, first_day + days),
+  // every close `close`: grouped by symbol and ascending in time, as sources deliver them.
+  RecordBatch bars_grid(int first_symbol, int symbols, int first_day, int days, int close) const {
+    std::vector<std::vector<Cell>> rows;
+    for (int symbol = first_symbol; symbol < first_symbol + symbols; ++symbol) {
+      for (int day = first_day; day < first_day + days; ++day) {
+        rows.push_back({fmt::format("{:06}.SZ", symbol), day, close, day, nullptr, nullptr});
+      }
+    }
+    return make_batch(bars(), {}, rows);
+  }
+
   TableCatalog catalog_;
   std::string conninfo_;
   MetricsRegistry metrics_;
@@ -121,13 +133,7 @@ TEST_F(PostgresStoreTest, LargeChunksCopyStraightIntoTheTableUntilAKeyCollidesTh
   ASSERT_NE(store, nullptr);
   MYSTOCKS_ASSERT_OK(store->ensure_table(bars()));
   auto batch = [&](int first_day, int days, int close) {
-    std::vector<std::vector<Cell>> rows;
-    for (int symbol = 0; symbol < 10; ++symbol) {
-      for (int day = first_day; day < first_day + days; ++day) {
-        rows.push_back({fmt::format("{:06}.SZ", symbol), day, close, day, nullptr, nullptr});
-      }
-    }
-    return make_batch(bars(), {}, rows);
+    return bars_grid(0, 10, first_day, days, close);
   };
   MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 1500, 1)));     // 15,000 new rows: direct COPY
   MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(1000, 1500, 2)));  // 5,000 existing + 10,000 new
@@ -145,13 +151,7 @@ TEST_F(PostgresStoreTest, ACollisionInALaterChunkKeepsTheEarlierOnesAndRollbackU
   ASSERT_NE(store, nullptr);
   MYSTOCKS_ASSERT_OK(store->ensure_table(bars()));
   auto batch = [&](int first_symbol, int symbols, int close) {
-    std::vector<std::vector<Cell>> rows;
-    for (int symbol = first_symbol; symbol < first_symbol + symbols; ++symbol) {
-      for (int day = 0; day < 1000; ++day) {
-        rows.push_back({fmt::format("{:06}.SZ", symbol), day, close, day, nullptr, nullptr});
-      }
-    }
-    return make_batch(bars(), {}, rows);
+    return bars_grid(first_symbol, symbols, 0, 1000, close);
   };
   MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(10, 10, 1)));  // symbols 10-19
   // Symbols 0-19 in key order: chunk 1 (0-9) is new, chunk 2 (10-19) collides at its first row.

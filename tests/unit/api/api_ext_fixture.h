@@ -1,9 +1,9 @@
-// Fixture of the indicator, watchlist, order and data route tests: the stores of api_stores.h,
-// seeded
-// from the market simulator (the securities master of 60 simulated stocks and the indices,
-// daily bars of a few symbols for half a year, 1m bars of two symbols), and a gateway::Router
-// over a registry holding the four route families. Requests go through Router::handle exactly
-// as the server's would. The manual clock stands at Wednesday 2026-11-25 10:00 Asia/Shanghai.
+// Fixture of the indicator, watchlist, order and data route tests: the stores of
+// support/embedded_stores.h, seeded from the market simulator (the securities master of 60
+// simulated stocks and the indices, daily bars of a few symbols for half a year, 1m bars of two
+// symbols), and a gateway::Router over a registry holding the four route families. Requests go
+// through Router::handle exactly as the server's would. The manual clock stands at Wednesday
+// 2026-11-25 10:00 Asia/Shanghai.
 #pragma once
 
 #include <memory>
@@ -22,7 +22,7 @@
 #include "gateway/router.h"
 #include "sources/simulator/simulator_source.h"
 #include "support/assert_status.h"
-#include "unit/api/api_stores.h"
+#include "support/embedded_stores.h"
 
 namespace mystocks::api::test {
 
@@ -55,11 +55,11 @@ inline std::string text(const Reply& reply) {
   return std::to_string(reply.status) + " " + json::serialize(reply.body);
 }
 
-class ApiExtTest : public ::testing::Test, protected ApiStores {
+class ApiExtTest : public ::testing::Test, protected mystocks::test::EmbeddedStores {
  protected:
   static constexpr int64_t kNow = 1795572000000;  // 2026-11-25T10:00:00+08:00
 
-  ApiExtTest() : ApiStores(kNow) {}
+  ApiExtTest() : EmbeddedStores(kNow) {}
 
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(open_stores("api_ext_"));

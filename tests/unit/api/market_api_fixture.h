@@ -1,7 +1,7 @@
-// The market API test fixture: the stores of api_stores.h, seeded from the deterministic simulator
-// (a few symbols: master, calendar, daily bars, 1-minute bars, ticks, some realtime quotes, fund
-// flow, index constituents), the market routes in a registry and a Router to drive them, on a
-// manual clock set to 2026-11-24 15:30 Asia/Shanghai (a Tuesday, after the close).
+// The market API test fixture: the stores of support/embedded_stores.h, seeded from the
+// deterministic simulator (a few symbols: master, calendar, daily bars, 1-minute bars, ticks, some
+// realtime quotes, fund flow, index constituents), the market routes in a registry and a Router to
+// drive them, on a manual clock set to 2026-11-24 15:30 Asia/Shanghai (a Tuesday, after the close).
 #pragma once
 
 #include <memory>
@@ -16,7 +16,7 @@
 #include "gateway/router.h"
 #include "sources/simulator/simulator_source.h"
 #include "support/assert_status.h"
-#include "unit/api/api_stores.h"
+#include "support/embedded_stores.h"
 
 namespace mystocks::api::test {
 
@@ -45,11 +45,11 @@ struct Reply {
   }
 };
 
-class MarketApiEnvironment : public ApiStores {
+class MarketApiEnvironment : public mystocks::test::EmbeddedStores {
  public:
   static inline const TimestampMs kNow = shanghai_time(Date::from_ymd(2026, 11, 24), 15, 30);
 
-  MarketApiEnvironment() : ApiStores(kNow) {}
+  MarketApiEnvironment() : EmbeddedStores(kNow) {}
 
   // Opens the stores and seeds them. Symbols: the simulator's first `symbol_count` securities.
   void open(int symbol_count = 6) {

@@ -1,5 +1,5 @@
-// The ingest test fixture: the shipped tables.yaml, a real SqliteStore and a real TsdbStore in a
-// temp directory behind a DataManager, a deterministic simulator source on a manual clock, and
+// The ingest test fixture: the stores of support/embedded_stores.h over the sources tests'
+// catalog, a deterministic simulator source on a manual clock, and
 // source wrappers that corrupt rows, fail after N fetches, cancel the job or block until
 // released - the planted errors and interruptions the pipeline tests need.
 #pragma once
@@ -24,6 +24,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/tsdb/tsdb_store.h"
 #include "support/assert_status.h"
+#include "support/embedded_stores.h"
 #include "support/temp_dir.h"
 #include "unit/sources/sources_test_env.h"
 
@@ -84,28 +85,13 @@ inline int64_t value_at(const RecordBatch& batch, std::string_view column, size_
   return batch.column(column)->as<int64_t>()[row];
 }
 
-class IngestTest : public ::testing::Test {
+class IngestTest : public ::testing::Test, protected mystocks::test::EmbeddedStores {
  protected:
+  IngestTest() : EmbeddedStores(sources::test::at(2026, 11, 25, 10, 0)) {}
+
   void SetUp() override {
-    Result<mystocks::test::TempDir> dir = mystocks::test::TempDir::create("ingest_");
-    ASSERT_TRUE(dir.is_ok());
-    dir_.emplace(std::move(*dir));
-    Result<std::unique_ptr<storage::SqliteStore>> sqlite =
-        storage::SqliteStore::open({.path = (dir_->path() / "relational.db").string()}, clock_);
-    ASSERT_TRUE(sqlite.is_ok()) << sqlite.status().to_string();
-    sqlite_ = std::move(*sqlite);
-    tsdb::TsdbOptions options;
-    options.dir = dir_->path() / "tsdb";
-    options.sync.mode = tsdb::SyncPolicy::Mode::kNone;
-    options.clock = &clock_;
-    options.metrics = &metrics_;
-    Result<std::unique_ptr<tsdb::TsdbStore>> tsdb = tsdb::TsdbStore::open(options);
-    ASSERT_TRUE(tsdb.is_ok()) << tsdb.status().to_string();
-    tsdb_ = std::move(*tsdb);
-    manager_ = std::make_unique<DataManager>(*catalog(), tsdb_.get(), sqlite_.get(), clock_,
-                                             DataManagerOptions{.metrics = &metrics_});
-    MYSTOCKS_ASSERT_OK(manager_->open());
-    manager_->subscribe([this](const DataChanged& event) {
+    ASSERT_NO_FATAL_FAILURE(open_stores("ingest_", catalog(), /*tsdb_background_work=*/true));
+    data_->subscribe([this](const DataChanged& event) {
       std::lock_guard lock(events_mutex_);
       events_.push_back(event);
     });
@@ -113,7 +99,7 @@ class IngestTest : public ::testing::Test {
         "simulator", sources::SimulatorOptions{7, 20}, catalog(), clock_);
     ASSERT_TRUE(simulator.is_ok()) << simulator.status().to_string();
     simulator_ = std::move(*simulator);
-    pipeline_ = std::make_unique<IngestPipeline>(*manager_, *catalog(), clock_,
+    pipeline_ = std::make_unique<IngestPipeline>(*data_, *catalog(), clock_,
                                                  IngestOptions{.chunk_symbols = 2});
   }
 
@@ -159,14 +145,14 @@ class IngestTest : public ::testing::Test {
   }
 
   std::vector<std::string> stored_keys(const std::string& table, LoadQuery query = {}) {
-    Result<RecordBatch> rows = manager_->load(table, query);
+    Result<RecordBatch> rows = data_->load(table, query);
     EXPECT_TRUE(rows.is_ok()) << rows.status().to_string();
     return rows.is_ok() ? keys(table, *rows) : std::vector<std::string>{};
   }
 
   // data_quality_metrics as "check scope value status" lines.
   std::vector<std::string> quality_lines() {
-    Result<RecordBatch> rows = manager_->load("data_quality_metrics", {});
+    Result<RecordBatch> rows = data_->load("data_quality_metrics", {});
     EXPECT_TRUE(rows.is_ok()) << rows.status().to_string();
     std::vector<std::string> out;
     if (!rows.is_ok()) return out;
@@ -187,12 +173,6 @@ class IngestTest : public ::testing::Test {
     return events_.size();
   }
 
-  ManualClock clock_{sources::test::at(2026, 11, 25, 10, 0)};
-  MetricsRegistry metrics_;
-  std::optional<mystocks::test::TempDir> dir_;
-  std::unique_ptr<storage::SqliteStore> sqlite_;
-  std::unique_ptr<tsdb::TsdbStore> tsdb_;
-  std::unique_ptr<DataManager> manager_;
   std::unique_ptr<sources::SimulatorSource> simulator_;
   std::unique_ptr<IngestPipeline> pipeline_;
   std::mutex events_mutex_;

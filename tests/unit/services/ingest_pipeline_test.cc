@@ -148,7 +148,7 @@ TEST_F(IngestPipelineTest, RefillsAPartlyStoredTickDayFromItsLastRow) {
   ASSERT_GT(day.num_rows(), 100u);
   std::vector<uint32_t> first_half;
   for (uint32_t row = 0; row < day.num_rows() / 2; ++row) first_half.push_back(row);
-  ASSERT_TRUE(manager_->save("tick", sources::take_rows(day, first_half)).is_ok());
+  ASSERT_TRUE(data_->save("tick", sources::take_rows(day, first_half)).is_ok());
 
   const IngestSummary summary = run(spec);
   MYSTOCKS_ASSERT_OK(summary.status);
