@@ -5,6 +5,7 @@
 //   build-rel/bench/relational/relational_bench --benchmark_format=json
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <random>
@@ -117,32 +118,54 @@ std::unique_ptr<RelationalStore> open_sqlite(const std::string& name) {
   return std::move(*store);
 }
 
-// Stopped (and its directory removed) by the static destructor when the benchmark exits.
-std::unique_ptr<test::PostgresServer>& postgres_slot() {
-  static std::unique_ptr<test::PostgresServer> server;
-  return server;
-}
+// The PostgreSQL server under test: a private one started for the run, or the user's own when
+// MYSTOCKS_BENCH_POSTGRES holds a libpq conninfo without dbname ("host=db1 port=5432 user=bench"),
+// whose role may create and drop databases. Databases are named bench_N and dropped as the run
+// goes; the last one is left for inspection.
+class BenchPostgres {
+ public:
+  static BenchPostgres* get() {
+    static std::unique_ptr<BenchPostgres> instance = make();
+    return instance.get();
+  }
 
-test::PostgresServer* postgres() {
-  // Settings a bulk-loading production server would have too: WAL room so a load does not force
-  // checkpoints, and temp_buffers so the staging table stays in memory. fsync and
-  // synchronous_commit stay on: a commit is durable, as in production.
-  static test::PostgresServer* server = [] {
-    auto& started = postgres_slot();
-    started = std::make_unique<test::PostgresServer>(test::PostgresOptions{
+  std::string conninfo(const std::string& dbname) const {
+    // libpq takes the last of a repeated keyword, so a dbname in the user's string is replaced.
+    return server_ != nullptr ? server_->connection_string(dbname)
+                              : external_ + " dbname=" + dbname;
+  }
+
+  Result<test::PgConnection> connect(const std::string& dbname = "postgres") const {
+    return test::PgConnection::open(conninfo(dbname));
+  }
+
+ private:
+  static std::unique_ptr<BenchPostgres> make() {
+    auto made = std::make_unique<BenchPostgres>();
+    if (const char* external = std::getenv("MYSTOCKS_BENCH_POSTGRES")) {
+      made->external_ = external;
+      return made;
+    }
+    // Settings a bulk-loading production server would have too: WAL room so a load does not
+    // force checkpoints, and temp_buffers so the staging table stays in memory. fsync and
+    // synchronous_commit stay on: a commit is durable, as in production.
+    made->server_ = std::make_unique<test::PostgresServer>(test::PostgresOptions{
         .shared_buffers = "512MB",
         .extra_config = {"max_wal_size = '8GB'", "checkpoint_timeout = '30min'",
                          "temp_buffers = '128MB'", "work_mem = '64MB'",
                          "maintenance_work_mem = '256MB'", "wal_buffers = '64MB'"}});
-    const Status status = started->start();
+    const Status status = made->server_->start();
     if (!status.is_ok()) {
       std::fprintf(stderr, "PostgreSQL did not start: %s\n", status.to_string().c_str());
-      started.reset();
+      return nullptr;
     }
-    return started.get();
-  }();
-  return server;
-}
+    return made;
+  }
+
+  // Stopped (and its directory removed) by the static destructor when the benchmark exits.
+  std::unique_ptr<test::PostgresServer> server_;
+  std::string external_;
+};
 
 // Each iteration gets a fresh database; the previous iteration's one is dropped first and its
 // dirty pages written out, so neither its autovacuum (PostgreSQL vacuums a freshly loaded table
@@ -152,7 +175,7 @@ std::vector<std::string>& created_databases() {
   return created;
 }
 
-bool retire_previous_databases(test::PostgresServer& server) {
+bool retire_previous_databases(const BenchPostgres& server) {
   std::vector<std::string>& created = created_databases();
   Result<test::PgConnection> admin = server.connect();
   if (!admin.is_ok()) return false;
@@ -164,14 +187,18 @@ bool retire_previous_databases(test::PostgresServer& server) {
 }
 
 std::unique_ptr<RelationalStore> open_postgres(const std::string& name) {
-  test::PostgresServer* server = postgres();
-  if (server == nullptr || !retire_previous_databases(*server) ||
-      !server->create_database(name).is_ok()) {
+  BenchPostgres* server = BenchPostgres::get();
+  if (server == nullptr || !retire_previous_databases(*server)) return nullptr;
+  Result<test::PgConnection> admin = server->connect();
+  // A bench_N left by an earlier run on the user's server is replaced.
+  if (!admin.is_ok() ||
+      !admin->execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").is_ok() ||
+      !admin->execute("CREATE DATABASE " + name).is_ok()) {
     return nullptr;
   }
   created_databases().push_back(name);
-  Result<std::unique_ptr<PostgresStore>> store = PostgresStore::open(
-      {.primary_conninfo = server->connection_string(name), .statement_timeout_ms = 0});
+  Result<std::unique_ptr<PostgresStore>> store =
+      PostgresStore::open({.primary_conninfo = server->conninfo(name), .statement_timeout_ms = 0});
   if (!store.is_ok() || !(*store)->ensure_table(daily_kline()).is_ok()) return nullptr;
   return std::move(*store);
 }
@@ -185,15 +212,72 @@ std::string fresh_name() {
 
 // --- benchmarks -------------------------------------------------------------------------------
 
+// The warm-up load's rows as PostgreSQL's own binary COPY stream, for BM_PostgresRawCopy.
+std::string& raw_copy_stream() {
+  static std::string stream;
+  return stream;
+}
+
+Status copy_out(test::PgConnection& connection, std::string& out) {
+  PGconn* conn = connection.get();
+  PGresult* started = PQexec(conn, "COPY daily_kline TO STDOUT (FORMAT binary)");
+  const bool copying = PQresultStatus(started) == PGRES_COPY_OUT;
+  PQclear(started);
+  if (!copying) return error(ErrorCode::kInternal, "COPY TO: {}", PQerrorMessage(conn));
+  char* buffer = nullptr;
+  int size = 0;
+  while ((size = PQgetCopyData(conn, &buffer, 0)) > 0) {
+    out.append(buffer, static_cast<size_t>(size));
+    PQfreemem(buffer);
+  }
+  while (PGresult* result = PQgetResult(conn)) PQclear(result);
+  return size == -1 ? Status::ok()
+                    : error(ErrorCode::kInternal, "COPY TO: {}", PQerrorMessage(conn));
+}
+
+// The server's floor for this table: the same rows, already encoded, in one COPY statement with
+// nothing else (what `psql \copy` of a binary file does).
+Status copy_in(test::PgConnection& connection, const std::string& stream) {
+  PGconn* conn = connection.get();
+  MYSTOCKS_RETURN_IF_ERROR(connection.execute("BEGIN"));
+  PGresult* started = PQexec(conn, "COPY daily_kline FROM STDIN (FORMAT binary)");
+  const bool copying = PQresultStatus(started) == PGRES_COPY_IN;
+  PQclear(started);
+  if (!copying) return error(ErrorCode::kInternal, "COPY FROM: {}", PQerrorMessage(conn));
+  constexpr size_t kPiece = 1 << 20;
+  for (size_t at = 0; at < stream.size(); at += kPiece) {
+    const size_t piece = std::min(kPiece, stream.size() - at);
+    if (PQputCopyData(conn, stream.data() + at, static_cast<int>(piece)) != 1) {
+      return error(ErrorCode::kInternal, "COPY data: {}", PQerrorMessage(conn));
+    }
+  }
+  if (PQputCopyEnd(conn, nullptr) != 1) {
+    return error(ErrorCode::kInternal, "COPY end: {}", PQerrorMessage(conn));
+  }
+  Status copied;
+  while (PGresult* result = PQgetResult(conn)) {
+    if (PQresultStatus(result) != PGRES_COMMAND_OK && copied.is_ok()) {
+      copied = error(ErrorCode::kInternal, "COPY FROM: {}", PQresultErrorMessage(result));
+    }
+    PQclear(result);
+  }
+  MYSTOCKS_RETURN_IF_ERROR(copied);
+  return connection.execute("COMMIT");
+}
+
 // A new PostgreSQL cluster creates (zero-fills) every WAL segment the first time it needs it,
 // while a running production server recycles old ones: measured, the first 1.25 M-row load
-// after start-up took 6.2-6.6 s and later ones 3.8-4.5 s. One untimed load warms it up.
+// after start-up took 6.2-6.6 s and later ones 3.8-4.5 s. One untimed load warms it up; its
+// rows, as the server streams them back, feed BM_PostgresRawCopy.
 bool warm_up(Opener open) {
   static bool warmed = false;
   if (open != &open_postgres || warmed) return true;
   warmed = true;
-  std::unique_ptr<RelationalStore> store = open(fresh_name());
-  return store != nullptr && store->upsert("daily_kline", kline_batch()).is_ok();
+  const std::string name = fresh_name();
+  std::unique_ptr<RelationalStore> store = open(name);
+  if (store == nullptr || !store->upsert("daily_kline", kline_batch()).is_ok()) return false;
+  Result<test::PgConnection> connection = BenchPostgres::get()->connect(name);
+  return connection.is_ok() && copy_out(*connection, raw_copy_stream()).is_ok();
 }
 
 // Upserts the 1.25 M rows into an empty table (update = false) or over the same keys again.
@@ -226,6 +310,36 @@ void bulk_upsert(benchmark::State& state, Opener open, bool update) {
                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The same rows through one bare COPY on a plain connection: the server's own cost for this table
+// on this host at this moment, the floor the store's upsert is compared with in the same run.
+void BM_PostgresRawCopy(benchmark::State& state) {
+  if (!warm_up(&open_postgres)) {
+    state.SkipWithError("warm-up load failed");
+    return;
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string name = fresh_name();
+    std::unique_ptr<RelationalStore> store = open_postgres(name);
+    Result<test::PgConnection> connection =
+        store != nullptr ? BenchPostgres::get()->connect(name)
+                         : Result<test::PgConnection>(error(ErrorCode::kUnavailable, "no store"));
+    if (!connection.is_ok()) {
+      state.SkipWithError("store did not open");
+      break;
+    }
+    state.ResumeTiming();
+    const Status status = copy_in(*connection, raw_copy_stream());
+    if (!status.is_ok()) {
+      state.SkipWithError(status.to_string().c_str());
+      break;
+    }
+  }
+  state.counters["rows"] = static_cast<double>(kline_batch().num_rows());
+  state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(kline_batch().num_rows()),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // One symbol, one year: 250 rows of all 13 columns by symbol and date range.
 void range_read(benchmark::State& state, Opener open) {
   static std::map<Opener, std::unique_ptr<RelationalStore>> loaded;
@@ -240,7 +354,7 @@ void range_read(benchmark::State& state, Opener open) {
     // Read the steady state, not the first pass over freshly loaded pages: PostgreSQL's
     // autovacuum would have set hint bits and statistics by then; do it now.
     if (open == &open_postgres) {
-      Result<test::PgConnection> admin = postgres()->connect(name);
+      Result<test::PgConnection> admin = BenchPostgres::get()->connect(name);
       if (!admin.is_ok() || !admin->execute("VACUUM (ANALYZE) daily_kline").is_ok()) {
         state.SkipWithError("VACUUM failed");
         return;
@@ -276,6 +390,7 @@ void BM_PostgresRangeRead(benchmark::State& state) { range_read(state, &open_pos
 
 BENCHMARK(BM_SqliteBulkInsert)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PostgresBulkInsert)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PostgresRawCopy)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SqliteBulkUpdate)->Iterations(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PostgresBulkUpdate)->Iterations(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SqliteRangeRead)->Unit(benchmark::kMicrosecond)->UseRealTime();

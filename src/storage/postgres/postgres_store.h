@@ -103,9 +103,8 @@ class PostgresStore final : public RelationalStore {
   // Binary COPY of the chunk into `target_sql` (a quoted table name).
   Status copy_rows(PostgresConnection& connection, const std::string& target_sql,
                    const Chunk& chunk);
-  Status copy_direct_or_merge(PostgresConnection& connection, const Chunk& chunk,
-                              const std::string& staging, const std::string& merge,
-                              bool& try_direct);
+  Status copy_direct(PostgresConnection& connection, const Chunk& chunk, bool& try_direct);
+  Result<bool> first_key_exists(PostgresConnection& connection, const Chunk& chunk);
   Result<RecordBatch> run_select(PostgresConnection& connection, const SelectStatement& select,
                                  const std::string& table);
   Result<int64_t> run_count(PostgresConnection& connection, const SqlStatement& statement);

@@ -43,25 +43,61 @@ std::string create_staging_sql(const TableSchema& table, const std::string& stag
 // Below this many rows a failed direct COPY would cost more round trips than it saves.
 constexpr size_t kDirectCopyMinRows = 10'000;
 
+// One cell of a key column as a bound parameter, in the units pg_binary expects.
+BoundValue key_param(const Column& column, const Field& field, size_t row) {
+  switch (field.type) {
+    case ColumnType::kBool:
+      return {field.type, field.scale, column.as<uint8_t>()[row] != 0};
+    case ColumnType::kInt32:
+    case ColumnType::kDate:
+      return {field.type, field.scale, int64_t{column.as<int32_t>()[row]}};
+    case ColumnType::kInt64:
+    case ColumnType::kDecimal:
+    case ColumnType::kTimestamp:
+      return {field.type, field.scale, column.as<int64_t>()[row]};
+    case ColumnType::kDouble:
+      return {field.type, field.scale, column.as<double>()[row]};
+    case ColumnType::kString:
+      return {field.type, field.scale, column.as<std::string>()[row]};
+  }
+  return {field.type, field.scale, int64_t{0}};
+}
+
 }  // namespace
 
 // The bulk-load case: COPY into the table itself, in a savepoint. COPY fills pages with
 // heap_multi_insert (one WAL record per page), where INSERT ... SELECT from staging inserts and
 // logs row by row: measured on 1.25 M new daily K-lines, the direct COPY took about half the
-// server time of staging + insert. The first unique violation rolls the chunk back, clears
-// `try_direct` and merges the chunk through the staging table.
-Status PostgresStore::copy_direct_or_merge(PostgresConnection& connection, const Chunk& chunk,
-                                           const std::string& staging, const std::string& merge,
-                                           bool& try_direct) {
+// server time of staging + insert. The first unique violation rolls the chunk back and clears
+// `try_direct`; the caller then merges the chunk's rows through the staging table.
+Status PostgresStore::copy_direct(PostgresConnection& connection, const Chunk& chunk,
+                                  bool& try_direct) {
   MYSTOCKS_RETURN_IF_ERROR(connection.execute("SAVEPOINT mystocks_direct"));
   Status copied = copy_rows(connection, quote_identifier(chunk.table.name), chunk);
   if (copied.is_ok()) return connection.execute("RELEASE SAVEPOINT mystocks_direct");
   if (copied.code() != ErrorCode::kAlreadyExists || connection.is_broken()) return copied;
   try_direct = false;
-  MYSTOCKS_RETURN_IF_ERROR(connection.execute(
-      "ROLLBACK TO SAVEPOINT mystocks_direct; RELEASE SAVEPOINT mystocks_direct"));
-  MYSTOCKS_RETURN_IF_ERROR(copy_rows(connection, quote_identifier(staging), chunk));
-  return connection.execute(merge);
+  return connection.execute(
+      "ROLLBACK TO SAVEPOINT mystocks_direct; RELEASE SAVEPOINT mystocks_direct");
+}
+
+// Whether the chunk's first key is already in the table. A batch that starts with a stored key is
+// most likely a re-delivery or a correction, and goes straight to the merge instead of COPYing a
+// chunk that would be rolled back and left behind as dead tuples.
+Result<bool> PostgresStore::first_key_exists(PostgresConnection& connection, const Chunk& chunk) {
+  const size_t row = chunk.rows != nullptr ? (*chunk.rows)[chunk.begin] : chunk.begin;
+  std::string sql = "SELECT 1 FROM " + quote_identifier(chunk.table.name) + " WHERE ";
+  std::vector<BoundValue> params;
+  for (const size_t position : chunk.layout.key_positions) {
+    const Column& column = chunk.batch.column(position);
+    if (column.is_null(row)) return false;  // a NULL key matches nothing
+    params.push_back(key_param(column, *chunk.layout.fields[position], row));
+    sql += fmt::format("{}{} = ${}", params.size() == 1 ? "" : " AND ",
+                       quote_identifier(chunk.layout.columns[position]), params.size());
+  }
+  Result<PgResult> found = connection.query(sql + " LIMIT 1", params);
+  if (!found.is_ok()) return found.status();
+  return PQntuples(found->get()) > 0;
 }
 
 Status PostgresStore::copy_rows(PostgresConnection& connection, const std::string& target_sql,
@@ -124,21 +160,35 @@ Status PostgresStore::write_batch(PostgresConnection& connection, const TableSch
   const std::string staging = staging_table(table);
   const std::string merge = build_upsert(SqlDialect::kPostgres, table, layout, staging);
   const auto chunk_rows = static_cast<size_t>(options_.copy_chunk_rows);
+  // Direct chunks double after each one that went in: every COPY statement costs the server a
+  // fixed set-up (measured: 13 COPYs of 100 k rows took ~8 % more server CPU than one of
+  // 1.3 M), while a collision wastes at most the first chunk or as many rows as went in before.
+  size_t direct_rows = chunk_rows;
   bool try_direct = true;
 
   MYSTOCKS_RETURN_IF_ERROR(
       connection.execute(in_transaction ? "SAVEPOINT mystocks_upsert" : "BEGIN"));
   Status status = connection.execute(create_staging_sql(table, staging));
-  for (size_t begin = 0; status.is_ok() && begin < total; begin += chunk_rows) {
-    const size_t end = std::min(total, begin + chunk_rows);
+  if (status.is_ok() && total >= kDirectCopyMinRows) {
+    Result<bool> stored = first_key_exists(connection, {table, layout, batch, rows, 0, total});
+    status = stored.status();
+    try_direct = stored.is_ok() && !*stored;
+  }
+  size_t end = 0;
+  for (size_t begin = 0; status.is_ok() && begin < total; begin = end) {
+    end = std::min(total, begin + (try_direct ? direct_rows : chunk_rows));
     const Chunk chunk{table, layout, batch, rows, begin, end};
     if (try_direct && end - begin >= kDirectCopyMinRows) {
-      status = copy_direct_or_merge(connection, chunk, staging, merge, try_direct);
-      if (try_direct) continue;  // straight into the table: the staging table is still empty
-    } else {
-      status = copy_rows(connection, quote_identifier(staging), chunk);
-      if (status.is_ok()) status = connection.execute(merge);
+      status = copy_direct(connection, chunk, try_direct);
+      if (status.is_ok() && try_direct) {  // straight into the table; staging is still empty
+        if (direct_rows < total) direct_rows *= 2;
+        continue;
+      }
+      if (status.is_ok()) end = begin;  // a key collided: merge these rows, in staging chunks
+      continue;
     }
+    status = copy_rows(connection, quote_identifier(staging), chunk);
+    if (status.is_ok()) status = connection.execute(merge);
     // The staging table empties itself at commit; only a following chunk or a later upsert in
     // the caller's transaction needs it emptied now.
     if (status.is_ok() && (end < total || in_transaction)) {

@@ -181,6 +181,19 @@ TEST_F(PostgresStoreTest, ACollisionInALaterChunkKeepsTheEarlierOnesAndRollbackU
   EXPECT_EQ(*store->count("bars", {eq("close", int64_t{2})}), 10'000);  // 10-19
 }
 
+// Direct chunks double (10 k, 20 k, 40 k rows here); a collision in a doubled chunk sends its rows
+// through the staging table in pieces of copy_chunk_rows, and the chunks before it stay.
+TEST_F(PostgresStoreTest, ACollisionInADoubledDirectChunkMergesItsRows) {
+  std::unique_ptr<PostgresStore> store = open({.copy_chunk_rows = 10'000});
+  ASSERT_NE(store, nullptr);
+  MYSTOCKS_ASSERT_OK(store->ensure_table(bars()));
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", bars_grid(65, 5, 0, 1000, 1)));  // symbols 65-69
+  // Symbols 0-69 in key order: 0-9 and 10-29 go straight in; the chunk of 30-69 collides at 65.
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", bars_grid(0, 70, 0, 1000, 2)));
+  EXPECT_EQ(*store->count("bars", {}), 70'000);
+  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{2})}), 70'000);
+}
+
 TEST_F(PostgresStoreTest, DoesNotAdoptATableItDidNotCreate) {
   ASSERT_EQ(raw_scalar("CREATE TABLE bars (x int); SELECT 'made'"), "made");
   std::unique_ptr<PostgresStore> store = open();
