@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -347,6 +349,9 @@ void range_read(benchmark::State& state, Opener open) {
   if (store == nullptr) {
     const std::string name = fresh_name();
     store = open(name);
+    // Kept for later repetitions: the write benchmarks (interleaved with this one under
+    // --benchmark_enable_random_interleaving) drop every other database they created.
+    std::erase(created_databases(), name);
     if (store == nullptr || !store->upsert("daily_kline", kline_batch()).is_ok()) {
       state.SkipWithError("could not load the table");
       return;
