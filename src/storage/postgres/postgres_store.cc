@@ -28,13 +28,34 @@ struct PostgresStore::Metrics {
                        .get()),
         replica_healthy(
             registry.gauge("mystocks_pg_replica_healthy", "1 while reads may use the replica")
-                .get()) {}
+                .get()),
+        direct_rows(upsert_rows(registry).with({"direct"})),
+        merged_rows(upsert_rows(registry).with({"merge"})),
+        rolled_back_rows(upsert_rows(registry).with({"direct_rolled_back"})) {}
+  // Counted per statement, whether or not the caller's transaction commits: the work done, and
+  // in `direct_rolled_back` the dead tuples a collided direct COPY may leave for vacuum.
+  static Family<Counter>& upsert_rows(MetricsRegistry& registry) {
+    return registry.counter("mystocks_pg_upsert_rows_total",
+                            "Rows upserts sent, by path: direct COPY, staging merge, or a direct "
+                            "COPY rolled back at a stored key",
+                            {"path"});
+  }
   Counter& primary_reads;
   Counter& replica_reads;
   Counter& fallbacks;
   Counter& reconnects;
   Gauge& replica_healthy;
+  Counter& direct_rows;
+  Counter& merged_rows;
+  Counter& rolled_back_rows;
 };
+
+void PostgresStore::count_upsert_rows(UpsertPath path, size_t rows) {
+  Counter& counter = path == UpsertPath::kDirect  ? metrics_->direct_rows
+                     : path == UpsertPath::kMerge ? metrics_->merged_rows
+                                                  : metrics_->rolled_back_rows;
+  counter.inc(static_cast<double>(rows));
+}
 
 // The RelationalOps of a transaction: everything on its one primary connection.
 class PostgresStore::Session final : public RelationalOps {

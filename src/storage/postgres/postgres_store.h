@@ -105,6 +105,8 @@ class PostgresStore final : public RelationalStore {
                    const Chunk& chunk);
   Status copy_direct(PostgresConnection& connection, const Chunk& chunk, bool& try_direct);
   Result<bool> first_key_exists(PostgresConnection& connection, const Chunk& chunk);
+  enum class UpsertPath { kDirect, kMerge, kDirectRolledBack };
+  void count_upsert_rows(UpsertPath path, size_t rows);
   Result<RecordBatch> run_select(PostgresConnection& connection, const SelectStatement& select,
                                  const std::string& table);
   Result<int64_t> run_count(PostgresConnection& connection, const SqlStatement& statement);

@@ -42,13 +42,6 @@ Status terminate(const std::string& where) {
   return gone ? Status::ok() : error(ErrorCode::kDeadlineExceeded, "backends survived");
 }
 
-double metric(const MetricsRegistry& registry, const std::string& line_prefix) {
-  const std::string text = registry.expose();
-  const size_t at = text.find("\n" + line_prefix + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + line_prefix.size() + 2));
-}
-
 class PgPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -3,6 +3,7 @@
 // tables, concurrent start-ups, and connection failures.
 #include "storage/postgres/postgres_store.h"
 
+#include <algorithm>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -74,6 +75,11 @@ class PostgresStoreTest : public ::testing::Test {
     return make_batch(bars(), {}, rows);
   }
 
+  // Rows upserts sent by `path` (direct, merge, direct_rolled_back), from the store's metrics.
+  double upsert_rows(const std::string& path) const {
+    return std::max(0.0, metric(metrics_, "mystocks_pg_upsert_rows_total{path=\"" + path + "\"}"));
+  }
+
   TableCatalog catalog_;
   std::string conninfo_;
   MetricsRegistry metrics_;
@@ -135,12 +141,24 @@ TEST_F(PostgresStoreTest, LargeChunksCopyStraightIntoTheTableUntilAKeyCollidesTh
   auto batch = [&](int first_day, int days, int close) {
     return bars_grid(0, 10, first_day, days, close);
   };
-  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 1500, 1)));     // 15,000 new rows: direct COPY
-  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(1000, 1500, 2)));  // 5,000 existing + 10,000 new
-  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 1500, 3)));     // all existing
-  EXPECT_EQ(*store->count("bars", {}), 25'000);
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 1500, 1)));  // 15,000 new rows: direct COPY
+  EXPECT_EQ(upsert_rows("direct"), 12'000);  // the 3,000-row tail is too small to try
+  EXPECT_EQ(upsert_rows("merge"), 3'000);
+  // 5,000 existing + 10,000 new: the first key is stored, so no direct attempt at all.
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(1000, 1500, 2)));
+  EXPECT_EQ(upsert_rows("direct_rolled_back"), 0);
+  EXPECT_EQ(upsert_rows("merge"), 18'000);
+  // New at the start, stored further on: symbols 20-27 go straight in (12,000 rows); the doubled
+  // chunk of 28-39 (18,000) collides at 30, is rolled back and merged in 12,000-row pieces.
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", bars_grid(30, 10, 0, 1500, 2)));
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", bars_grid(20, 20, 0, 1500, 2)));
+  EXPECT_EQ(upsert_rows("direct"), 36'000);
+  EXPECT_EQ(upsert_rows("direct_rolled_back"), 18'000);
+  EXPECT_EQ(upsert_rows("merge"), 39'000);
+  MYSTOCKS_ASSERT_OK(store->upsert("bars", batch(0, 1500, 3)));  // all existing
+  EXPECT_EQ(*store->count("bars", {}), 55'000);
   EXPECT_EQ(*store->count("bars", {eq("close", int64_t{3})}), 15'000);
-  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{2})}), 10'000);
+  EXPECT_EQ(*store->count("bars", {eq("close", int64_t{2})}), 40'000);
   EXPECT_EQ(*store->count("bars", {eq("close", int64_t{1})}), 0);
 }
 
@@ -190,6 +208,9 @@ TEST_F(PostgresStoreTest, ACollisionInADoubledDirectChunkMergesItsRows) {
   MYSTOCKS_ASSERT_OK(store->upsert("bars", bars_grid(65, 5, 0, 1000, 1)));  // symbols 65-69
   // Symbols 0-69 in key order: 0-9 and 10-29 go straight in; the chunk of 30-69 collides at 65.
   MYSTOCKS_ASSERT_OK(store->upsert("bars", bars_grid(0, 70, 0, 1000, 2)));
+  EXPECT_EQ(upsert_rows("direct"), 30'000);
+  EXPECT_EQ(upsert_rows("direct_rolled_back"), 40'000);
+  EXPECT_EQ(upsert_rows("merge"), 45'000);  // the 5,000 first rows, then the collided chunk
   EXPECT_EQ(*store->count("bars", {}), 70'000);
   EXPECT_EQ(*store->count("bars", {eq("close", int64_t{2})}), 70'000);
 }

@@ -44,4 +44,11 @@ Result<std::string> fresh_postgres_database(const std::string& prefix) {
   return shared_postgres().connection_string(name);
 }
 
+double metric(const MetricsRegistry& registry, const std::string& line_prefix) {
+  const std::string text = registry.expose();
+  const size_t at = text.find("\n" + line_prefix + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + line_prefix.size() + 2));
+}
+
 }  // namespace mystocks::storage::test

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/metrics.h"
 #include "core/status.h"
 #include "support/postgres_server.h"
 
@@ -16,5 +17,8 @@ mystocks::test::PostgresServer& shared_postgres();
 const Status& shared_postgres_status();
 // CREATE DATABASE "<prefix>_<n>" and its connection string.
 Result<std::string> fresh_postgres_database(const std::string& prefix);
+// The value of the exposed metric line starting with `line_prefix` (name and labels, as in
+// `mystocks_pg_reads_total{server="primary"}`); -1 when there is no such line.
+double metric(const MetricsRegistry& registry, const std::string& line_prefix);
 
 }  // namespace mystocks::storage::test
