@@ -1,7 +1,10 @@
 // Relational store benchmark (docs/performance.md "Relational stores"): bulk upsert of 5,000
 // symbols x 250 trading days of daily K-lines (1.25 M rows, all 13 columns) into an empty table
 // and again over the same keys (every row an update), then reading one symbol's year (250 rows),
-// on SQLite and on a private PostgreSQL 15 started for the run. Run from a Release build:
+// on SQLite and on a private PostgreSQL 15 started for the run (or MYSTOCKS_BENCH_POSTGRES).
+// PostgreSQL loads use one long-lived store, as a running server's pool does; beside them, the
+// same rows in one bare COPY (the server's floor) and a load on a brand-new connection (cold
+// backend). Run from a Release build:
 //   build-rel/bench/relational/relational_bench --benchmark_format=json
 #include <atomic>
 #include <cstdio>
