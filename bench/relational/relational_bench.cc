@@ -128,8 +128,9 @@ std::unique_ptr<RelationalStore> open_sqlite(const std::string& name) {
 // MYSTOCKS_BENCH_POSTGRES holds a key=value libpq conninfo without dbname ("host=db1 port=5432
 // user=bench"; not a URI). Its role needs CREATEDB and the right to CHECKPOINT (superuser or
 // pg_checkpoint), on PostgreSQL 15. The run creates databases bench_0, bench_1, ... (replacing
-// any of those names that exist) and drops them as it goes; the last write database and the
-// range-read one are left for inspection.
+// any of those names that exist) and drops them as it goes; the pooled database, the last
+// new-connection one and the range-read one are left for inspection. The tuned settings below
+// apply only to the private server: numbers from another server reflect its own configuration.
 class BenchPostgres {
  public:
   static BenchPostgres* get() {
@@ -175,15 +176,27 @@ class BenchPostgres {
   std::string external_;
 };
 
-// Each iteration gets a fresh database; the previous iteration's one is dropped first and its
-// dirty pages written out, so neither its autovacuum (PostgreSQL vacuums a freshly loaded table
-// on its own) nor its checkpoint runs during the next timed load.
+// Databases the run created and drops before the next timed load; the pooled database and the
+// range-read one are not listed (they live for the whole run).
 std::vector<std::string>& created_databases() {
   static std::vector<std::string> created;
   return created;
 }
 
-bool retire_previous_databases(const BenchPostgres& server) {
+// The pooled database's plain connection once it is open (see PooledPostgres).
+test::PgConnection*& pooled_plain_connection() {
+  static test::PgConnection* plain = nullptr;
+  return plain;
+}
+
+// Before every timed PostgreSQL load: the databases of earlier iterations dropped, the pooled
+// table emptied (TRUNCATE: new empty files, and it cancels that table's autovacuum) and dirty
+// pages written out, so no earlier load's autovacuum, buffers or checkpoint run inside this one.
+bool quiesce(const BenchPostgres& server) {
+  if (test::PgConnection* plain = pooled_plain_connection();
+      plain != nullptr && !plain->execute("TRUNCATE daily_kline").is_ok()) {
+    return false;
+  }
   std::vector<std::string>& created = created_databases();
   Result<test::PgConnection> admin = server.connect();
   if (!admin.is_ok()) return false;
@@ -196,7 +209,7 @@ bool retire_previous_databases(const BenchPostgres& server) {
 
 std::unique_ptr<RelationalStore> open_postgres(const std::string& name) {
   BenchPostgres* server = BenchPostgres::get();
-  if (server == nullptr || !retire_previous_databases(*server)) return nullptr;
+  if (server == nullptr || !quiesce(*server)) return nullptr;
   Result<test::PgConnection> admin = server->connect();
   // A bench_N left by an earlier run on the user's server is replaced, without a NOTICE per name.
   if (admin.is_ok() && !admin->execute("SET client_min_messages = warning").is_ok()) return nullptr;
@@ -252,7 +265,7 @@ Status copy_out(test::PgConnection& connection, std::string& out) {
 
 // The server's floor for this table: the same rows, already encoded, in one COPY statement with
 // nothing else (what `psql \copy` of a binary file does).
-Status copy_in(test::PgConnection& connection, const std::string& stream) {
+Status copy_in_transaction(test::PgConnection& connection, const std::string& stream) {
   PGconn* conn = connection.get();
   MYSTOCKS_RETURN_IF_ERROR(connection.execute("BEGIN"));
   PGresult* started = PQexec(conn, "COPY daily_kline FROM STDIN (FORMAT binary)");
@@ -280,11 +293,22 @@ Status copy_in(test::PgConnection& connection, const std::string& stream) {
   return connection.execute("COMMIT");
 }
 
+// As above; a failure leaves COPY mode and rolls back, so the shared connection stays usable.
+Status copy_in(test::PgConnection& connection, const std::string& stream) {
+  const Status status = copy_in_transaction(connection, stream);
+  if (!status.is_ok()) {
+    (void)PQputCopyEnd(connection.get(), "benchmark gave up");  // fails harmlessly outside COPY
+    while (PGresult* result = PQgetResult(connection.get())) PQclear(result);
+    (void)connection.execute("ROLLBACK");
+  }
+  return status;
+}
+
 // PostgreSQL loads run as in a running server: on one database whose store (and so its pool's
 // connection, and the backend behind it) lives for the whole run, the table emptied by TRUNCATE
 // (new empty files for the table and its indexes, as a fresh table has) before each timed load.
 // A backend's first load pays ~35,000 page faults mapping shared buffers and WAL buffers in
-// (measured: 0.3-0.5 s of its CPU per 1.25 M rows), which a pooled connection pays once;
+// (measured: 0.3-0.7 s of its time per 1.25 M rows), which a pooled connection pays once;
 // BM_PostgresBulkInsertNewConnection measures that cold case.
 struct PooledPostgres {
   std::unique_ptr<RelationalStore> store;
@@ -301,16 +325,10 @@ PooledPostgres* pooled_postgres() {
     Result<test::PgConnection> plain = BenchPostgres::get()->connect(name);
     if (!plain.is_ok()) return nullptr;
     made->plain.emplace(std::move(*plain));
+    pooled_plain_connection() = &*made->plain;
     return made;
   }();
   return pooled.get();
-}
-
-// An empty table and no dirty pages left from the previous load (its checkpoint would otherwise
-// run inside the next timed one). TRUNCATE also cancels that load's autovacuum.
-bool empty_pooled_table(PooledPostgres& pooled) {
-  return pooled.plain->execute("TRUNCATE daily_kline").is_ok() &&
-         pooled.plain->execute("CHECKPOINT").is_ok();
 }
 
 // A new PostgreSQL cluster creates (zero-fills) every WAL segment the first time it needs it,
@@ -324,7 +342,8 @@ bool warm_up(Opener open) {
     PooledPostgres* pooled = pooled_postgres();
     return pooled != nullptr && pooled->store->upsert("daily_kline", kline_batch()).is_ok() &&
            copy_out(*pooled->plain, raw_copy_stream()).is_ok() && !raw_copy_stream().empty() &&
-           empty_pooled_table(*pooled) && copy_in(*pooled->plain, raw_copy_stream()).is_ok();
+           quiesce(*BenchPostgres::get()) && copy_in(*pooled->plain, raw_copy_stream()).is_ok() &&
+           quiesce(*BenchPostgres::get());
   }();
   return warmed;
 }
@@ -344,7 +363,7 @@ void bulk_upsert(benchmark::State& state, Opener open, bool update, bool new_con
     RelationalStore* store = nullptr;
     if (pooled) {
       PooledPostgres* target = pooled_postgres();
-      if (target != nullptr && empty_pooled_table(*target)) store = target->store.get();
+      if (target != nullptr && quiesce(*BenchPostgres::get())) store = target->store.get();
     } else {
       opened = open(fresh_name());
       store = opened.get();
@@ -353,7 +372,8 @@ void bulk_upsert(benchmark::State& state, Opener open, bool update, bool new_con
       state.SkipWithError("store did not open");
       break;
     }
-    if (update && !store->upsert("daily_kline", batch).is_ok()) {
+    if (update && (!store->upsert("daily_kline", batch).is_ok() ||
+                   (pooled && !pooled_plain_connection()->execute("CHECKPOINT").is_ok()))) {
       state.SkipWithError("first load failed");
       break;
     }
@@ -380,7 +400,7 @@ void BM_PostgresRawCopy(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     PooledPostgres* target = pooled_postgres();
-    if (target == nullptr || !empty_pooled_table(*target)) {
+    if (target == nullptr || !quiesce(*BenchPostgres::get())) {
       state.SkipWithError("database did not open");
       break;
     }
@@ -398,7 +418,8 @@ void BM_PostgresRawCopy(benchmark::State& state) {
 
 // One symbol, one year: 250 rows of all 13 columns by symbol and date range.
 void range_read(benchmark::State& state, Opener open) {
-  static std::map<Opener, std::unique_ptr<RelationalStore>> loaded;
+  // Never destroyed: at exit it would outlive the metrics registry its stores' pools report to.
+  static auto& loaded = *new std::map<Opener, std::unique_ptr<RelationalStore>>;
   std::unique_ptr<RelationalStore>& store = loaded[open];
   if (store == nullptr) {
     const std::string name = fresh_name();
