@@ -19,6 +19,7 @@
 #include <benchmark/benchmark.h>
 
 #include "core/timestamp.h"
+#include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/tables_yaml.h"
@@ -184,8 +185,8 @@ std::vector<std::string>& created_databases() {
 }
 
 // The pooled database's plain connection once it is open (see PooledPostgres).
-test::PgConnection*& pooled_plain_connection() {
-  static test::PgConnection* plain = nullptr;
+PostgresConnection*& pooled_plain_connection() {
+  static PostgresConnection* plain = nullptr;
   return plain;
 }
 
@@ -193,7 +194,7 @@ test::PgConnection*& pooled_plain_connection() {
 // table emptied (TRUNCATE: new empty files, and it cancels that table's autovacuum) and dirty
 // pages written out, so no earlier load's autovacuum, buffers or checkpoint run inside this one.
 bool quiesce(const BenchPostgres& server) {
-  if (test::PgConnection* plain = pooled_plain_connection();
+  if (PostgresConnection* plain = pooled_plain_connection();
       plain != nullptr && !plain->execute("TRUNCATE daily_kline").is_ok()) {
     return false;
   }
@@ -263,45 +264,30 @@ Status copy_out(test::PgConnection& connection, std::string& out) {
   return finished;
 }
 
-// The server's floor for this table: the same rows, already encoded, in one COPY statement with
-// nothing else (what `psql \copy` of a binary file does).
-Status copy_in_transaction(test::PgConnection& connection, const std::string& stream) {
-  PGconn* conn = connection.get();
-  MYSTOCKS_RETURN_IF_ERROR(connection.execute("BEGIN"));
-  PGresult* started = PQexec(conn, "COPY daily_kline FROM STDIN (FORMAT binary)");
-  const bool copying = PQresultStatus(started) == PGRES_COPY_IN;
-  PQclear(started);
-  if (!copying) return error(ErrorCode::kInternal, "COPY FROM: {}", PQerrorMessage(conn));
-  constexpr size_t kPiece = 1 << 20;
-  for (size_t at = 0; at < stream.size(); at += kPiece) {
-    const size_t piece = std::min(kPiece, stream.size() - at);
-    if (PQputCopyData(conn, stream.data() + at, static_cast<int>(piece)) != 1) {
-      return error(ErrorCode::kInternal, "COPY data: {}", PQerrorMessage(conn));
-    }
-  }
-  if (PQputCopyEnd(conn, nullptr) != 1) {
-    return error(ErrorCode::kInternal, "COPY end: {}", PQerrorMessage(conn));
-  }
-  Status copied;
-  while (PGresult* result = PQgetResult(conn)) {
-    if (PQresultStatus(result) != PGRES_COMMAND_OK && copied.is_ok()) {
-      copied = error(ErrorCode::kInternal, "COPY FROM: {}", PQresultErrorMessage(result));
-    }
-    PQclear(result);
-  }
-  MYSTOCKS_RETURN_IF_ERROR(copied);
-  return connection.execute("COMMIT");
+bool dump_rows(const std::string& database) {
+  Result<test::PgConnection> connection = BenchPostgres::get()->connect(database);
+  return connection.is_ok() && copy_out(*connection, raw_copy_stream()).is_ok() &&
+         !raw_copy_stream().empty();
 }
 
-// As above; a failure leaves COPY mode and rolls back, so the shared connection stays usable.
-Status copy_in(test::PgConnection& connection, const std::string& stream) {
-  const Status status = copy_in_transaction(connection, stream);
-  if (!status.is_ok()) {
-    (void)PQputCopyEnd(connection.get(), "benchmark gave up");  // fails harmlessly outside COPY
-    while (PGresult* result = PQgetResult(connection.get())) PQclear(result);
-    (void)connection.execute("ROLLBACK");
+// The server's floor for this table: the same rows, already encoded, in one COPY statement with
+// nothing else (what `psql \copy` of a binary file does), through the store's own COPY sender.
+Status copy_in(PostgresConnection& connection, const std::string& stream) {
+  constexpr size_t kPiece = 1 << 20;
+  MYSTOCKS_RETURN_IF_ERROR(connection.execute("BEGIN"));
+  size_t at = 0;
+  const Status copied =
+      connection.copy_in("COPY daily_kline FROM STDIN (FORMAT binary)", [&](std::string& out) {
+        const size_t piece = std::min(kPiece, stream.size() - at);
+        out.append(stream, at, piece);
+        at += piece;
+        return at < stream.size();
+      });
+  if (!copied.is_ok()) {
+    (void)connection.execute("ROLLBACK");  // keeps the shared connection usable
+    return copied;
   }
-  return status;
+  return connection.execute("COMMIT");
 }
 
 // PostgreSQL loads run as in a running server: on one database whose store (and so its pool's
@@ -312,7 +298,8 @@ Status copy_in(test::PgConnection& connection, const std::string& stream) {
 // BM_PostgresBulkInsertNewConnection measures that cold case.
 struct PooledPostgres {
   std::unique_ptr<RelationalStore> store;
-  std::optional<test::PgConnection> plain;  // for the bare COPY, TRUNCATE and CHECKPOINT
+  std::string database;
+  std::unique_ptr<PostgresConnection> plain;  // for the bare COPY, TRUNCATE and CHECKPOINT
 };
 
 PooledPostgres* pooled_postgres() {
@@ -322,10 +309,12 @@ PooledPostgres* pooled_postgres() {
     made->store = open_postgres(name);
     std::erase(created_databases(), name);  // kept for the whole run
     if (made->store == nullptr) return nullptr;
-    Result<test::PgConnection> plain = BenchPostgres::get()->connect(name);
+    Result<std::unique_ptr<PostgresConnection>> plain =
+        PostgresConnection::connect(BenchPostgres::get()->conninfo(name), "", 0);
     if (!plain.is_ok()) return nullptr;
-    made->plain.emplace(std::move(*plain));
-    pooled_plain_connection() = &*made->plain;
+    made->database = name;
+    made->plain = std::move(*plain);
+    pooled_plain_connection() = made->plain.get();
     return made;
   }();
   return pooled.get();
@@ -341,9 +330,8 @@ bool warm_up(Opener open) {
   static const bool warmed = [] {  // once, and a failure stays a failure
     PooledPostgres* pooled = pooled_postgres();
     return pooled != nullptr && pooled->store->upsert("daily_kline", kline_batch()).is_ok() &&
-           copy_out(*pooled->plain, raw_copy_stream()).is_ok() && !raw_copy_stream().empty() &&
-           quiesce(*BenchPostgres::get()) && copy_in(*pooled->plain, raw_copy_stream()).is_ok() &&
-           quiesce(*BenchPostgres::get());
+           dump_rows(pooled->database) && quiesce(*BenchPostgres::get()) &&
+           copy_in(*pooled->plain, raw_copy_stream()).is_ok() && quiesce(*BenchPostgres::get());
   }();
   return warmed;
 }

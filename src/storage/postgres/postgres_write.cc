@@ -184,11 +184,11 @@ Status PostgresStore::write_batch(PostgresConnection& connection, const TableSch
     const Chunk chunk{table, layout, batch, rows, begin, end};
     if (try_direct && end - begin >= kDirectCopyMinRows) {
       status = copy_direct(connection, chunk, try_direct);
-      if (status.is_ok() && try_direct) {  // straight into the table; staging is still empty
-        if (direct_rows < total) direct_rows *= 2;
-        continue;
+      if (!try_direct) {
+        end = begin;  // a key collided: these rows go through the merge, in staging chunks
+      } else if (direct_rows < total) {
+        direct_rows *= 2;  // straight into the table; staging is still empty
       }
-      if (status.is_ok()) end = begin;  // a key collided: merge these rows, in staging chunks
       continue;
     }
     status = copy_rows(connection, quote_identifier(staging), chunk);
