@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
@@ -52,6 +54,29 @@ Status data_dir_writable(const std::string& dir) {
   }
   std::filesystem::remove(probe);
   return Status::ok();
+}
+
+// realtime.recovery_namespaces: "/,/market" -> {"/", "/market"}.
+Result<std::set<std::string>> namespace_set(std::string_view text) {
+  std::set<std::string> namespaces;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view name = text.substr(start, end - start);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    start = end + 1;
+    if (name.empty()) continue;
+    if (name.front() != '/') {
+      return field_error(ErrorCode::kInvalidConfig, "realtime.recovery_namespaces",
+                         "realtime.recovery_namespaces: '{}' is not a namespace (expected names "
+                         "starting with '/', comma-separated, e.g. \"/,/market\")",
+                         name);
+    }
+    namespaces.emplace(name);
+  }
+  return namespaces;
 }
 
 // The URL to print: wildcard binds are reachable on loopback; IPv6 hosts need brackets.
@@ -105,6 +130,11 @@ int run_server(const Config& config, const ServeOptions& options) {
   data.add_health_checks(health);
 
   const RealtimeConfig& rt = config.realtime;
+  Result<std::set<std::string>> recovery_namespaces = namespace_set(rt.recovery_namespaces);
+  if (!recovery_namespaces.is_ok()) {
+    std::cerr << "mystocks: " << recovery_namespaces.status().message() << "\n";
+    return 1;
+  }
   realtime::SocketServer sockets(
       {.engine = {.ping_interval_ms = rt.ping_interval_ms,
                   .ping_timeout_ms = rt.ping_timeout_ms,
@@ -115,7 +145,8 @@ int run_server(const Config& config, const ServeOptions& options) {
        .ack_timeout_ms = rt.ack_timeout_ms,
        .events_per_second = static_cast<double>(rt.events_per_second),
        .event_burst = 2.0 * static_cast<double>(rt.events_per_second),
-       .auth_token = rt.auth_token},
+       .auth_token = rt.auth_token,
+       .recovery_namespaces = std::move(*recovery_namespaces)},
       clock, metrics);
   realtime::MarketChannel market(sockets, clock, metrics,
                                  {.batch_window_ms = rt.batch_window_ms,

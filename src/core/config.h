@@ -105,6 +105,10 @@ struct RealtimeConfig {
   int64_t batch_window_ms = 50;         // market fan-out batching window
   int64_t batch_max_messages = 100;     // ... or this many updates, whichever first
   std::string auth_token;               // non-empty: clients must connect with auth {token}
+  // Namespaces whose room broadcasts carry a recovery offset as their last argument (comma-
+  // separated; "" = none). Clients there recover missed packets after a reconnect; a client may
+  // still opt out with CONNECT auth {"offsets": false}. static
+  std::string recovery_namespaces = "/,/market";
 };
 
 // Data sources (src/sources): the configured instances, their failover order per data type and

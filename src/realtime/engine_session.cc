@@ -1,5 +1,7 @@
 #include "realtime/engine_session.h"
 
+#include <utility>
+
 namespace mystocks::realtime {
 
 EngineSession::EngineSession(std::string sid, TransportKind transport, const EngineLimits& limits,
@@ -15,21 +17,25 @@ EngineSession::SendResult EngineSession::send(WirePacket packet, const std::stri
 }
 
 EngineSession::SendResult EngineSession::send(WirePacket packet, const ConflationKey& key) {
-  std::lock_guard lock(mutex_);
-  if (closed_) return SendResult::kClosed;
-  if (key) {
-    for (const auto& [pending_key, sequence] : pending_) {
-      if (pending_key == key || *pending_key == *key) {
-        queue_[sequence - front_sequence_] = std::move(packet);
-        return SendResult::kConflated;  // the writer already knows there is data
+  Waker waker;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return SendResult::kClosed;
+    if (key) {
+      for (const auto& [pending_key, sequence] : pending_) {
+        if (pending_key == key || *pending_key == *key) {
+          queue_[sequence - front_sequence_] = std::move(packet);
+          return SendResult::kConflated;  // the writer already knows there is data
+        }
       }
     }
+    if (queue_.size() >= limits_.max_queue_packets) return SendResult::kOverflow;
+    if (key) pending_.emplace_back(key, front_sequence_ + queue_.size());
+    queue_.push_back(std::move(packet));
+    // A non-empty queue has already woken the transport, which has not drained it yet.
+    if (queue_.size() == 1) waker = waker_;
   }
-  if (queue_.size() >= limits_.max_queue_packets) return SendResult::kOverflow;
-  if (key) pending_.emplace_back(key, front_sequence_ + queue_.size());
-  queue_.push_back(std::move(packet));
-  // A non-empty queue has already woken the transport, which has not drained it yet.
-  if (queue_.size() == 1 && waker_) waker_();
+  wake(waker);
   return SendResult::kQueued;
 }
 
@@ -57,10 +63,16 @@ size_t EngineSession::queued() const {
 }
 
 uint64_t EngineSession::set_waker(std::function<void()> waker) {
-  std::lock_guard lock(mutex_);
-  waker_ = std::move(waker);
-  if ((!queue_.empty() || closed_) && waker_) waker_();
-  return ++waker_token_;
+  Waker wake_now;
+  uint64_t token = 0;
+  {
+    std::lock_guard lock(mutex_);
+    waker_ = waker ? std::make_shared<const std::function<void()>>(std::move(waker)) : nullptr;
+    if (!queue_.empty() || closed_) wake_now = waker_;
+    token = ++waker_token_;
+  }
+  wake(wake_now);
+  return token;
 }
 
 void EngineSession::clear_waker(uint64_t token) {
@@ -68,8 +80,10 @@ void EngineSession::clear_waker(uint64_t token) {
   if (token == waker_token_) waker_ = nullptr;
 }
 
-void EngineSession::wake_locked() {
-  if (waker_) waker_();
+void EngineSession::wake(const Waker& waker) {
+  if (!waker) return;
+  assert_no_lock_held();
+  (*waker)();
 }
 
 bool EngineSession::heartbeat_due(int64_t now_ms, bool& timed_out) {
@@ -103,10 +117,14 @@ TransportKind EngineSession::transport() const {
 }
 
 void EngineSession::set_transport(TransportKind transport) {
-  std::lock_guard lock(mutex_);
-  transport_ = transport;
-  upgrading_ = false;
-  wake_locked();
+  Waker waker;
+  {
+    std::lock_guard lock(mutex_);
+    transport_ = transport;
+    upgrading_ = false;
+    waker = waker_;
+  }
+  wake(waker);
 }
 
 bool EngineSession::upgrading() const {
@@ -120,11 +138,15 @@ void EngineSession::set_upgrading(bool upgrading) {
 }
 
 void EngineSession::close(std::string reason) {
-  std::lock_guard lock(mutex_);
-  if (closed_) return;
-  closed_ = true;
-  close_reason_ = std::move(reason);
-  wake_locked();
+  Waker waker;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    close_reason_ = std::move(reason);
+    waker = waker_;
+  }
+  wake(waker);
 }
 
 bool EngineSession::closed() const {
@@ -147,6 +169,21 @@ bool EngineSession::begin_poll() {
 void EngineSession::end_poll() {
   std::lock_guard lock(mutex_);
   polling_ = false;
+}
+
+void EngineSession::release_poll() {
+  Waker waker;
+  {
+    std::lock_guard lock(mutex_);
+    poll_released_ = true;
+    waker = waker_;
+  }
+  wake(waker);
+}
+
+bool EngineSession::take_poll_release() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(poll_released_, false);
 }
 
 }  // namespace mystocks::realtime

@@ -3,8 +3,9 @@
 // once), conflation of superseded packets (the newest quote per symbol wins while a slow client
 // has not read the older one), heartbeat bookkeeping and the transport/upgrade state.
 // Thread-safety: every public method is safe from any thread (one mutex). The waker is called
-// with the lock held, so once set_waker(nullptr) returns it is never called again (a transport
-// may then be destroyed); it must only note or post work and never call back into the session.
+// after the lock is released (callout_mutex.h), from whichever thread queued or closed; a call
+// may still arrive shortly after set_waker()/clear_waker() replaced it, so a waker holds its
+// transport weakly and only notes or posts work.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "realtime/callout_mutex.h"
 #include "realtime/engineio_protocol.h"
 
 namespace mystocks::realtime {
@@ -75,15 +77,20 @@ class EngineSession {
   // Polling: only one GET may wait at a time (the protocol closes the session otherwise).
   bool begin_poll();
   void end_poll();
+  // Upgrade: the pending (or next) long-poll ends with a noop and leaves the queue to the
+  // WebSocket. The noop is never queued, so it cannot be drained by the WebSocket instead.
+  void release_poll();
+  bool take_poll_release();  // true once after release_poll()
 
   const EngineLimits& limits() const { return limits_; }
 
  private:
-  void wake_locked();  // REQUIRES(mutex_)
+  using Waker = std::shared_ptr<const std::function<void()>>;
+  static void wake(const Waker& waker);  // REQUIRES: mutex_ not held
 
   const std::string sid_;
   const EngineLimits limits_;
-  mutable std::mutex mutex_;
+  mutable CalloutMutex mutex_;
   // A vector, not a deque: take_all() always drains everything, and an idle session (the common
   // case) then holds no allocation at all. Keyed packets still queued are found by a linear scan
   // of `pending_`: it holds one entry per distinct key waiting (usually none or one; at most the
@@ -91,12 +98,13 @@ class EngineSession {
   std::vector<WirePacket> queue_;                                // GUARDED_BY(mutex_)
   std::vector<std::pair<ConflationKey, uint64_t>> pending_;      // key, sequence; GUARDED_BY(mutex_)
   uint64_t front_sequence_ = 0;                        // sequence of queue_[0]
-  std::function<void()> waker_;                        // GUARDED_BY(mutex_)
+  Waker waker_;                                        // GUARDED_BY(mutex_)
   uint64_t waker_token_ = 0;                           // GUARDED_BY(mutex_)
   TransportKind transport_;
   bool upgrading_ = false;
   bool closed_ = false;
   bool polling_ = false;
+  bool poll_released_ = false;
   std::string close_reason_;
   int64_t next_ping_ms_;
   int64_t pong_deadline_ms_ = -1;  // -1: no ping outstanding

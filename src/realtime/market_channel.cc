@@ -126,12 +126,16 @@ void MarketChannel::on_subscribe(const std::shared_ptr<Socket>& socket, json::ar
   if (raw.empty()) return send_error(socket, ack, "INVALID_PARAMETERS", "subscribe needs {room: 'kind:symbol'}");
   Result<std::string> room = normalize_room(raw);
   if (!room.is_ok()) return send_error(socket, ack, room.status().field(), room.status().message());
+  bool at_limit = false;
   {
     std::lock_guard lock(socket->mutex);
-    if (socket->rooms.size() >= options_.max_rooms_per_socket && !socket->rooms.contains(*room)) {
-      return send_error(socket, ack, "SUBSCRIPTION_LIMIT",
-                        fmt::format("at most {} rooms per connection", options_.max_rooms_per_socket));
-    }
+    at_limit =
+        socket->rooms.size() >= options_.max_rooms_per_socket && !socket->rooms.contains(*room);
+  }
+  if (at_limit) {
+    return send_error(
+        socket, ack, "SUBSCRIPTION_LIMIT",
+        fmt::format("at most {} rooms per connection", options_.max_rooms_per_socket));
   }
   if (Status joined = server_.join(socket, *room); !joined.is_ok()) {
     return send_error(socket, ack, "PERMISSION_DENIED", joined.message());
@@ -224,8 +228,10 @@ void MarketChannel::on_request(const std::shared_ptr<Socket>& socket, json::arra
   if (action == "server_time") return respond(true, json::object{{"timestamp", clock_.now_ms()}});
   if (action == "list_rooms") {
     json::array rooms;
-    std::lock_guard lock(socket->mutex);
-    for (const std::string& room : socket->rooms) rooms.push_back(json::value(room));
+    {
+      std::lock_guard lock(socket->mutex);
+      for (const std::string& room : socket->rooms) rooms.push_back(json::value(room));
+    }
     return respond(true, json::object{{"rooms", std::move(rooms)}});
   }
   if (action == "probe") {

@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/timestamp.h"
+#include "realtime/callout_mutex.h"
 #include "realtime/socket_server.h"
 
 namespace mystocks::realtime {
@@ -76,7 +77,7 @@ class MarketChannel {
   SocketServer& server_;
   const Clock& clock_;
   MarketChannelOptions options_;
-  std::mutex mutex_;
+  CalloutMutex mutex_;
   std::vector<Update> pending_;                               // GUARDED_BY(mutex_)
   int64_t oldest_pending_ms_ = 0;                             // GUARDED_BY(mutex_)
   std::map<std::string, std::set<std::string>> stream_rooms_;  // symbol -> rooms; GUARDED_BY(mutex_)

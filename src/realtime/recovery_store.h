@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "realtime/callout_mutex.h"
 #include "realtime/engineio_protocol.h"
 
 namespace mystocks::realtime {
@@ -60,7 +61,7 @@ class RecoveryStore {
 
   const int64_t window_ms_;
   const size_t max_packets_;
-  mutable std::mutex mutex_;
+  mutable CalloutMutex mutex_;
   uint64_t last_offset_ = 0;                                // GUARDED_BY(mutex_)
   uint64_t evicted_up_to_ = 0;                              // GUARDED_BY(mutex_)
   std::deque<Entry> packets_;                               // GUARDED_BY(mutex_)

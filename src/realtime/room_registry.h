@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "realtime/callout_mutex.h"
 #include "realtime/socket.h"
 
 namespace mystocks::realtime {
@@ -28,7 +29,7 @@ class RoomRegistry {
  private:
   static std::string key(const std::string& nsp, const std::string& room) { return nsp + '\n' + room; }
 
-  mutable std::mutex mutex_;
+  mutable CalloutMutex mutex_;
   struct Room {
     std::unordered_map<std::string, std::shared_ptr<Socket>> sockets;  // socket id -> socket
     mutable Members snapshot;  // null after a change; built by the next members()

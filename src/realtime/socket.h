@@ -16,6 +16,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/status.h"
+#include "realtime/callout_mutex.h"
 #include "realtime/engine_session.h"
 
 namespace mystocks::realtime {
@@ -25,21 +26,27 @@ using AckCallback = std::function<void(Result<boost::json::array>)>;
 
 struct Socket {
   Socket(std::string id_in, std::string nsp_in, std::string pid_in,
-         std::shared_ptr<EngineSession> session_in)
-      : id(std::move(id_in)), nsp(std::move(nsp_in)), pid(std::move(pid_in)),
-        session(std::move(session_in)) {}
+         std::shared_ptr<EngineSession> session_in, bool offsets_in = true)
+      : id(std::move(id_in)),
+        nsp(std::move(nsp_in)),
+        pid(std::move(pid_in)),
+        session(std::move(session_in)),
+        offsets(offsets_in) {}
 
   const std::string id;
   const std::string nsp;
   const std::string pid;  // private id for connection state recovery
   const std::shared_ptr<EngineSession> session;
+  // Room broadcasts carry the recovery offset as their last argument, and the socket's state is
+  // kept for recovery after an unexpected disconnect (off: plain event arguments, no recovery).
+  const bool offsets;
 
   struct PendingAck {
     int64_t deadline_ms;
     AckCallback callback;
   };
 
-  std::mutex mutex;
+  CalloutMutex mutex;
   std::set<std::string> rooms;               // GUARDED_BY(mutex)
   boost::json::object data;                  // GUARDED_BY(mutex): stream filters etc.
   std::map<int64_t, PendingAck> pending_acks;  // GUARDED_BY(mutex)

@@ -111,9 +111,9 @@ Status SocketServer::on_packet(const std::shared_ptr<EngineSession>& session, En
   };
   switch (packet.type) {
     case EnginePacketType::kPong: session->on_pong(clock_.now_ms()); return Status::ok();
-    case EnginePacketType::kPing:
-      deliver(session, encode_packet(EnginePacketType::kPong, packet.data));
-      return Status::ok();
+    case EnginePacketType::kPing:  // as Node's engine.io: v4 heartbeats go server -> client only
+      return fail(
+          error(ErrorCode::kMalformedRequest, "client sent a ping (invalid heartbeat direction)"));
     case EnginePacketType::kClose: close_session(session, "transport close"); return Status::ok();
     case EnginePacketType::kNoop:
     case EnginePacketType::kUpgrade: return Status::ok();  // upgrade is the transport's business
@@ -129,71 +129,89 @@ Status SocketServer::on_packet(const std::shared_ptr<EngineSession>& session, En
   }
   auto state = state_of(session->sid());
   if (!state) return error(ErrorCode::kNotFound, "session {} is closed", session->sid());
-  if (packet.binary) {
-    std::optional<SocketPacket> complete;
-    {
-      std::lock_guard lock(state->mutex);
-      if (!state->partial_binary) {
-        return fail(error(ErrorCode::kMalformedRequest, "binary message without a binary packet header"));
-      }
-      state->partial_binary->attachments.push_back(std::move(packet.data));
-      if (state->partial_binary->attachments.size() == state->partial_binary->expected_attachments) {
-        complete = std::move(state->partial_binary);
-        state->partial_binary.reset();
-      }
-    }
-    if (complete) return handle_socket_packet(session, std::move(*complete));
-    return Status::ok();
+  Result<std::optional<SocketPacket>> complete =
+      packet.binary ? add_attachment(*state, std::move(packet.data))
+                    : start_packet(*state, packet.data);
+  if (!complete.is_ok()) return fail(complete.status());
+  if (!complete->has_value()) return Status::ok();  // waiting for attachments
+  Status handled = handle_socket_packet(session, std::move(**complete));
+  return handled.is_ok() ? handled : fail(std::move(handled));
+}
+
+Result<std::optional<SocketPacket>> SocketServer::start_packet(SessionState& state,
+                                                               std::string_view text) {
+  Result<SocketPacket> decoded = decode_socket_packet(text);
+  if (!decoded.is_ok()) return decoded.status();
+  if (decoded->expected_attachments == 0) {
+    MYSTOCKS_RETURN_IF_ERROR(check_placeholders(*decoded));
+    return std::optional<SocketPacket>(std::move(*decoded));
   }
-  Result<SocketPacket> decoded = decode_socket_packet(packet.data);
-  if (!decoded.is_ok()) return fail(decoded.status());
-  if (decoded->expected_attachments > 0) {
-    std::lock_guard lock(state->mutex);
-    if (state->partial_binary) {
-      return fail(error(ErrorCode::kMalformedRequest, "binary packet started before the previous one completed"));
-    }
-    state->partial_binary = std::move(*decoded);
-    return Status::ok();
+  std::lock_guard lock(state.mutex);
+  if (state.partial_binary) {
+    return error(ErrorCode::kMalformedRequest,
+                 "binary packet started before the previous one received its attachments");
   }
-  return handle_socket_packet(session, std::move(*decoded));
+  state.partial_binary = std::move(*decoded);
+  return std::optional<SocketPacket>();
+}
+
+Result<std::optional<SocketPacket>> SocketServer::add_attachment(SessionState& state,
+                                                                 std::string attachment) {
+  std::optional<SocketPacket> complete;
+  {
+    std::lock_guard lock(state.mutex);
+    if (!state.partial_binary) {
+      return error(ErrorCode::kMalformedRequest, "binary message without a binary packet header");
+    }
+    state.partial_binary->attachments.push_back(std::move(attachment));
+    if (state.partial_binary->attachments.size() < state.partial_binary->expected_attachments) {
+      return complete;
+    }
+    complete.swap(state.partial_binary);
+  }
+  MYSTOCKS_RETURN_IF_ERROR(check_placeholders(*complete));
+  return complete;
 }
 
 Status SocketServer::handle_socket_packet(const std::shared_ptr<EngineSession>& session,
                                           SocketPacket packet) {
-  if (packet.type == SocketPacketType::kConnect) {
-    handle_connect(session, packet);
-    return Status::ok();
-  }
   auto state = state_of(session->sid());
   if (!state) return Status::ok();
   std::shared_ptr<Socket> socket;
-  bool last_socket_left = false;
   {
     std::lock_guard lock(state->mutex);
     auto it = state->sockets.find(packet.nsp);
     if (it != state->sockets.end()) socket = it->second;
-    if (socket && packet.type == SocketPacketType::kDisconnect) {
-      state->sockets.erase(it);
-      last_socket_left = state->sockets.empty();
-    }
+    if (socket && packet.type == SocketPacketType::kDisconnect) state->sockets.erase(it);
   }
-  if (!socket) return Status::ok();  // packets for a namespace the client never joined are dropped
+  // As the reference server: CONNECT only to a namespace not joined yet, everything else only
+  // to a joined one; any other packet means the client lost track of its state.
+  if (packet.type == SocketPacketType::kConnect && !socket) {
+    handle_connect(session, packet);
+    return Status::ok();
+  }
+  if (!socket || packet.type == SocketPacketType::kConnect) {
+    return error(ErrorCode::kMalformedRequest, "packet type {} for namespace '{}', which is {}",
+                 static_cast<int>(packet.type), packet.nsp,
+                 socket ? "already connected" : "not connected");
+  }
   switch (packet.type) {
     case SocketPacketType::kDisconnect:
+      // The Engine.IO connection stays open (heartbeats, other namespaces), as with Node.
       disconnect_socket(socket, /*recoverable=*/false);
-      // Like the reference server: a connection without namespaces has nothing left to carry.
-      if (last_socket_left) close_session(session, "client close");
-      break;
+      return Status::ok();
     case SocketPacketType::kEvent:
-    case SocketPacketType::kBinaryEvent: handle_event(socket, std::move(packet)); break;
+    case SocketPacketType::kBinaryEvent:
+      handle_event(socket, std::move(packet));
+      return Status::ok();
     case SocketPacketType::kAck:
-    case SocketPacketType::kBinaryAck: handle_ack(socket, std::move(packet)); break;
+    case SocketPacketType::kBinaryAck:
+      handle_ack(socket, std::move(packet));
+      return Status::ok();
     default:
-      close_session(session, "parse error");
       return error(ErrorCode::kMalformedRequest, "clients may not send packet type {}",
                    static_cast<int>(packet.type));
   }
-  return Status::ok();
 }
 
 void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
@@ -213,9 +231,10 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
   }
   auto state = state_of(session->sid());
   if (!state) return;
+  const bool offsets = recovery_on(packet.nsp, auth);
   // Connection state recovery: {pid, offset} from a client that dropped within the window.
   std::optional<RecoveryStore::Restored> restored;
-  if (auth && options_.recovery) {
+  if (auth && offsets) {
     if (const json::value* pid = auth->if_contains("pid"); pid && pid->is_string()) {
       const json::value* offset = auth->if_contains("offset");
       restored = recovery_.restore(std::string(pid->as_string()), packet.nsp,
@@ -225,16 +244,17 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
   const std::string id = restored ? restored->socket.socket_id : random_id();
   const std::string pid =
       restored ? std::string(auth->at("pid").as_string()) : random_id();
-  auto socket = std::make_shared<Socket>(id, packet.nsp, pid, session);
+  auto socket = std::make_shared<Socket>(id, packet.nsp, pid, session, offsets);
   socket->tokens = options_.event_burst;
   socket->tokens_at_ms = clock_.now_ms();
   {
     std::lock_guard lock(state->mutex);
-    if (state->sockets.contains(packet.nsp)) return;  // duplicate CONNECT: keep the first
-    state->sockets[packet.nsp] = socket;
+    // A concurrent CONNECT to the same namespace (two transports during an upgrade) keeps the
+    // first.
+    if (!state->sockets.emplace(packet.nsp, socket).second) return;
   }
   SocketPacket reply{.type = SocketPacketType::kConnect, .nsp = packet.nsp};
-  reply.data = options_.recovery ? json::object{{"sid", id}, {"pid", pid}} : json::object{{"sid", id}};
+  reply.data = offsets ? json::object{{"sid", id}, {"pid", pid}} : json::object{{"sid", id}};
   deliver(session, encode_packet(EnginePacketType::kMessage, encode_socket_packet(reply)));
   if (restored) {
     for (const std::string& room : restored->socket.rooms) {
@@ -246,7 +266,7 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
     }
     for (WirePacket& missed : restored->missed) deliver(session, std::move(missed));
     recovered_.inc();
-  } else if (auth && options_.recovery && auth->contains("pid")) {
+  } else if (auth && offsets && auth->contains("pid")) {
     // The client expected recovery but its state is gone: it must subscribe again.
     emit(socket, "resubscribe", json::array{json::object{
         {"reason", "the connection state could not be recovered (window expired or packets "
@@ -254,7 +274,14 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
   }
   rooms_gauge_.set(static_cast<double>(rooms_.room_count()));
   memberships_gauge_.set(static_cast<double>(rooms_.membership_count()));
+  assert_no_lock_held();
   if (connect_hook_) connect_hook_(socket, packet.data);
+}
+
+bool SocketServer::recovery_on(const std::string& nsp, const json::object* auth) const {
+  if (!options_.recovery || !options_.recovery_namespaces.contains(nsp)) return false;
+  const json::value* opt_out = auth ? auth->if_contains("offsets") : nullptr;
+  return !(opt_out && opt_out->is_bool() && !opt_out->as_bool());
 }
 
 bool SocketServer::take_token(Socket& socket, int64_t now_ms) {
@@ -288,7 +315,6 @@ void SocketServer::handle_event(const std::shared_ptr<Socket>& socket, SocketPac
         {"message", fmt::format("more than {} events per second", options_.events_per_second)}}});
     return;
   }
-  if (!args[0].is_string()) return;
   Event event{std::string(args[0].as_string()), {}, std::move(packet.attachments)};
   args.erase(args.begin());
   event.args = std::move(args);
@@ -302,6 +328,7 @@ void SocketServer::handle_event(const std::shared_ptr<Socket>& socket, SocketPac
         {"message", fmt::format("event '{}' is not handled on namespace '{}'", event.name, socket->nsp)}}});
     return;
   }
+  assert_no_lock_held();
   try {
     (*handler)(socket, event, ack);
   } catch (const std::exception& e) {
@@ -321,6 +348,7 @@ void SocketServer::handle_ack(const std::shared_ptr<Socket>& socket, SocketPacke
     callback = std::move(it->second.callback);
     socket->pending_acks.erase(it);
   }
+  assert_no_lock_held();
   callback(std::move(packet.data.as_array()));
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -20,6 +21,7 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/status.h"
+#include "realtime/callout_mutex.h"
 #include "realtime/engine_session.h"
 #include "realtime/recovery_store.h"
 #include "realtime/room_registry.h"
@@ -37,6 +39,8 @@ struct RealtimeOptions {
   double event_burst = 100;              // bucket capacity
   std::string auth_token;                // non-empty: CONNECT must carry auth {token}
   bool recovery = true;      // connection state recovery (pid in CONNECT, offsets on broadcasts)
+  // Namespaces where recovery is on; a socket may opt out with CONNECT auth {"offsets": false}.
+  std::set<std::string> recovery_namespaces = {"/", "/market"};
   bool engine_echo = false;  // plain Engine.IO echo server (protocol conformance), no Socket.IO
 };
 
@@ -116,6 +120,9 @@ class SocketServer {
 
  private:
   struct SessionState;
+  // Decode a text packet / add a binary attachment; a value once the packet is complete.
+  Result<std::optional<SocketPacket>> start_packet(SessionState& state, std::string_view text);
+  Result<std::optional<SocketPacket>> add_attachment(SessionState& state, std::string attachment);
   Status handle_socket_packet(const std::shared_ptr<EngineSession>& session, SocketPacket packet);
   void handle_connect(const std::shared_ptr<EngineSession>& session, const SocketPacket& packet);
   void handle_event(const std::shared_ptr<Socket>& socket, SocketPacket packet);
@@ -126,6 +133,8 @@ class SocketServer {
                const std::string& conflation_key = {});
   void overflow(const std::shared_ptr<EngineSession>& session);  // slow consumer: close it
   bool take_token(Socket& socket, int64_t now_ms);
+  // Whether a socket connecting to `nsp` with this CONNECT auth gets offsets and recovery.
+  bool recovery_on(const std::string& nsp, const boost::json::object* auth) const;
   std::shared_ptr<SessionState> state_of(const std::string& sid) const;
 
   const RealtimeOptions options_;
@@ -133,7 +142,7 @@ class SocketServer {
   RoomRegistry rooms_;
   RecoveryStore recovery_;
 
-  mutable std::mutex mutex_;
+  mutable CalloutMutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<SessionState>> sessions_;  // GUARDED_BY(mutex_)
   std::map<std::string, std::map<std::string, EventHandler>> handlers_;     // nsp -> event
   JoinHook join_hook_;

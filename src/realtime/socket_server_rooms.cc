@@ -17,6 +17,7 @@ void SocketServer::send_packet(const std::shared_ptr<Socket>& socket, const Sock
 
 void SocketServer::deliver(const std::shared_ptr<EngineSession>& session, WirePacket packet,
                            const std::string& conflation_key) {
+  assert_no_lock_held();
   switch (session->send(std::move(packet), conflation_key)) {
     case EngineSession::SendResult::kQueued: messages_out_.inc(); break;
     case EngineSession::SendResult::kConflated: conflated_.inc(); break;
@@ -59,6 +60,7 @@ void SocketServer::emit_with_ack(const std::shared_ptr<Socket>& socket, const st
 }
 
 Status SocketServer::join(const std::shared_ptr<Socket>& socket, const std::string& room) {
+  assert_no_lock_held();
   if (join_hook_) MYSTOCKS_RETURN_IF_ERROR(join_hook_(*socket, room));
   {
     std::lock_guard lock(socket->mutex);
@@ -84,21 +86,32 @@ bool SocketServer::leave(const std::shared_ptr<Socket>& socket, const std::strin
 
 size_t SocketServer::broadcast(const std::string& nsp, const std::string& room, const std::string& event,
                                json::array args, const std::string& conflation_key) {
-  const uint64_t offset = options_.recovery ? recovery_.next_offset() : 0;
+  const RoomRegistry::Members members = rooms_.members(nsp, room);
+  const bool recover = options_.recovery && options_.recovery_namespaces.contains(nsp);
+  const uint64_t offset = recover ? recovery_.next_offset() : 0;
   args.insert(args.begin(), json::value(event));
-  if (options_.recovery) args.push_back(json::value(std::to_string(offset)));  // client tracks it
+  if (recover) args.push_back(json::value(std::to_string(offset)));  // client tracks it
   SocketPacket packet{.type = SocketPacketType::kEvent, .nsp = nsp};
   packet.data = std::move(args);
   WirePacket wire = encode_packet(EnginePacketType::kMessage, encode_socket_packet(packet));
-  if (options_.recovery) recovery_.record(offset, nsp, room, wire, clock_.now_ms());
-  const RoomRegistry::Members members = rooms_.members(nsp, room);
+  if (recover) recovery_.record(offset, nsp, room, wire, clock_.now_ms());
+  // Sockets that opted out of offsets share a second encoding without it, made only if needed.
+  std::optional<WirePacket> plain;
+  auto wire_for = [&](const Socket& member) -> const WirePacket& {
+    if (!recover || member.offsets) return wire;
+    if (!plain) {
+      packet.data.as_array().pop_back();
+      plain = encode_packet(EnginePacketType::kMessage, encode_socket_packet(packet));
+    }
+    return *plain;
+  };
   const EngineSession::ConflationKey key =
       conflation_key.empty() ? nullptr : std::make_shared<const std::string>(nsp + ' ' + conflation_key);
   // The shared packet goes to every member; counters are summed here and updated once.
   size_t queued = 0;
   size_t conflated = 0;
   for (const auto& member : *members) {
-    switch (member->session->send(wire, key)) {
+    switch (member->session->send(wire_for(*member), key)) {
       case EngineSession::SendResult::kQueued: ++queued; break;
       case EngineSession::SendResult::kConflated: ++conflated; break;
       case EngineSession::SendResult::kClosed: dropped_.inc(); break;
@@ -121,10 +134,11 @@ void SocketServer::disconnect_socket(const std::shared_ptr<Socket>& socket, bool
     acks.swap(socket->pending_acks);
   }
   for (const std::string& room : rooms) rooms_.leave(*socket, room);
-  if (recoverable) {
+  if (recoverable && socket->offsets) {
     recovery_.save(socket->pid, {.socket_id = socket->id, .nsp = socket->nsp, .rooms = rooms,
                                  .saved_at_ms = clock_.now_ms()});
   }
+  assert_no_lock_held();
   for (auto& [id, ack] : acks) {
     ack.callback(error(ErrorCode::kCancelled, "socket disconnected before acknowledging"));
   }
@@ -134,6 +148,7 @@ void SocketServer::disconnect_socket(const std::shared_ptr<Socket>& socket, bool
 
 void SocketServer::close_session(const std::shared_ptr<EngineSession>& session,
                                  const std::string& reason) {
+  assert_no_lock_held();
   std::shared_ptr<SessionState> state;
   {
     std::lock_guard lock(mutex_);
@@ -196,6 +211,7 @@ void SocketServer::tick() {
         }
       }
     }
+    assert_no_lock_held();
     for (auto& [socket, callback] : expired) {
       callback(error(ErrorCode::kDeadlineExceeded, "client did not acknowledge within the timeout"));
     }

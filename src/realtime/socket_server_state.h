@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "realtime/callout_mutex.h"
 #include "realtime/socket_server.h"
 
 namespace mystocks::realtime {
@@ -16,7 +17,7 @@ namespace mystocks::realtime {
 // Per-session Socket.IO state: connected namespaces and a binary packet awaiting attachments.
 struct SocketServer::SessionState {
   std::shared_ptr<EngineSession> session;
-  std::mutex mutex;
+  CalloutMutex mutex;
   std::map<std::string, std::shared_ptr<Socket>> sockets;  // GUARDED_BY(mutex): nsp -> socket
   std::optional<SocketPacket> partial_binary;              // GUARDED_BY(mutex)
 };

@@ -22,8 +22,9 @@ bool payload_valid(SocketPacketType type, const json::value& data, bool present)
     case SocketPacketType::kConnectError: return present && (data.is_object() || data.is_string());
     case SocketPacketType::kEvent:
     case SocketPacketType::kBinaryEvent:
+      // Event names are strings that Socket.IO does not reserve for itself.
       return present && data.is_array() && !data.as_array().empty() &&
-             (data.as_array()[0].is_string() || data.as_array()[0].is_number());
+             data.as_array()[0].is_string() && !is_reserved_event(data.as_array()[0].as_string());
     case SocketPacketType::kAck:
     case SocketPacketType::kBinaryAck: return present && data.is_array();
   }
@@ -88,6 +89,47 @@ Result<SocketPacket> decode_socket_packet(std::string_view text) {
     return malformed("has a payload of the wrong shape for its type", text);
   }
   return packet;
+}
+
+namespace {
+
+bool placeholders_valid(const json::value& value, size_t attachments) {
+  if (value.is_array()) {
+    for (const json::value& item : value.as_array()) {
+      if (!placeholders_valid(item, attachments)) return false;
+    }
+    return true;
+  }
+  if (!value.is_object()) return true;
+  const json::object& object = value.as_object();
+  if (const json::value* flag = object.if_contains("_placeholder");
+      flag && flag->is_bool() && flag->as_bool()) {
+    const json::value* num = object.if_contains("num");
+    if (num == nullptr) return false;
+    if (num->is_uint64()) return num->as_uint64() < attachments;
+    return num->is_int64() && num->as_int64() >= 0 &&
+           static_cast<uint64_t>(num->as_int64()) < attachments;
+  }
+  for (const auto& member : object) {
+    if (!placeholders_valid(member.value(), attachments)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status check_placeholders(const SocketPacket& packet) {
+  if (packet.type != SocketPacketType::kBinaryEvent &&
+      packet.type != SocketPacketType::kBinaryAck) {
+    return Status::ok();
+  }
+  if (!placeholders_valid(packet.data, packet.attachments.size())) {
+    return error(
+        ErrorCode::kMalformedRequest,
+        "binary packet has a placeholder whose num is not an index below its {} attachment(s)",
+        packet.attachments.size());
+  }
+  return Status::ok();
 }
 
 bool is_reserved_event(std::string_view name) {

@@ -40,6 +40,10 @@ std::string encode_socket_packet(const SocketPacket& packet);
 // Decodes the text part of a packet and validates its payload shape; errors say what is wrong.
 Result<SocketPacket> decode_socket_packet(std::string_view text);
 
+// A complete binary packet's placeholders must each name one of its attachments by an integer
+// index (the reference parser's "illegal attachments"); text packets are not checked.
+Status check_placeholders(const SocketPacket& packet);
+
 // Event names a client may not emit (reserved by Socket.IO).
 bool is_reserved_event(std::string_view name);
 

@@ -1,5 +1,7 @@
 #include "server/engineio_transport.h"
 
+#include <cctype>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -56,6 +58,15 @@ void add_cors(HttpResponse& response, std::string_view origin) {
   if (origin.empty()) return;
   response.set_header("Access-Control-Allow-Origin", std::string(origin));
   response.set_header("Access-Control-Allow-Credentials", "true");
+}
+
+// RFC 6455 4.2.1: the key is the base64 encoding of 16 bytes, so 22 characters and "==".
+bool valid_websocket_key(std::string_view key) {
+  if (key.size() != 24 || !key.ends_with("==")) return false;
+  for (const char c : key.substr(0, 22)) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return false;
+  }
+  return true;
 }
 
 // Wakes a waiting coroutine from any thread: the session's waker posts a cancel to the timer.
@@ -135,6 +146,10 @@ asio::awaitable<HttpResponse> EngineIoTransport::handle_polling(
                                                    session->limits().ping_timeout_ms);
       const auto deadline = std::chrono::steady_clock::now() + limit;
       while (true) {
+        if (session->take_poll_release()) {
+          packets.assign(1, realtime::encode_packet(EnginePacketType::kNoop));
+          break;
+        }
         packets = session->take_all();
         if (!packets.empty() || session->closed() || std::chrono::steady_clock::now() >= deadline) break;
         signal->timer.expires_at(deadline);
@@ -170,12 +185,17 @@ asio::awaitable<void> EngineIoTransport::run_websocket(
   ws.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(http::field::server, "mystocks");
   }));
-  if (query.eio != "4" || query.transport != "websocket") {
+  const bool key_valid =
+      valid_websocket_key(std::string_view((*request)[http::field::sec_websocket_key]));
+  if (query.eio != "4" || query.transport != "websocket" || !key_valid) {
     // Refuse the upgrade with Engine.IO's error format instead of a WebSocket.
     http::response<http::string_body> refusal{http::status::bad_request, request->version()};
     refusal.set(http::field::content_type, "application/json");
-    refusal.body() = query.eio != "4" ? R"({"code":5,"message":"Unsupported protocol version"})"
-                                      : R"({"code":0,"message":"Transport unknown"})";
+    refusal.body() =
+        query.eio != "4" ? R"({"code":5,"message":"Unsupported protocol version"})"
+        : query.transport != "websocket"
+            ? R"({"code":0,"message":"Transport unknown"})"
+            : R"({"code":3,"message":"Bad request: Sec-WebSocket-Key is not the base64 of 16 bytes"})";
     refusal.prepare_payload();
     co_await http::async_write(ws.next_layer(), refusal, kAwaitable);
     co_return;

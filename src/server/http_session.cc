@@ -148,6 +148,44 @@ asio::awaitable<HttpResponse> HttpSession::route(HttpRequest request) {
   co_return std::move(result.response);
 }
 
+asio::awaitable<beast::error_code> HttpSession::read_request(
+    beast::flat_buffer& buffer, http::request_parser<http::string_body>& parser) {
+  auto [header_ec, header_bytes] =
+      co_await http::async_read_header(stream_, buffer, parser, kAwaitable);
+  if (header_ec || parser.is_done()) co_return header_ec;
+  // RFC 9110 10.1.1: a client that sent "Expect: 100-continue" waits for this before its body.
+  // A body over the limit was refused with the header already (413), so none is invited here.
+  if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    auto [continue_ec, continue_bytes] =
+        co_await asio::async_write(stream_, asio::buffer(kContinue), kAwaitable);
+    if (continue_ec) co_return continue_ec;
+  }
+  auto [body_ec, body_bytes] = co_await http::async_read(stream_, buffer, parser, kAwaitable);
+  co_return body_ec;
+}
+
+asio::awaitable<bool> HttpSession::write_response(HttpResponse response, unsigned version,
+                                                  bool head, bool close) {
+  stream_.expires_after(limits_.read_timeout);
+  beast::error_code write_ec;
+  if (head) {
+    http::response<http::empty_body> message{static_cast<http::status>(response.status), version};
+    copy_headers(message, response);
+    message.content_length(response.body.size());
+    message.keep_alive(!close);
+    std::tie(write_ec, std::ignore) = co_await http::async_write(stream_, message, kAwaitable);
+  } else {
+    http::response<http::string_body> message{static_cast<http::status>(response.status), version};
+    copy_headers(message, response);
+    message.body() = std::move(response.body);
+    message.keep_alive(!close);
+    message.prepare_payload();
+    std::tie(write_ec, std::ignore) = co_await http::async_write(stream_, message, kAwaitable);
+  }
+  co_return !write_ec;
+}
+
 asio::awaitable<void> HttpSession::run() {
   auto self = shared_from_this();
   beast::flat_buffer buffer;
@@ -168,7 +206,7 @@ asio::awaitable<void> HttpSession::run() {
     parser.header_limit(limits_.header_limit);
     parser.body_limit(limits_.body_limit);
     stream_.expires_after(limits_.read_timeout);
-    auto [read_ec, read_bytes] = co_await http::async_read(stream_, buffer, parser, kAwaitable);
+    beast::error_code read_ec = co_await read_request(buffer, parser);
     if (read_ec) {
       std::optional<Status> problem =
           classify_read_error(read_ec, limits_.body_limit, limits_.header_limit);
@@ -189,6 +227,20 @@ asio::awaitable<void> HttpSession::run() {
     const bool keep_alive = incoming.keep_alive();
     const unsigned version = incoming.version();
     HttpResponse response;
+    if (gateway::method_from(std::string_view(incoming.method_string())) ==
+        gateway::HttpMethod::kOther) {
+      // RFC 9110 15.6.2: a method the server does not implement is 501 on every resource.
+      response = router_.reject(
+          error(
+              ErrorCode::kUnsupported,
+              "method '{}' is not implemented; use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS",
+              std::string_view(incoming.method_string())),
+          std::string_view(incoming["X-Request-ID"]));
+      const bool write_ok =
+          co_await write_response(std::move(response), version, false, !keep_alive);
+      if (!write_ok || !keep_alive) break;
+      continue;
+    }
     EngineIoTransport* transport = nullptr;
     for (EngineIoTransport* candidate : realtime_) {
       if (candidate->matches(std::string_view(incoming.target()))) transport = candidate;
@@ -219,24 +271,8 @@ asio::awaitable<void> HttpSession::run() {
       response = co_await route(to_gateway(std::move(incoming), remote_address_));
     }
     const bool close = !keep_alive || response.close_connection || draining_.load();
-
-    stream_.expires_after(limits_.read_timeout);
-    beast::error_code write_ec;
-    if (head) {
-      http::response<http::empty_body> message{static_cast<http::status>(response.status), version};
-      copy_headers(message, response);
-      message.content_length(response.body.size());
-      message.keep_alive(!close);
-      std::tie(write_ec, std::ignore) = co_await http::async_write(stream_, message, kAwaitable);
-    } else {
-      http::response<http::string_body> message{static_cast<http::status>(response.status), version};
-      copy_headers(message, response);
-      message.body() = std::move(response.body);
-      message.keep_alive(!close);
-      message.prepare_payload();
-      std::tie(write_ec, std::ignore) = co_await http::async_write(stream_, message, kAwaitable);
-    }
-    if (write_ec || close) break;
+    const bool write_ok = co_await write_response(std::move(response), version, head, close);
+    if (!write_ok || close) break;
   }
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);

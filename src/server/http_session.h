@@ -13,7 +13,10 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include "core/config.h"
 #include "gateway/router.h"
@@ -47,6 +50,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   // The router's response, from the handler pool for blocking routes.
   boost::asio::awaitable<gateway::HttpResponse> route(gateway::HttpRequest request);
+  // Reads one request, answering "Expect: 100-continue" between its header and its body.
+  boost::asio::awaitable<boost::beast::error_code> read_request(
+      boost::beast::flat_buffer& buffer,
+      boost::beast::http::request_parser<boost::beast::http::string_body>& parser);
+  // Writes a response (headers only for HEAD); false when the write failed.
+  boost::asio::awaitable<bool> write_response(gateway::HttpResponse response, unsigned version,
+                                              bool head, bool close);
 
  private:
   boost::beast::tcp_stream stream_;

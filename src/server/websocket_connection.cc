@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <span>
+#include <utility>
 
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/post.hpp>
@@ -12,7 +13,6 @@ namespace mystocks::server {
 namespace {
 
 namespace asio = boost::asio;
-using realtime::EnginePacketType;
 using realtime::WebSocketReader;
 using realtime::WsOpcode;
 
@@ -116,11 +116,9 @@ void WebSocketConnection::start() {
 }
 
 void WebSocketConnection::wake_from_any_thread() {
-  // Called with the session's lock held, never after detach() returned.
+  // Called without the session's lock, possibly just after detach(): hence the weak owner.
   if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
-  if (auto self = weak_from_this().lock()) {
-    wake_list_->push(std::move(self));
-  }
+  wake_list_->push(shared_from_this());
 }
 
 void WebSocketConnection::on_wake() {
@@ -130,7 +128,9 @@ void WebSocketConnection::on_wake() {
 
 void WebSocketConnection::attach() {
   attached_ = true;
-  session_->set_waker([this] { wake_from_any_thread(); });
+  session_->set_waker([weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->wake_from_any_thread();
+  });
 }
 
 void WebSocketConnection::detach() {
@@ -171,6 +171,7 @@ void WebSocketConnection::on_readable(const boost::system::error_code& ec) {
   }
   reader_.trim();
   wait_readable();
+  if (!pending_pong_.empty()) send_control(std::exchange(pending_pong_, {}));
 }
 
 bool WebSocketConnection::handle(WebSocketReader::Item& item) {
@@ -192,7 +193,9 @@ bool WebSocketConnection::handle(WebSocketReader::Item& item) {
       start_close(item.code == 1005 ? realtime::kWsCloseNormal : item.code, {});
       return false;
     case Kind::kPing:
-      send_control(realtime::encode_ws_frame(WsOpcode::kPong, item.payload));
+      // RFC 6455 5.5.3 lets us answer only the latest ping: one pong per read, not per ping, so
+      // a ping flood costs the sender as much as us and buffers nothing here.
+      if (!close_sent_) pending_pong_ = realtime::encode_ws_frame(WsOpcode::kPong, item.payload);
       return true;
     case Kind::kPong: return true;
     case Kind::kText:
@@ -216,7 +219,7 @@ bool WebSocketConnection::handle_probe(const WebSocketReader::Item& item) {
   // Upgrade: 2probe -> 3probe, release the pending poll with a noop, then wait for 5.
   if (item.kind == WebSocketReader::Kind::kText && item.payload == "2probe") {
     send_control(realtime::encode_ws_frame(WsOpcode::kText, "3probe"));
-    session_->send(realtime::encode_packet(EnginePacketType::kNoop));
+    session_->release_poll();
     return true;
   }
   if (item.kind == WebSocketReader::Kind::kText && item.payload == "5") {

@@ -67,6 +67,7 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
   WakeList* wake_list_ = nullptr;                // of the socket's io_context
   std::string control_;                          // framed control/handshake bytes to write first
   std::string control_out_;                      // control bytes being written
+  std::string pending_pong_;                     // answer to the latest ping of this read
   std::vector<realtime::WirePacket> batch_;      // packets being written (keeps payloads alive)
   std::vector<uint8_t> headers_;                 // their frame headers
   std::vector<boost::asio::const_buffer> buffers_;

@@ -112,6 +112,47 @@ test('a body over the limit is 413 in the envelope', async () => {
   assert.match(body.message, /1024 bytes/);
 });
 
+test('an unknown method is 501 in the envelope', async () => {
+  const response = await rawExchange('FOO / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.match(response, /^HTTP\/1\.1 501 Not Implemented\r\n/);
+  const body = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
+  assert.equal(body.errors[0].code, 'UNSUPPORTED');
+  assert.match(body.message, /method 'FOO'/);
+});
+
+test('Expect: 100-continue gets 100 Continue before the body; an oversized one 413 at once', async () => {
+  const answer = await new Promise((resolve, reject) => {
+    const socket = net.connect(server.port, server.host, () => socket.write(
+      'POST /api/v1/realtime/publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n'));
+    let data = '';
+    socket.on('data', (chunk) => {
+      data += chunk;
+      if (data === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write('{}');  // only after the interim answer
+    });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+  });
+  // The interim answer, then the final one ({} is not a valid publish, but it was read).
+  assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 4\d\d /);
+  const tooBig = await rawExchange('POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n' +
+    'Expect: 100-continue\r\n\r\n');
+  assert.match(tooBig, /^HTTP\/1\.1 413 /);
+});
+
+test('a WebSocket upgrade with an invalid Sec-WebSocket-Key is refused', async () => {
+  const upgrade = (key) => rawExchange('GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n' +
+    `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`);
+  for (const key of ['not-base64!', 'AAAA', 'dGhlIHNhbXBsZSBub25jZQ']) {
+    assert.match(await upgrade(key), /^HTTP\/1\.1 400 /, key);
+  }
+  const accepted = await Promise.race([
+    upgrade('dGhlIHNhbXBsZSBub25jZQ=='),
+    new Promise((resolve) => setTimeout(() => resolve('still open'), 500)),
+  ]);
+  assert.ok(accepted === 'still open' || /^HTTP\/1\.1 101 /.test(accepted), accepted);
+});
+
 test('keep-alive serves several requests on one connection', async () => {
   const one = 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n';
   const last = 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
