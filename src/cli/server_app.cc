@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -28,6 +29,7 @@
 #include "realtime/socket_server.h"
 #include "server/engineio_transport.h"
 #include "server/http_server.h"
+#include "services/data_manager.h"
 
 namespace mystocks::cli {
 namespace {
@@ -77,6 +79,27 @@ Result<std::set<std::string>> namespace_set(std::string_view text) {
     namespaces.emplace(name);
   }
   return namespaces;
+}
+
+// A room's newest stored row ("quote:600519.SH" -> realtime_quote's latest row of 600519.SH), for
+// subscribe snapshots before the room's first push. The stores keep the newest row per series in
+// memory (tsdb's latest cache), so this costs no disk read on the I/O thread that calls it.
+realtime::RoomSnapshots::Source stored_room_state(services::DataManager& data) {
+  return [&data](const std::string& room) -> std::optional<boost::json::object> {
+    const size_t colon = room.find(':');
+    const std::string kind = room.substr(0, colon);
+    const std::string symbol = room.substr(colon + 1);
+    for (const storage::TableSchema& table : data.catalog().tables()) {
+      const std::optional<realtime::RoomKind> table_kind = realtime::MarketFeed::room_kind_for(table);
+      if (!table_kind || realtime::room_kind_name(*table_kind) != kind) continue;
+      Result<RecordBatch> rows = data.latest(table.name, {symbol});
+      if (!rows.is_ok()) continue;
+      for (size_t row = 0; row < rows->num_rows(); ++row) {
+        if (auto message = realtime::MarketFeed::row_message(table, *rows, row)) return message;
+      }
+    }
+    return std::nullopt;
+  };
 }
 
 // The URL to print: wildcard binds are reachable on loopback; IPv6 hosts need brackets.
@@ -150,8 +173,10 @@ int run_server(const Config& config, const ServeOptions& options) {
       clock, metrics);
   realtime::MarketChannel market(sockets, clock, metrics,
                                  {.batch_window_ms = rt.batch_window_ms,
-                                  .batch_max_messages = static_cast<size_t>(rt.batch_max_messages)});
+                                  .batch_max_messages = static_cast<size_t>(rt.batch_max_messages),
+                                  .bar_update_ms = rt.bar_update_ms});
   market.install();
+  market.set_snapshot_source(stored_room_state(data.data()));
   // Rows saved through the DataManager become room updates (ticks, quotes, 1m bars, ...).
   realtime::MarketFeed feed(market, data.market_clock());
   if (rt.enabled) {

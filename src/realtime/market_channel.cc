@@ -109,6 +109,7 @@ void MarketChannel::install() {
     server_.on(nsp, "stream_filter_update", [this](const auto& socket, Event& event, const Ack& ack) { on_stream(socket, event.args, ack, true); });
     server_.on(nsp, "unsubscribe_market_stream", [this](const auto& socket, Event& event, const Ack& ack) { on_unstream(socket, event.args, ack); });
     server_.on(nsp, "request", [this](const auto& socket, Event& event, const Ack& ack) { on_request(socket, event.args, ack); });
+    server_.on(nsp, "snapshot", [this](const auto& socket, Event& event, const Ack& ack) { on_snapshot(socket, event.args, ack); });
     server_.on(nsp, "ping", [this](const auto& socket, Event&, const Ack& ack) {
       reply(socket, ack, "pong", json::object{{"timestamp", clock_.now_ms()}});
     });
@@ -140,7 +141,19 @@ void MarketChannel::on_subscribe(const std::shared_ptr<Socket>& socket, json::ar
   if (Status joined = server_.join(socket, *room); !joined.is_ok()) {
     return send_error(socket, ack, "PERMISSION_DENIED", joined.message());
   }
-  reply(socket, ack, "subscribed", json::object{{"room", *room}});
+  // Read after joining: every push from here on has a bigger number than the snapshot's, so a
+  // client applying the snapshot and then pushes with larger numbers misses nothing.
+  const std::string symbol = room->substr(room->find(':') + 1);
+  reply(socket, ack, "subscribed", json::object{{"room", *room}, {"snapshot", snapshots_.snapshot(*room, symbol)}});
+}
+
+void MarketChannel::on_snapshot(const std::shared_ptr<Socket>& socket, json::array& args, const Ack& ack) {
+  const json::object* body = first_object(args);
+  const std::string raw = body ? string_field(*body, "room") : std::string();
+  if (raw.empty()) return send_error(socket, ack, "INVALID_PARAMETERS", "snapshot needs {room: 'kind:symbol'}");
+  Result<std::string> room = normalize_room(raw);
+  if (!room.is_ok()) return send_error(socket, ack, room.status().field(), room.status().message());
+  reply(socket, ack, "snapshot", snapshots_.snapshot(*room, room->substr(room->find(':') + 1)));
 }
 
 void MarketChannel::on_unsubscribe(const std::shared_ptr<Socket>& socket, json::array& args, const Ack& ack) {
@@ -265,20 +278,62 @@ void MarketChannel::publish(RoomKind kind, const std::string& symbol, json::obje
   std::vector<Update> ready;
   {
     std::lock_guard lock(mutex_);
-    if (pending_.empty()) oldest_pending_ms_ = clock_.now_ms();
-    pending_.push_back({kind, symbol, std::move(data), timestamp});
-    if (pending_.size() >= options_.batch_max_messages) ready.swap(pending_);
+    if (kind == RoomKind::kKline1m) {
+      // The final bar supersedes a forming one still waiting for its turn.
+      if (auto it = forming_.find(symbol); it != forming_.end() && it->second.waiting &&
+                                           it->second.waiting->timestamp <= timestamp) {
+        it->second.waiting.reset();
+      }
+    }
+    queue_locked({kind, symbol, std::move(data), timestamp}, ready);
   }
-  if (!ready.empty()) {
-    batch_size_.observe(static_cast<double>(ready.size()));
-    for (const Update& update : ready) fan_out(update);
+  if (!ready.empty()) drain(std::move(ready));
+}
+
+void MarketChannel::publish_forming_bar(const std::string& symbol, json::object data,
+                                        TimestampMs bar_start) {
+  data["final"] = false;
+  std::vector<Update> ready;
+  {
+    std::lock_guard lock(mutex_);
+    FormingBar& forming = forming_[symbol];
+    Update update{RoomKind::kKline1m, symbol, std::move(data), bar_start};
+    const int64_t now = clock_.now_ms();
+    if (forming.pushed_at_ms && now - *forming.pushed_at_ms < options_.bar_update_ms) {
+      forming.waiting = std::move(update);  // newest wins; tick() queues it when due
+      return;
+    }
+    forming.pushed_at_ms = now;
+    forming.waiting.reset();
+    published_.inc();
+    queue_locked(std::move(update), ready);
+  }
+  if (!ready.empty()) drain(std::move(ready));
+}
+
+void MarketChannel::queue_locked(Update update, std::vector<Update>& ready) {
+  if (pending_.empty()) oldest_pending_ms_ = clock_.now_ms();
+  pending_.push_back(std::move(update));
+  if (pending_.size() >= options_.batch_max_messages && !fanning_out_) {
+    fanning_out_ = true;
+    ready.swap(pending_);
   }
 }
 
 void MarketChannel::tick() {
   {
     std::lock_guard lock(mutex_);
-    if (pending_.empty() || clock_.now_ms() - oldest_pending_ms_ < options_.batch_window_ms) return;
+    const int64_t now = clock_.now_ms();
+    for (auto& [symbol, forming] : forming_) {
+      if (forming.waiting && (!forming.pushed_at_ms || now - *forming.pushed_at_ms >= options_.bar_update_ms)) {
+        if (pending_.empty()) oldest_pending_ms_ = now;
+        pending_.push_back(std::move(*forming.waiting));
+        forming.waiting.reset();
+        forming.pushed_at_ms = now;
+        published_.inc();
+      }
+    }
+    if (pending_.empty() || now - oldest_pending_ms_ < options_.batch_window_ms) return;
   }
   flush();
 }
@@ -287,18 +342,42 @@ void MarketChannel::flush() {
   std::vector<Update> ready;
   {
     std::lock_guard lock(mutex_);
+    if (fanning_out_) return;  // the thread fanning out drains what is pending
+    fanning_out_ = true;
     ready.swap(pending_);
   }
-  if (ready.empty()) return;
-  batch_size_.observe(static_cast<double>(ready.size()));
-  for (const Update& update : ready) fan_out(update);
+  drain(std::move(ready));
+}
+
+void MarketChannel::drain(std::vector<Update> ready) {
+  while (true) {
+    if (!ready.empty()) {
+      batch_size_.observe(static_cast<double>(ready.size()));
+      for (const Update& update : ready) fan_out(update);
+    }
+    ready.clear();
+    std::lock_guard lock(mutex_);
+    if (pending_.size() < options_.batch_max_messages) {
+      fanning_out_ = false;  // a partial batch waits for its window (tick)
+      return;
+    }
+    ready.swap(pending_);
+  }
 }
 
 void MarketChannel::fan_out(const Update& update) {
   const std::string kind(room_kind_name(update.kind));
   const std::string room = kind + ":" + update.symbol;
-  const std::string conflation = update.kind == RoomKind::kQuote ? room : std::string();
-  const json::object message{{"symbol", update.symbol}, {"data", update.data}, {"timestamp", update.timestamp}};
+  // Quotes replace older unsent quotes; a forming bar replaces an unsent update of the same bar
+  // only (never one of another minute, which would reorder it around that minute's final bar).
+  std::string conflation;
+  if (update.kind == RoomKind::kQuote) conflation = room;
+  if (const json::value* final = update.data.if_contains("final");
+      update.kind == RoomKind::kKline1m && final && final->is_bool() && !final->as_bool()) {
+    conflation = room + "|" + std::to_string(update.timestamp);
+  }
+  json::object message{{"symbol", update.symbol}, {"data", update.data}, {"timestamp", update.timestamp}};
+  snapshots_.advance(room, message);
   for (const std::string nsp : {"/", "/market"}) {
     server_.broadcast(nsp, room, kind, json::array{message}, conflation);
   }

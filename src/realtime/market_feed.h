@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <optional>
 
+#include <boost/json/object.hpp>
+
 #include "core/clock.h"
 #include "core/record_batch.h"
 #include "realtime/market_channel.h"
@@ -29,6 +31,15 @@ class MarketFeed {
 
   // Publishes every live row of `batch` (rows of `table`); returns how many were published.
   size_t publish_rows(const storage::TableSchema& table, const RecordBatch& batch);
+  // Publishes forming (not yet final) 1-minute bars of `table` (minute_kline rows, not stored),
+  // throttled per symbol by the channel. Returns how many rows were handed to it.
+  size_t publish_forming_bars(const storage::TableSchema& table, const RecordBatch& batch);
+
+  // {symbol, data, timestamp} of one row, as rooms carry it; nullopt when the table is not
+  // pushed, the row is not a 1-minute bar, or lacks a symbol or time (room snapshots read the
+  // stores' newest row through this).
+  static std::optional<boost::json::object> row_message(const storage::TableSchema& table,
+                                                        const RecordBatch& batch, size_t row);
 
  private:
   MarketChannel& channel_;

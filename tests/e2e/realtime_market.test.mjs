@@ -18,7 +18,8 @@ test('market rooms: every kind subscribes, receives, unsubscribes; streams filte
     const canonical = `${kind}:${kind === 'index' ? '000300.SH' : '600519.SH'}`;
     const subscribed = once(socket, 'subscribed');
     socket.emit('subscribe', { room });
-    assert.deepEqual((await subscribed)[0], { room: canonical });
+    const symbol = canonical.split(':')[1];
+    assert.deepEqual((await subscribed)[0], { room: canonical, snapshot: { room: canonical, seq: 0, symbol, data: null } });
     const events = collector(socket, kind);
     await publish(server.base, kind, canonical.split(':')[1], { value: 1 });
     const [[message]] = await events.waitFor(1);
@@ -55,6 +56,30 @@ test('market rooms: every kind subscribes, receives, unsubscribes; streams filte
   const response = once(socket, 'response');
   socket.emit('request', { request_id: 'q1', action: 'list_rooms' });
   assert.deepEqual((await response)[0], { request_id: 'q1', action: 'list_rooms', success: true, data: { rooms: [] } });
+  socket.disconnect();
+});
+
+test('subscribe answers a snapshot with the room sequence; pushes carry the next numbers', async (t) => {
+  const server = await startRealtimeServer();
+  t.after(async () => assert.equal((await server.stop()).code, 0));
+  for (const last of [10.1, 10.2]) await publish(server.base, 'tick', '600519', { last });
+  const socket = await connected(connect(server.base, { transports: ['websocket'] }));
+  await until(async () => (await socket.timeout(2000).emitWithAck('snapshot', { room: 'tick:600519' })).seq === 2,
+    5000, 'both quotes fanned out');
+  const quotes = collector(socket, 'tick');
+  // Pushes may arrive before the ack: a client applies the snapshot, then pushes with bigger seq.
+  const reply = await socket.timeout(2000).emitWithAck('subscribe', { room: 'tick:600519' });
+  assert.equal(reply.room, 'tick:600519.SH');
+  assert.equal(reply.snapshot.seq, 2);
+  assert.deepEqual(reply.snapshot.data, { last: 10.2 });
+  await publish(server.base, 'tick', '600519', { last: 10.3 });
+  await publish(server.base, 'tick', '600519', { last: 10.4 });
+  const received = await quotes.waitFor(2);  // ticks are never conflated: every number arrives
+  assert.deepEqual(received.map(([message]) => message.seq), [3, 4]);
+  // A client that saw a gap asks for a fresh snapshot.
+  const fresh = await socket.timeout(2000).emitWithAck('snapshot', { room: 'tick:sh600519' });
+  assert.equal(fresh.seq, 4);
+  assert.deepEqual(fresh.data, { last: 10.4 });
   socket.disconnect();
 });
 

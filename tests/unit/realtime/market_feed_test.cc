@@ -97,6 +97,7 @@ TEST_F(MarketFeedTest, OnlyOneMinuteBarsAndMarketTablesArePushed) {
       if (field.name == "ts") builder.append_int64(column, clock_.now_ms() - 100'000);
       else if (field.name == "symbol") builder.append_string(column, "600519.SH");
       else if (field.name == "frequency") builder.append_string(column, frequency);
+      else if (field.type == ColumnType::kBool) builder.append_bool(column, true);
       else builder.append_int64(column, 1000);
     }
   }
@@ -105,6 +106,7 @@ TEST_F(MarketFeedTest, OnlyOneMinuteBarsAndMarketTablesArePushed) {
     if (field.name == "ts") builder.append_int64(column, clock_.now_ms() - 130'000);
     else if (field.name == "symbol") builder.append_string(column, "600519.SH");
     else if (field.name == "frequency") builder.append_string(column, "1m");
+    else if (field.type == ColumnType::kBool) builder.append_bool(column, true);
     else builder.append_int64(column, 1000);
   }
   Result<RecordBatch> batch = builder.finish();
@@ -114,6 +116,96 @@ TEST_F(MarketFeedTest, OnlyOneMinuteBarsAndMarketTablesArePushed) {
   std::vector<std::string> packets = received();
   ASSERT_EQ(packets.size(), 1u);
   EXPECT_NE(packets[0].find(R"(["kline_1m",{"symbol":"600519.SH")"), std::string::npos) << packets[0];
+}
+
+// The room messages of `packets` (event name `event`), parsed.
+std::vector<boost::json::object> messages(const std::vector<std::string>& packets, const std::string& event) {
+  std::vector<boost::json::object> out;
+  const std::string prefix = "42/market,[\"" + event + "\"";
+  for (const std::string& packet : packets) {
+    if (packet.rfind(prefix, 0) != 0) continue;
+    out.push_back(boost::json::parse(packet.substr(10)).as_array()[1].as_object());
+  }
+  return out;
+}
+
+TEST_F(MarketFeedTest, SubscribeAnswersTheRoomSnapshotAndPushesCarryTheNextSequence) {
+  const TimestampMs now = clock_.now_ms();
+  feed_.publish_rows(**catalog_.find("tick"), tick_rows({{"600519.SH", now - 2000}}));
+  feed_.publish_rows(**catalog_.find("tick"), tick_rows({{"600519.SH", now - 1000}}));
+  channel_.flush();
+  std::vector<boost::json::object> ticks = messages(received(), "tick");
+  ASSERT_EQ(ticks.size(), 2u);
+  EXPECT_EQ(ticks[0].at("seq").to_number<int64_t>(), 1);
+  EXPECT_EQ(ticks[1].at("seq").to_number<int64_t>(), 2);
+
+  // A second client subscribes: the snapshot is the newest push with its number...
+  auto late = server_.open_session(TransportKind::kWebSocket);
+  ASSERT_TRUE(server_.on_packet(late, {EnginePacketType::kMessage, "0/market,", false}).is_ok());
+  ASSERT_TRUE(server_.on_packet(late, {EnginePacketType::kMessage,
+                                       R"(2/market,5["subscribe",{"room":"tick:600519"}])", false}).is_ok());
+  std::vector<WirePacket> replies = late->take_all();
+  ASSERT_GE(replies.size(), 2u);
+  const std::string& ack = *replies[1].bytes;  // after the CONNECT reply
+  ASSERT_EQ(ack.rfind("43/market,5[", 0), 0u) << ack;
+  const boost::json::object reply = boost::json::parse(ack.substr(11)).as_array()[0].as_object();
+  const boost::json::object& snapshot = reply.at("snapshot").as_object();
+  EXPECT_EQ(snapshot.at("seq").to_number<int64_t>(), 2);
+  EXPECT_EQ(snapshot.at("timestamp").as_int64(), now - 1000);
+  EXPECT_EQ(snapshot.at("room").as_string(), "tick:600519.SH");
+  // ...and the next push is number 3.
+  feed_.publish_rows(**catalog_.find("tick"), tick_rows({{"600519.SH", now}}));
+  channel_.flush();
+  late->take_all();
+  ticks = messages(received(), "tick");
+  ASSERT_EQ(ticks.size(), 1u);
+  EXPECT_EQ(ticks[0].at("seq").to_number<int64_t>(), 3);
+}
+
+TEST_F(MarketFeedTest, BeforeTheFirstPushTheSnapshotComesFromTheSource) {
+  channel_.set_snapshot_source([](const std::string& room) -> std::optional<boost::json::object> {
+    if (room != "quote:000001.SZ") return std::nullopt;
+    return boost::json::object{{"symbol", "000001.SZ"}, {"data", {{"last", 10.5}}}, {"timestamp", 7}};
+  });
+  send(R"(2/market,9["snapshot",{"room":"quote:sz000001"}])");
+  send(R"(2/market,10["snapshot",{"room":"depth:600000"}])");
+  std::vector<std::string> packets = received();
+  ASSERT_EQ(packets.size(), 4u);  // an ack and an event each
+  const boost::json::object known = boost::json::parse(packets[0].substr(11)).as_array()[0].as_object();
+  EXPECT_EQ(known.at("seq").to_number<int64_t>(), 0);
+  EXPECT_DOUBLE_EQ(known.at("data").at("last").as_double(), 10.5);
+  const boost::json::object unknown = boost::json::parse(packets[2].substr(12)).as_array()[0].as_object();
+  EXPECT_TRUE(unknown.at("data").is_null());
+  EXPECT_EQ(unknown.at("room").as_string(), "depth:600000.SH");
+}
+
+TEST_F(MarketFeedTest, FormingBarsAreThrottledConflatedAndNeverFollowTheirFinalBar) {
+  MarketChannel channel{server_, clock_, metrics_, {.batch_window_ms = 0, .batch_max_messages = 1, .bar_update_ms = 1000}};
+  const TimestampMs minute = clock_.now_ms() - clock_.now_ms() % 60'000;
+  auto forming = [&](int64_t close) {
+    channel.publish_forming_bar("600519.SH", boost::json::object{{"close", close}}, minute);
+  };
+  forming(1);  // pushed at once
+  forming(2);  // within bar_update_ms: waits, newest wins
+  forming(3);
+  std::vector<boost::json::object> bars = messages(received(), "kline_1m");
+  ASSERT_EQ(bars.size(), 1u);
+  EXPECT_EQ(bars[0].at("data").at("close").as_int64(), 1);
+  EXPECT_FALSE(bars[0].at("data").at("final").as_bool());
+  clock_.advance_ms(1000);
+  channel.tick();
+  bars = messages(received(), "kline_1m");
+  ASSERT_EQ(bars.size(), 1u);
+  EXPECT_EQ(bars[0].at("data").at("close").as_int64(), 3);
+  // A waiting forming bar is dropped when the final bar of its minute is published first.
+  forming(4);
+  channel.publish(RoomKind::kKline1m, "600519.SH", boost::json::object{{"close", 5}, {"final", true}}, minute);
+  clock_.advance_ms(1000);
+  channel.tick();
+  bars = messages(received(), "kline_1m");
+  ASSERT_EQ(bars.size(), 1u);
+  EXPECT_TRUE(bars[0].at("data").at("final").as_bool());
+  EXPECT_EQ(bars[0].at("data").at("close").as_int64(), 5);
 }
 
 }  // namespace
