@@ -51,6 +51,16 @@ Result<std::string> stream_room(const std::string& symbol, const json::value* fi
   return room;
 }
 
+// The normalised {room} argument of `event`; errors carry the protocol code in field().
+Result<std::string> room_argument(const json::array& args, std::string_view event) {
+  const json::object* body = first_object(args);
+  const std::string raw = body ? string_field(*body, "room") : std::string();
+  if (raw.empty()) {
+    return field_error(ErrorCode::kInvalidArgument, "INVALID_PARAMETERS", "{} needs {{room: 'kind:symbol'}}", event);
+  }
+  return normalize_room(raw);
+}
+
 }  // namespace
 
 std::string_view room_kind_name(RoomKind kind) {
@@ -122,10 +132,7 @@ void MarketChannel::install() {
 }
 
 void MarketChannel::on_subscribe(const std::shared_ptr<Socket>& socket, json::array& args, const Ack& ack) {
-  const json::object* body = first_object(args);
-  const std::string raw = body ? string_field(*body, "room") : std::string();
-  if (raw.empty()) return send_error(socket, ack, "INVALID_PARAMETERS", "subscribe needs {room: 'kind:symbol'}");
-  Result<std::string> room = normalize_room(raw);
+  Result<std::string> room = room_argument(args, "subscribe");
   if (!room.is_ok()) return send_error(socket, ack, room.status().field(), room.status().message());
   bool at_limit = false;
   {
@@ -148,19 +155,13 @@ void MarketChannel::on_subscribe(const std::shared_ptr<Socket>& socket, json::ar
 }
 
 void MarketChannel::on_snapshot(const std::shared_ptr<Socket>& socket, json::array& args, const Ack& ack) {
-  const json::object* body = first_object(args);
-  const std::string raw = body ? string_field(*body, "room") : std::string();
-  if (raw.empty()) return send_error(socket, ack, "INVALID_PARAMETERS", "snapshot needs {room: 'kind:symbol'}");
-  Result<std::string> room = normalize_room(raw);
+  Result<std::string> room = room_argument(args, "snapshot");
   if (!room.is_ok()) return send_error(socket, ack, room.status().field(), room.status().message());
   reply(socket, ack, "snapshot", snapshots_.snapshot(*room, room->substr(room->find(':') + 1)));
 }
 
 void MarketChannel::on_unsubscribe(const std::shared_ptr<Socket>& socket, json::array& args, const Ack& ack) {
-  const json::object* body = first_object(args);
-  const std::string raw = body ? string_field(*body, "room") : std::string();
-  if (raw.empty()) return send_error(socket, ack, "INVALID_PARAMETERS", "unsubscribe needs {room: 'kind:symbol'}");
-  Result<std::string> room = normalize_room(raw);
+  Result<std::string> room = room_argument(args, "unsubscribe");
   if (!room.is_ok()) return send_error(socket, ack, room.status().field(), room.status().message());
   if (!server_.leave(socket, *room)) {
     return send_error(socket, ack, "ROOM_NOT_FOUND", fmt::format("not subscribed to '{}'", *room));
