@@ -1,7 +1,9 @@
 // Demo seeding: fills empty embedded stores from a data source (the simulator) so `mystocks demo`
 // always has something to show: reference data (symbols, calendar, index constituents), about two
 // years of daily bars for stocks and indices, fundamentals and fund flow, 20 trading days of
-// 1-minute bars and 2 days of ticks, all ending at the last trading day before `today`.
+// 1-minute bars and 2 days of ticks, all ending at the last trading day before `today`. No
+// order-book depth: the demo's live feed writes it from its first mark, and a seeded day would
+// add as many rows as a day of ticks (the books are in the tick rows' bid/ask 1-5 anyway).
 // Idempotent: a completed seed leaves the marker `demo.seeded_through` in system_config, and a
 // store carrying it is not seeded again (restarts keep what the live feed added). A seed that
 // stopped half-way (killed) has no marker and is redone; upserts make that harmless.

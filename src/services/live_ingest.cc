@@ -74,9 +74,10 @@ Status LiveIngest::pump() {
     }
     caught_up = batch->caught_up;
     // Bars and quotes after the ticks they summarise, so a client never sees a quote ahead of
-    // the tick stream.
+    // the tick stream; depth right after its ticks (the same books).
     const std::pair<const char*, const RecordBatch*> outputs[] = {
         {"tick", &batch->ticks},
+        {"order_book_depth", &batch->depth},
         {"index_quote", &batch->index_quotes},
         {"minute_kline", &batch->minute_bars},
         {"realtime_quote", &batch->quotes}};

@@ -1,8 +1,8 @@
 // LiveIngest: runs the simulator's live feed into the stores. Each pump() pulls what the feed
 // produced since the previous one (LiveFeed::next_batch) and saves it through the DataManager -
-// ticks, index snapshots, derived realtime quotes and closed 1-minute bars - whose DataChanged
-// events push the rows to realtime rooms. start() pumps on a background thread every
-// poll_interval_ms; stop() (or the destructor) ends it after the current pump.
+// ticks, order-book depth, index snapshots, derived realtime quotes and closed 1-minute bars -
+// whose DataChanged events push the rows to realtime rooms. start() pumps on a background
+// thread every poll_interval_ms; stop() (or the destructor) ends it after the current pump.
 // A failed save is counted and logged, and the feed moves on: a live market does not wait for a
 // store that is down (the rows are still in the simulator's history for a later ingest).
 // Thread-safety: start/stop/stats from any thread; pump() from one thread at a time (the

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "sources/simulator/depth_rows.h"
 #include "sources/simulator/simulator_rows.h"
 
 namespace mystocks::sources {
@@ -87,11 +88,19 @@ Result<std::unique_ptr<LiveFeed>> LiveFeed::create(
         TableWriter(**found).require_fillable(minute_bar_filled_columns(), "the live feed"));
     minute_table = *found;
   }
+  const storage::TableSchema* depth_table = nullptr;
+  if (Result<const storage::TableSchema*> found = catalog->find("order_book_depth");
+      found.is_ok()) {
+    MYSTOCKS_RETURN_IF_ERROR(
+        TableWriter(**found).require_fillable(depth_filled_columns(), "the live feed"));
+    depth_table = *found;
+  }
   std::unique_ptr<LiveFeed> feed(new LiveFeed(std::move(simulator), std::move(catalog), **tick,
                                               **index_quote, clock, std::move(options),
                                               std::move(securities)));
   feed->quote_table_ = quote_table;
   feed->minute_table_ = minute_table;
+  feed->depth_table_ = depth_table;
   return feed;
 }
 
@@ -201,6 +210,12 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
     bars.emplace(*minute_table_);
     bar_columns.emplace(*bars);
   }
+  std::optional<TableWriter> depth;
+  std::optional<DepthColumns> depth_columns;
+  if (depth_table_ != nullptr) {
+    depth.emplace(*depth_table_);
+    depth_columns.emplace(*depth);
+  }
   while (true) {
     const std::optional<TimestampMs> mark = next_mark(cursor_);
     if (!mark || *mark > target) break;
@@ -253,6 +268,10 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
       const SecurityInfo& info = simulator_->universe().securities()[securities_[i]];
       write_tick(ticks, tick_columns, info.canonical, exchange_name(info.symbol.exchange()),
                  session.stock_plans[i]->pre_close, snapshot);
+      if (depth && has_trading_book(snapshot)) {
+        write_depth(*depth, *depth_columns, info.canonical, exchange_name(info.symbol.exchange()),
+                    snapshot);
+      }
       newest[i] = snapshot;
       ++rows;
     }
@@ -301,6 +320,11 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
     Result<RecordBatch> bar_batch = bars->finish();
     if (!bar_batch.is_ok()) return bar_batch.status();
     batch.minute_bars = std::move(bar_batch).value();
+  }
+  if (depth) {
+    Result<RecordBatch> depth_batch = depth->finish();
+    if (!depth_batch.is_ok()) return depth_batch.status();
+    batch.depth = std::move(depth_batch).value();
   }
   Result<RecordBatch> tick_batch = ticks.finish();
   if (!tick_batch.is_ok()) return tick_batch.status();

@@ -13,6 +13,13 @@
 // every symbol arrive together); the rest follows on the next call (caught_up = false). Quotes and
 // 1-minute bars derived from the snapshots come with them. Memory:
 // one minute plan per symbol for the current session date (about 23 KB per symbol).
+//
+// Depth: one order_book_depth row per security per 3-second mark from the 09:25 match on, the
+// book of that mark's tick (depth_rows.h). Every mark rather than a coarser cadence because the
+// book changes with every snapshot and a sparser depth stream would disagree with the tick
+// stream's bid/ask 1 between its rows; the volume equals the tick rows' (300 symbols at speed 1:
+// 100 rows/s), which the tick table already carries, and max_rows bounds it with the ticks.
+// There is no historical depth dataset: the same book is in the historical tick rows.
 // Thread-safety: one owner; next_batch must not run concurrently with itself.
 #pragma once
 
@@ -51,6 +58,10 @@ struct LiveBatch {
   RecordBatch minute_bars;
   TimestampMs market_time = 0;  // how far the feed has emitted, market clock
   bool caught_up = true;        // false when max_rows cut the batch short: call again
+  // order_book_depth table: each security's book at every mark of this batch from the 09:25
+  // match on (levels 6-10 null), ordered by ts then symbol; equal to the bid/ask 1-5 of the
+  // tick rows at the same ts (empty when tables.yaml lacks the table).
+  RecordBatch depth;
 };
 
 class LiveFeed {
@@ -94,6 +105,7 @@ class LiveFeed {
   const storage::TableSchema* index_table_;
   const storage::TableSchema* quote_table_ = nullptr;   // optional output
   const storage::TableSchema* minute_table_ = nullptr;  // optional output
+  const storage::TableSchema* depth_table_ = nullptr;   // optional output
   const Clock* clock_;
   LiveOptions options_;
   SessionClock session_clock_;

@@ -45,44 +45,9 @@ TickGenerator::TickGenerator(const DayPlan& plan, uint64_t seed, uint64_t stream
 
 void TickGenerator::fill_book(Snapshot& snapshot, uint64_t draw_seed) const {
   if (!with_book_) return;
-  Rng rng(draw_seed);
-  const PriceLimits& limits = plan_->limits;
-  const int64_t last = snapshot.last;
-  int64_t spread = rng.uniform() < 0.2 ? 2 : 1;
-  if (last > 10000) spread += rng.uniform_int(0, 2);  // dear shares quote wider in ticks
-  int64_t bid = 0;
-  int64_t ask = 0;
-  const bool at_up = last >= limits.up;
-  const bool at_down = last <= limits.down;
-  if (at_up) {
-    bid = last;  // sealed at limit up: nobody sells, buyers queue at the limit
-  } else if (at_down) {
-    ask = last;
-  } else if (rng.uniform() < 0.5) {
-    bid = last;
-    ask = std::min(last + spread, limits.up);
-  } else {
-    ask = last;
-    bid = std::max(last - spread, limits.down);
-  }
-  auto size = [&] {
-    const double lots = static_cast<double>(level_lots_) * (0.2 + 1.6 * rng.uniform());
-    return std::max<int64_t>(1, static_cast<int64_t>(lots)) * kLotShares;
-  };
-  for (int level = 0; level < kBookLevels; ++level) {
-    if (bid > 0) {
-      snapshot.bids[level] = {bid, size()};
-      const int64_t next = bid - (rng.uniform() < 0.15 ? 2 : 1);
-      bid = next >= limits.down ? next : 0;
-    }
-    if (ask > 0) {
-      snapshot.asks[level] = {ask, size()};
-      const int64_t next = ask + (rng.uniform() < 0.15 ? 2 : 1);
-      ask = next <= limits.up ? next : 0;
-    }
-  }
-  if (at_up) snapshot.bids[0].volume *= 20;
-  if (at_down) snapshot.asks[0].volume *= 20;
+  const DepthBook book = make_depth_book(snapshot.last, plan_->limits, level_lots_, draw_seed);
+  snapshot.bids = book.bids;
+  snapshot.asks = book.asks;
 }
 
 void TickGenerator::auction(std::vector<Snapshot>& out) const {

@@ -8,7 +8,8 @@
 // belongs to the trading minute of (ts - 1 ms); the 09:25 match belongs to the first minute.
 //
 // Book: five levels a side on the tick grid, best bid <= last <= best ask, within the price
-// limits (at limit up the ask side is empty, at limit down the bid side), sizes in whole lots.
+// limits (at limit up the ask side is empty, at limit down the bid side), sizes in whole lots
+// (depth_book.h), drawn from the minute's stream after the snapshot's price.
 // Every minute draws from its own stream, so minute(m) can be asked for in any order.
 // Immutable after construction; const methods are safe from any thread.
 #pragma once
@@ -19,19 +20,14 @@
 #include <vector>
 
 #include "core/timestamp.h"
+#include "sources/simulator/depth_book.h"
 #include "sources/simulator/intraday_model.h"
 
 namespace mystocks::sources {
 
-inline constexpr int kBookLevels = 5;
 inline constexpr int kSnapshotsPerMinute = 20;
 inline constexpr int64_t kSnapshotIntervalMs = 3000;
 inline constexpr int kAuctionSnapshots = 201;  // 09:15:00 .. 09:25:00 every 3 s
-
-struct BookLevel {
-  int64_t price = 0;   // cents; 0 = no order at this level
-  int64_t volume = 0;  // shares
-};
 
 struct Snapshot {
   TimestampMs ts = 0;
