@@ -97,6 +97,8 @@ TEST_F(MarketFeedTest, OnlyOneMinuteBarsAndMarketTablesArePushed) {
       if (field.name == "ts") builder.append_int64(column, clock_.now_ms() - 100'000);
       else if (field.name == "symbol") builder.append_string(column, "600519.SH");
       else if (field.name == "frequency") builder.append_string(column, frequency);
+      else if (field.name == "final")
+        builder.append_bool(column, true);
       else builder.append_int64(column, 1000);
     }
   }
@@ -105,6 +107,8 @@ TEST_F(MarketFeedTest, OnlyOneMinuteBarsAndMarketTablesArePushed) {
     if (field.name == "ts") builder.append_int64(column, clock_.now_ms() - 130'000);
     else if (field.name == "symbol") builder.append_string(column, "600519.SH");
     else if (field.name == "frequency") builder.append_string(column, "1m");
+    else if (field.name == "final")
+      builder.append_bool(column, true);
     else builder.append_int64(column, 1000);
   }
   Result<RecordBatch> batch = builder.finish();
