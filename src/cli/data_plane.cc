@@ -137,6 +137,10 @@ void DataPlane::run_background(std::function<void(const Status&)> on_seeded) {
   if (scheduler_ != nullptr && !cancel_) scheduler_->start();
 }
 
+void DataPlane::set_forming_bar_sink(services::LiveIngest::FormingBarSink sink) {
+  if (live_ != nullptr) live_->set_forming_bar_sink(std::move(sink));
+}
+
 void DataPlane::stop() {
   cancel_ = true;
   if (background_.joinable()) background_.join();

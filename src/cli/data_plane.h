@@ -53,6 +53,9 @@ class DataPlane {
   void start(std::function<void(const Status&)> on_seeded = {});
   // Stops seeding and the live feed and waits for them. Idempotent.
   void stop();
+  // Where the live feed's forming 1-minute bars go (realtime); no-op without a live feed. Call
+  // before start().
+  void set_forming_bar_sink(services::LiveIngest::FormingBarSink sink);
 
   // storage.*: each store answers; demo.seeded: the demo data is in place (demo only).
   void add_health_checks(HealthChecks& health);

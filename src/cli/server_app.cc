@@ -183,6 +183,10 @@ int run_server(const Config& config, const ServeOptions& options) {
     data.data().subscribe([&feed](const services::DataChanged& event) {
       if (event.schema != nullptr && event.batch != nullptr) feed.publish_rows(*event.schema, *event.batch);
     });
+    // Forming 1-minute bars are not stored: the live feed hands them over directly.
+    data.set_forming_bar_sink([&feed](const storage::TableSchema& table, const RecordBatch& rows) {
+      feed.publish_forming_bars(table, rows);
+    });
   }
   if (gw.cache_enabled) {
     data.data().subscribe([&response_cache](const services::DataChanged& event) {

@@ -1,6 +1,7 @@
 #include "services/live_ingest.h"
 
 #include <chrono>
+#include <exception>
 
 #include <spdlog/spdlog.h>
 
@@ -18,9 +19,19 @@ LiveIngest::LiveIngest(std::unique_ptr<sources::LiveFeed> feed, DataManager& dat
       failures_(metrics
                     .counter("mystocks_live_save_failures_total",
                              "Live-feed saves that failed (the rows were skipped)")
-                    .with({})) {}
+                    .with({})) {
+  if (Result<const storage::TableSchema*> found = data_.catalog().find("minute_kline");
+      found.is_ok()) {
+    minute_table_ = *found;
+  }
+}
 
 LiveIngest::~LiveIngest() { stop(); }
+
+void LiveIngest::set_forming_bar_sink(FormingBarSink sink) {
+  std::lock_guard lock(mutex_);
+  forming_sink_ = std::move(sink);
+}
 
 void LiveIngest::start() {
   std::lock_guard lock(mutex_);
@@ -62,6 +73,23 @@ Status LiveIngest::save(const std::string& table, const RecordBatch& rows) {
   return Status::ok();
 }
 
+Status LiveIngest::publish_forming(const RecordBatch& rows) {
+  if (rows.num_rows() == 0 || minute_table_ == nullptr) return Status::ok();
+  FormingBarSink sink;
+  {
+    std::lock_guard lock(mutex_);
+    sink = forming_sink_;
+  }
+  if (!sink) return Status::ok();
+  // The sink is the composition root's code on this thread: an exception must not end the pump.
+  try {
+    sink(*minute_table_, rows);
+  } catch (const std::exception& failure) {
+    return error(ErrorCode::kInternal, "the forming-bar sink threw: {}", failure.what());
+  }
+  return Status::ok();
+}
+
 Status LiveIngest::pump() {
   Status first_failure = Status::ok();
   bool caught_up = false;
@@ -85,6 +113,9 @@ Status LiveIngest::pump() {
       Status saved = save(table, *rows);
       if (!saved.is_ok() && first_failure.is_ok()) first_failure = saved;
     }
+    // After the saves, so a forming bar never runs ahead of the closed bars and ticks.
+    Status published = publish_forming(batch->forming_bars);
+    if (!published.is_ok() && first_failure.is_ok()) first_failure = published;
     std::lock_guard lock(mutex_);
     stats_.market_time = batch->market_time;
   }

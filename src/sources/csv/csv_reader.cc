@@ -20,6 +20,7 @@ enum class Derive : uint8_t {
   kConstant,   // a fixed text
   kNow,        // options.now
   kFrequency,  // options.frequency
+  kFinal,      // true: an imported minute bar is a closed one (minute_kline.final)
 };
 
 bool is_symbol_column(std::string_view name) {
@@ -220,6 +221,8 @@ Status CsvReader::prepare(std::string bytes) {
       plan.constant = "csv";
     } else if (name == "frequency") {
       plan.derive = Derive::kFrequency;
+    } else if (minute_table && name == "final" && field.type == ColumnType::kBool) {
+      plan.derive = Derive::kFinal;
     } else if (name == "updated_at" || name == "computed_at" || name == "created_at") {
       plan.derive = Derive::kNow;
     } else if (!field.nullable) {
@@ -318,6 +321,9 @@ std::optional<CsvIssue> CsvReader::parse_row(const CsvRecord& record) {
           break;
         case Derive::kFrequency:
           writer.put_string(plan.column, frequency_text);
+          break;
+        case Derive::kFinal:
+          writer.put_bool(plan.column, true);
           break;
       }
       continue;

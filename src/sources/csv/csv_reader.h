@@ -8,7 +8,10 @@
 // policy either skips it (and reports it) or stops. A chunk is returned only once all its rows
 // are valid under that policy, so a batch is never half-written.
 // Minute bars: AkShare and Tushare label a minute bar by its end ("09:31" is 09:30-09:31); the
-// table labels bars by their start, so end-labelled times are moved back by one interval.
+// table labels bars by their start, so end-labelled times are moved back by one interval. A file
+// without a `final` column holds closed bars (an export is history): final is true. A file with
+// one keeps its values (an empty cell is null, which readers also take as final), so an export
+// taken during the session can mark its still-forming last bar final=false.
 // One owner per reader; not synchronised.
 #pragma once
 

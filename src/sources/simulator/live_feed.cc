@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "sources/simulator/depth_rows.h"
+#include "sources/simulator/forming_bars.h"
 #include "sources/simulator/simulator_rows.h"
 
 namespace mystocks::sources {
@@ -35,6 +36,15 @@ struct LiveFeed::Session {
   int buffered_phase = -2;                          // -1 = auction, 0..239 = minute
   std::vector<std::vector<Snapshot>> stock_buffers;
   std::vector<std::vector<Snapshot>> index_buffers;
+};
+
+// The minute the newest emitted mark left open: its snapshots so far are
+// stock_buffers[i][first_slot..last_slot] of the buffered phase (the minute's own buffer, or for
+// the 09:25 match, which opens minute 0, the auction buffer's last slot).
+struct LiveFeed::OpenMinute {
+  int minute = 0;
+  size_t first_slot = 0;
+  size_t last_slot = 0;
 };
 
 Result<std::unique_ptr<LiveFeed>> LiveFeed::create(
@@ -206,6 +216,7 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
   Date newest_date{};
   std::optional<TableWriter> bars;
   std::optional<MinuteBarColumns> bar_columns;
+  std::optional<OpenMinute> open_minute;  // as of the newest mark emitted
   if (minute_table_ != nullptr) {
     bars.emplace(*minute_table_);
     bar_columns.emplace(*bars);
@@ -230,6 +241,7 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
       newest_date = date;
     }
     cursor_ = *mark;
+    open_minute.reset();
     if (session.day < 0) continue;
     const int64_t local = *mark - shanghai_time(date, 0, 0);
     const int phase = local <= kMatchMs ? -1 : snapshot_minute(*mark);
@@ -278,6 +290,11 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
     // The minute's last mark closes its bar.
     const bool minute_closes =
         phase >= 0 && slot + 1 == static_cast<int64_t>(kSnapshotsPerMinute);
+    if (phase >= 0 && !minute_closes) {
+      open_minute = OpenMinute{phase, 0, static_cast<size_t>(slot)};
+    } else if (phase < 0 && local == kMatchMs) {
+      open_minute = OpenMinute{0, static_cast<size_t>(slot), static_cast<size_t>(slot)};
+    }
     if (bars && minute_closes) {
       for (size_t i = 0; i < securities_.size(); ++i) {
         if (!session.stock_plans[i]) continue;
@@ -326,6 +343,11 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
     if (!depth_batch.is_ok()) return depth_batch.status();
     batch.depth = std::move(depth_batch).value();
   }
+  if (minute_table_ != nullptr && open_minute) {
+    Result<RecordBatch> forming = forming_bars(*open_minute);
+    if (!forming.is_ok()) return forming.status();
+    batch.forming_bars = std::move(forming).value();
+  }
   Result<RecordBatch> tick_batch = ticks.finish();
   if (!tick_batch.is_ok()) return tick_batch.status();
   Result<RecordBatch> quote_batch = quotes.finish();
@@ -335,6 +357,23 @@ Result<LiveBatch> LiveFeed::next_batch(TimestampMs now) {
   batch.market_time = cursor_;
   batch.caught_up = !cut_short;
   return batch;
+}
+
+Result<RecordBatch> LiveFeed::forming_bars(const OpenMinute& open) const {
+  // REQUIRES: open describes session_'s buffered phase (next_batch sets it with the buffers).
+  const Session& session = *session_;
+  TableWriter rows(*minute_table_);
+  const MinuteBarColumns columns(rows);
+  const TimestampMs start = trading_minute_start(session.date, open.minute);
+  for (size_t i = 0; i < securities_.size(); ++i) {
+    if (!session.stock_plans[i]) continue;  // suspended today
+    const std::span<const Snapshot> so_far(session.stock_buffers[i].data() + open.first_slot,
+                                           open.last_slot - open.first_slot + 1);
+    write_forming_minute_bar(
+        rows, columns, simulator_->universe().securities()[securities_[i]].canonical, "1m", start,
+        forming_minute_bar(*session.stock_plans[i], open.minute, so_far));
+  }
+  return rows.finish();
 }
 
 }  // namespace mystocks::sources

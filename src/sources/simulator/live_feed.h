@@ -11,7 +11,8 @@
 //
 // Bounds: at most max_rows tick rows per call (whole 3-second marks only: a mark's snapshots of
 // every symbol arrive together); the rest follows on the next call (caught_up = false). Quotes and
-// 1-minute bars derived from the snapshots come with them. Memory:
+// 1-minute bars derived from the snapshots come with them: closed bars, and forming bars of the
+// minute still open (forming_bars.h). Memory:
 // one minute plan per symbol for the current session date (about 23 KB per symbol).
 //
 // Depth: one order_book_depth row per security per 3-second mark from the 09:25 match on, the
@@ -62,6 +63,12 @@ struct LiveBatch {
   // match on (levels 6-10 null), ordered by ts then symbol; equal to the bid/ask 1-5 of the
   // tick rows at the same ts (empty when tables.yaml lacks the table).
   RecordBatch depth;
+  // minute_kline table, not for storing: when the batch's newest mark leaves a minute open, each
+  // trading security's bar of that minute so far (frequency "1m", ts = bar start, final =
+  // false), in symbol order. Empty when the batch emitted no snapshot of an open minute (nothing
+  // changed, or its newest mark closed the minute: the closed bar is in minute_bars), or when
+  // tables.yaml lacks the table. Over the minute's last mark it would equal the closed bar.
+  RecordBatch forming_bars;
 };
 
 class LiveFeed {
@@ -98,6 +105,9 @@ class LiveFeed {
   // The trading day whose model plays on `date` (-1 when none).
   int model_day(Date date) const;
   Session& session_for(Date date);
+  // The forming bars of the current session's open minute (live_feed.cc: OpenMinute).
+  struct OpenMinute;
+  Result<RecordBatch> forming_bars(const OpenMinute& open) const;
 
   std::shared_ptr<const MarketSimulator> simulator_;
   std::shared_ptr<const storage::TableCatalog> catalog_;  // keeps the two tables below alive

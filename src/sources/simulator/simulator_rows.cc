@@ -27,8 +27,8 @@ constexpr std::string_view kTickColumns[] = {
     "bid4_volume", "bid5_price", "bid5_volume", "ask1_price", "ask1_volume", "ask2_price",
     "ask2_volume", "ask3_price", "ask3_volume", "ask4_price", "ask4_volume", "ask5_price",
     "ask5_volume"};
-constexpr std::string_view kMinuteColumns[] = {"ts",  "symbol", "frequency", "open",  "high",
-                                               "low", "close",  "volume",    "amount"};
+constexpr std::string_view kMinuteColumns[] = {"ts",  "symbol", "frequency", "open",   "high",
+                                               "low", "close",  "volume",    "amount", "final"};
 constexpr std::string_view kDailyColumns[] = {
     "symbol", "trade_date", "open",   "high",   "low",           "close",     "pre_close",
     "change", "pct_change", "volume", "amount", "turnover_rate", "adj_factor"};
@@ -100,12 +100,16 @@ MinuteBarColumns::MinuteBarColumns(const TableWriter& writer)
       low(writer.column("low")),
       close(writer.column("close")),
       volume(writer.column("volume")),
-      amount(writer.column("amount")) {}
+      amount(writer.column("amount")),
+      is_final(writer.column("final")) {}
 
 std::span<const std::string_view> minute_bar_filled_columns() { return kMinuteColumns; }
 
-void write_minute_bar(TableWriter& writer, const MinuteBarColumns& columns, std::string_view symbol,
-                      std::string_view frequency, TimestampMs start, const MinuteBar& bar) {
+namespace {
+
+void put_minute_bar(TableWriter& writer, const MinuteBarColumns& columns, std::string_view symbol,
+                    std::string_view frequency, TimestampMs start, const MinuteBar& bar,
+                    bool is_final) {
   writer.put_int64(columns.ts, start);
   writer.put_string(columns.symbol, symbol);
   writer.put_string(columns.frequency, frequency);
@@ -115,7 +119,21 @@ void write_minute_bar(TableWriter& writer, const MinuteBarColumns& columns, std:
   writer.put_cents(columns.close, bar.close);
   writer.put_int64(columns.volume, bar.volume);
   writer.put_cents(columns.amount, bar.amount);
+  writer.put_bool(columns.is_final, is_final);
   writer.end_row();
+}
+
+}  // namespace
+
+void write_minute_bar(TableWriter& writer, const MinuteBarColumns& columns, std::string_view symbol,
+                      std::string_view frequency, TimestampMs start, const MinuteBar& bar) {
+  put_minute_bar(writer, columns, symbol, frequency, start, bar, true);
+}
+
+void write_forming_minute_bar(TableWriter& writer, const MinuteBarColumns& columns,
+                              std::string_view symbol, std::string_view frequency,
+                              TimestampMs start, const MinuteBar& bar) {
+  put_minute_bar(writer, columns, symbol, frequency, start, bar, false);
 }
 
 DailyBarColumns::DailyBarColumns(const TableWriter& writer)

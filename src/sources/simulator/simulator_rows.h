@@ -29,10 +29,16 @@ void write_tick(TableWriter& writer, const TickColumns& columns, std::string_vie
 struct MinuteBarColumns {
   explicit MinuteBarColumns(const TableWriter& writer);
   int ts, symbol, frequency, open, high, low, close, volume, amount;
+  int is_final;  // column "final"
 };
 std::span<const std::string_view> minute_bar_filled_columns();
+// A closed bar (final = true): historical bars and the live feed's closed minutes.
 void write_minute_bar(TableWriter& writer, const MinuteBarColumns& columns, std::string_view symbol,
                       std::string_view frequency, TimestampMs start, const MinuteBar& bar);
+// A bar whose minute has not closed yet (final = false): the live feed's forming bars.
+void write_forming_minute_bar(TableWriter& writer, const MinuteBarColumns& columns,
+                              std::string_view symbol, std::string_view frequency,
+                              TimestampMs start, const MinuteBar& bar);
 
 struct DailyBarColumns {
   explicit DailyBarColumns(const TableWriter& writer);
