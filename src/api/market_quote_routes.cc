@@ -1,6 +1,6 @@
 // Market activity: GET /api/v1/market/ticks (CSV on Accept), /api/v1/market/quotes (latest of up
-// to 500 symbols), /api/v1/market/depth (latest or a range of order-book snapshots) and
-// /api/v1/market/fund-flow.
+// to 500 securities or indices), /api/v1/market/depth (latest or a range of order-book snapshots)
+// and /api/v1/market/fund-flow.
 #include <set>
 
 #include <boost/json/array.hpp>
@@ -108,24 +108,27 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
 
   const storage::TableSchema& quote = table(api, "realtime_quote");
   json::object quote_row = row_schema(quote);
-  quote_row["properties"].as_object()["source"] =
-      json::object{{"type", "string"}, {"enum", json::array{"realtime_quote", "tick"}}};
+  quote_row["properties"].as_object()["source"] = json::object{
+      {"type", "string"}, {"enum", json::array{"realtime_quote", "tick", "index_quote"}}};
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/quotes",
       .version = "v1",
-      .summary = "Latest quote of up to 500 securities",
-      .description = "From realtime_quote; a symbol without one falls back to its newest tick "
-                     "(source: tick). Symbols with neither are listed in `missing`.",
+      .summary = "Latest quote of up to 500 securities or indices",
+      .description = "Securities from realtime_quote; a security without one falls back to its "
+                     "newest tick (source: tick). Indices (000300.SH, 399001.SZ, ...) from their "
+                     "newest index_quote snapshot (source: index_quote; no bid/ask or limits). "
+                     "Symbols with none of these are listed in `missing`.",
       .tags = {"market"},
       .params = {{.name = "symbols",
-                  .schema = json::object{{"type", "string"},
-                                         {"format", "symbol-list"},
-                                         {"minItems", 1},
-                                         {"maxItems", kMaxQuoteSymbols},
-                                         {"examples", json::array{"600519.SH,000001.SZ"}}},
+                  .schema =
+                      json::object{{"type", "string"},
+                                   {"format", "symbol-list"},
+                                   {"minItems", 1},
+                                   {"maxItems", kMaxQuoteSymbols},
+                                   {"examples", json::array{"600519.SH,000001.SZ,000300.SH"}}},
                   .required = true,
-                  .description = "Comma-separated securities, at most 500"}},
+                  .description = "Comma-separated securities or indices, at most 500"}},
       .response_schema =
           object_schema({{"quotes", array_schema(std::move(quote_row))},
                          {"missing", array_schema(json::object{{"type", "string"}})}}),
@@ -135,7 +138,7 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                                                            {"last", 1685.12},
                                                            {"source", "realtime_quote"}}}},
                        {"missing", json::array{}}},
-      .cache_tables = {"realtime_quote", "tick"},
+      .cache_tables = {"realtime_quote", "tick", "index_quote"},
       .cache_ttl_ms = 5'000,  // "latest" follows the market clock too
       .handler =
           [api](const HttpRequest& http) {
@@ -147,7 +150,10 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
             symbols.erase(std::unique(symbols.begin(), symbols.end()), symbols.end());
             json::array quotes;
             std::set<std::string> found;
-            for (const char* source : {"realtime_quote", "tick"}) {
+            // An index has no Level-1 ticks and a security no index snapshots, so one chain
+            // serves both without asking the reference tables which is which (quotes keep
+            // working while the relational store is down).
+            for (const char* source : {"realtime_quote", "tick", "index_quote"}) {
               std::vector<std::string> wanted;
               for (const std::string& symbol : symbols) {
                 if (!found.contains(symbol)) wanted.push_back(symbol);

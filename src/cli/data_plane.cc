@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/demo_seed.h"
+#include "services/live_resume.h"
 #include "sources/source_factory.h"
 
 namespace mystocks::cli {
@@ -83,9 +84,17 @@ Status DataPlane::open_live_feed() {
   simulator_ = std::move(*simulator);
   sources::LiveOptions options = sources::live_options(config_.sources);
   if (demo_) options.always_open = true;  // the demo always shows a moving market
+  // A restart continues the stored session: replaying it from 09:30 would push rows older than
+  // the quotes the REST API serves.
+  Result<std::optional<TimestampMs>> stored = services::newest_live_instant(*stores_->data);
+  if (!stored.is_ok()) return stored.status().with_context("live feed");
+  options.resume_after = *stored;
   Result<std::unique_ptr<sources::LiveFeed>> feed =
       sources::LiveFeed::create(simulator_->simulator(), stores_->catalog, clock_, options);
   if (!feed.is_ok()) return feed.status();
+  spdlog::info("live feed: market clock starts at {} (newest stored tick or index snapshot: {})",
+               format_iso8601_utc((*feed)->market_time(clock_.now_ms())),
+               *stored ? format_iso8601_utc(**stored) : std::string("none"));
   market_clock_ = std::make_unique<sources::MarketClock>((*feed)->session_clock(), clock_);
   live_ = std::make_unique<services::LiveIngest>(std::move(*feed), *stores_->data, metrics_);
   return Status::ok();

@@ -1,11 +1,12 @@
 // End-to-end: the market-data routes on the real binary with demo data (simulator-seeded stores):
-// every route's happy path, a table of bad inputs per route (400 naming the field), 404 for
-// unknown symbols, v2 columns and CSV, Accept: text/csv on list routes, Deprecation/Link on the
-// v1 K-line route, ETag/304, prices as plain decimals, and every market route in OpenAPI.
+// every route's happy path (quotes of securities and indices in one answer), a table of bad
+// inputs per route (400 naming the field), 404 for unknown symbols, v2 columns and CSV,
+// Accept: text/csv on list routes, Deprecation/Link on the v1 K-line route, ETag/304, prices as
+// plain decimals, and every market route in OpenAPI.
 // Needs `mystocks demo` to open the stores, seed them and register api::register_market_routes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
+import { startServer, waitReady } from './lib/server.mjs';
 
 let server;
 let symbols = [];
@@ -124,6 +125,32 @@ test('ticks, quotes, depth, fund flow, calendar, constituents, overview', async 
   const o = overview.body.data;
   assert.equal(o.advancers + o.decliners + o.unchanged, o.stocks);
   assert.ok(o.total_amount > 0);
+});
+
+test('quotes: indices from index_quote beside securities in one answer', async () => {
+  // The demo's live feed, which starts once the seed is complete, stores index snapshots at
+  // every mark; wait for the first.
+  await waitReady(server.base, 300000);
+  const list = `000300.SH,${symbols[0]},399001.SZ,000999.SH`;
+  const deadline = Date.now() + 30000;
+  let reply;
+  for (;;) {
+    reply = await get(`/api/v1/market/quotes?symbols=${list}`);
+    assert.equal(reply.status, 200, reply.text);
+    if (reply.body.data.quotes.some((quote) => quote.symbol === '000300.SH')) break;
+    if (Date.now() > deadline) throw new Error(`no index quote within 30 s: ${reply.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const bySymbol = Object.fromEntries(reply.body.data.quotes.map((quote) => [quote.symbol, quote]));
+  for (const index of ['000300.SH', '399001.SZ']) {
+    assert.equal(bySymbol[index]?.source, 'index_quote', reply.text);
+    assert.ok(bySymbol[index].last > 0 && Number.isInteger(bySymbol[index].ts), reply.text);
+  }
+  assert.ok(['realtime_quote', 'tick'].includes(bySymbol[symbols[0]]?.source), reply.text);
+  assert.deepEqual(reply.body.data.missing, ['000999.SH']);
+  const doc = (await get('/api/openapi.json')).body;
+  const row = doc.paths['/api/v1/market/quotes'].get.responses['200'].content['application/json'];
+  assert.match(JSON.stringify(row), /"enum":\["realtime_quote","tick","index_quote"\]/);
 });
 
 const badInputs = [

@@ -127,6 +127,13 @@ LiveFeed::LiveFeed(std::shared_ptr<const MarketSimulator> simulator,
       session_clock_(clock.now_ms(), options_.speed, options_.always_open),
       securities_(std::move(securities)),
       cursor_(session_clock_.market_time(clock.now_ms())) {
+  if (options_.resume_after) {
+    if (std::optional<SessionResume> resume =
+            resume_session(session_clock_, clock.now_ms(), *options_.resume_after)) {
+      session_clock_ = resume->clock;
+      cursor_ = resume->cursor;
+    }
+  }
   if (options_.index_quotes) {
     for (uint32_t index = 0; index < simulator_->universe().indices().size(); ++index) {
       indices_.push_back(index);

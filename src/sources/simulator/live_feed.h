@@ -45,6 +45,9 @@ struct LiveOptions {
   int64_t max_rows = 100000;    // tick rows per next_batch (sources.live_max_rows); >= 1
   std::vector<Symbol> symbols;  // securities to stream; empty = the whole universe
   bool index_quotes = true;     // also stream the simulated indices
+  // The newest market instant the store holds from an earlier run (nullopt = none): the feed
+  // continues after it, see resume_session in session_clock.h. Demo restarts set it.
+  std::optional<TimestampMs> resume_after;
 };
 
 struct LiveBatch {
@@ -73,7 +76,8 @@ struct LiveBatch {
 
 class LiveFeed {
  public:
-  // Starts at the clock's current time: the first batch holds what happens after creation.
+  // Starts at the clock's current time: the first batch holds what happens after creation;
+  // with options.resume_after, after that point instead (resume_session).
   static Result<std::unique_ptr<LiveFeed>> create(
       std::shared_ptr<const MarketSimulator> simulator,
       std::shared_ptr<const storage::TableCatalog> catalog, const Clock& clock,

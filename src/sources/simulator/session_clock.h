@@ -6,10 +6,12 @@
 //   at 09:30 (13:00 during the lunch break), and runs at `speed` through the sessions of
 //   consecutive calendar dates (today, tomorrow, ...), so the market is open whatever the wall
 //   clock says and time stamps never go backwards.
-// Immutable after construction: safe from any thread.
+// A restart continues the session the store already holds (resume_session below) rather than
+// starting it again. Immutable after construction: safe from any thread.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "core/clock.h"
 #include "core/timestamp.h"
@@ -22,6 +24,11 @@ class SessionClock {
  public:
   // REQUIRES: speed > 0.
   SessionClock(TimestampMs wall_start, double speed, bool always_open);
+  // Always open, with market_time(wall_start) on the continuous session at `market_start`: a
+  // time in the lunch break maps to 13:00, one at or after the close to the next date's 09:30.
+  // REQUIRES: speed > 0.
+  static SessionClock continuing_from(TimestampMs wall_start, double speed,
+                                      TimestampMs market_start);
 
   TimestampMs market_time(TimestampMs wall_now) const;
   bool always_open() const { return always_open_; }
@@ -48,6 +55,23 @@ class MarketClock final : public Clock {
   SessionClock session_;
   const Clock& wall_;
 };
+
+// Where a live feed starts when the store already holds its rows up to `stored` (the newest
+// market instant an earlier run saved): the clock to play and the last instant counted as emitted.
+struct SessionResume {
+  SessionClock clock;
+  TimestampMs cursor;  // the feed emits what comes after it
+};
+
+// nullopt when `stored` is before the session date `fresh` plays at `wall_now` (the seed's
+// history, an earlier day's demo): the feed starts fresh, which is newer anyway. Otherwise the
+// cursor is `stored`, so nothing is replayed and nothing skipped, and
+// - always open: the clock continues from `stored` instead of going back to 09:30 (or jumping
+//   to the wall clock's time of day), at the same speed;
+// - market hours: the clock stays the wall clock; a point earlier today is caught up by the first
+//   batch, a later one (an earlier, faster run) keeps the feed silent until the clock passes it.
+std::optional<SessionResume> resume_session(const SessionClock& fresh, TimestampMs wall_now,
+                                            TimestampMs stored);
 
 // The instant `offset` continuous-trading milliseconds after 09:30 of `first_date`, counting
 // only 09:30-11:30 and 13:00-15:00 of consecutive calendar dates.

@@ -1,13 +1,15 @@
 // Reference and activity routes through the real gateway Router over real stores seeded by the
 // simulator: symbols (filters, search, pagination, CSV), symbol detail and 404, calendar,
-// constituents, ticks, quotes (realtime_quote with tick fallback), depth, fund flow, overview,
-// and the JSON number format.
+// constituents, ticks, quotes (realtime_quote with tick fallback; indices from index_quote),
+// depth, fund flow, overview, and the JSON number format.
+#include <map>
 #include <regex>
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "gateway/openapi.h"
+#include "sources/simulator/live_feed.h"
 #include "unit/api/market_api_fixture.h"
 
 namespace mystocks::api::test {
@@ -159,6 +161,44 @@ TEST_F(MarketRoutesTest, QuotesFallBackToTicksAndListMissingSymbols) {
   }
   EXPECT_EQ(from_quotes, env_->symbols().size() / 2);
   EXPECT_EQ(reply.data().at("missing"), (json::array{"999999.SH"}));
+}
+
+TEST_F(MarketRoutesTest, QuotesOfIndicesComeFromIndexQuoteBesideSecurities) {
+  // The index snapshots of the day's last minute, as the live feed stores them.
+  const Date today = Date::from_ymd(2026, 11, 24);
+  ManualClock market(shanghai_time(today, 14, 59));
+  sources::LiveOptions options;
+  options.symbols = {*Symbol::parse(env_->symbols()[0])};
+  Result<std::unique_ptr<sources::LiveFeed>> feed =
+      sources::LiveFeed::create(env_->source().simulator(), env_->catalog_, market, options);
+  ASSERT_TRUE(feed.is_ok()) << feed.status().to_string();
+  Result<sources::LiveBatch> batch = (*feed)->next_batch(shanghai_time(today, 15, 0));
+  ASSERT_TRUE(batch.is_ok()) << batch.status().to_string();
+  ASSERT_GT(batch->index_quotes.num_rows(), 0u);
+  env_->save("index_quote", batch->index_quotes);
+
+  // A security with a realtime quote, one with only ticks, two indices, an unknown index.
+  const std::string first = env_->symbols().front();
+  const std::string last = env_->symbols().back();
+  const Reply reply = env_->get("/api/v1/market/quotes?symbols=000300.SH," + first + ",399001.SZ," +
+                                last + ",000999.SH");
+  ASSERT_EQ(reply.status(), 200) << reply.http.body;
+  std::map<std::string, json::object> by_symbol;
+  for (const json::value& quote : reply.data().at("quotes").as_array()) {
+    by_symbol[std::string(quote.at("symbol").as_string())] = quote.as_object();
+  }
+  ASSERT_EQ(by_symbol.size(), 4u) << reply.http.body;
+  EXPECT_EQ(by_symbol[first].at("source"), "realtime_quote");
+  EXPECT_EQ(by_symbol[last].at("source"), "tick");
+  for (const std::string index : {"000300.SH", "399001.SZ"}) {
+    const json::object& quote = by_symbol[index];
+    EXPECT_EQ(quote.at("source"), "index_quote") << index;
+    EXPECT_EQ(quote.at("ts").as_int64(), shanghai_time(today, 15, 0)) << index;
+    EXPECT_GT(quote.at("last").to_number<double>(), 0) << index;
+    EXPECT_TRUE(quote.at("pre_close").is_number()) << index;
+    EXPECT_FALSE(quote.contains("limit_up")) << index << ": an index has no price limits";
+  }
+  EXPECT_EQ(reply.data().at("missing"), (json::array{"000999.SH"}));
 }
 
 TEST_F(MarketRoutesTest, FundFlowRowsOldestFirst) {
