@@ -145,13 +145,12 @@ for (const prefix of ['engine.io', 'socket.io']) {
     conn.ws.send('2probe');
     assert.equal(await conn.next(), '3probe');
     conn.ws.send('5');
-    // No poll was waiting: as with Node, the noop is for a poll only and never goes over WebSocket.
+    // No poll was waiting: as with Node, the noop is for a poll only and never goes over WebSocket;
+    // the first message after the upgrade is the answer to ours.
+    conn.ws.send(prefix === 'engine.io' ? '4after' : '40');
+    assert.match(await conn.nextNonPing(), prefix === 'engine.io' ? /^4after$/ : /^40\{"sid"/);
     assert.equal((await fetch(`${http}/${prefix}/?EIO=4&transport=polling&sid=${sid}`)).status, 400);
     await open(`/${prefix}/?EIO=4&transport=websocket&sid=${sid}`).closed;
-    if (prefix === 'engine.io') {
-      conn.ws.send('4after');
-      assert.equal(await conn.nextNonPing(), '4after');
-    }
     conn.ws.close();
   });
 }
