@@ -13,10 +13,7 @@ constexpr std::string_view kDepthColumns[] = {
 
 }  // namespace
 
-DepthColumns::DepthColumns(const TableWriter& writer)
-    : ts(writer.column("ts")),
-      symbol(writer.column("symbol")),
-      exchange(writer.column("exchange")) {
+BookColumns::BookColumns(const TableWriter& writer) {
   for (int level = 0; level < kBookLevels; ++level) {
     bid_price[level] = writer.column(fmt::format("bid{}_price", level + 1));
     bid_volume[level] = writer.column(fmt::format("bid{}_volume", level + 1));
@@ -25,16 +22,12 @@ DepthColumns::DepthColumns(const TableWriter& writer)
   }
 }
 
-std::span<const std::string_view> depth_filled_columns() { return kDepthColumns; }
-
-void write_depth(TableWriter& writer, const DepthColumns& columns, std::string_view symbol,
-                 std::string_view exchange, const Snapshot& snapshot) {
-  writer.put_int64(columns.ts, snapshot.ts);
-  writer.put_string(columns.symbol, symbol);
-  writer.put_string(columns.exchange, exchange);
+void put_book(TableWriter& writer, const BookColumns& columns,
+              const std::array<BookLevel, kBookLevels>& bids,
+              const std::array<BookLevel, kBookLevels>& asks) {
   for (int level = 0; level < kBookLevels; ++level) {
-    const BookLevel& bid = snapshot.bids[level];
-    const BookLevel& ask = snapshot.asks[level];
+    const BookLevel& bid = bids[level];
+    const BookLevel& ask = asks[level];
     if (bid.price > 0) {
       writer.put_cents(columns.bid_price[level], bid.price);
       writer.put_int64(columns.bid_volume[level], bid.volume);
@@ -44,6 +37,22 @@ void write_depth(TableWriter& writer, const DepthColumns& columns, std::string_v
       writer.put_int64(columns.ask_volume[level], ask.volume);
     }
   }
+}
+
+DepthColumns::DepthColumns(const TableWriter& writer)
+    : ts(writer.column("ts")),
+      symbol(writer.column("symbol")),
+      exchange(writer.column("exchange")),
+      book(writer) {}
+
+std::span<const std::string_view> depth_filled_columns() { return kDepthColumns; }
+
+void write_depth(TableWriter& writer, const DepthColumns& columns, std::string_view symbol,
+                 std::string_view exchange, const Snapshot& snapshot) {
+  writer.put_int64(columns.ts, snapshot.ts);
+  writer.put_string(columns.symbol, symbol);
+  writer.put_string(columns.exchange, exchange);
+  put_book(writer, columns.book, snapshot.bids, snapshot.asks);
   writer.end_row();  // empty levels and levels 6-10 become nulls
 }
 

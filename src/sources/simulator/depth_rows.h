@@ -2,6 +2,7 @@
 // snapshot's book (depth_book.h), the same values its tick row carries in bid/ask 1-5, so REST
 // depth, the depth room and the tick stream never disagree; levels 6-10 are null (the simulator
 // models the five levels Level-1 quotes show). Column indexes are resolved once per batch.
+// BookColumns and put_book also write the same book into the tick rows (simulator_rows.h).
 // Stateless functions; a writer has one owner.
 #pragma once
 
@@ -15,10 +16,21 @@
 
 namespace mystocks::sources {
 
+// The columns of book levels 1-5: bid{N}_price, bid{N}_volume, ask{N}_price, ask{N}_volume.
+struct BookColumns {
+  explicit BookColumns(const TableWriter& writer);
+  std::array<int, kBookLevels> bid_price, bid_volume, ask_price, ask_volume;
+};
+
+// Puts every level with an order (price > 0); empty levels are left for end_row to null.
+void put_book(TableWriter& writer, const BookColumns& columns,
+              const std::array<BookLevel, kBookLevels>& bids,
+              const std::array<BookLevel, kBookLevels>& asks);
+
 struct DepthColumns {
   explicit DepthColumns(const TableWriter& writer);
   int ts, symbol, exchange;
-  std::array<int, kBookLevels> bid_price, bid_volume, ask_price, ask_volume;
+  BookColumns book;
 };
 
 // The columns write_depth fills (for TableWriter::require_fillable); levels 6-10 are not among

@@ -1,7 +1,5 @@
 #include "sources/simulator/simulator_rows.h"
 
-#include <fmt/format.h>
-
 namespace mystocks::sources {
 namespace {
 
@@ -52,14 +50,8 @@ TickColumns::TickColumns(const TableWriter& writer)
       pre_close(writer.column("pre_close")),
       volume(writer.column("volume")),
       amount(writer.column("amount")),
-      num_trades(writer.column("num_trades")) {
-  for (int level = 0; level < kBookLevels; ++level) {
-    bid_price[level] = writer.column(fmt::format("bid{}_price", level + 1));
-    bid_volume[level] = writer.column(fmt::format("bid{}_volume", level + 1));
-    ask_price[level] = writer.column(fmt::format("ask{}_price", level + 1));
-    ask_volume[level] = writer.column(fmt::format("ask{}_volume", level + 1));
-  }
-}
+      num_trades(writer.column("num_trades")),
+      book(writer) {}
 
 std::span<const std::string_view> tick_filled_columns() { return kTickColumns; }
 
@@ -76,18 +68,7 @@ void write_tick(TableWriter& writer, const TickColumns& columns, std::string_vie
   writer.put_int64(columns.volume, snapshot.volume);
   writer.put_cents(columns.amount, snapshot.amount);
   writer.put_int64(columns.num_trades, snapshot.trades);
-  for (int level = 0; level < kBookLevels; ++level) {
-    const BookLevel& bid = snapshot.bids[level];
-    const BookLevel& ask = snapshot.asks[level];
-    if (bid.price > 0) {
-      writer.put_cents(columns.bid_price[level], bid.price);
-      writer.put_int64(columns.bid_volume[level], bid.volume);
-    }
-    if (ask.price > 0) {
-      writer.put_cents(columns.ask_price[level], ask.price);
-      writer.put_int64(columns.ask_volume[level], ask.volume);
-    }
-  }
+  put_book(writer, columns.book, snapshot.bids, snapshot.asks);
   writer.end_row();  // empty book levels become nulls
 }
 

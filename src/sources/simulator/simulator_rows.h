@@ -5,12 +5,12 @@
 // Stateless functions; a writer has one owner.
 #pragma once
 
-#include <array>
 #include <optional>
 #include <span>
 #include <string_view>
 
 #include "core/timestamp.h"
+#include "sources/simulator/depth_rows.h"
 #include "sources/simulator/intraday_model.h"
 #include "sources/simulator/tick_generator.h"
 #include "sources/table_writer.h"
@@ -20,7 +20,7 @@ namespace mystocks::sources {
 struct TickColumns {
   explicit TickColumns(const TableWriter& writer);
   int ts, symbol, exchange, last, open, high, low, pre_close, volume, amount, num_trades;
-  std::array<int, kBookLevels> bid_price, bid_volume, ask_price, ask_volume;
+  BookColumns book;
 };
 std::span<const std::string_view> tick_filled_columns();
 void write_tick(TableWriter& writer, const TickColumns& columns, std::string_view symbol,

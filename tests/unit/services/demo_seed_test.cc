@@ -6,23 +6,13 @@
 #include <map>
 
 #include "services/live_ingest.h"
-#include "sources/simulator/simulator_source.h"
-#include "unit/services/data_manager_fixture.h"
+#include "unit/services/simulator_data_manager_fixture.h"
 
 namespace mystocks::services::test {
 namespace {
 
-class DemoSeedTest : public DataManagerTest {
+class DemoSeedTest : public SimulatorDataManagerTest {
  protected:
-  void SetUp() override {
-    DataManagerTest::SetUp();
-    shared_catalog_ = std::make_shared<const storage::TableCatalog>(catalog_);
-    Result<std::unique_ptr<sources::SimulatorSource>> source = sources::SimulatorSource::create(
-        "simulator", {.seed = 7, .symbol_count = 6}, shared_catalog_, clock_);
-    ASSERT_TRUE(source.is_ok()) << source.status().to_string();
-    source_ = std::move(*source);
-  }
-
   Result<DemoSeedReport> seed(const std::atomic<bool>* cancel = nullptr) {
     return seed_demo(*manager_, *source_, source_->simulator()->calendar(),
                      Date::from_ymd(2024, 5, 8),
@@ -31,16 +21,6 @@ class DemoSeedTest : public DataManagerTest {
   }
 
   int64_t relational_rows(const std::string& table) { return *sqlite_->count(table, {}); }
-  int64_t time_series_rows(const std::string& table) {
-    int64_t rows = 0;
-    for (const auto& [name, batch] : time_series_.written) {
-      if (name == table) rows += static_cast<int64_t>(batch.num_rows());
-    }
-    return rows;
-  }
-
-  std::shared_ptr<const storage::TableCatalog> shared_catalog_;
-  std::unique_ptr<sources::SimulatorSource> source_;
 };
 
 TEST_F(DemoSeedTest, SeedsEveryDatasetIntoItsStoreEndingBeforeToday) {
@@ -91,18 +71,13 @@ TEST_F(DemoSeedTest, ACancelledSeedLeavesNoMarkerSoTheNextStartSeedsAgain) {
 }
 
 TEST_F(DemoSeedTest, LivePumpsSaveTicksQuotesAndClosedBarsThroughTheManager) {
-  clock_.set_ms(*parse_timestamp("2024-05-07T09:30:00+08:00"));
-  sources::LiveOptions options;
-  const auto& securities = source_->simulator()->universe().securities();
-  options.symbols = {securities[0].symbol, securities[1].symbol};
-  Result<std::unique_ptr<sources::LiveFeed>> feed =
-      sources::LiveFeed::create(source_->simulator(), shared_catalog_, clock_, options);
-  ASSERT_TRUE(feed.is_ok()) << feed.status().to_string();
+  std::unique_ptr<LiveIngest> live =
+      live_ingest_from("2024-05-07T09:30:00+08:00", first_two_securities());
+  ASSERT_NE(live, nullptr);
   std::map<std::string, int64_t> announced;
   manager_->subscribe([&](const DataChanged& event) { announced[event.table] += event.rows; });
-  LiveIngest live(std::move(*feed), *manager_, metrics_);
   clock_.advance_ms(61000);  // 09:31:01: minute 09:30 has closed
-  MYSTOCKS_ASSERT_OK(live.pump());
+  MYSTOCKS_ASSERT_OK(live->pump());
   EXPECT_EQ(announced["tick"], time_series_rows("tick"));
   EXPECT_EQ(announced["minute_kline"], time_series_rows("minute_kline"));
   EXPECT_GT(announced["tick"], 0);
@@ -110,7 +85,7 @@ TEST_F(DemoSeedTest, LivePumpsSaveTicksQuotesAndClosedBarsThroughTheManager) {
   EXPECT_GE(announced["minute_kline"], 1);  // one per trading symbol
   EXPECT_LE(announced["minute_kline"], 2);
   EXPECT_EQ(announced["realtime_quote"], announced["minute_kline"]);
-  const LiveIngestStats stats = live.stats();
+  const LiveIngestStats stats = live->stats();
   EXPECT_EQ(stats.pumps, 1);
   EXPECT_EQ(stats.failures, 0);
   EXPECT_EQ(stats.market_time, clock_.now_ms());
@@ -118,9 +93,9 @@ TEST_F(DemoSeedTest, LivePumpsSaveTicksQuotesAndClosedBarsThroughTheManager) {
   // A store failure is counted and reported; the feed moves on.
   time_series_.failures_left = 1;
   clock_.advance_ms(3000);
-  EXPECT_FALSE(live.pump().is_ok());
-  EXPECT_EQ(live.stats().failures, 1);
-  EXPECT_FALSE(live.stats().last_error.empty());
+  EXPECT_FALSE(live->pump().is_ok());
+  EXPECT_EQ(live->stats().failures, 1);
+  EXPECT_FALSE(live->stats().last_error.empty());
 }
 
 }  // namespace

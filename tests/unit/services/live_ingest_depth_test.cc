@@ -5,39 +5,22 @@
 #include <map>
 
 #include "services/live_ingest.h"
-#include "sources/simulator/simulator_source.h"
-#include "unit/services/data_manager_fixture.h"
+#include "unit/services/simulator_data_manager_fixture.h"
 
 namespace mystocks::services::test {
 namespace {
 
-class LiveIngestDepthTest : public DataManagerTest {
- protected:
-  void SetUp() override {
-    DataManagerTest::SetUp();
-    shared_catalog_ = std::make_shared<const storage::TableCatalog>(catalog_);
-    Result<std::unique_ptr<sources::SimulatorSource>> source = sources::SimulatorSource::create(
-        "simulator", {.seed = 7, .symbol_count = 6}, shared_catalog_, clock_);
-    ASSERT_TRUE(source.is_ok()) << source.status().to_string();
-    source_ = std::move(*source);
-  }
-
-  std::shared_ptr<const storage::TableCatalog> shared_catalog_;
-  std::unique_ptr<sources::SimulatorSource> source_;
-};
+using LiveIngestDepthTest = SimulatorDataManagerTest;
 
 TEST_F(LiveIngestDepthTest, PumpsSaveDepthRightAfterTheTicksAndAnnounceIt) {
-  clock_.set_ms(*parse_timestamp("2024-05-07T10:00:00+08:00"));
   sources::LiveOptions options;
   options.index_quotes = false;
-  Result<std::unique_ptr<sources::LiveFeed>> feed =
-      sources::LiveFeed::create(source_->simulator(), shared_catalog_, clock_, options);
-  ASSERT_TRUE(feed.is_ok()) << feed.status().to_string();
+  std::unique_ptr<LiveIngest> live = live_ingest_from("2024-05-07T10:00:00+08:00", options);
+  ASSERT_NE(live, nullptr);
   std::map<std::string, int64_t> announced;
   manager_->subscribe([&](const DataChanged& event) { announced[event.table] += event.rows; });
-  LiveIngest live(std::move(*feed), *manager_, metrics_);
   clock_.advance_ms(15000);  // five marks, 10:00:03 .. 10:00:15
-  MYSTOCKS_ASSERT_OK(live.pump());
+  MYSTOCKS_ASSERT_OK(live->pump());
 
   std::vector<std::string> order;
   int64_t tick_rows = 0;
@@ -54,8 +37,8 @@ TEST_F(LiveIngestDepthTest, PumpsSaveDepthRightAfterTheTicksAndAnnounceIt) {
   EXPECT_EQ(tick_rows % 5, 0);
   EXPECT_EQ(depth_rows, tick_rows);  // the continuous session: every tick has its book
   EXPECT_EQ(announced["order_book_depth"], depth_rows);
-  EXPECT_EQ(live.stats().rows_saved, announced["tick"] + depth_rows + announced["realtime_quote"] +
-                                         announced["minute_kline"]);
+  EXPECT_EQ(live->stats().rows_saved, announced["tick"] + depth_rows + announced["realtime_quote"] +
+                                          announced["minute_kline"]);
 
   // What was saved is the schema's 10-level row: levels 1-5 filled (or null at a limit), 6-10
   // null.

@@ -6,44 +6,13 @@
 
 #include <stdexcept>
 
-#include "sources/simulator/simulator_source.h"
-#include "unit/services/data_manager_fixture.h"
+#include "unit/services/simulator_data_manager_fixture.h"
 
 namespace mystocks::services::test {
 namespace {
 
-class LiveIngestTest : public DataManagerTest {
+class LiveIngestTest : public SimulatorDataManagerTest {
  protected:
-  void SetUp() override {
-    DataManagerTest::SetUp();
-    shared_catalog_ = std::make_shared<const storage::TableCatalog>(catalog_);
-    Result<std::unique_ptr<sources::SimulatorSource>> source = sources::SimulatorSource::create(
-        "simulator", {.seed = 7, .symbol_count = 6}, shared_catalog_, clock_);
-    ASSERT_TRUE(source.is_ok()) << source.status().to_string();
-    source_ = std::move(*source);
-  }
-
-  // A live ingest of two securities whose feed starts at `start` (Asia/Shanghai ISO-8601).
-  std::unique_ptr<LiveIngest> live_from(std::string_view start) {
-    clock_.set_ms(*parse_timestamp(start));
-    sources::LiveOptions options;
-    const auto& securities = source_->simulator()->universe().securities();
-    options.symbols = {securities[0].symbol, securities[1].symbol};
-    Result<std::unique_ptr<sources::LiveFeed>> feed =
-        sources::LiveFeed::create(source_->simulator(), shared_catalog_, clock_, options);
-    EXPECT_TRUE(feed.is_ok()) << feed.status().to_string();
-    if (!feed.is_ok()) return nullptr;
-    return std::make_unique<LiveIngest>(std::move(*feed), *manager_, metrics_);
-  }
-
-  int64_t stored_rows(const std::string& table) const {
-    int64_t rows = 0;
-    for (const auto& [name, batch] : time_series_.written) {
-      if (name == table) rows += static_cast<int64_t>(batch.num_rows());
-    }
-    return rows;
-  }
-
   // The `final` values of every stored minute_kline row: 1 true, 0 false, -1 null.
   std::vector<int> stored_final_flags() const {
     std::vector<int> flags;
@@ -57,13 +26,11 @@ class LiveIngestTest : public DataManagerTest {
     }
     return flags;
   }
-
-  std::shared_ptr<const storage::TableCatalog> shared_catalog_;
-  std::unique_ptr<sources::SimulatorSource> source_;
 };
 
 TEST_F(LiveIngestTest, FormingBarsGoToTheSinkAfterTheSavesAndClosedBarsAreSavedFinal) {
-  std::unique_ptr<LiveIngest> live = live_from("2024-05-07T09:30:00+08:00");
+  std::unique_ptr<LiveIngest> live =
+      live_ingest_from("2024-05-07T09:30:00+08:00", first_two_securities());
   ASSERT_NE(live, nullptr);
   struct Call {
     std::string table;
@@ -73,7 +40,7 @@ TEST_F(LiveIngestTest, FormingBarsGoToTheSinkAfterTheSavesAndClosedBarsAreSavedF
   };
   std::vector<Call> calls;
   live->set_forming_bar_sink([&](const storage::TableSchema& table, const RecordBatch& rows) {
-    calls.push_back({table.name, rows, stored_rows("tick"), live->stats().pumps});
+    calls.push_back({table.name, rows, time_series_rows("tick"), live->stats().pumps});
   });
 
   clock_.advance_ms(30000);  // 09:30:30: minute 09:30 is forming
@@ -83,7 +50,7 @@ TEST_F(LiveIngestTest, FormingBarsGoToTheSinkAfterTheSavesAndClosedBarsAreSavedF
   EXPECT_EQ(first.table, "minute_kline");
   ASSERT_GE(first.rows.num_rows(), 1u);  // one per trading security
   ASSERT_LE(first.rows.num_rows(), 2u);
-  EXPECT_EQ(first.ticks_stored, stored_rows("tick"));  // the batch was saved before
+  EXPECT_EQ(first.ticks_stored, time_series_rows("tick"));  // the batch was saved before
   EXPECT_GT(first.ticks_stored, 0);
   EXPECT_EQ(first.pumps, 0);
   const Column* flags = first.rows.column("final");
@@ -95,12 +62,12 @@ TEST_F(LiveIngestTest, FormingBarsGoToTheSinkAfterTheSavesAndClosedBarsAreSavedF
               *parse_timestamp("2024-05-07T09:30:00+08:00"));
   }
   // Forming bars are not stored: no minute_kline row yet.
-  EXPECT_EQ(stored_rows("minute_kline"), 0);
+  EXPECT_EQ(time_series_rows("minute_kline"), 0);
 
   clock_.advance_ms(30000);  // 09:31:00 closes the minute: saved final, nothing forming
   MYSTOCKS_ASSERT_OK(live->pump());
   EXPECT_EQ(calls.size(), 1u);
-  EXPECT_EQ(stored_rows("minute_kline"), static_cast<int64_t>(first.rows.num_rows()));
+  EXPECT_EQ(time_series_rows("minute_kline"), static_cast<int64_t>(first.rows.num_rows()));
   EXPECT_EQ(stored_final_flags(), std::vector<int>(first.rows.num_rows(), 1));
 
   clock_.advance_ms(3000);  // 09:31:03: the next minute forms
@@ -113,7 +80,8 @@ TEST_F(LiveIngestTest, FormingBarsGoToTheSinkAfterTheSavesAndClosedBarsAreSavedF
 }
 
 TEST_F(LiveIngestTest, AThrowingSinkFailsThePumpButTheFeedMovesOn) {
-  std::unique_ptr<LiveIngest> live = live_from("2024-05-07T10:00:00+08:00");
+  std::unique_ptr<LiveIngest> live =
+      live_ingest_from("2024-05-07T10:00:00+08:00", first_two_securities());
   ASSERT_NE(live, nullptr);
   live->set_forming_bar_sink([](const storage::TableSchema&, const RecordBatch&) {
     throw std::runtime_error("room closed");
@@ -123,7 +91,7 @@ TEST_F(LiveIngestTest, AThrowingSinkFailsThePumpButTheFeedMovesOn) {
   EXPECT_EQ(failed.code(), ErrorCode::kInternal);
   EXPECT_NE(failed.message().find("room closed"), std::string::npos) << failed.to_string();
   EXPECT_EQ(live->stats().failures, 1);
-  EXPECT_GT(stored_rows("tick"), 0);  // the batch itself was saved
+  EXPECT_GT(time_series_rows("tick"), 0);  // the batch itself was saved
 
   // An empty function removes the sink.
   live->set_forming_bar_sink({});

@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "sources/simulator/live_feed.h"
-#include "unit/sources/simulator_fixture.h"
+#include "unit/sources/live_feed_fixture.h"
 
 namespace mystocks::sources::test {
 namespace {
@@ -53,25 +53,7 @@ std::map<std::string, TickState> newest_ticks(const RecordBatch& ticks) {
   return out;
 }
 
-class FormingBarsTest : public SimulatorTest {
- protected:
-  std::unique_ptr<LiveFeed> feed(const SimulatorSource& source, LiveOptions options) {
-    options.index_quotes = false;
-    Result<std::unique_ptr<LiveFeed>> created =
-        LiveFeed::create(source.simulator(), catalog(), clock_, options);
-    EXPECT_TRUE(created.is_ok()) << created.status().to_string();
-    return created.is_ok() ? std::move(created).value() : nullptr;
-  }
-  static LiveBatch ok_batch(Result<LiveBatch> result) {
-    EXPECT_TRUE(result.is_ok()) << result.status().to_string();
-    return result.is_ok() ? std::move(result).value() : LiveBatch{};
-  }
-  static LiveOptions options_for(const std::vector<std::string>& symbols) {
-    LiveOptions options;
-    for (const std::string& symbol : symbols) options.symbols.push_back(*Symbol::parse(symbol));
-    return options;
-  }
-};
+using FormingBarsTest = LiveFeedTest;
 
 TEST_F(FormingBarsTest, OverAllOfAMinutesSnapshotsTheFormingBarIsThePlansBar) {
   auto source = make(12);
@@ -127,7 +109,7 @@ TEST_F(FormingBarsTest, OverAllOfAMinutesSnapshotsTheFormingBarIsThePlansBar) {
 TEST_F(FormingBarsTest, LiveFormingBarsUpdateEachMarkAndCloseIntoTheFinalBar) {
   auto source = make(30);
   clock_.set_ms(at(2024, 5, 7, 9, 24, 0));
-  auto live = feed(*source, options_for(first_symbols(*source, 4)));
+  auto live = feed(*source, stock_options(first_symbols(*source, 4)));
   std::map<std::string, BarRow> forming;   // the newest forming state per symbol
   std::map<std::string, TickState> ticks;  // the newest tick per symbol
   int closed_minutes = 0;
@@ -206,7 +188,7 @@ TEST_F(FormingBarsTest, ABatchOverSeveralMinutesFormsOnlyTheOpenOneFromItsFirstS
   auto source = make(30);
   const std::vector<std::string> symbols = first_symbols(*source, 4);
   clock_.set_ms(at(2024, 5, 7, 10, 0, 31));  // the feed starts inside minute 10:00
-  auto live = feed(*source, options_for(symbols));
+  auto live = feed(*source, stock_options(symbols));
   clock_.set_ms(at(2024, 5, 7, 10, 2, 45));
   const LiveBatch batch = ok_batch(live->next_batch());
   // 10:00 and 10:01 closed in this batch; only 10:02 forms.
@@ -232,7 +214,7 @@ TEST_F(FormingBarsTest, ABatchOverSeveralMinutesFormsOnlyTheOpenOneFromItsFirstS
   // A feed that started mid-minute still forms that minute from its first snapshot: the same
   // feed idea, started at 10:02:31 and asked at 10:02:45, agrees with the batch above.
   clock_.set_ms(at(2024, 5, 7, 10, 2, 31));
-  auto late = feed(*source, options_for(symbols));
+  auto late = feed(*source, stock_options(symbols));
   clock_.set_ms(at(2024, 5, 7, 10, 2, 45));
   const LiveBatch late_batch = ok_batch(late->next_batch());
   EXPECT_EQ(late_batch.ticks.num_rows(), 5 * bars.size());  // 10:02:33 .. 10:02:45
@@ -253,6 +235,7 @@ TEST_F(FormingBarsTest, AlwaysOpenMinuteZeroOpensAtTheDaysOpenWithoutTheAuction)
   clock_.set_ms(at(2024, 5, 11, 22, 0));  // Saturday: the demo session plays Monday's model
   LiveOptions options;
   options.always_open = true;
+  options.index_quotes = false;
   auto live = feed(*source, options);
   clock_.advance_ms(3000);  // 09:30:03, the first mark
   const std::map<std::string, BarRow> first =

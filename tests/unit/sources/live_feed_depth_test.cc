@@ -6,33 +6,18 @@
 #include <set>
 
 #include "sources/simulator/live_feed.h"
-#include "unit/sources/simulator_fixture.h"
+#include "unit/sources/live_feed_fixture.h"
 
 namespace mystocks::sources::test {
 namespace {
 
-class LiveFeedDepthTest : public SimulatorTest {
- protected:
-  std::unique_ptr<LiveFeed> feed(const SimulatorSource& source, LiveOptions options) {
-    Result<std::unique_ptr<LiveFeed>> created =
-        LiveFeed::create(source.simulator(), catalog(), clock_, std::move(options));
-    EXPECT_TRUE(created.is_ok()) << created.status().to_string();
-    return created.is_ok() ? std::move(created).value() : nullptr;
-  }
-  static LiveBatch ok_batch(Result<LiveBatch> result) {
-    EXPECT_TRUE(result.is_ok()) << result.status().to_string();
-    return result.is_ok() ? std::move(result).value() : LiveBatch{};
-  }
-};
+using LiveFeedDepthTest = LiveFeedTest;
 
 TEST_F(LiveFeedDepthTest, DepthRowsFromTheMatchOnCarryTheHistoricalTicksBook) {
   auto source = make(30);
   const std::vector<std::string> symbols = first_symbols(*source, 6);
   clock_.set_ms(at(2024, 5, 7, 9, 24, 0));
-  LiveOptions options;
-  options.index_quotes = false;
-  for (const std::string& symbol : symbols) options.symbols.push_back(*Symbol::parse(symbol));
-  auto live = feed(*source, options);
+  auto live = feed(*source, stock_options(symbols));
   ASSERT_NE(live, nullptr);
   clock_.set_ms(at(2024, 5, 7, 9, 31, 0));
   const LiveBatch batch = ok_batch(live->next_batch());

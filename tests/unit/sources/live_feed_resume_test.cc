@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "sources/simulator/live_feed.h"
-#include "unit/sources/simulator_fixture.h"
+#include "unit/sources/live_feed_fixture.h"
 
 namespace mystocks::sources::test {
 namespace {
@@ -81,17 +81,18 @@ TEST(SessionClockTest, ResumeSessionContinuesFromTheStoredPointOfThisSessionOrLa
   }
 }
 
-class LiveFeedResumeTest : public SimulatorTest {
+class LiveFeedResumeTest : public LiveFeedTest {
  protected:
-  std::unique_ptr<LiveFeed> feed(const SimulatorSource& source, const LiveOptions& options) {
-    Result<std::unique_ptr<LiveFeed>> created =
-        LiveFeed::create(source.simulator(), catalog(), clock_, options);
-    EXPECT_TRUE(created.is_ok()) << created.status().to_string();
-    return created.is_ok() ? std::move(created).value() : nullptr;
-  }
-  static LiveBatch ok_batch(Result<LiveBatch> result) {
-    EXPECT_TRUE(result.is_ok()) << result.status().to_string();
-    return result.is_ok() ? std::move(result).value() : LiveBatch{};
+  // A demo feed (always open, securities alone) restarted on Tuesday 2024-05-07 at 20:00 after
+  // an earlier run whose newest stored market instant is `stored`.
+  std::unique_ptr<LiveFeed> demo_restarted_after(const SimulatorSource& source,
+                                                 TimestampMs stored) {
+    clock_.set_ms(at(2024, 5, 7, 20, 0));
+    LiveOptions options;
+    options.always_open = true;
+    options.index_quotes = false;
+    options.resume_after = stored;
+    return feed(source, options);
   }
   static TimestampMs last_ts(const RecordBatch& rows) {
     return column<int64_t>(rows, "ts").empty() ? 0 : column<int64_t>(rows, "ts").back();
@@ -155,12 +156,7 @@ TEST_F(LiveFeedResumeTest, DemoRestartEmitsExactlyWhatAnUninterruptedRunWould) {
 
 TEST_F(LiveFeedResumeTest, DemoStoredAtTheCloseContinuesOnTheNextDate) {
   auto source = make(10);
-  clock_.set_ms(at(2024, 5, 7, 20, 0));
-  LiveOptions options;
-  options.always_open = true;
-  options.index_quotes = false;
-  options.resume_after = at(2024, 5, 7, 15, 0, 0);
-  auto live = feed(*source, options);
+  auto live = demo_restarted_after(*source, at(2024, 5, 7, 15, 0, 0));
   clock_.advance_ms(6000);
   const LiveBatch batch = ok_batch(live->next_batch());
   ASSERT_GT(batch.ticks.num_rows(), 0u);
@@ -194,12 +190,7 @@ TEST_F(LiveFeedResumeTest, MarketHoursCatchUpTheGapOfTheSameDay) {
 
 TEST_F(LiveFeedResumeTest, AStoredPointBeforeTheSessionDateStartsFresh) {
   auto source = make(10);
-  clock_.set_ms(at(2024, 5, 7, 20, 0));
-  LiveOptions options;
-  options.always_open = true;
-  options.index_quotes = false;
-  options.resume_after = at(2024, 5, 6, 15, 0, 0);  // the seed's last tick day
-  auto live = feed(*source, options);
+  auto live = demo_restarted_after(*source, at(2024, 5, 6, 15, 0, 0));  // the seed's last tick day
   EXPECT_EQ(live->market_time(clock_.now_ms()), at(2024, 5, 7, 9, 30, 0));
   clock_.advance_ms(3000);
   EXPECT_EQ(column<int64_t>(ok_batch(live->next_batch()).ticks, "ts").front(),

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "unit/sources/simulator_fixture.h"
+#include "unit/sources/live_feed_fixture.h"
 
 namespace mystocks::sources::test {
 namespace {
@@ -41,27 +41,11 @@ TEST(SessionClockTest, MapsWallTimeToMarketTime) {
   }
 }
 
-class LiveFeedTest : public SimulatorTest {
- protected:
-  std::unique_ptr<LiveFeed> feed(const SimulatorSource& source, LiveOptions options) {
-    Result<std::unique_ptr<LiveFeed>> created =
-        LiveFeed::create(source.simulator(), catalog(), clock_, options);
-    EXPECT_TRUE(created.is_ok()) << created.status().to_string();
-    return created.is_ok() ? std::move(created).value() : nullptr;
-  }
-  static LiveBatch ok_batch(Result<LiveBatch> result) {
-    EXPECT_TRUE(result.is_ok()) << result.status().to_string();
-    return result.is_ok() ? std::move(result).value() : LiveBatch{};
-  }
-};
-
 TEST_F(LiveFeedTest, StreamsTodaysSnapshotsInTimeOrderEqualToTheHistoricalTicks) {
   auto source = make(30);
   const std::vector<std::string> symbols = first_symbols(*source, 5);
   clock_.set_ms(at(2024, 5, 7, 9, 29, 0));
-  LiveOptions options;
-  for (const std::string& symbol : symbols) options.symbols.push_back(*Symbol::parse(symbol));
-  auto live = feed(*source, options);
+  auto live = feed(*source, options_for(symbols));
   // Nothing happens between 09:29 and 09:30.
   clock_.advance_ms(60000);
   EXPECT_EQ(ok_batch(live->next_batch()).ticks.num_rows(), 0u);
@@ -161,10 +145,7 @@ TEST_F(LiveFeedTest, DerivesQuotesAndClosedMinuteBarsEqualToTheHistoricalOnes) {
   auto source = make(30);
   const std::vector<std::string> symbols = first_symbols(*source, 4);
   clock_.set_ms(at(2024, 5, 7, 9, 30, 0));
-  LiveOptions options;
-  options.index_quotes = false;
-  for (const std::string& symbol : symbols) options.symbols.push_back(*Symbol::parse(symbol));
-  auto live = feed(*source, options);
+  auto live = feed(*source, stock_options(symbols));
   clock_.set_ms(at(2024, 5, 7, 9, 32, 30));  // minutes 09:30 and 09:31 close, 09:32 is open
   const LiveBatch batch = ok_batch(live->next_batch());
   const RecordBatch history_bars =
