@@ -236,7 +236,7 @@ int run_ingest(const std::vector<std::string_view>& args) {
   Result<std::unique_ptr<services::DataStores>> stores =
       services::open_data_stores(*config, clock, metrics, nullptr);
   if (!stores.is_ok()) {
-    std::cerr << "mystocks ingest: opening the stores: " << stores.status().message() << "\n";
+    std::cerr << "mystocks ingest: opening the stores: " << stores.status().to_string() << "\n";
     return 1;
   }
   services::DataManager& manager = *(*stores)->data;

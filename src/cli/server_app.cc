@@ -142,7 +142,8 @@ int run_server(const Config& config, const ServeOptions& options) {
   Result<std::unique_ptr<DataPlane>> plane = DataPlane::open(config, options.demo, clock, metrics);
   if (!plane.is_ok()) {
     spdlog::error("{}", plane.status().to_string());
-    std::cerr << "mystocks: " << plane.status().message() << "\n";
+    // With the code: DATA_LOSS (a damaged store) needs a different fix than IO_ERROR.
+    std::cerr << "mystocks: " << plane.status().to_string() << "\n";
     return 1;
   }
   DataPlane& data = **plane;

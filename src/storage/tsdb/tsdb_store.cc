@@ -62,10 +62,13 @@ Result<std::unique_ptr<TsdbStore>> TsdbStore::open(TsdbOptions options) {
     store->wal_ = std::make_unique<Wal>(store->options_.dir / "wal", store->options_.sync,
                                         store->options_.metrics);
   }
+  // On failure the half-open store is destroyed here and never handed out; its destructor sees
+  // open_ == false and touches nothing that recovery may not have built.
   MYSTOCKS_RETURN_IF_ERROR(store->recover());
   if (!store->recovery_.torn_tails.empty() || store->recovery_.records > 0) {
     spdlog::info("tsdb {}: {}", store->options_.dir.string(), store->recovery_.to_string());
   }
+  store->open_ = true;
   if (store->options_.background_work && !store->options_.read_only) {
     store->background_ = std::thread([raw = store.get()] { raw->background_loop(); });
   }
@@ -79,7 +82,9 @@ TsdbStore::~TsdbStore() {
   }
   background_cv_.notify_all();
   if (background_.joinable()) background_.join();
-  if (options_.read_only || wal_ == nullptr || !options_.flush_on_close) return;
+  // A store whose open() failed has no active memtable and possibly no WAL file: flushing it
+  // would crash, and there is nothing to flush (its WAL files are untouched).
+  if (!open_ || options_.read_only || wal_ == nullptr || !options_.flush_on_close) return;
   // A clean shutdown flushes, so the next open has no WAL to replay. Failure is harmless: the
   // WAL still holds every acknowledged row.
   Status status = flush();

@@ -150,6 +150,7 @@ class TsdbStore final : public storage::TimeSeriesStore {
   mutable LatestCache latest_cache_;
   std::shared_ptr<ColumnPool> column_pool_;  // recycles memtable storage (memtables share it)
   RecoveryReport recovery_;
+  bool open_ = false;  // recovery completed; only then may the destructor flush
 
   std::mutex write_mutex_;    // serialises WAL append + memtable apply
   std::mutex version_mutex_;  // serialises MANIFEST changes (flush, compaction, create_table)
