@@ -30,6 +30,7 @@
 #include "server/engineio_transport.h"
 #include "server/http_server.h"
 #include "services/data_manager.h"
+#include "sources/source_factory.h"
 
 namespace mystocks::cli {
 namespace {
@@ -61,22 +62,14 @@ Status data_dir_writable(const std::string& dir) {
 // realtime.recovery_namespaces: "/,/market" -> {"/", "/market"}.
 Result<std::set<std::string>> namespace_set(std::string_view text) {
   std::set<std::string> namespaces;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view name = text.substr(start, end - start);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-    start = end + 1;
-    if (name.empty()) continue;
+  for (std::string& name : sources::parse_name_list(text)) {
     if (name.front() != '/') {
       return field_error(ErrorCode::kInvalidConfig, "realtime.recovery_namespaces",
                          "realtime.recovery_namespaces: '{}' is not a namespace (expected names "
                          "starting with '/', comma-separated, e.g. \"/,/market\")",
                          name);
     }
-    namespaces.emplace(name);
+    namespaces.insert(std::move(name));
   }
   return namespaces;
 }
@@ -85,13 +78,18 @@ Result<std::set<std::string>> namespace_set(std::string_view text) {
 // subscribe snapshots before the room's first push. The stores keep the newest row per series in
 // memory (tsdb's latest cache), so this costs no disk read on the I/O thread that calls it.
 realtime::RoomSnapshots::Source stored_room_state(services::DataManager& data) {
-  return [&data](const std::string& room) -> std::optional<boost::json::object> {
+  // The tables that feed rooms, with their room kind, found once (the catalog is fixed).
+  std::vector<std::pair<std::string_view, const storage::TableSchema*>> feeding;
+  for (const storage::TableSchema& table : data.catalog().tables()) {
+    if (auto kind = realtime::MarketFeed::room_kind_for(table)) feeding.emplace_back(realtime::room_kind_name(*kind), &table);
+  }
+  return [&data, feeding](const std::string& room) -> std::optional<boost::json::object> {
     const size_t colon = room.find(':');
-    const std::string kind = room.substr(0, colon);
+    const std::string_view kind = std::string_view(room).substr(0, colon);
     const std::string symbol = room.substr(colon + 1);
-    for (const storage::TableSchema& table : data.catalog().tables()) {
-      const std::optional<realtime::RoomKind> table_kind = realtime::MarketFeed::room_kind_for(table);
-      if (!table_kind || realtime::room_kind_name(*table_kind) != kind) continue;
+    for (const auto& [table_kind, schema] : feeding) {
+      if (table_kind != kind) continue;
+      const storage::TableSchema& table = *schema;
       Result<RecordBatch> rows = data.latest(table.name, {symbol});
       if (!rows.is_ok()) continue;
       for (size_t row = 0; row < rows->num_rows(); ++row) {

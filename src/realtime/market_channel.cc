@@ -301,6 +301,7 @@ void MarketChannel::publish_forming_bar(const std::string& symbol, json::object 
     Update update{RoomKind::kKline1m, symbol, std::move(data), bar_start};
     const int64_t now = clock_.now_ms();
     if (forming.pushed_at_ms && now - *forming.pushed_at_ms < options_.bar_update_ms) {
+      if (!forming.waiting) forming_due_.emplace(*forming.pushed_at_ms + options_.bar_update_ms, symbol);
       forming.waiting = std::move(update);  // newest wins; tick() queues it when due
       return;
     }
@@ -325,14 +326,16 @@ void MarketChannel::tick() {
   {
     std::lock_guard lock(mutex_);
     const int64_t now = clock_.now_ms();
-    for (auto& [symbol, forming] : forming_) {
-      if (forming.waiting && (!forming.pushed_at_ms || now - *forming.pushed_at_ms >= options_.bar_update_ms)) {
-        if (pending_.empty()) oldest_pending_ms_ = now;
-        pending_.push_back(std::move(*forming.waiting));
-        forming.waiting.reset();
-        forming.pushed_at_ms = now;
-        published_.inc();
-      }
+    while (!forming_due_.empty() && forming_due_.top().first <= now) {
+      FormingBar& forming = forming_[forming_due_.top().second];
+      forming_due_.pop();
+      // Stale entries: the final bar went out first, or a later push re-armed the wait.
+      if (!forming.waiting || now - *forming.pushed_at_ms < options_.bar_update_ms) continue;
+      if (pending_.empty()) oldest_pending_ms_ = now;
+      pending_.push_back(std::move(*forming.waiting));
+      forming.waiting.reset();
+      forming.pushed_at_ms = now;
+      published_.inc();
     }
     if (pending_.empty() || now - oldest_pending_ms_ < options_.batch_window_ms) return;
   }

@@ -16,6 +16,7 @@
 
 #include <map>
 #include <optional>
+#include <queue>
 #include <unordered_map>
 #include <mutex>
 #include <set>
@@ -105,6 +106,11 @@ class MarketChannel {
   std::map<std::string, std::set<std::string>> stream_rooms_;  // symbol -> rooms; GUARDED_BY(mutex_)
   bool fanning_out_ = false;  // one thread fans out at a time; GUARDED_BY(mutex_)
   std::unordered_map<std::string, FormingBar> forming_;  // symbol -> ...; GUARDED_BY(mutex_)
+  // Symbols with a waiting forming bar, soonest due first (due = last push + bar_update_ms), so
+  // tick() looks only at what is due instead of every symbol. GUARDED_BY(mutex_)
+  std::priority_queue<std::pair<int64_t, std::string>, std::vector<std::pair<int64_t, std::string>>,
+                      std::greater<>>
+      forming_due_;
   RoomSnapshots snapshots_;
   Counter& published_;
   Histogram& batch_size_;

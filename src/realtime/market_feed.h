@@ -42,6 +42,9 @@ class MarketFeed {
                                                         const RecordBatch& batch, size_t row);
 
  private:
+  // Rows -> channel: stored rows within the live window, or forming bars (never filtered).
+  size_t publish(const storage::TableSchema& table, const RecordBatch& batch, bool forming);
+
   MarketChannel& channel_;
   const Clock& clock_;
   int64_t live_window_ms_;
