@@ -95,6 +95,8 @@ Status register_data_routes(gateway::RouteRegistry& registry, const MarketApi& a
                      "the relational stores do not report per-table sizes, so they are null "
                      "there. A table whose store fails carries an error instead of sizes.",
       .tags = {"data"},
+      .resource = "data",
+      .action = "read",
       .response_schema =
           json::object{
               {"type", "array"},
@@ -144,6 +146,8 @@ Status register_data_routes(gateway::RouteRegistry& registry, const MarketApi& a
       .version = "v1",
       .summary = "Data-quality check results, newest first",
       .tags = {"data"},
+      .resource = "data",
+      .action = "read",
       .params = std::move(params),
       .response_schema = json::object{{"type", "array"}, {"items", {{"type", "object"}}}},
       .handler = [api](const HttpRequest& request) { return quality(api, request); },

@@ -246,6 +246,8 @@ Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketA
       .version = "v1",
       .summary = "Every technical indicator with its parameters (defaults, ranges) and outputs",
       .tags = {"indicators"},
+      .resource = "indicators",
+      .action = "read",
       .response_schema = json::object{{"type", "array"}, {"items", {{"type", "object"}}}},
       .etag = true,
       .handler =
@@ -303,6 +305,8 @@ Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketA
       .description = "404 for an unknown indicator or symbol; 400 naming a parameter outside "
                      "its range or not taken by the indicator.",
       .tags = {"indicators"},
+      .resource = "indicators",
+      .action = "read",
       .params = std::move(params),
       .response_schema = json::object{{"type", "object"}},
       .etag = true,
@@ -319,6 +323,8 @@ Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketA
           "data (as GET /api/v1/indicators/{{name}}) or error {{code, field, message}}.",
           kMaxIndicatorBatchItems),
       .tags = {"indicators"},
+      .resource = "indicators",
+      .action = "read",
       .request_schema = batch_schema(),
       .response_schema = json::object{{"type", "object"}},
       .rate_class = "heavy",

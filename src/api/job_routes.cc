@@ -54,7 +54,7 @@ json::object create_schema() {
 }  // namespace
 
 Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner& jobs,
-                           services::JobSpecRules rules) {
+                           services::JobSpecRules rules, JobSizeLimits limits) {
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
       .method = HttpMethod::kPost,
       .path = "/api/v1/data/jobs",
@@ -63,14 +63,25 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .description = "Runs in the background on the ingest workers; re-running a job skips what "
                      "is already stored. 503 RESOURCE_EXHAUSTED when the job queue is full.",
       .tags = {"data"},
+      .resource = "jobs",
+      .action = "write",
       .request_schema = create_schema(),
       .response_schema = job_schema(),
       .rate_class = "heavy",
       .handler =
-          [&jobs, rules](const HttpRequest& request) {
+          [&jobs, rules, limits](const HttpRequest& request) {
             Result<services::IngestJobSpec> spec =
                 services::parse_job_spec(request.body_json, rules);
             if (!spec.is_ok()) return ApiReply::fail(spec.status());
+            const int64_t size = services::job_symbol_days(*spec, static_cast<int64_t>(rules.max_symbols));
+            const int64_t limit = services::job_limit_for(request.principal.roles, limits.max_symbol_days);
+            if (limit > 0 && size > limit) {
+              return ApiReply::fail(error(ErrorCode::kPermissionDenied,
+                                          "the job covers {} symbol-days; your role may submit at "
+                                          "most {} (security.job_max_symbol_days): split it into "
+                                          "smaller jobs",
+                                          size, limit));
+            }
             Result<std::string> id = jobs.submit(std::move(*spec));
             if (!id.is_ok()) return ApiReply::fail(id.status());
             Result<services::JobInfo> job = jobs.get(*id);
@@ -84,6 +95,8 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .version = "v1",
       .summary = "Ingest jobs, queued, running and recently finished",
       .tags = {"data"},
+      .resource = "jobs",
+      .action = "read",
       .response_schema = json::object{{"type", "array"}, {"items", job_schema()}},
       .blocking = false,
       .handler =
@@ -99,6 +112,8 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .version = "v1",
       .summary = "One ingest job with its progress (rows, rows/s, ETA, quality findings)",
       .tags = {"data"},
+      .resource = "jobs",
+      .action = "read",
       .params = {id_path_param("job id, as POST /api/v1/data/jobs returned it")},
       .response_schema = job_schema(),
       .blocking = false,
@@ -116,6 +131,8 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .summary = "Cancel an ingest job; it stops after its current chunk",
       .description = "409 FAILED_PRECONDITION when the job already finished.",
       .tags = {"data"},
+      .resource = "jobs",
+      .action = "write",
       .params = {id_path_param("job id, as POST /api/v1/data/jobs returned it")},
       .response_schema = job_schema(),
       .blocking = false,

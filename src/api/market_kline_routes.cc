@@ -132,6 +132,8 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
       .description = "Superseded by /api/v2/market/kline (columnar, CSV). Bars are oldest first. "
                      "Also answers Accept: text/csv.",
       .tags = {"market"},
+      .resource = "market",
+      .action = "read",
       .params = kline_params(),
       .response_schema = object_schema(std::move(v1_schema)),
       .alternate_content_types = {"text/csv"},
@@ -185,6 +187,8 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
                      "pandas.DataFrame(body['data']['data']) gives the frame. format=csv or "
                      "Accept: text/csv answers a raw text/csv body instead of the envelope.",
       .tags = {"market"},
+      .resource = "market",
+      .action = "read",
       .params = std::move(v2_params),
       .response_schema = object_schema(std::move(v2_schema)),
       .alternate_content_types = {"text/csv"},

@@ -108,6 +108,8 @@ Status register_market_overview_route(gateway::RouteRegistry& registry, const Ma
                      "STAR +/-20 %, BSE +/-30 %, limit price rounded half up to the cent). Stocks "
                      "only. Default date: the newest stored trading date.",
       .tags = {"market"},
+      .resource = "market",
+      .action = "read",
       .params = {time_param("date", "Trading date (the newest stored on or before it)")},
       .response_schema = object_schema(
           {{"trade_date", {{"type", "string"}, {"format", "date"}}},

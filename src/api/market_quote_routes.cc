@@ -80,6 +80,8 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
           .description = "Oldest first: the newest `limit` ticks in the range. At most 5 days per "
                          "request. Accept: text/csv answers CSV.",
           .tags = {"market"},
+          .resource = "market",
+          .action = "read",
           .params = {symbol_param("Security"), time_param("start", "First tick time, inclusive"),
                      time_param("end", "Last tick time, inclusive; default now"),
                      limit_param(1000, 10000, "Newest ticks to return")},
@@ -120,6 +122,8 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                      "newest index_quote snapshot (source: index_quote; no bid/ask or limits). "
                      "Symbols with none of these are listed in `missing`.",
       .tags = {"market"},
+      .resource = "market",
+      .action = "read",
       .params = {{.name = "symbols",
                   .schema =
                       json::object{{"type", "string"},
@@ -190,6 +194,8 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                      "snapshots in the range (at most 1 day), oldest first. Levels without a "
                      "price are left out.",
       .tags = {"market"},
+      .resource = "market_depth",
+      .action = "read",
       .params = {symbol_param("Security"), time_param("start", "First snapshot time, inclusive"),
                  time_param("end", "Last snapshot time, inclusive; default now"),
                  limit_param(100, 1000, "Newest snapshots to return (with start)")},
@@ -233,6 +239,8 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
       .summary = "Daily money flow by order size of one security",
       .description = "Oldest first: the newest `limit` days in the range (at most 3660 days).",
       .tags = {"market"},
+      .resource = "market",
+      .action = "read",
       .params = {symbol_param("Security"), time_param("start", "First date, inclusive"),
                  time_param("end", "Last date, inclusive; default today"),
                  limit_param(250, 5000, "Newest days to return")},

@@ -77,6 +77,8 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
           "Sorted by symbol. The envelope carries pagination {page, size, total, pages}. "
           "Accept: text/csv answers the page as CSV with X-Total-Count.",
       .tags = {"market"},
+      .resource = "reference",
+      .action = "read",
       .params = {enum_param("exchange", {"SH", "SZ", "BJ"}, std::nullopt, "Exchange"),
                  enum_param("board", {"main", "chinext", "star", "bse"}, std::nullopt, "Board"),
                  enum_param("security_type", {"stock", "index", "etf", "fund", "bond"},
@@ -119,6 +121,8 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
       .summary = "One security of the securities master",
       .description = "404 (NOT_FOUND, field symbol) when the securities master does not list it.",
       .tags = {"market"},
+      .resource = "reference",
+      .action = "read",
       .params = {symbol_param("Security, e.g. 600519.SH", ParamLocation::kPath)},
       .response_schema = row_schema(symbols),
       .response_example = json::object{{"symbol", "600519.SH"},
@@ -151,6 +155,8 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
       .description = "Every calendar day in the range (open_only=true: trading days only). "
                      "Default range: the last 366 days up to today; at most 3660 days.",
       .tags = {"market"},
+      .resource = "reference",
+      .action = "read",
       .params = {enum_param("exchange", {"SH", "SZ", "BJ"}, "SH", "Exchange"),
                  time_param("start", "First date, inclusive"),
                  time_param("end", "Last date, inclusive; default today"),
@@ -192,6 +198,8 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
       .description = "The constituents on the newest rebalancing date on or before `date` "
                      "(default: the newest). 404 when the index has no constituents stored.",
       .tags = {"market"},
+      .resource = "reference",
+      .action = "read",
       .params = {symbol_param("Index, e.g. 000300.SH (SH indices need the suffix)",
                               ParamLocation::kPath),
                  time_param("date", "Rebalancing date to look up (the newest on or before it)")},

@@ -380,14 +380,14 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
           "are not matched yet. Quantity rules: main board and ChiNext whole lots of 100; STAR "
           "at least 200 then steps of 1; BSE at least 100 then steps of 1.",
       .tags = {"orders"},
-      .params = {user_header_param()},
+      .resource = "orders",
+      .action = "write",
       .request_schema = create_schema(),
       .response_schema = order,
       .handler = [book](const HttpRequest& request) { return book->create(request); },
   }));
 
   std::vector<ParamSpec> list_params = {
-      user_header_param(),
       {.name = "status",
        .schema = json::object{{"type", "string"},
                               {"enum", json::array{"pending_new", "new", "partially_filled",
@@ -409,6 +409,8 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
       .version = "v1",
       .summary = "The caller's paper orders, newest first",
       .tags = {"orders"},
+      .resource = "orders",
+      .action = "read",
       .params = std::move(list_params),
       .response_schema = json::object{{"type", "array"}, {"items", order}},
       .handler = [book](const HttpRequest& request) { return book->list(request); },
@@ -420,7 +422,9 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
       .version = "v1",
       .summary = "One of the caller's paper orders",
       .tags = {"orders"},
-      .params = {id_path_param("order id"), user_header_param()},
+      .resource = "orders",
+      .action = "read",
+      .params = {id_path_param("order id")},
       .response_schema = order,
       .handler = [book](const HttpRequest& request) { return book->get(request); },
   }));
@@ -432,7 +436,9 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
       .summary = "Cancel a working paper order",
       .description = "409 when the order is already filled, cancelled, rejected or expired.",
       .tags = {"orders"},
-      .params = {id_path_param("order id"), user_header_param()},
+      .resource = "orders",
+      .action = "write",
+      .params = {id_path_param("order id")},
       .response_schema = order,
       .handler = [book](const HttpRequest& request) { return book->cancel(request); },
   }));

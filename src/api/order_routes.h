@@ -1,5 +1,5 @@
 // Paper-order routes (no broker, no matching engine yet): create, list, get and cancel orders of
-// the calling user (X-User-Id, see route_support.h), stored transactionally in the `orders`
+// the calling user (the authenticated subject, see route_support.h), stored transactionally in the `orders`
 // table. An order is admitted only when its symbol is a listed stock and it obeys the trading
 // rules (order_rules.h); a rejection is a 400 naming the field and the rule, and is not stored.
 // Admitted orders get status "new" (accepted, working; the table's vocabulary) and stay so until

@@ -44,6 +44,8 @@ Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::Sock
       .version = "v1",
       .summary = "Realtime server state: open connections and rooms",
       .tags = {"realtime"},
+      .resource = "realtime",
+      .action = "read",
       .response_schema = json::object{{"type", "object"},
                                       {"properties", {{"connections", {{"type", "integer"}}},
                                                       {"rooms", {{"type", "integer"}}},
@@ -62,6 +64,8 @@ Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::Sock
       .description = "Goes through the same batched fan-out as ingested data. Intended for "
                      "operators and tests.",
       .tags = {"realtime"},
+      .resource = "realtime",
+      .action = "publish",
       .request_schema = json::object{
           {"type", "object"},
           {"required", json::array{"kind", "symbol", "data"}},

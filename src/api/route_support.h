@@ -20,35 +20,27 @@
 #include "gateway/http_types.h"
 #include "gateway/route_registry.h"
 #include "services/data_manager.h"
+#include "services/table_rows.h"
 #include "storage/table_schema.h"
 
 namespace mystocks::api {
 
-// TEMPORARY until authentication lands: the caller is whoever header X-User-Id names, "demo"
-// when it is absent. Accepted: 1-64 characters of [A-Za-z0-9_.@-]; otherwise kInvalidArgument
-// naming the header.
-inline constexpr std::string_view kDefaultUserId = "demo";
+// The row helpers live below the api layer (services/table_rows.h); the routes use them unqualified.
+using services::Cell;
+using services::int64_at;
+using services::make_rows;
+using services::new_id;
+using services::string_at;
+
+// The caller's user id: the subject the router authenticated (tokens, cookies or API keys; never
+// a header the client picks). kUnauthenticated for anonymous callers.
 Result<std::string> user_id_of(const gateway::HttpRequest& request);
-// The ParamSpec documenting X-User-Id in the OpenAPI document.
-gateway::ParamSpec user_header_param();
 
 // One cell as JSON: decimals as numbers, dates as "YYYY-MM-DD", timestamps as epoch ms, null for
 // nulls and non-finite doubles.
 boost::json::value cell_json(const RecordBatch& batch, size_t column, size_t row);
 boost::json::object row_json(const RecordBatch& batch, size_t row);
 boost::json::array rows_json(const RecordBatch& batch);
-
-// A value to write: null, bool, integer (int32/int64/timestamp/date days/decimal units at the
-// column's scale), double or string.
-using Cell = std::variant<std::monostate, bool, int64_t, double, std::string>;
-
-// A batch of `columns` of `table` holding `rows` (each as long as `columns`).
-Result<RecordBatch> make_rows(const storage::TableSchema& table,
-                              const std::vector<std::string>& columns,
-                              const std::vector<std::vector<Cell>>& rows);
-
-// "<prefix>-<time base36>-<random hex>": unique across processes, sortable by creation time.
-std::string new_id(std::string_view prefix, const Clock& clock);
 
 // A required string path parameter `{id}` of a resource, described as `description`.
 gateway::ParamSpec id_path_param(std::string description);
@@ -77,8 +69,5 @@ bool has_param(const gateway::HttpRequest& request, std::string_view name);
 // INT64_MAX) or an integral double such as 100.0.
 int64_t json_int64(const boost::json::value& value);
 
-// Column value accessors for result batches (REQUIRES: the column exists and has that type).
-const std::string& string_at(const RecordBatch& batch, std::string_view column, size_t row);
-int64_t int64_at(const RecordBatch& batch, std::string_view column, size_t row);
 
 }  // namespace mystocks::api

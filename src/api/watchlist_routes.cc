@@ -412,12 +412,13 @@ Status register_watchlist_routes(gateway::RouteRegistry& registry, const MarketA
   auto route = [&](HttpMethod method, std::string path, std::string summary,
                    std::vector<ParamSpec> params, json::value body, json::value response,
                    gateway::Handler handler) {
-    params.push_back(user_header_param());
     return registry.add(RouteSpec{.method = method,
                                   .path = std::move(path),
                                   .version = "v1",
                                   .summary = std::move(summary),
                                   .tags = {"watchlists"},
+                                  .resource = "watchlists",
+                                  .action = method == HttpMethod::kGet ? "read" : "write",
                                   .params = std::move(params),
                                   .request_schema = std::move(body),
                                   .response_schema = std::move(response),

@@ -1,5 +1,5 @@
 // Watchlist routes: full CRUD of the calling user's named watchlists and their symbols
-// (X-User-Id, see route_support.h). A list is a `watchlists` row (id, unique name per user) and
+// (the authenticated subject, see route_support.h). A list is a `watchlists` row (id, unique name per user) and
 // its members are `watchlist_symbols` rows in display order; every change runs in one relational
 // transaction. Symbols must be in the `symbols` table (400 naming the field otherwise); a second
 // list with the same name, or a symbol already in the list, is a 409. Another user's list is a

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/admin_tsdb.h"
+#include "cli/admin_users.h"
 #include "cli/conformance_app.h"
 #include "cli/ingest_app.h"
 #include "cli/server_app.h"
@@ -30,6 +31,10 @@ Commands:
              'mystocks ingest --help' lists every option.
   admin tsdb-check | tsdb-stats [--dir DIR]
              Verify every checksum of the embedded time-series store, or print its sizes.
+  admin user add|passwd|role|disable|enable|list
+             Manage the users who may sign in ('mystocks admin user help').
+  admin encrypt-secret < secret
+             Print the enc:v1:... form of a secret for the configuration.
   version    Print the version.
   help       Print this help.
 
@@ -82,7 +87,12 @@ int main(int argc, char** argv) {
     return mystocks::cli::run_socketio_conformance(listen);
   }
   if (command == "ingest") return mystocks::cli::run_ingest({args.begin() + 1, args.end()});
-  if (command == "admin") return mystocks::cli::run_admin_tsdb({args.begin() + 1, args.end()});
+  if (command == "admin") {
+    const std::string_view what = args.size() > 1 ? args[1] : std::string_view();
+    if (what == "user") return mystocks::cli::run_admin_user({args.begin() + 2, args.end()});
+    if (what == "encrypt-secret") return mystocks::cli::run_encrypt_secret({args.begin() + 2, args.end()});
+    return mystocks::cli::run_admin_tsdb({args.begin() + 1, args.end()});
+  }
   if (command != "serve" && command != "demo") {
     return usage_error("unknown command '" + std::string(command) +
                        "': expected serve, demo, ingest, socketio-conformance, admin, version or "

@@ -10,15 +10,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/auth_routes.h"
 #include "api/data_api.h"
 #include "api/job_routes.h"
 #include "api/realtime_routes.h"
 #include "api/system_routes.h"
 #include "cli/data_plane.h"
+#include "cli/identity_setup.h"
 #include "cli/version.h"
 #include "core/clock.h"
 #include "core/endpoint.h"
 #include "core/health.h"
+#include "core/key_value_list.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "gateway/response_cache.h"
@@ -109,9 +112,36 @@ std::string public_base_url(const std::string& listen, uint16_t port) {
   return "http://" + host + ":" + std::to_string(port);
 }
 
+// Plugs identity into the realtime server: CONNECT auth {token} is checked like a bearer token,
+// and room joins and client events are checked against the RBAC policy (room:<room> join,
+// event:<name> emit). Rooms are "kind:symbol", so "room:depth:*" grants every depth room.
+void guard_realtime(realtime::SocketServer& sockets, services::AccessService& access,
+                    services::SessionService& sessions) {
+  sockets.set_auth_hook([&sessions](const boost::json::value& auth) -> Result<gateway::Principal> {
+    const boost::json::object* fields = auth.if_object();
+    const boost::json::value* token = fields != nullptr ? fields->if_contains("token") : nullptr;
+    if (token == nullptr || token->is_null()) return gateway::Principal::anonymous_caller();
+    if (!token->is_string()) return error(ErrorCode::kUnauthenticated, "auth.token must be a string");
+    return sessions.verify_access(token->as_string(), gateway::AuthMethod::kBearer);
+  });
+  sockets.set_join_hook([&access](const realtime::Socket& socket, const std::string& room) -> Status {
+    if (access.allowed(socket.principal, "room:" + room, "join")) return Status::ok();
+    return error(socket.principal.anonymous() ? ErrorCode::kUnauthenticated : ErrorCode::kPermissionDenied,
+                 "room '{}' needs {}", room,
+                 socket.principal.anonymous() ? "a signed-in user (connect with auth {token})"
+                                              : "a role the policy grants it to");
+  });
+  sockets.set_event_guard([&access](const realtime::Socket& socket, const std::string& event) -> Status {
+    if (access.allowed(socket.principal, "event:" + event, "emit")) return Status::ok();
+    access.audit_event(socket.principal, "", "socket:" + event, "denied");
+    return error(ErrorCode::kPermissionDenied, "event '{}' is not allowed for this connection", event);
+  });
+}
+
 }  // namespace
 
-int run_server(const Config& config, const ServeOptions& options) {
+int run_server(const Config& loaded_config, const ServeOptions& options) {
+  Config config = loaded_config;  // secrets get decrypted in this copy only
   if (Status status = logging::init(config.logging); !status.is_ok()) {
     std::cerr << "mystocks: " << status.message() << "\n";
     return 1;
@@ -119,6 +149,13 @@ int run_server(const Config& config, const ServeOptions& options) {
   if (Status status = prepare_data_dir(config.storage.data_dir); !status.is_ok()) {
     spdlog::error("{}", status.message());
     std::cerr << "mystocks: " << status.message() << "\n";
+    return 1;
+  }
+  Result<MasterKey> master_key = open_master_key(config);
+  Status secrets = master_key.is_ok() ? decrypt_config_secrets(config, *master_key) : master_key.status();
+  if (!secrets.is_ok()) {
+    spdlog::error("{}", secrets.message());
+    std::cerr << "mystocks: " << secrets.message() << "\n";
     return 1;
   }
   const Clock& clock = SystemClock::instance();
@@ -145,6 +182,24 @@ int run_server(const Config& config, const ServeOptions& options) {
     return 1;
   }
   DataPlane& data = **plane;
+
+  Result<std::unique_ptr<Identity>> opened_identity =
+      Identity::open(config, std::move(*master_key), data.data(), clock, metrics);
+  if (!opened_identity.is_ok()) {
+    spdlog::error("{}", opened_identity.status().message());
+    std::cerr << "mystocks: " << opened_identity.status().message() << "\n";
+    return 1;
+  }
+  Identity& identity = **opened_identity;
+  std::string demo_token;
+  if (options.demo) {
+    Result<std::string> token = identity.ensure_demo_users(std::string(kDemoPassword));
+    if (!token.is_ok()) {
+      std::cerr << "mystocks: cannot create the demo users: " << token.status().message() << "\n";
+      return 1;
+    }
+    demo_token = std::move(*token);
+  }
 
   HealthChecks health;
   const std::string data_dir = config.storage.data_dir;
@@ -217,7 +272,23 @@ int run_server(const Config& config, const ServeOptions& options) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;
   }
-  if (Status status = api::register_job_routes(registry, data.jobs(), data.job_rules());
+  const api::AuthApi auth_api = identity.auth_api();
+  if (Status status = api::register_auth_routes(registry, auth_api); !status.is_ok()) {
+    spdlog::error("route registration failed: {}", status.to_string());
+    return 1;
+  }
+  if (Status status = api::register_api_key_routes(registry, auth_api); !status.is_ok()) {
+    spdlog::error("route registration failed: {}", status.to_string());
+    return 1;
+  }
+  Result<std::map<std::string, double, std::less<>>> job_limits =
+      parse_number_map(config.security.job_max_symbol_days, "security.job_max_symbol_days");
+  if (!job_limits.is_ok()) {
+    std::cerr << "mystocks: " << job_limits.status().message() << "\n";
+    return 1;
+  }
+  if (Status status = api::register_job_routes(registry, data.jobs(), data.job_rules(),
+                                               {.max_symbol_days = std::move(*job_limits)});
       !status.is_ok()) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;
@@ -235,7 +306,15 @@ int run_server(const Config& config, const ServeOptions& options) {
              // A batch waits at most its window plus one tick: a window shorter than the
              // default 10 ms tick gets a tick as short as itself.
              .tick_interval_ms = std::clamp<int64_t>(rt.batch_window_ms, 1, 10)};
+    guard_realtime(sockets, identity.access(), identity.sessions());
   }
+  hooks.on_hangup = [&identity] {
+    if (Status reloaded = identity.policy().reload(); !reloaded.is_ok()) {
+      spdlog::error("policy reload failed, the previous policy stays in force: {}", reloaded.message());
+    } else {
+      spdlog::info("policy reloaded (generation {})", identity.policy().generation());
+    }
+  };
   gateway::RateLimiter limiter(
       {{"default", {static_cast<double>(gw.rate_limit_capacity), static_cast<double>(gw.rate_limit_per_second)}},
        {"heavy", {static_cast<double>(gw.rate_limit_heavy_capacity), static_cast<double>(gw.rate_limit_heavy_per_second)}}},
@@ -245,7 +324,8 @@ int run_server(const Config& config, const ServeOptions& options) {
                           .cors_origins = gateway::parse_origin_list(gw.cors_origins),
                           .gzip_min_bytes = static_cast<size_t>(gw.gzip_min_bytes),
                           .rate_limiter = gw.rate_limit_enabled ? &limiter : nullptr,
-                          .response_cache = gw.cache_enabled ? &response_cache : nullptr});
+                          .response_cache = gw.cache_enabled ? &response_cache : nullptr,
+                          .access_control = &identity.access()});
   server::HttpServer http(config.server, router, metrics, std::move(hooks));
   if (Status status = http.start(); !status.is_ok()) {
     spdlog::error("{}", status.message());
@@ -263,6 +343,11 @@ int run_server(const Config& config, const ServeOptions& options) {
               << "  status      " << base << "/api/v1/system/status\n"
               << (config.realtime.enabled ? "  realtime    Socket.IO at " + base + "/market (path /socket.io/)\n" : "")
               << "  data dir    " << config.storage.data_dir << "\n"
+              << "  sign in     users demo (trader) and admin (admin), password " << kDemoPassword << ":\n"
+              << "              curl -X POST " << base << "/api/v1/auth/login -H 'Content-Type: application/json' \\\n"
+              << "                   -d '{\"username\":\"demo\",\"password\":\"" << kDemoPassword << "\"}'\n"
+              << "  demo token  " << demo_token << "\n"
+              << "              (Authorization: Bearer <token>; valid " << config.security.access_token_ttl_seconds / 60 << " min)\n"
               << "Press Ctrl+C to stop.\n\n"
               << std::flush;
   }

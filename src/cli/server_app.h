@@ -3,9 +3,15 @@
 // `mystocks demo`. Runs on the main thread and returns the process exit code.
 #pragma once
 
+#include <string_view>
+
 #include "core/config.h"
 
 namespace mystocks::cli {
+
+// The password of the demo's accounts (demo, admin): the demo is a first look on loopback with
+// its own data directory; `serve` creates no accounts (see `mystocks admin user add`).
+inline constexpr std::string_view kDemoPassword = "mystocks-demo";
 
 struct ServeOptions {
   bool demo = false;  // print the demo banner with the URLs to try

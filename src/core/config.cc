@@ -36,6 +36,7 @@ constexpr int64_t kMaxInt = INT64_MAX;
 constexpr std::string_view kRelationalBackends[] = {"sqlite", "postgres"};
 constexpr std::string_view kSqliteSynchronous[] = {"normal", "full"};
 constexpr std::string_view kCsvEncodings[] = {"auto", "utf-8", "gbk"};
+constexpr std::string_view kCookieSecure[] = {"auto", "always", "never"};
 constexpr std::string_view kCsvErrorPolicies[] = {"skip", "stop"};
 constexpr std::string_view kSaveStrategies[] = {"rollback", "continue", "retry"};
 
@@ -192,6 +193,26 @@ const std::vector<KeySpec>& key_specs() {
        [](Config& c) -> Target { return &c.ingest.keep_finished_jobs; }, 1, 100000},
       {"ingest", "keep_finished_seconds",
        [](Config& c) -> Target { return &c.ingest.keep_finished_seconds; }, 1, kMaxInt},
+      {"security", "master_key_file", [](Config& c) -> Target { return &c.security.master_key_file; }},
+      {"security", "create_master_key", [](Config& c) -> Target { return &c.security.create_master_key; }},
+      {"security", "jwt_keys", [](Config& c) -> Target { return &c.security.jwt_keys; }},
+      {"security", "jwt_active_kid", [](Config& c) -> Target { return &c.security.jwt_active_kid; }},
+      {"security", "access_token_ttl_seconds", [](Config& c) -> Target { return &c.security.access_token_ttl_seconds; }, 10, 86400},
+      {"security", "refresh_token_ttl_seconds", [](Config& c) -> Target { return &c.security.refresh_token_ttl_seconds; }, 60, 31536000},
+      {"security", "clock_skew_seconds", [](Config& c) -> Target { return &c.security.clock_skew_seconds; }, 0, 600},
+      {"security", "signature_window_ms", [](Config& c) -> Target { return &c.security.signature_window_ms; }, 1000, 3600000},
+      {"security", "nonce_cache_entries", [](Config& c) -> Target { return &c.security.nonce_cache_entries; }, 1000, 100000000},
+      {"security", "password_ops_limit", [](Config& c) -> Target { return &c.security.password_ops_limit; }, 1, 20},
+      {"security", "password_mem_kib", [](Config& c) -> Target { return &c.security.password_mem_kib; }, 8, 4194304},
+      {"security", "login_free_failures", [](Config& c) -> Target { return &c.security.login_free_failures; }, 0, 1000},
+      {"security", "login_lock_failures", [](Config& c) -> Target { return &c.security.login_lock_failures; }, 1, 1000},
+      {"security", "login_lock_ms", [](Config& c) -> Target { return &c.security.login_lock_ms; }, 0, kMaxInt},
+      {"security", "csrf_ttl_ms", [](Config& c) -> Target { return &c.security.csrf_ttl_ms; }, 1000, kMaxInt},
+      {"security", "cookie_secure", [](Config& c) -> Target { return &c.security.cookie_secure; }, 0, 0, kCookieSecure},
+      {"security", "policy_model", [](Config& c) -> Target { return &c.security.policy_model; }},
+      {"security", "policy_file", [](Config& c) -> Target { return &c.security.policy_file; }},
+      {"security", "role_rate_scale", [](Config& c) -> Target { return &c.security.role_rate_scale; }},
+      {"security", "job_max_symbol_days", [](Config& c) -> Target { return &c.security.job_max_symbol_days; }},
       {"logging", "level", [](Config& c) -> Target { return &c.logging.level; }, 0, 0, kLevels},
       {"logging", "format", [](Config& c) -> Target { return &c.logging.format; }, 0, 0, kFormats},
       {"logging", "file", [](Config& c) -> Target { return &c.logging.file; }},

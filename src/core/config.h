@@ -161,6 +161,35 @@ struct IngestConfig {
   int64_t keep_finished_seconds = 3600;           // ... and for at most this long
 };
 
+// Identity and access (docs/security.md). Secrets may be given as enc:v1:... values (see
+// `mystocks admin encrypt-secret`). All keys are static: restart to change, except the policy
+// files, which SIGHUP reloads.
+struct SecurityConfig {
+  // Master key for encrypted values and stored API-key secrets: MYSTOCKS_MASTER_KEY (base64) wins;
+  // else this file (base64, mode 0600); relative paths are under storage.data_dir.
+  std::string master_key_file = "master.key";
+  bool create_master_key = true;          // create the key file (0600) on first start if absent
+  std::string jwt_keys;                   // "kid=secret,..." (secrets enc:v1:...); "" = one key
+                                          // derived from the master key
+  std::string jwt_active_kid;             // key that signs new tokens; "" = the first of jwt_keys
+  int64_t access_token_ttl_seconds = 900;      // access JWT lifetime
+  int64_t refresh_token_ttl_seconds = 604800;  // refresh token lifetime (7 days)
+  int64_t clock_skew_seconds = 30;        // tolerance on exp/iat of tokens
+  int64_t signature_window_ms = 300000;   // API-key requests: |now - X-Timestamp| limit
+  int64_t nonce_cache_entries = 1000000;  // API-key nonces remembered inside the window
+  int64_t password_ops_limit = 2;         // argon2id passes (libsodium OPSLIMIT_INTERACTIVE)
+  int64_t password_mem_kib = 65536;       // argon2id memory, KiB (MEMLIMIT_INTERACTIVE = 64 MiB)
+  int64_t login_free_failures = 3;        // failed logins before delays start (per user and address)
+  int64_t login_lock_failures = 10;       // failed logins that lock the user/address temporarily
+  int64_t login_lock_ms = 900000;         // how long such a lock lasts
+  int64_t csrf_ttl_ms = 600000;           // CSRF token lifetime
+  std::string cookie_secure = "auto";     // auto (Secure behind X-Forwarded-Proto: https) | always | never
+  std::string policy_model = "config/rbac_model.conf";  // Casbin model; SIGHUP reloads
+  std::string policy_file = "config/rbac_policy.csv";   // Casbin policy; SIGHUP reloads
+  std::string role_rate_scale = "anonymous=1,viewer=2,trader=4,operator=8,admin=8";  // x rate limits
+  std::string job_max_symbol_days = "operator=5000000,admin=0";  // ingest job size per role; 0 = no limit
+};
+
 struct LoggingConfig {
   std::string level = "info";  // trace|debug|info|warn|error|off; static
   std::string format = "json";  // json|text; static
@@ -177,6 +206,7 @@ struct Config {
   RealtimeConfig realtime;
   SourcesConfig sources;
   IngestConfig ingest;
+  SecurityConfig security;
   LoggingConfig logging;
 
   std::string source;  // where it came from, for messages: "config/mystocks.yaml" or "defaults"

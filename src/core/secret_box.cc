@@ -163,6 +163,14 @@ std::string MasterKey::to_base64() const {
       Base64Variant::kStandard);
 }
 
+std::string derive_key(const MasterKey& key, std::string_view context) {
+  std::string derived(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(derived.data()), derived.size(),
+                     reinterpret_cast<const unsigned char*>(context.data()), context.size(),
+                     key.bytes_.data(), key.bytes_.size());
+  return derived;
+}
+
 void MasterKey::set_id() {
   // Keyed with a fixed context string, so the id is specific to this use and cannot be matched
   // against a plain hash of the same bytes published elsewhere. 4 of 32 bytes are shown: enough

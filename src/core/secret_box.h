@@ -30,6 +30,11 @@ Result<std::string> decrypt_secret(const MasterKey& key, std::string_view value)
 // those to decrypt_secret (which names the version) rather than use them as a literal password.
 bool is_encrypted(std::string_view value);
 
+// A 32-byte key for another purpose (e.g. "mystocks.jwt.v1": the default JWT signing key), derived
+// from the master key with keyed BLAKE2b over `context`: the same master key and context always
+// give the same key, different contexts unrelated keys. Handle the result as a secret.
+std::string derive_key(const MasterKey& key, std::string_view context);
+
 class MasterKey {
  public:
   static constexpr size_t kBytes = 32;
@@ -64,6 +69,7 @@ class MasterKey {
 
   friend std::string encrypt_secret(const MasterKey& key, std::string_view plaintext);
   friend Result<std::string> decrypt_secret(const MasterKey& key, std::string_view value);
+  friend std::string derive_key(const MasterKey& key, std::string_view context);
 
   std::array<unsigned char, kBytes> bytes_{};
   std::string id_;

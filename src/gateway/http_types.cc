@@ -50,4 +50,20 @@ void HttpResponse::set_header(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+std::string_view auth_method_name(AuthMethod method) {
+  switch (method) {
+    case AuthMethod::kAnonymous: return "anonymous";
+    case AuthMethod::kBearer: return "bearer";
+    case AuthMethod::kCookie: return "cookie";
+    case AuthMethod::kApiKey: return "api_key";
+  }
+  return "anonymous";
+}
+
+Principal Principal::anonymous_caller() {
+  Principal principal;
+  principal.roles = {"anonymous"};
+  return principal;
+}
+
 }  // namespace mystocks::gateway

@@ -12,6 +12,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "gateway/principal.h"
+
 namespace mystocks::gateway {
 
 enum class HttpMethod { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
@@ -34,6 +36,8 @@ struct HttpRequest {
   boost::json::object params;
   // The JSON body, parsed and validated against the route's request_schema (null otherwise).
   boost::json::value body_json;
+  // Who sent it: set by the router's access check before the handler runs.
+  Principal principal;
 
   // First header with this lower-case name, empty when absent.
   std::string_view header(std::string_view lower_name) const;

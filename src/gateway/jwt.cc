@@ -154,6 +154,13 @@ Result<JwtClaims> parse_claims(const json::object& payload) {
   claims.typ = std::move(typ).value();
   claims.iat = *iat;
   claims.exp = *exp;
+  // Optional claims: the login session and the user name for logs.
+  for (auto [name, target] : {std::pair{"sid", &claims.sid}, std::pair{"name", &claims.name}}) {
+    if (const json::value* value = payload.if_contains(name); value != nullptr) {
+      if (!value->is_string()) return malformed(fmt::format("claim '{}' is not a string", name));
+      *target = std::string(value->as_string());
+    }
+  }
   return claims;
 }
 
@@ -250,8 +257,10 @@ const JwtKeyring::Key* JwtKeyring::find(std::string_view kid) const {
 std::string JwtKeyring::sign(const JwtClaims& claims) const {
   json::array roles;
   for (const std::string& role : claims.roles) roles.emplace_back(role);
-  const json::object payload{{"sub", claims.sub}, {"roles", std::move(roles)}, {"iat", claims.iat},
-                             {"exp", claims.exp}, {"jti", claims.jti},         {"typ", claims.typ}};
+  json::object payload{{"sub", claims.sub}, {"roles", std::move(roles)}, {"iat", claims.iat},
+                       {"exp", claims.exp}, {"jti", claims.jti},         {"typ", claims.typ}};
+  if (!claims.sid.empty()) payload["sid"] = claims.sid;
+  if (!claims.name.empty()) payload["name"] = claims.name;
   std::shared_lock lock(mutex_);
   const Key* key = find(active_kid_);
   assert(key != nullptr && "JwtKeyring::sign needs a key: add_key first");

@@ -31,6 +31,8 @@ struct JwtClaims {
   // Token purpose, carried in the payload. verify() does not judge it: a caller accepting access
   // tokens must check typ == "access" so a token minted for another purpose is not accepted.
   std::string typ = "access";
+  std::string sid;   // login session (refresh-token family) the token belongs to; optional
+  std::string name;  // the user's name, for logs and the audit trail; optional
 };
 
 class JwtKeyring {

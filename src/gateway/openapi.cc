@@ -28,6 +28,32 @@ json::object envelope_schema() {
        }}};
 }
 
+// How callers prove who they are (docs/security.md). Swagger UI's Authorize button fills the
+// bearer token; API-key requests also need X-Timestamp, X-Nonce and X-Signature, which a
+// program computes per request.
+json::object security_schemes() {
+  return json::object{
+      {"bearerAuth",
+       {{"type", "http"},
+        {"scheme", "bearer"},
+        {"bearerFormat", "JWT"},
+        {"description", "Access token from POST /api/v1/auth/login"}}},
+      {"apiKeyAuth",
+       {{"type", "apiKey"},
+        {"in", "header"},
+        {"name", "X-API-Key"},
+        {"description", "API key id; the request must also be signed: X-Timestamp (ms), X-Nonce "
+                        "and X-Signature = hex HMAC-SHA256 of the canonical request (see "
+                        "docs/security.md)"}}},
+      {"cookieAuth",
+       {{"type", "apiKey"},
+        {"in", "cookie"},
+        {"name", "mystocks_access"},
+        {"description", "Browser session from login with {\"cookie\": true}; unsafe methods "
+                        "need X-CSRF-Token"}}},
+  };
+}
+
 json::object components() {
   json::object error_envelope = envelope_schema();
   error_envelope["properties"].as_object()["data"] = json::object{{"type", "null"}};
@@ -35,6 +61,7 @@ json::object components() {
       {"type", "array"}, {"items", {{"$ref", "#/components/schemas/FieldError"}}}};
   error_envelope["required"].as_array().push_back("errors");
   return json::object{
+      {"securitySchemes", security_schemes()},
       {"schemas",
        json::object{
            {"Envelope", envelope_schema()},
@@ -94,6 +121,8 @@ json::object operation(const RouteSpec& route) {
   for (const std::string& tag : route.tags) tags.push_back(json::value(tag));
   if (!tags.empty()) op["tags"] = std::move(tags);
   if (route.deprecated) op["deprecated"] = true;
+  // The access rule the router enforces (config/rbac_policy.csv decides who holds it).
+  op["x-rbac"] = json::object{{"resource", route.resource}, {"action", route.action}};
   json::array params;
   for (const ParamSpec& param : route.params) {
     static constexpr const char* kIn[] = {"path", "query", "header"};
@@ -161,6 +190,10 @@ json::value build_openapi(const RouteRegistry& registry, const OpenApiInfo& info
       {"info", {{"title", info.title}, {"version", info.version}, {"description", info.description}}},
       {"paths", std::move(paths)},
       {"components", components()},
+      // Any of these, or none: the policy decides per route whether anonymous callers pass.
+      {"security", json::array{json::object{{"bearerAuth", json::array{}}},
+                               json::object{{"apiKeyAuth", json::array{}}},
+                               json::object{{"cookieAuth", json::array{}}}, json::object{}}},
   };
   return doc;
 }

@@ -15,10 +15,11 @@ RateLimiter::RateLimiter(std::map<std::string, RateClass> classes, const Clock& 
                                "Requests refused with 429, by route class.", {"class"})),
       buckets_gauge_(metrics.gauge("mystocks_gateway_rate_buckets", "Active token buckets.").get()) {}
 
-RateDecision RateLimiter::allow(const std::string& client, const std::string& route_class, double cost) {
+RateDecision RateLimiter::allow(const std::string& client, const std::string& route_class,
+                               double cost, double scale) {
   auto found = classes_.find(route_class);
   if (found == classes_.end()) return {};
-  const RateClass& rate = found->second;
+  const RateClass rate{found->second.capacity * scale, found->second.refill_per_second * scale};
   const int64_t now = clock_.now_ms();
   const std::string key = route_class + '\n' + client;
   Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];

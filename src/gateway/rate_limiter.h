@@ -35,8 +35,10 @@ class RateLimiter {
   RateLimiter(std::map<std::string, RateClass> classes, const Clock& clock, MetricsRegistry& metrics,
               int64_t idle_evict_ms = 10 * 60 * 1000);
 
-  // Unknown classes are not limited (allowed, limit 0).
-  RateDecision allow(const std::string& client, const std::string& route_class, double cost = 1);
+  // Unknown classes are not limited (allowed, limit 0). `scale` multiplies the class's capacity
+  // and refill rate for this client (per-role budgets); it must be > 0.
+  RateDecision allow(const std::string& client, const std::string& route_class, double cost = 1,
+                     double scale = 1);
 
   // Drops buckets idle for longer than idle_evict_ms; returns how many were dropped. allow()
   // also does this for its shard every 1024 new buckets, so no timer is needed.

@@ -31,6 +31,11 @@ Status RouteRegistry::add(RouteSpec route) {
     return error(ErrorCode::kInvalidArgument, "route {} {} has no handler",
                  method_name(route.method), route.path);
   }
+  if (route.resource.empty() || route.action.empty()) {
+    return error(ErrorCode::kInvalidArgument,
+                 "route {} {} declares no access rule: set its resource and action",
+                 method_name(route.method), route.path);
+  }
   std::vector<std::string> segments;
   bool templated = false;
   for (std::string_view segment : split_path(route.path)) {

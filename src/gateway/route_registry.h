@@ -1,7 +1,8 @@
 // The versioned route registry: every HTTP route is declared here once, with its method, path
 // template ("/api/v1/market/symbols/{symbol}"), version, handler, description and schemas. The
-// router dispatches from it and the OpenAPI document is generated from it (later also the RBAC
-// resources, rate-limit costs and cache policies), so documentation cannot drift from behaviour.
+// router dispatches from it, and the OpenAPI document, the access checks (resource and action),
+// rate-limit costs and cache policies are derived from it, so documentation and guards cannot
+// drift from behaviour.
 // Routes are added at start-up on one thread; afterwards match() is const and thread-safe.
 #pragma once
 
@@ -39,6 +40,12 @@ struct RouteSpec {
   std::string summary;
   std::string description;
   std::vector<std::string> tags;
+  // Access control (config/rbac_policy.csv): the caller's roles must be allowed `action` on
+  // `resource` (e.g. "orders", "write"). Both are required: add() refuses a route without them,
+  // so no route can skip the check. Routes answering anonymous callers are granted to the
+  // "anonymous" role by the policy, never by the code.
+  std::string resource;
+  std::string action;
   std::vector<ParamSpec> params;
   boost::json::value request_schema;   // JSON body schema; null when the route takes no body
   boost::json::value response_schema;  // schema of the envelope's `data`; null = any

@@ -50,9 +50,10 @@ Status parse_target(HttpRequest& request) {
   return Status::ok();
 }
 
-// The rate-limit identity: the API key when one is sent, else the peer address.
+// The rate-limit identity: the authenticated subject (all of a user's tokens and keys share one
+// budget), else the peer address. A header a client could vary freely must never pick the bucket.
 std::string client_key(const HttpRequest& request) {
-  if (std::string_view key = request.header("x-api-key"); !key.empty()) return "key:" + std::string(key);
+  if (!request.principal.anonymous()) return "sub:" + request.principal.subject;
   const std::string& remote = request.remote_address;
   return "ip:" + remote.substr(0, remote.rfind(':'));
 }
@@ -118,6 +119,7 @@ HttpResponse Router::handle(HttpRequest& request) const {
   logging::RequestIdScope scope(request.request_id);
   const RouteSpec* route = nullptr;
   HttpResponse response = dispatch(request, route);
+  audit(request, route, response.status);
   finish(request, route, response);
   observe(request, route, response, started);
   return response;
@@ -146,7 +148,18 @@ std::optional<HttpResponse> Router::handle_cached(HttpRequest& request, CacheMis
   request.request_id = choose_request_id(request.header("x-request-id"));
   logging::RequestIdScope scope(request.request_id);
   request.path_params = std::move(match.params);
-  HttpResponse response = answer_from_cache(request, *match.route, *entry, clock_.now_ms());
+  const int64_t now = clock_.now_ms();
+  HttpResponse response;
+  switch (check_access(request, *match.route, now, /*may_block=*/false, &response)) {
+    case AccessOutcome::kWouldBlock:
+      return std::nullopt;  // e.g. an API key not yet in memory: the handler pool looks it up
+    case AccessOutcome::kRefused:
+      audit(request, match.route, response.status);
+      break;
+    case AccessOutcome::kAllowed:
+      response = answer_from_cache(request, *match.route, *entry, now);
+      break;
+  }
   finish(request, match.route, response);
   observe(request, match.route, response, started);
   return response;
@@ -200,6 +213,10 @@ HttpResponse Router::dispatch(HttpRequest& request, const RouteSpec*& matched) c
   const RouteSpec& route = *match.route;
   matched = &route;
   request.path_params = std::move(match.params);
+  if (HttpResponse refusal; check_access(request, route, now, /*may_block=*/true, &refusal) !=
+                            AccessOutcome::kAllowed) {
+    return refusal;
+  }
   ResponseCache* cache = caches(route) && (request.method == HttpMethod::kGet ||
                                            request.method == HttpMethod::kHead)
                              ? options_.response_cache
@@ -307,7 +324,10 @@ std::optional<HttpResponse> Router::guard(HttpRequest& request, const RouteSpec&
 std::optional<HttpResponse> Router::rate_check(const HttpRequest& request, const RouteSpec& route,
                                                int64_t now, RateDecision& rate) const {
   if (options_.rate_limiter == nullptr || route.rate_class.empty()) return std::nullopt;
-  rate = options_.rate_limiter->allow(client_key(request), route.rate_class, route.rate_cost);
+  const double scale = options_.access_control != nullptr
+                           ? options_.access_control->rate_scale(request.principal)
+                           : 1.0;
+  rate = options_.rate_limiter->allow(client_key(request), route.rate_class, route.rate_cost, scale);
   if (rate.allowed) return std::nullopt;
   HttpResponse response = render_error(
       error(ErrorCode::kRateLimited, "rate limit of class '{}' exceeded: retry in {} s",

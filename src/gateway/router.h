@@ -1,8 +1,8 @@
 // Router: the gateway's request pipeline in front of every handler. For each request it assigns
 // the request id (and binds it to the thread's log lines), parses the target, resolves the route
 // (404 / 405 with Allow), runs the handler with exceptions contained, renders the envelope,
-// stamps X-Request-ID, and records metrics and the optional access log. Later guards (auth,
-// RBAC, rate limits, CORS) plug in here so every route gets them. Routes with a cache policy
+// stamps X-Request-ID, and records metrics and the optional access log. The guards (access
+// control, rate limits, CORS, validation) live here so every route gets them. Routes with a cache policy
 // are answered from the ResponseCache when it holds a valid entry (router_cache.cc): the
 // handler and validation are skipped, the per-request parts (id, time, rate limit, CORS, 304,
 // gzip) are not.
@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "gateway/access_control.h"
 #include "gateway/cors.h"
 #include "gateway/http_types.h"
 #include "gateway/rate_limiter.h"
@@ -31,6 +32,9 @@ struct RouterOptions {
   size_t gzip_min_bytes = 1024;           // compress larger compressible bodies; 0 = never
   RateLimiter* rate_limiter = nullptr;    // null: no rate limiting
   ResponseCache* response_cache = nullptr;  // null: nothing cached (gateway.cache_enabled)
+  // Authentication, RBAC, CSRF and audit (gateway/access_control.h). Null only in tests of other
+  // guards: every caller is then anonymous and allowed.
+  const AccessControl* access_control = nullptr;
 };
 
 class Router {
@@ -76,6 +80,12 @@ class Router {
   void store_answer(std::string key, const RouteSpec& route, cache::GenerationSnapshot generations,
                     const HttpResponse& response, std::string head, std::string tail,
                     bool enveloped, int64_t now) const;
+  // Authentication, authorization and CSRF for `route` (router_access.cc). Sets
+  // request.principal when allowed; fills `refusal` (401/403) when not.
+  enum class AccessOutcome { kAllowed, kRefused, kWouldBlock };
+  AccessOutcome check_access(HttpRequest& request, const RouteSpec& route, int64_t now,
+                             bool may_block, HttpResponse* refusal) const;
+  void audit(const HttpRequest& request, const RouteSpec* route, int status) const;
   std::optional<HttpResponse> rate_check(const HttpRequest& request, const RouteSpec& route,
                                          int64_t now, RateDecision& rate) const;
   void observe(const HttpRequest& request, const RouteSpec* route, const HttpResponse& response,

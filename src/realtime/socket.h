@@ -17,6 +17,7 @@
 
 #include "core/status.h"
 #include "realtime/callout_mutex.h"
+#include "gateway/principal.h"
 #include "realtime/engine_session.h"
 
 namespace mystocks::realtime {
@@ -40,6 +41,8 @@ struct Socket {
   // Room broadcasts carry the recovery offset as their last argument, and the socket's state is
   // kept for recovery after an unexpected disconnect (off: plain event arguments, no recovery).
   const bool offsets;
+  // Who connected (SocketServer::set_auth_hook); set before the socket is shared, then read-only.
+  gateway::Principal principal = gateway::Principal::anonymous_caller();
 
   struct PendingAck {
     int64_t deadline_ms;

@@ -56,6 +56,8 @@ SocketServer::SocketServer(RealtimeOptions options, const Clock& clock, MetricsR
                                    "Sessions closed, by reason.", {"reason"})),
       recovered_(metrics.counter("mystocks_realtime_recovered_total",
                                  "Sockets whose state was recovered after a reconnect.").get()),
+      auth_expired_(metrics.counter("mystocks_realtime_auth_expired_total",
+                                    "Sockets disconnected because their access token expired.").get()),
       queued_total_(metrics.gauge("mystocks_realtime_queued_packets",
                                   "Packets waiting in client queues (sampled by the heartbeat scan).").get()),
       queued_max_(metrics.gauge("mystocks_realtime_queue_depth_max",
@@ -229,6 +231,13 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
       return reject("unauthorized: auth.token is missing or wrong");
     }
   }
+  gateway::Principal principal = gateway::Principal::anonymous_caller();
+  if (auth_hook_) {
+    assert_no_lock_held();
+    Result<gateway::Principal> who = auth_hook_(packet.data);
+    if (!who.is_ok()) return reject("unauthorized: " + std::string(who.status().message()));
+    principal = std::move(*who);
+  }
   auto state = state_of(session->sid());
   if (!state) return;
   const bool offsets = recovery_on(packet.nsp, auth);
@@ -245,6 +254,7 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
   const std::string pid =
       restored ? std::string(auth->at("pid").as_string()) : random_id();
   auto socket = std::make_shared<Socket>(id, packet.nsp, pid, session, offsets);
+  socket->principal = std::move(principal);
   socket->tokens = options_.event_burst;
   socket->tokens_at_ms = clock_.now_ms();
   {
@@ -318,6 +328,16 @@ void SocketServer::handle_event(const std::shared_ptr<Socket>& socket, SocketPac
   Event event{std::string(args[0].as_string()), {}, std::move(packet.attachments)};
   args.erase(args.begin());
   event.args = std::move(args);
+  if (event_guard_) {
+    assert_no_lock_held();
+    if (Status allowed = event_guard_(*socket, event.name); !allowed.is_ok()) {
+      json::object refusal{{"error_code", std::string(error_info(allowed.code()).name)},
+                           {"message", std::string(allowed.message())}};
+      if (ack.wanted()) ack(json::array{json::object{{"error", refusal}}});
+      emit(socket, "error", json::array{std::move(refusal)});
+      return;
+    }
+  }
   const EventHandler* handler = nullptr;
   if (auto ns = handlers_.find(socket->nsp); ns != handlers_.end()) {
     if (auto it = ns->second.find(event.name); it != ns->second.end()) handler = &it->second;

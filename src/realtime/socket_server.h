@@ -67,6 +67,12 @@ struct Event {
 };
 using EventHandler = std::function<void(const std::shared_ptr<Socket>&, Event& event, const Ack& ack)>;
 using JoinHook = std::function<Status(const Socket&, const std::string& room)>;
+// Who is connecting, from the CONNECT auth payload (null if none): an error refuses the
+// connection with CONNECT_ERROR {message} naming the reason. Called without locks held.
+using AuthHook = std::function<Result<gateway::Principal>(const boost::json::value& auth)>;
+// Whether `socket` may send client event `event`; an error is answered with an "error" event
+// (and the ack, when one is wanted) and the handler does not run.
+using EventGuard = std::function<Status(const Socket&, const std::string& event)>;
 // Runs after a socket connected to its namespace, with the CONNECT auth payload (null if none).
 using ConnectHook = std::function<void(const std::shared_ptr<Socket>&, const boost::json::value& auth)>;
 
@@ -86,7 +92,8 @@ class SocketServer {
   Status on_packet(const std::shared_ptr<EngineSession>& session, EnginePacket packet);
   // The transport is gone (close packet, network error, heartbeat timeout, slow consumer).
   void close_session(const std::shared_ptr<EngineSession>& session, const std::string& reason);
-  // Heartbeats, ack timeouts, recovery expiry. Call every few milliseconds; cheap when idle.
+  // Heartbeats, ack timeouts, recovery expiry, and disconnecting sockets whose credential expired
+  // (event "auth_expired", then DISCONNECT). Call every few milliseconds; cheap when idle.
   void tick();
   // Closes every session (server shutdown); transports then finish their close handshakes.
   void close_all(const std::string& reason);
@@ -96,6 +103,8 @@ class SocketServer {
   void on(const std::string& nsp, const std::string& event, EventHandler handler);
   void set_join_hook(JoinHook hook);
   void set_connect_hook(ConnectHook hook);
+  void set_auth_hook(AuthHook hook);
+  void set_event_guard(EventGuard guard);
 
   void emit(const std::shared_ptr<Socket>& socket, const std::string& event, boost::json::array args,
             std::vector<std::string> attachments = {});
@@ -132,6 +141,7 @@ class SocketServer {
   void deliver(const std::shared_ptr<EngineSession>& session, WirePacket packet,
                const std::string& conflation_key = {});
   void overflow(const std::shared_ptr<EngineSession>& session);  // slow consumer: close it
+  void end_expired(const std::shared_ptr<Socket>& socket);        // its credential expired
   bool take_token(Socket& socket, int64_t now_ms);
   // Whether a socket connecting to `nsp` with this CONNECT auth gets offsets and recovery.
   bool recovery_on(const std::string& nsp, const boost::json::object* auth) const;
@@ -147,6 +157,8 @@ class SocketServer {
   std::map<std::string, std::map<std::string, EventHandler>> handlers_;     // nsp -> event
   JoinHook join_hook_;
   ConnectHook connect_hook_;
+  AuthHook auth_hook_;
+  EventGuard event_guard_;
   int64_t last_heartbeat_scan_ms_ = 0;  // GUARDED_BY(mutex_)
 
   Gauge& sessions_gauge_;
@@ -158,6 +170,7 @@ class SocketServer {
   Counter& conflated_;
   Family<Counter>& disconnects_;
   Counter& recovered_;
+  Counter& auth_expired_;
   Gauge& queued_total_;
   Gauge& queued_max_;
 };

@@ -197,8 +197,18 @@ void SocketServer::tick() {
       continue;
     }
     std::vector<std::pair<std::shared_ptr<Socket>, AckCallback>> expired;
+    std::vector<std::shared_ptr<Socket>> credential_expired;
     {
       std::lock_guard lock(state->mutex);
+      for (auto it = state->sockets.begin(); it != state->sockets.end();) {
+        const int64_t until = it->second->principal.expires_at_ms;
+        if (until > 0 && until <= now) {
+          credential_expired.push_back(it->second);
+          it = state->sockets.erase(it);
+        } else {
+          ++it;
+        }
+      }
       for (const auto& [nsp, socket] : state->sockets) {
         std::lock_guard socket_lock(socket->mutex);
         for (auto it = socket->pending_acks.begin(); it != socket->pending_acks.end();) {
@@ -215,10 +225,21 @@ void SocketServer::tick() {
     for (auto& [socket, callback] : expired) {
       callback(error(ErrorCode::kDeadlineExceeded, "client did not acknowledge within the timeout"));
     }
+    for (const std::shared_ptr<Socket>& socket : credential_expired) end_expired(socket);
   }
   queued_total_.set(static_cast<double>(queued_total));
   queued_max_.set(static_cast<double>(queued_max));
   recovery_.expire(now);
+}
+
+void SocketServer::end_expired(const std::shared_ptr<Socket>& socket) {
+  // Like Node's socket.disconnect(): the client learns why, then gets DISCONNECT for the
+  // namespace; the Engine.IO connection stays for its other namespaces.
+  emit(socket, "auth_expired",
+       json::array{json::object{{"message", "the access token expired: connect again with a fresh one"}}});
+  send_packet(socket, SocketPacket{.type = SocketPacketType::kDisconnect, .nsp = socket->nsp});
+  disconnect_socket(socket, /*recoverable=*/false);
+  auth_expired_.inc();
 }
 
 SocketServer::QueueDepth SocketServer::queue_depth() const {
@@ -252,6 +273,8 @@ void SocketServer::on(const std::string& nsp, const std::string& event, EventHan
 }
 
 void SocketServer::set_join_hook(JoinHook hook) { join_hook_ = std::move(hook); }
+void SocketServer::set_auth_hook(AuthHook hook) { auth_hook_ = std::move(hook); }
+void SocketServer::set_event_guard(EventGuard guard) { event_guard_ = std::move(guard); }
 
 void SocketServer::set_connect_hook(ConnectHook hook) { connect_hook_ = std::move(hook); }
 

@@ -77,6 +77,16 @@ class HttpServer::Impl {
 
   uint16_t port() const { return port_; }
 
+  void wait_hangup() {
+    hangup_->async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;  // cancelled by the drain
+      spdlog::info("received SIGHUP, reloading");
+      // Reads two small policy files on this I/O thread: rare, operator-triggered, bounded.
+      realtime_.on_hangup();
+      wait_hangup();
+    });
+  }
+
   Status run(bool handle_signals) {
     asio::io_context& main = *contexts_[0];
     if (handle_signals) {
@@ -87,6 +97,10 @@ class HttpServer::Impl {
           begin_drain();
         }
       });
+    }
+    if (handle_signals && realtime_.on_hangup) {
+      hangup_.emplace(main, SIGHUP);
+      wait_hangup();
     }
     grace_timer_.emplace(main);
     asio::co_spawn(main, accept_loop(), asio::detached);
@@ -179,6 +193,7 @@ class HttpServer::Impl {
     boost::system::error_code ec;
     acceptor_->close(ec);
     if (signals_) signals_->cancel(ec);  // a pending wait would keep contexts_[0] running
+    if (hangup_) hangup_->cancel(ec);
     if (realtime_.on_drain) realtime_.on_drain();  // long-lived WebSocket/poll sessions end
     std::vector<std::shared_ptr<HttpSession>> idle;
     {
@@ -220,6 +235,7 @@ class HttpServer::Impl {
   std::optional<tcp::acceptor> acceptor_;
   std::optional<asio::steady_timer> grace_timer_;
   std::optional<asio::signal_set> signals_;
+  std::optional<asio::signal_set> hangup_;  // SIGHUP: realtime_.on_hangup, re-armed each time
   std::atomic<bool> draining_{false};
   bool grace_expired_ = false;  // touched only on contexts_[0]
   uint16_t port_ = 0;

@@ -25,6 +25,9 @@ struct RealtimeHooks {
   std::function<void()> tick;      // called every tick_interval_ms on one I/O thread
   std::function<void()> on_drain;  // called once when shutdown begins (close realtime sessions)
   int64_t tick_interval_ms = 10;
+  // Called on SIGHUP (when run() handles signals): reload what can change without a restart
+  // (the RBAC policy). Connections stay open.
+  std::function<void()> on_hangup;
 };
 
 class HttpServer {

@@ -47,7 +47,8 @@ template <typename Body>
 void copy_headers(http::response<Body>& message, const HttpResponse& response) {
   message.set(http::field::server, "mystocks");
   if (!response.content_type.empty()) message.set(http::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) message.set(name, value);
+  // insert, not set: a response may carry a header twice (two Set-Cookie lines).
+  for (const auto& [name, value] : response.headers) message.insert(name, value);
 }
 
 // Maps parser failures to a precise client error; nullopt means "just close" (EOF, timeout).

@@ -255,4 +255,32 @@ Result<IngestJobSpec> parse_job_spec(const boost::json::value& body, const JobSp
   return build(fields, std::move(symbols), rules);
 }
 
+int64_t job_symbol_days(const IngestJobSpec& spec, int64_t all_symbol_count) {
+  const int64_t symbols =
+      spec.all_symbols ? all_symbol_count : std::max<int64_t>(1, static_cast<int64_t>(spec.symbols.size()));
+  const int64_t days = dataset_uses_dates(spec.dataset.type)
+                           ? std::max<int64_t>(1, int64_t{spec.to.days} - spec.from.days + 1)
+                           : 1;
+  return symbols * days;
+}
+
+int64_t job_limit_for(const std::vector<std::string>& roles,
+                      const std::map<std::string, double, std::less<>>& limits) {
+  if (limits.empty()) return 0;
+  int64_t smallest = 0;
+  for (const auto& [role, limit] : limits) {
+    const auto value = static_cast<int64_t>(limit);
+    if (value > 0 && (smallest == 0 || value < smallest)) smallest = value;
+  }
+  int64_t best = -1;
+  for (const std::string& role : roles) {
+    auto found = limits.find(role);
+    if (found == limits.end()) continue;
+    const auto value = static_cast<int64_t>(found->second);
+    if (value == 0) return 0;
+    best = std::max(best, value);
+  }
+  return best >= 0 ? best : smallest;
+}
+
 }  // namespace mystocks::services

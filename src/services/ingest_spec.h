@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,16 @@ struct IngestJobSpec {
 bool dataset_uses_dates(sources::DataType type);
 // True for datasets fetched per symbol (all but calendar and symbols).
 bool dataset_uses_symbols(sources::DataType type);
+
+// How big a job is: symbols x calendar days (at least 1 each). A job for all symbols counts
+// `all_symbol_count` of them. Per-role limits (security.job_max_symbol_days) bound this.
+int64_t job_symbol_days(const IngestJobSpec& spec, int64_t all_symbol_count);
+
+// The largest job (symbol-days) a caller with `roles` may submit: the most generous limit among
+// its roles, 0 = no limit; roles without a limit get the smallest listed one. `limits` maps
+// role -> symbol-days (0 = no limit).
+int64_t job_limit_for(const std::vector<std::string>& roles,
+                      const std::map<std::string, double, std::less<>>& limits);
 
 // The fields as text, as flags or a form give them. Empty = not given.
 struct JobSpecFields {

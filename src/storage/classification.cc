@@ -45,6 +45,7 @@ constexpr std::array kClasses{
     ClassInfo{kSystemConfig, "system_config", kRel},
     ClassInfo{kDataQualityMetrics, "data_quality_metrics", kRel},
     ClassInfo{kSyncMessages, "sync_messages", kRel},
+    ClassInfo{kAuditLog, "audit_log", kRel},
 };
 
 constexpr bool listed_in_enum_order() {

@@ -45,6 +45,7 @@ enum class DataClassification : uint8_t {
   kSystemConfig,
   kDataQualityMetrics,
   kSyncMessages,
+  kAuditLog,
 };
 
 std::string_view classification_name(DataClassification classification);  // "minute_kline"

@@ -20,9 +20,29 @@ export function runCli(args, { env = {}, cwd = sourceDir } = {}) {
   });
 }
 
-export async function startServer({ args = [], env = {}, command = 'serve' } = {}) {
+// Test accounts: name -> role, all with this password. startServer({users}) creates them with
+// `mystocks admin user add` before the server starts.
+export const testPassword = 'e2e-password-1';
+export const testUsers = { viewer: 'viewer', trader: 'trader', operator: 'operator', admin: 'admin' };
+
+async function addUsers(dataDir, users, env) {
+  for (const [name, role] of Object.entries(users)) {
+    const result = await new Promise((resolve) => {
+      const child = spawn(binary, ['admin', 'user', 'add', name, '--role', role, '--password-stdin',
+        '--data-dir', dataDir], { cwd: sourceDir, env: { ...process.env, ...env } });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => { stderr += chunk; });
+      child.on('exit', (code) => resolve({ code, stderr }));
+      child.stdin.end(`${testPassword}\n`);
+    });
+    if (result.code !== 0) throw new Error(`admin user add ${name} failed: ${result.stderr}`);
+  }
+}
+
+export async function startServer({ args = [], env = {}, command = 'serve', users = null } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mystocks-e2e-'));
   const storeArgs = command === 'socketio-conformance' ? [] : ['--data-dir', dataDir];
+  if (users) await addUsers(dataDir, users, env);
   const child = spawn(binary, [command, '--listen', '127.0.0.1:0', ...storeArgs, ...args], {
     cwd: sourceDir,
     env: { ...process.env, ...env },
@@ -97,3 +117,22 @@ export async function startDemo({ args = [], env = {} } = {}) {
   }
   return server;
 }
+
+// Logs in and returns {token, refresh, headers} where headers carry the bearer token.
+export async function login(base, username, password = testPassword) {
+  const response = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = await response.json();
+  if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${JSON.stringify(body)}`);
+  return {
+    token: body.data.access_token,
+    refresh: body.data.refresh_token,
+    headers: { Authorization: `Bearer ${body.data.access_token}` },
+  };
+}
+
+// The demo's accounts (mystocks demo creates them).
+export const demoPassword = 'mystocks-demo';

@@ -23,6 +23,8 @@ class GuardsTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(registry_.add({
         .path = "/api/v1/kline",
+        .resource = "test",
+        .action = "read",
         .params = {{.name = "symbol", .schema = json::object{{"type", "string"}, {"format", "symbol"}}, .required = true},
                    {.name = "limit", .schema = json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 100}}},
                    {.name = "interval", .schema = json::object{{"type", "string"}, {"enum", json::array{"1m", "1d"}}, {"default", "1d"}}},
@@ -34,6 +36,8 @@ class GuardsTest : public ::testing::Test {
     ASSERT_TRUE(registry_.add({
         .method = HttpMethod::kPost,
         .path = "/api/v1/orders",
+        .resource = "test",
+        .action = "read",
         .request_schema = json::parse(R"({"type":"object","required":["symbol","quantity"],
             "additionalProperties":false,
             "properties":{"symbol":{"type":"string"},"quantity":{"type":"integer","minimum":100},
@@ -43,6 +47,8 @@ class GuardsTest : public ::testing::Test {
     }).is_ok());
     ASSERT_TRUE(registry_.add({
         .path = "/big",
+        .resource = "test",
+        .action = "read",
         .handler = [](const HttpRequest&) { return ApiReply::ok(json::value(std::string(5000, 'x'))); },
     }).is_ok());
     limiter_ = std::make_unique<RateLimiter>(
@@ -54,13 +60,14 @@ class GuardsTest : public ::testing::Test {
   }
 
   HttpResponse send(std::string target, HttpMethod method = HttpMethod::kGet, std::string body = {},
-                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+                    std::vector<std::pair<std::string, std::string>> headers = {},
+                    std::string remote_address = "10.0.0.1:5555") {
     HttpRequest request;
     request.method = method;
     request.target = std::move(target);
     request.body = std::move(body);
     request.headers = std::move(headers);
-    request.remote_address = "10.0.0.1:5555";
+    request.remote_address = std::move(remote_address);
     return router_->handle(request);
   }
 
@@ -130,8 +137,9 @@ TEST_F(GuardsTest, RateLimitRefusesWith429AndRecoversAsTokensRefill) {
   EXPECT_EQ(header(refused, "Retry-After"), "1");
   EXPECT_EQ(header(refused, "X-RateLimit-Remaining"), "0");
   EXPECT_NE(refused.body.find("RATE_LIMIT_EXCEEDED"), std::string::npos);
-  // Another client (API key) has its own bucket.
-  EXPECT_EQ(send("/big", HttpMethod::kGet, {}, {{"x-api-key", "k1"}}).status, 200);
+  // Another client (address) has its own bucket; a header the client picks does not.
+  EXPECT_EQ(send("/big", HttpMethod::kGet, {}, {{"x-api-key", "k1"}}).status, 429);
+  EXPECT_EQ(send("/big", HttpMethod::kGet, {}, {}, "10.0.0.2:5555").status, 200);
   clock_.advance_ms(1000);
   EXPECT_EQ(send("/big").status, 200) << "one token back after a second";
   EXPECT_EQ(send("/big").status, 429);
@@ -171,7 +179,7 @@ TEST_F(GuardsTest, LargeBodiesAreGzippedAndEtagsGive304) {
 
 TEST(DeprecationTest, SupersededRoutesAnnounceTheirSuccessor) {
   RouteRegistry registry;
-  ASSERT_TRUE(registry.add({.path = "/api/v1/old", .version = "v1", .deprecated = true,
+  ASSERT_TRUE(registry.add({.path = "/api/v1/old", .version = "v1", .resource = "test", .action = "read", .deprecated = true,
                             .successor = "/api/v2/old", .sunset = "Wed, 01 Jul 2026 00:00:00 GMT",
                             .handler = [](const HttpRequest&) { return ApiReply::ok(nullptr); }})
                   .is_ok());

@@ -15,13 +15,15 @@ TEST(OpenApiTest, DescribesEveryVisibleRouteWithEnvelopeAndParameters) {
                             .version = "v1",
                             .summary = "One symbol",
                             .tags = {"market"},
+                            .resource = "test",
+                            .action = "read",
                             .params = {{.name = "symbol", .in = ParamLocation::kPath}},
                             .response_schema = json::object{{"type", "object"}},
                             .handler = handler})
                   .is_ok());
-  ASSERT_TRUE(registry.add({.path = "/metrics", .summary = "m", .raw_content_type = "text/plain",
+  ASSERT_TRUE(registry.add({.path = "/metrics", .summary = "m", .resource = "test", .action = "read", .raw_content_type = "text/plain",
                             .handler = handler}).is_ok());
-  ASSERT_TRUE(registry.add({.path = "/hidden", .hidden = true, .handler = handler}).is_ok());
+  ASSERT_TRUE(registry.add({.path = "/hidden", .resource = "test", .action = "read", .hidden = true, .handler = handler}).is_ok());
   json::object doc = build_openapi(registry, {.version = "1.2.3"}).as_object();
   EXPECT_EQ(doc["openapi"], "3.1.0");
   EXPECT_EQ(doc["info"].as_object()["version"], "1.2.3");

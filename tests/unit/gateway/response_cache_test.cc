@@ -58,6 +58,8 @@ class ResponseCacheTest : public ::testing::Test {
         registry_
             .add({
                 .path = "/api/v1/kline",
+                .resource = "test",
+                .action = "read",
                 .params = {{.name = "symbol",
                             .schema = json::object{{"type", "string"}},
                             .required = true},
@@ -85,6 +87,8 @@ class ResponseCacheTest : public ::testing::Test {
         registry_
             .add({
                 .path = "/api/v1/list",
+                .resource = "test",
+                .action = "read",
                 .params = {{.name = "table", .schema = json::object{{"type", "string"}}}},
                 .cache_tables = {"symbols"},
                 .cache_tables_for = [](const HttpRequest& request) -> std::vector<std::string> {
@@ -102,6 +106,8 @@ class ResponseCacheTest : public ::testing::Test {
     ASSERT_TRUE(registry_
                     .add({
                         .path = "/api/v1/uncached",
+                        .resource = "test",
+                        .action = "read",
                         .handler =
                             [this](const HttpRequest&) {
                               ++calls_;
@@ -353,6 +359,8 @@ TEST_F(ResponseCacheTest, PerRequestTablesAndPaginationSurviveTheCache) {
 
 TEST_F(ResponseCacheTest, AWriteDuringTheHandlerKeepsTheAnswerOutOfTheCache) {
   registry_.add({.path = "/api/v1/racy",
+                 .resource = "test",
+                 .action = "read",
                  .cache_tables = {"daily_kline"},
                  .handler = [this](const HttpRequest&) {
                    ++calls_;

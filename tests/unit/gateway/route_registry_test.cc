@@ -11,9 +11,9 @@ Handler named(std::string name) {
 
 TEST(RouteRegistryTest, MatchesStaticAndTemplatedPaths) {
   RouteRegistry registry;
-  ASSERT_TRUE(registry.add({.path = "/api/v1/market/symbols", .handler = named("list")}).is_ok());
-  ASSERT_TRUE(registry.add({.path = "/api/v1/market/symbols/{symbol}", .handler = named("one")}).is_ok());
-  ASSERT_TRUE(registry.add({.method = HttpMethod::kPost, .path = "/api/v1/market/symbols", .handler = named("create")}).is_ok());
+  ASSERT_TRUE(registry.add({.path = "/api/v1/market/symbols", .resource = "test", .action = "read", .handler = named("list")}).is_ok());
+  ASSERT_TRUE(registry.add({.path = "/api/v1/market/symbols/{symbol}", .resource = "test", .action = "read", .handler = named("one")}).is_ok());
+  ASSERT_TRUE(registry.add({.method = HttpMethod::kPost, .path = "/api/v1/market/symbols", .resource = "test", .action = "read", .handler = named("create")}).is_ok());
 
   auto list = registry.match(HttpMethod::kGet, "/api/v1/market/symbols");
   ASSERT_EQ(list.kind, RouteRegistry::MatchKind::kFound);
@@ -32,7 +32,7 @@ TEST(RouteRegistryTest, MatchesStaticAndTemplatedPaths) {
 
 TEST(RouteRegistryTest, DistinguishesUnknownPathFromWrongMethod) {
   RouteRegistry registry;
-  ASSERT_TRUE(registry.add({.path = "/a/{id}", .handler = named("a")}).is_ok());
+  ASSERT_TRUE(registry.add({.path = "/a/{id}", .resource = "test", .action = "read", .handler = named("a")}).is_ok());
   EXPECT_EQ(registry.match(HttpMethod::kGet, "/a").kind, RouteRegistry::MatchKind::kNoPath);
   EXPECT_EQ(registry.match(HttpMethod::kGet, "/a/").kind, RouteRegistry::MatchKind::kNoPath);
   EXPECT_EQ(registry.match(HttpMethod::kGet, "/a/1/2").kind, RouteRegistry::MatchKind::kNoPath);
@@ -44,11 +44,11 @@ TEST(RouteRegistryTest, DistinguishesUnknownPathFromWrongMethod) {
 
 TEST(RouteRegistryTest, RejectsDuplicatesAndMalformedTemplates) {
   RouteRegistry registry;
-  ASSERT_TRUE(registry.add({.path = "/x", .handler = named("x")}).is_ok());
-  Status duplicate = registry.add({.path = "/x", .handler = named("y")});
+  ASSERT_TRUE(registry.add({.path = "/x", .resource = "test", .action = "read", .handler = named("x")}).is_ok());
+  Status duplicate = registry.add({.path = "/x", .resource = "test", .action = "read", .handler = named("y")});
   EXPECT_EQ(duplicate.code(), ErrorCode::kAlreadyExists);
-  EXPECT_FALSE(registry.add({.path = "/y/{bad", .handler = named("y")}).is_ok());
-  EXPECT_FALSE(registry.add({.path = "no-slash", .handler = named("y")}).is_ok());
+  EXPECT_FALSE(registry.add({.path = "/y/{bad", .resource = "test", .action = "read", .handler = named("y")}).is_ok());
+  EXPECT_FALSE(registry.add({.path = "no-slash", .resource = "test", .action = "read", .handler = named("y")}).is_ok());
   EXPECT_FALSE(registry.add({.path = "/z"}).is_ok());  // no handler
 }
 

@@ -15,6 +15,8 @@ class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(registry_.add({.path = "/ok/{name}",
+                               .resource = "test",
+                               .action = "read",
                                .params = {{.name = "name", .in = ParamLocation::kPath},
                                           {.name = "q", .schema = json::object{{"type", "string"}}}},
                                .handler = [](const HttpRequest& request) {
@@ -25,17 +27,23 @@ class RouterTest : public ::testing::Test {
                                }})
                     .is_ok());
     ASSERT_TRUE(registry_.add({.path = "/fail",
+                               .resource = "test",
+                               .action = "read",
                                .handler = [](const HttpRequest&) {
                                  return ApiReply::fail(field_error(ErrorCode::kInvalidSymbol, "symbol",
                                                                    "symbol 'x' is bad"));
                                }})
                     .is_ok());
     ASSERT_TRUE(registry_.add({.path = "/throw",
+                               .resource = "test",
+                               .action = "read",
                                .handler = [](const HttpRequest&) -> ApiReply {
                                  throw std::runtime_error("boom");
                                }})
                     .is_ok());
     ASSERT_TRUE(registry_.add({.path = "/list",
+                               .resource = "test",
+                               .action = "read",
                                .handler = [](const HttpRequest&) {
                                  return ApiReply::page(json::array{1, 2}, {.page = 2, .size = 2, .total = 5});
                                }})
@@ -147,6 +155,8 @@ TEST_F(RouterTest, CountsRequestsPerRouteTemplate) {
 TEST(RouterContentTypesTest, AlternateRepresentationsVaryOnAcceptAndEncoding) {
   RouteRegistry registry;
   ASSERT_TRUE(registry.add({.path = "/rows",
+                            .resource = "test",
+                            .action = "read",
                             .alternate_content_types = {"text/csv"},
                             .handler = [](const HttpRequest&) {
                               return ApiReply::ok(json::value(std::string(4000, 'x')));

@@ -105,7 +105,7 @@ TEST(ClassificationTest, EveryClassHasOneTargetAndRoundTripsByName) {
     timeseries += default_target(classification) == StoreKind::kTimeSeries;
   }
   EXPECT_EQ(timeseries, 6);
-  EXPECT_EQ(all_classifications().size(), 28u);
+  EXPECT_EQ(all_classifications().size(), 29u);
 }
 
 }  // namespace
