@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
 #include "api/market_common.h"
@@ -103,7 +104,17 @@ ApiReply login(const AuthApi& api, const HttpRequest& request) {
 ApiReply refresh(const AuthApi& api, const HttpRequest& request) {
   std::string token;
   bool from_cookie = false;
-  if (const json::object* body = request.body_json.if_object()) {
+  // The body is optional (browsers send only the cookie), so it is parsed here, not by a schema.
+  json::value body_json;
+  if (!request.body.empty()) {
+    boost::system::error_code ec;
+    body_json = json::parse(request.body, ec);
+    if (ec || !body_json.is_object()) {
+      return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "body",
+                                        "the body must be a JSON object {{\"refresh_token\": ...}}"));
+    }
+  }
+  if (const json::object* body = body_json.if_object()) {
     if (const json::value* value = body->if_contains("refresh_token"); value && value->is_string()) {
       token = std::string(value->as_string());
     }
@@ -123,7 +134,9 @@ ApiReply refresh(const AuthApi& api, const HttpRequest& request) {
                             std::string(pair.status().message()));
     return ApiReply::fail(pair.status());
   }
-  return token_reply(api, request, *pair, from_cookie || wants_cookies(request));
+  const json::value* cookie_flag = body_json.is_object() ? body_json.as_object().if_contains("cookie") : nullptr;
+  const bool as_cookies = from_cookie || (cookie_flag != nullptr && cookie_flag->is_bool() && cookie_flag->as_bool());
+  return token_reply(api, request, *pair, as_cookies);
 }
 
 ApiReply logout(const AuthApi& api, const HttpRequest& request) {
@@ -206,15 +219,12 @@ Status register_auth_routes(gateway::RouteRegistry& registry, const AuthApi& api
       .path = "/api/v1/auth/refresh",
       .version = "v1",
       .summary = "Exchange a refresh token for new tokens (the old one stops working)",
-      .description = "Presenting a refresh token that was already exchanged revokes its whole "
-                     "session: it was copied.",
+      .description = "Body {\"refresh_token\", \"cookie\"?}, or no body with the mystocks_refresh "
+                     "cookie. Presenting a refresh token that was already exchanged revokes its "
+                     "whole session: it was copied.",
       .tags = {"auth"},
       .resource = "auth",
       .action = "login",
-      .request_schema = json::object{{"type", "object"},
-                                     {"properties",
-                                      {{"refresh_token", {{"type", "string"}, {"maxLength", 256}}},
-                                       {"cookie", {{"type", "boolean"}}}}}},
       .handler = [api](const HttpRequest& request) { return refresh(api, request); },
   }));
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{

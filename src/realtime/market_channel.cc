@@ -146,7 +146,7 @@ void MarketChannel::on_subscribe(const std::shared_ptr<Socket>& socket, json::ar
         fmt::format("at most {} rooms per connection", options_.max_rooms_per_socket));
   }
   if (Status joined = server_.join(socket, *room); !joined.is_ok()) {
-    return send_error(socket, ack, "PERMISSION_DENIED", joined.message());
+    return send_error(socket, ack, std::string(error_name(joined.code())), joined.message());
   }
   // Read after joining: every push from here on has a bigger number than the snapshot's, so a
   // client applying the snapshot and then pushes with larger numbers misses nothing.
@@ -190,7 +190,7 @@ void MarketChannel::on_stream(const std::shared_ptr<Socket>& socket, json::array
   }
   if (!previous.empty() && previous != *room) server_.leave(socket, previous);
   if (Status joined = server_.join(socket, *room); !joined.is_ok()) {
-    return send_error(socket, ack, "PERMISSION_DENIED", joined.message());
+    return send_error(socket, ack, std::string(error_name(joined.code())), joined.message());
   }
   {
     std::lock_guard lock(socket->mutex);
