@@ -69,8 +69,33 @@ class ApiExtTest : public ::testing::Test, protected mystocks::test::EmbeddedSto
     MYSTOCKS_ASSERT_OK(register_watchlist_routes(registry_, api));
     MYSTOCKS_ASSERT_OK(register_order_routes(registry_, api));
     MYSTOCKS_ASSERT_OK(register_data_routes(registry_, api));
-    router_ = std::make_unique<gateway::Router>(registry_, metrics_, clock_);
+    router_ = std::make_unique<gateway::Router>(registry_, metrics_, clock_,
+                                                gateway::RouterOptions{.access_control = &access_});
   }
+
+  // The routes under test, not the access rules (tests/e2e/auth.test.mjs covers those): every
+  // caller is allowed, and is the user the test names ("demo" when it names none).
+  class TestUsers final : public gateway::AccessControl {
+   public:
+    std::optional<Result<gateway::Principal>> authenticate(const gateway::HttpRequest& request,
+                                                           bool) const override {
+      gateway::Principal principal;
+      principal.method = gateway::AuthMethod::kBearer;
+      principal.subject = request.header("x-test-user").empty() ? std::string("demo")
+                                                                : std::string(request.header("x-test-user"));
+      principal.username = principal.subject;
+      principal.roles = {"trader"};
+      return Result<gateway::Principal>(std::move(principal));
+    }
+    bool allowed(const gateway::Principal&, std::string_view, std::string_view) const override {
+      return true;
+    }
+    Status check_csrf(const gateway::HttpRequest&, const gateway::Principal&) const override {
+      return Status::ok();
+    }
+    void audit(const gateway::HttpRequest&, const gateway::RouteSpec&, int) const override {}
+    double rate_scale(const gateway::Principal&) const override { return 1; }
+  };
 
   Reply call(gateway::HttpMethod method, std::string target, std::string body = {},
              std::string user = {}) {
@@ -79,7 +104,7 @@ class ApiExtTest : public ::testing::Test, protected mystocks::test::EmbeddedSto
     request.target = std::move(target);
     request.body = std::move(body);
     request.remote_address = "127.0.0.1:5000";
-    if (!user.empty()) request.headers.emplace_back("x-user-id", std::move(user));
+    if (!user.empty()) request.headers.emplace_back("x-test-user", std::move(user));
     gateway::HttpResponse response = router_->handle(request);
     Reply reply{response.status, nullptr};
     boost::system::error_code ec;
@@ -155,6 +180,7 @@ class ApiExtTest : public ::testing::Test, protected mystocks::test::EmbeddedSto
  protected:
   std::unique_ptr<sources::SimulatorSource> source_;
   gateway::RouteRegistry registry_;
+  TestUsers access_;
   std::unique_ptr<gateway::Router> router_;
 };
 

@@ -273,8 +273,6 @@ TEST_F(OrderRoutesTest, UnknownOrdersAndOtherUsersOrdersAreNotFound) {
   EXPECT_EQ(other.status, 404);
   EXPECT_EQ(other.field(), "id");
   EXPECT_EQ(post("/api/v1/orders/ord-nope/cancel", "").status, 404);
-  EXPECT_EQ(get("/api/v1/orders", "bad user!").status, 400);
-  EXPECT_EQ(get("/api/v1/orders", "bad user!").field(), "X-User-Id");
 }
 
 // The rule functions on their own, as a table.
