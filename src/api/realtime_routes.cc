@@ -25,6 +25,39 @@ Result<realtime::RoomKind> parse_kind(std::string_view kind) {
                      "kind '{}' is unknown: expected tick, quote, kline_1m, depth or index", kind);
 }
 
+// Checks one update {kind, symbol, data, timestamp?} and sends it through the batched fan-out;
+// the room it went to, or an error naming the field.
+Result<std::string> publish_update(realtime::MarketChannel& market, const Clock& clock,
+                                   const json::object& object) {
+  const json::value* kind = object.if_contains("kind");
+  const json::value* symbol = object.if_contains("symbol");
+  const json::value* data = object.if_contains("data");
+  if (!kind || !kind->is_string()) {
+    return field_error(ErrorCode::kInvalidArgument, "kind", "kind is required (string)");
+  }
+  Result<realtime::RoomKind> parsed_kind = parse_kind(kind->as_string());
+  MYSTOCKS_RETURN_IF_ERROR(parsed_kind.status());
+  if (!symbol || !symbol->is_string()) {
+    return field_error(ErrorCode::kInvalidSymbol, "symbol", "symbol is required (string)");
+  }
+  Result<Symbol> parsed_symbol = Symbol::parse(symbol->as_string());
+  MYSTOCKS_RETURN_IF_ERROR(parsed_symbol.status());
+  if (!data || !data->is_object()) {
+    return field_error(ErrorCode::kInvalidArgument, "data", "data is required (object)");
+  }
+  int64_t timestamp = clock.now_ms();
+  if (const json::value* ts = object.if_contains("timestamp")) {
+    if (!ts->is_int64()) {
+      return field_error(ErrorCode::kInvalidTimestamp, "timestamp",
+                         "timestamp must be epoch milliseconds (integer)");
+    }
+    timestamp = ts->as_int64();
+  }
+  const std::string canonical = parsed_symbol->to_string();
+  market.publish(*parsed_kind, canonical, data->as_object(), timestamp);
+  return std::string(realtime::room_kind_name(*parsed_kind)) + ":" + canonical;
+}
+
 }  // namespace
 
 json::object realtime_status(const realtime::SocketServer& server) {
@@ -84,37 +117,29 @@ Status register_realtime_routes(gateway::RouteRegistry& registry, realtime::Sock
               return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "body",
                                                 "body must be a JSON object {{kind, symbol, data}}"));
             }
-            json::object& object = body.as_object();
-            const json::value* kind = object.if_contains("kind");
-            const json::value* symbol = object.if_contains("symbol");
-            const json::value* data = object.if_contains("data");
-            if (!kind || !kind->is_string()) {
-              return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "kind", "kind is required (string)"));
-            }
-            Result<realtime::RoomKind> parsed_kind = parse_kind(kind->as_string());
-            if (!parsed_kind.is_ok()) return ApiReply::fail(parsed_kind.status());
-            if (!symbol || !symbol->is_string()) {
-              return ApiReply::fail(field_error(ErrorCode::kInvalidSymbol, "symbol", "symbol is required (string)"));
-            }
-            Result<Symbol> parsed_symbol = Symbol::parse(symbol->as_string());
-            if (!parsed_symbol.is_ok()) return ApiReply::fail(parsed_symbol.status());
-            if (!data || !data->is_object()) {
-              return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "data", "data is required (object)"));
-            }
-            int64_t timestamp = clock.now_ms();
-            if (const json::value* ts = object.if_contains("timestamp")) {
-              if (!ts->is_int64()) {
-                return ApiReply::fail(field_error(ErrorCode::kInvalidTimestamp, "timestamp",
-                                                  "timestamp must be epoch milliseconds (integer)"));
-              }
-              timestamp = ts->as_int64();
-            }
-            const std::string canonical = parsed_symbol->to_string();
-            market.publish(*parsed_kind, canonical, data->as_object(), timestamp);
-            return ApiReply::ok(json::object{
-                {"room", std::string(realtime::room_kind_name(*parsed_kind)) + ":" + canonical}});
+            Result<std::string> room = publish_update(market, clock, body.as_object());
+            if (!room.is_ok()) return ApiReply::fail(room.status());
+            return ApiReply::ok(json::object{{"room", *room}});
           },
   }));
+  // The same for Socket.IO clients: emit("publish", {kind, symbol, data}, ack) on /market. The
+  // policy decides who may (event:publish; operators in the shipped policy).
+  server.on("/market", "publish",
+            [&market, &clock](const std::shared_ptr<realtime::Socket>&, realtime::Event& event,
+                              const realtime::Ack& ack) {
+              const json::object* update = event.args.empty() ? nullptr : event.args[0].if_object();
+              Result<std::string> room =
+                  update != nullptr
+                      ? publish_update(market, clock, *update)
+                      : Result<std::string>(field_error(ErrorCode::kInvalidArgument, "data",
+                                                        "publish takes {{kind, symbol, data}}"));
+              if (room.is_ok()) {
+                ack(json::array{json::object{{"room", *room}}});
+              } else {
+                ack(json::array{json::object{{"error_code", std::string(error_name(room.status().code()))},
+                                             {"message", std::string(room.status().message())}}});
+              }
+            });
   return Status::ok();
 }
 

@@ -1,7 +1,7 @@
 // REST routes of the realtime layer: its status (connections, rooms, memberships) and a publish
-// endpoint that pushes one market update into its room through the normal fan-out path (for
-// operators and integration tests; RBAC will restrict it to admins when security lands).
-// Registered at start-up; handlers are thread-safe.
+// endpoint that pushes one market update into its room through the normal fan-out path, also
+// offered as the Socket.IO event "publish" on /market (operators in the shipped policy: the
+// route's realtime/publish, the event's event:publish). Registered at start-up; thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -119,6 +119,21 @@ test('Socket.IO: anonymous sockets get public rooms; depth rooms need a trader t
   }
 });
 
+test('Socket.IO: operator-only events are checked against the policy', async () => {
+  const update = { kind: 'quote', symbol: '600519', data: { last: 1 } };
+  const trader = await connected(connect(server.base, { auth: { token: (await login(server.base, 'trader')).token } }));
+  const operator = await connected(connect(server.base, { auth: { token: (await login(server.base, 'operator')).token } }));
+  try {
+    const refused = await trader.timeout(5000).emitWithAck('publish', update);
+    assert.equal(refused.error.error_code, 'PERMISSION_DENIED', JSON.stringify(refused));
+    const published = await operator.timeout(5000).emitWithAck('publish', update);
+    assert.equal(published.room, 'quote:600519.SH', JSON.stringify(published));
+  } finally {
+    trader.close();
+    operator.close();
+  }
+});
+
 test('Socket.IO: a bad token gets connect_error with the reason', async () => {
   for (const [token, reason] of [['not.a.jwt', /malformed token/], [42, /must be a string/]]) {
     const socket = connect(server.base, { auth: { token } });

@@ -8,7 +8,8 @@
 #   start_nginx PORT ROUTE FILE [ROUTE FILE ...]
 #                                 nginx (worker per core, keep-alive, no access log) serving
 #                                 each FILE (copied under $work/html) as JSON at exact ROUTE
-#   run_wrk DURATION URL          prints "requests_per_second p50_ms p99_ms"
+#   run_wrk DURATION URL [ARGS]   prints "requests_per_second p50_ms p99_ms"; ARGS go to wrk
+#                                 (e.g. -H "Authorization: Bearer ...")
 # Environment: CONNECTIONS (64), WRK_THREADS (2).
 connections=${CONNECTIONS:-64}
 wrk_threads=${WRK_THREADS:-2}
@@ -60,7 +61,7 @@ CONF
 
 # wrk --latency prints the distribution as "50%  1.23ms"; units us/ms/s become milliseconds.
 run_wrk() {
-  wrk -t"$wrk_threads" -c"$connections" -d"$1" --latency "$2" | awk '
+  wrk -t"$wrk_threads" -c"$connections" -d"$1" --latency "${@:3}" "$2" | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
