@@ -81,3 +81,46 @@ test('the server creates its master key file with mode 0600 and refuses a readab
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('mystocks admin user: add, role, passwd, disable, list, with clear errors', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mystocks-users-'));
+  const admin = (args, input) => new Promise((resolve) => {
+    const child = spawn(binary, ['admin', 'user', ...args, '--data-dir', dataDir], { cwd: sourceDir });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+  try {
+    assert.equal((await admin(['add', 'zoe', '--role', 'viewer', '--password-stdin'], 'first-password\n')).code, 0);
+    const duplicate = await admin(['add', 'zoe', '--role', 'viewer', '--password-stdin'], 'first-password\n');
+    assert.equal(duplicate.code, 1);
+    assert.match(duplicate.stderr, /already exists/);
+    assert.match((await admin(['add', 'yan', '--role', 'root', '--password-stdin'], 'first-password\n')).stderr, /role 'root' is not known/);
+    assert.match((await admin(['add', 'yan', '--role', 'viewer', '--password-stdin'], 'short\n')).stderr, /8 to 1024 bytes/);
+    assert.equal((await admin(['role', 'zoe', 'trader'])).code, 0);
+    assert.equal((await admin(['passwd', 'zoe', '--password-stdin'], 'second-password\n')).code, 0);
+    assert.match((await admin(['list'])).stdout, /zoe\s+trader\s+active/);
+
+    const server = await startServer({ args: ['--data-dir', dataDir] });
+    try {
+      const attempt = (password) => fetch(`${server.base}/api/v1/auth/login`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'zoe', password }),
+      });
+      assert.equal((await attempt('first-password')).status, 401);
+      const ok = await attempt('second-password');
+      assert.equal(ok.status, 200);
+      assert.equal((await ok.json()).data.user.role, 'trader');
+      assert.equal((await admin(['disable', 'zoe'])).code, 0);  // while the server runs
+      assert.equal((await attempt('second-password')).status, 401);
+    } finally {
+      await server.stop();
+    }
+    assert.match((await admin(['list'])).stdout, /zoe\s+trader\s+disabled/);
+    assert.match((await admin(['passwd', 'nobody', '--password-stdin'], 'whatever-pass\n')).stderr, /no user named 'nobody'/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
