@@ -19,6 +19,9 @@ using gateway::RouteSpec;
 
 constexpr int64_t kDefaultLimit = 500;
 constexpr int64_t kMaxLimit = 5000;
+// A ranged request (with start) is answered whole: the span maxima bound it to fewer bars than
+// this (the most is 1m over 31 days, 31 x 240 = 7,440).
+constexpr int64_t kRangeBars = 10000;
 
 std::vector<gateway::ParamSpec> kline_params() {
   return {
@@ -27,8 +30,9 @@ std::vector<gateway::ParamSpec> kline_params() {
                  "Bar interval. 1m..60m come from the time-series store (5m..60m resampled from 1m "
                  "when not stored), 1d from daily_kline, 1w/1M are resampled from daily bars."),
       time_param("start",
-                 "First bar time, inclusive (YYYY-MM-DD or epoch ms). Without start the "
-                 "newest `limit` bars up to end are returned."),
+                 "First bar time, inclusive (YYYY-MM-DD or epoch ms). With start every bar of "
+                 "the range is returned (a range with more bars than an explicit `limit` is a "
+                 "400, never cut); without start the newest `limit` bars up to end."),
       time_param("end",
                  "Last bar time, inclusive; a date covers the whole day. Default now. "
                  "Maximum span per request: 31 days (1m), 93 (5m), 186 (15m), 366 (30m, "
@@ -36,13 +40,16 @@ std::vector<gateway::ParamSpec> kline_params() {
       enum_param("adjust", {"none", "qfq", "hfq"}, "none",
                  "Price adjustment from daily_kline.adj_factor: qfq = price x factor / newest "
                  "factor, hfq = price x factor; rounded to 0.001. Volumes are not adjusted."),
-      limit_param(kDefaultLimit, kMaxLimit, "Newest bars to return within the range"),
+      limit_param(kDefaultLimit, kMaxLimit,
+                  "Without start: the newest bars to return. With start: the most bars the "
+                  "caller accepts (more in the range is a 400)"),
   };
 }
 
 struct ParsedKline {
   KlineRequest request;
   Status status;
+  int64_t range_limit = 0;  // a ranged request's explicit limit; more bars than this is a 400
 };
 
 ParsedKline parse_request(const HttpRequest& http, const MarketApi& api) {
@@ -61,7 +68,25 @@ ParsedKline parse_request(const HttpRequest& http, const MarketApi& api) {
                   fmt::format("interval '{}'", kline_interval_name(request.interval)));
   if (!window.is_ok()) return {request, window.status()};
   request.window = *window;
+  if (request.window.start) {
+    const bool explicit_limit = http.query_param("limit") != nullptr;
+    parsed.range_limit = explicit_limit ? request.limit : 0;
+    request.limit = explicit_limit ? request.limit + 1 : kRangeBars;  // +1: tells "more" apart
+  }
   return parsed;
+}
+
+// The bars of a parsed request, or a 400 when a range holds more than its explicit limit.
+Result<Bars> load_bars(const MarketApi& api, const ParsedKline& parsed) {
+  Result<Bars> bars = load_kline(*api.data, parsed.request);
+  if (bars.is_ok() && parsed.range_limit > 0 &&
+      static_cast<int64_t>(bars->size()) > parsed.range_limit) {
+    return field_error(ErrorCode::kOutOfRange, "limit",
+                       "the range from start to end holds more than limit={} bars: omit limit "
+                       "to get the whole range, raise it (up to {}), or narrow the range",
+                       parsed.range_limit, kMaxLimit);
+  }
+  return bars;
 }
 
 json::object header(const KlineRequest& request) {
@@ -147,7 +172,7 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
           [api](const HttpRequest& http) {
             ParsedKline parsed = parse_request(http, api);
             if (!parsed.status.is_ok()) return ApiReply::fail(parsed.status);
-            Result<Bars> bars = load_kline(*api.data, parsed.request);
+            Result<Bars> bars = load_bars(api, parsed);
             if (!bars.is_ok()) return ApiReply::fail(bars.status());
             const RecordBatch batch = bars_to_batch(*bars);
             if (wants_csv(http)) return csv_reply(batch);
@@ -200,7 +225,7 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
           [api](const HttpRequest& http) {
             ParsedKline parsed = parse_request(http, api);
             if (!parsed.status.is_ok()) return ApiReply::fail(parsed.status);
-            Result<Bars> bars = load_kline(*api.data, parsed.request);
+            Result<Bars> bars = load_bars(api, parsed);
             if (!bars.is_ok()) return ApiReply::fail(bars.status());
             const RecordBatch batch = bars_to_batch(*bars);
             if (string_param(http, "format") == "csv" || wants_csv(http)) return csv_reply(batch);

@@ -130,6 +130,24 @@ TEST_F(MarketKlineTest, DailyBarsAreTheStoredRowsNewestLimitOldestFirst) {
   EXPECT_EQ(reply.data().at("adjust"), "none");
 }
 
+// Issue 16: with start and end the whole range is answered, or refused, never cut to `limit`.
+TEST_F(MarketKlineTest, ARangeIsAnsweredWholeOrRefusedNeverCut) {
+  const std::string symbol = env_->symbols().front();
+  const std::string range = "/api/v1/market/kline?symbol=" + symbol +
+                            "&interval=1m&start=2026-11-23&end=2026-11-24";
+  const Reply whole = env_->get(range);
+  ASSERT_EQ(whole.status(), 200) << whole.http.body;
+  EXPECT_EQ(whole.data().at("bars").as_array().size(), 480u) << "240 one-minute bars per day";
+  const Reply capped = env_->get(range + "&limit=100");
+  EXPECT_EQ(capped.status(), 400);
+  EXPECT_EQ(capped.errors(), std::vector<std::string>{"limit:OUT_OF_RANGE"});
+  EXPECT_EQ(env_->get(range + "&limit=480").status(), 200) << "exactly the range's bars";
+  // Without start, limit still picks the newest bars.
+  EXPECT_EQ(env_->get("/api/v1/market/kline?symbol=" + symbol + "&interval=1m&limit=100")
+                .data().at("bars").as_array().size(),
+            100u);
+}
+
 TEST_F(MarketKlineTest, FiveMinuteBarsAreResampledFromMinuteBars) {
   const std::string symbol = env_->symbols().front();
   const Reply fives = env_->get("/api/v1/market/kline?symbol=" + symbol +
