@@ -179,10 +179,11 @@ void DataManager::add_error(SaveReport& report, RowError error) const {
     report.errors.push_back(std::move(error));
 }
 
-void DataManager::write_in_chunks(const TableSchema& table, const RecordBatch& batch,
-                                  const std::vector<uint32_t>& rows, SaveReport& report) {
+Status DataManager::write_in_chunks(const TableSchema& table, const RecordBatch& batch,
+                                    const std::vector<uint32_t>& rows, SaveReport& report) {
   std::vector<uint32_t> written;
   written.reserve(rows.size());
+  Status failure;
   const auto chunk = static_cast<size_t>(options_.chunk_rows);
   for (size_t begin = 0; begin < rows.size(); begin += chunk) {
     const size_t end = std::min(rows.size(), begin + chunk);
@@ -191,18 +192,21 @@ void DataManager::write_in_chunks(const TableSchema& table, const RecordBatch& b
     const bool whole_batch = part.size() == batch.num_rows();
     ++report.attempts;
     const Status status = write(table, whole_batch ? batch : select_rows(batch, part));
-    if (status.is_ok()) {
-      written.insert(written.end(), part.begin(), part.end());
-      continue;
+    if (!status.is_ok()) {
+      // The rows were valid: a store that refuses them is a failure of the save, not of the rows
+      // (counting them as rejected would let a job "succeed" with nothing written).
+      failure = status.with_context(fmt::format(
+          "table '{}': the {} store refused rows {}..{} of the batch ({} valid rows written before)",
+          table.name, store_kind_name(table.target()), part.front(), part.back(), written.size()));
+      break;
     }
-    add_error(report, RowError{part.front(), static_cast<int64_t>(part.size()), "",
-                               status.with_context(fmt::format("rows {}..{} of the batch",
-                                                               part.front(), part.back()))});
+    written.insert(written.end(), part.begin(), part.end());
   }
   report.rows_written = static_cast<int64_t>(written.size());
   if (!written.empty()) {
     publish(table, written.size() == batch.num_rows() ? batch : select_rows(batch, written));
   }
+  return failure;
 }
 
 Result<SaveReport> DataManager::save(const std::string& table_name, const RecordBatch& batch,
@@ -234,8 +238,8 @@ Result<SaveReport> DataManager::save(const std::string& table_name, const Record
   RowCheck check = check_batch_rows(table, batch);
   if (strategy == SaveStrategy::kContinue) {
     for (RowError& error : check.errors) add_error(report, std::move(error));
-    if (!check.valid_rows.empty()) write_in_chunks(table, batch, check.valid_rows, report);
-    return finish(Status::ok());
+    if (check.valid_rows.empty()) return finish(Status::ok());
+    return finish(write_in_chunks(table, batch, check.valid_rows, report));
   }
   if (!check.errors.empty()) {
     report.rows_rejected = report.rows_received;

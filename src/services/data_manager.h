@@ -28,7 +28,8 @@ namespace mystocks::services {
 // What save() does when rows are invalid or the store fails.
 enum class SaveStrategy : uint8_t {
   kRollback,  // all or nothing: any invalid row or store error fails the save, nothing is written
-  kContinue,  // write the valid rows in chunks; report invalid rows and refused chunks
+  kContinue,  // write the valid rows in chunks and report the invalid ones; a store error stops
+              // the save and fails it (chunks written before it stay written)
   kRetry,     // all or nothing, but retry store errors that may pass (unavailable, aborted, ...)
 };
 
@@ -41,7 +42,8 @@ struct SaveReport {
   SaveStrategy strategy = SaveStrategy::kRollback;
   int64_t rows_received = 0;
   int64_t rows_written = 0;
-  int64_t rows_rejected = 0;     // all of them, even beyond the errors listed
+  int64_t rows_rejected = 0;     // rows that failed validation, even beyond the errors listed
+                                 // (never rows a store refused: that fails the save)
   int attempts = 0;              // store writes tried (retries included)
   std::vector<RowError> errors;  // at most DataManagerOptions::max_reported_errors
 };
@@ -150,8 +152,8 @@ class DataManager {
   Status write(const storage::TableSchema& table, const RecordBatch& batch);
   Status write_with_retry(const storage::TableSchema& table, const RecordBatch& batch,
                           SaveReport& report);
-  void write_in_chunks(const storage::TableSchema& table, const RecordBatch& batch,
-                       const std::vector<uint32_t>& rows, SaveReport& report);
+  Status write_in_chunks(const storage::TableSchema& table, const RecordBatch& batch,
+                         const std::vector<uint32_t>& rows, SaveReport& report);
   void add_error(SaveReport& report, RowError error) const;
   void publish(const storage::TableSchema& table, const RecordBatch& written) const;
   Result<RecordBatch> load_relational(const storage::TableSchema& table, const LoadQuery& query);

@@ -78,43 +78,54 @@ TEST_F(DataManagerTest, BatchesThatDoNotFitTheTableFailWhateverTheStrategy) {
   EXPECT_EQ(manager_->save("dialy_kline", unknown).status().code(), ErrorCode::kNotFound);
 }
 
-TEST_F(DataManagerTest, ContinueKeepsValidRowsAndChunksTheStoreAccepts) {
+TEST_F(DataManagerTest, ContinueKeepsValidRowsAndReportsInvalidOnes) {
   std::unique_ptr<DataManager> manager = make_manager({.chunk_rows = 2});
   manager->subscribe([this](const DataChanged& event) { events_.push_back(event); });
-  // The store refuses any chunk holding 000002.SZ.
+  Result<SaveReport> report = manager->save("daily_kline",
+                                            daily({{"600519.SH", 1, 10},
+                                                   {"bad", 1, 11},
+                                                   {"600000.SH", 1, 12},
+                                                   {"600519.SH", 2, nullptr},
+                                                   {"300750.SZ", 1, 16}}),
+                                            SaveStrategy::kContinue);
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->rows_received, 5);
+  EXPECT_EQ(report->rows_written, 3);
+  EXPECT_EQ(report->rows_rejected, 2);  // rows 1 and 3 invalid
+  EXPECT_EQ(report->attempts, 2);       // chunks {0,2} and {4}
+  ASSERT_EQ(report->errors.size(), 2u);
+  EXPECT_EQ(report->errors[0].column, "symbol");
+  EXPECT_EQ(report->errors[1].column, "close");
+  EXPECT_EQ(stored_daily(), (Rows{"300750.SZ|1|16", "600000.SH|1|12", "600519.SH|1|10"}));
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].rows, 3);
+}
+
+// Issue 16: a store that refuses valid rows fails the save; the rows are not "rejected".
+TEST_F(DataManagerTest, ContinueFailsWhenTheStoreRefusesAChunk) {
+  std::unique_ptr<DataManager> manager = make_manager({.chunk_rows = 2});
+  manager->subscribe([this](const DataChanged& event) { events_.push_back(event); });
   relational_->refuse = [](const std::string&, const RecordBatch& batch) -> Status {
     for (const std::string& symbol : batch.column("symbol")->as<std::string>()) {
-      if (symbol == "000002.SZ") return error(ErrorCode::kUnavailable, "store hiccup");
+      if (symbol == "000002.SZ") return error(ErrorCode::kIoError, "disk full");
     }
     return Status::ok();
   };
   Result<SaveReport> report = manager->save("daily_kline",
                                             daily({{"600519.SH", 1, 10},
-                                                   {"bad", 1, 11},
                                                    {"600000.SH", 1, 12},
-                                                   {"000001.SZ", 1, 13},
                                                    {"000002.SZ", 1, 14},
-                                                   {"600519.SH", 2, nullptr},
+                                                   {"000001.SZ", 1, 13},
                                                    {"300750.SZ", 1, 16}}),
                                             SaveStrategy::kContinue);
-  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
-  EXPECT_EQ(report->rows_received, 7);
-  EXPECT_EQ(report->rows_written, 3);   // chunks {0,2} and {6}; chunk {3,4} refused
-  EXPECT_EQ(report->rows_rejected, 4);  // rows 1 and 5 invalid, rows 3 and 4 refused
-  EXPECT_EQ(report->attempts, 3);
-  ASSERT_EQ(report->errors.size(), 3u);
-  EXPECT_EQ(report->errors[0].row, 1);
-  EXPECT_EQ(report->errors[0].column, "symbol");
-  EXPECT_EQ(report->errors[1].row, 5);
-  EXPECT_EQ(report->errors[1].column, "close");
-  EXPECT_EQ(report->errors[2].row, 3);
-  EXPECT_EQ(report->errors[2].row_count, 2);
-  EXPECT_EQ(report->errors[2].status.code(), ErrorCode::kUnavailable);
-  EXPECT_EQ(report->errors[2].status.message(), "rows 3..4 of the batch: store hiccup");
-  EXPECT_EQ(stored_daily(), (Rows{"300750.SZ|1|16", "600000.SH|1|12", "600519.SH|1|10"}));
-  ASSERT_EQ(events_.size(), 1u);  // one event for what was written
-  EXPECT_EQ(events_[0].rows, 3);
-  EXPECT_EQ(events_[0].symbols, (std::vector<std::string>{"300750.SZ", "600000.SH", "600519.SH"}));
+  ASSERT_FALSE(report.is_ok());
+  EXPECT_EQ(report.status().code(), ErrorCode::kIoError);
+  EXPECT_EQ(report.status().message(),
+            "table 'daily_kline': the relational store refused rows 2..3 of the batch (2 valid rows "
+            "written before): disk full");
+  EXPECT_EQ(stored_daily(), (Rows{"600000.SH|1|12", "600519.SH|1|10"}));
+  ASSERT_EQ(events_.size(), 1u);  // the chunk written before the failure is announced
+  EXPECT_EQ(events_[0].rows, 2);
 }
 
 TEST_F(DataManagerTest, ContinueBoundsTheErrorsItLists) {
