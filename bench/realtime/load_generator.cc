@@ -57,6 +57,7 @@ struct Options {
   int64_t latency_gap_ms = 200;        // pause between the spaced broadcasts
   int64_t broadcast_timeout_ms = 10000;
   std::string publish_path = "/api/v1/realtime/publish";
+  std::string publish_token;  // bearer token for the publish route (MyStocks: an operator's)
 };
 
 int64_t wall_clock_us() {
@@ -85,7 +86,7 @@ void sleep_ms(int64_t ms) { std::this_thread::sleep_for(std::chrono::millisecond
       << "  [--nsp /market] [--room quote:600519.SH] [--source-ips 127.0.0.1,127.0.0.2]\n"
       << "  [--warmup-broadcasts 1] [--latency-broadcasts 20] [--latency-gap-ms 200]\n"
       << "  [--throughput-broadcasts 100] [--broadcast-timeout-ms 10000]\n"
-      << "  [--connect-timeout-ms 90000] [--settle-ms 2000] [--hold-ms 0] [--publish-path PATH]\n"
+      << "  [--connect-timeout-ms 90000] [--settle-ms 2000] [--hold-ms 0] [--publish-path PATH] [--publish-token TOKEN]\n"
       << "Several processes: give all but one --hold-ms longer than the measuring one's run\n"
       << "and --warmup-broadcasts 0 --latency-broadcasts 0 --throughput-broadcasts 0.\n";
   std::exit(2);
@@ -143,6 +144,8 @@ Options parse_options(int argc, char** argv) {
         options.hold_ms = std::stoll(value);
       else if (key == "--publish-path")
         options.publish_path = value;
+      else if (key == "--publish-token")
+        options.publish_token = value;
       else if (key == "--source-ips") {
         for (size_t start = 0; start <= value.size();) {
           size_t end = value.find(',', start);
@@ -245,7 +248,8 @@ class Generator {
     sleep_ms(options_.hold_ms);
 
     // A holding process (no broadcasts) never contacts the publish route.
-    Publisher publisher(options_.load.host, options_.load.port, options_.publish_path);
+    Publisher publisher(options_.load.host, options_.load.port, options_.publish_path,
+                        options_.publish_token);
     json::object latency = run_latency_phase(publisher);
     json::object throughput = run_throughput_phase(publisher);
     add_samples(report, latency, throughput);

@@ -31,8 +31,11 @@ struct Publisher::Connection {
   beast::flat_buffer buffer;
 };
 
-Publisher::Publisher(std::string host, uint16_t port, std::string path)
-    : host_(std::move(host)), port_(port), path_(std::move(path)) {}
+Publisher::Publisher(std::string host, uint16_t port, std::string path, std::string bearer_token)
+    : host_(std::move(host)),
+      port_(port),
+      path_(std::move(path)),
+      bearer_token_(std::move(bearer_token)) {}
 
 Publisher::~Publisher() = default;
 
@@ -56,6 +59,7 @@ std::string Publisher::publish(const std::string& kind, const std::string& symbo
     http::request<http::string_body> request{http::verb::post, path_, 11};
     request.set(http::field::host, host_ + ":" + std::to_string(port_));
     request.set(http::field::content_type, "application/json");
+    if (!bearer_token_.empty()) request.set(http::field::authorization, "Bearer " + bearer_token_);
     request.keep_alive(true);
     request.body() = fmt::format(
         R"({{"kind":"{}","symbol":"{}","data":{{"seq":{},"sent_us":{},"last":1688.52,)"

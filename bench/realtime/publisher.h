@@ -1,7 +1,8 @@
 // The load generator's publisher: POSTs market updates to the server's publish route
 // (POST /api/v1/realtime/publish on both servers) over one keep-alive HTTP/1.1 connection, each
 // carrying its sequence number and the wall-clock microsecond it was sent, so clients can time
-// the delivery. Blocking calls, meant for the control thread only.
+// the delivery. With a bearer token (MyStocks: an operator's access token) every request sends
+// `Authorization: Bearer <token>`. Blocking calls, meant for the control thread only.
 // Thread-safety: not thread-safe; one thread uses a Publisher.
 #pragma once
 
@@ -13,7 +14,7 @@ namespace mystocks::bench {
 
 class Publisher {
  public:
-  Publisher(std::string host, uint16_t port, std::string path);
+  Publisher(std::string host, uint16_t port, std::string path, std::string bearer_token = {});
   ~Publisher();
   Publisher(const Publisher&) = delete;
   Publisher& operator=(const Publisher&) = delete;
@@ -28,6 +29,7 @@ class Publisher {
   std::string host_;
   uint16_t port_;
   std::string path_;
+  std::string bearer_token_;
   std::unique_ptr<Connection> connection_;
 };
 

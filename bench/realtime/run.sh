@@ -19,7 +19,10 @@
 # Servers (SERVERS): node; mystocks (realtime.batch_window_ms=1); mystocks-w50 (the shipped
 # 50 ms batch window). Both MyStocks servers run with gateway.rate_limit_enabled=false: the
 # generator publishes from one address faster than the operator route's 100 requests/s allow,
-# and the Node peer has no limiter either.
+# and the Node peer has no limiter either. The publish route needs the operator role: before
+# each MyStocks server starts, `mystocks admin user add` creates an operator in its fresh data
+# dir; once it listens, the script logs in and hands the access token to the generator
+# (--publish-token, sent as Authorization: Bearer). The Node peer takes no token.
 # Environment: ROUNDS (1), SIZES, BURST_SIZE, LATENCY_BROADCASTS (10), BURST_BROADCASTS (50),
 # RAMP_RATE (2000 connections/s), GENERATOR_THREADS (2), SOURCE_IPS (127.0.0.1,127.0.0.2),
 # SCENARIO_TIMEOUT (150 s), FLOOR_SIZE (10000), RESULTS (the JSON lines; default $build/realtime_results.jsonl).
@@ -52,7 +55,10 @@ ulimit -n "$(ulimit -Hn)"
 
 work=$(mktemp -d)
 server_pid=""
+server_token=""
 generator_pid=""
+# The benchmark operator's password: random per run, never written to disk.
+operator_password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')
 cleanup() {
   [ -n "$generator_pid" ] && kill "$generator_pid" 2>/dev/null || true
   [ -n "$server_pid" ] && kill -KILL "$server_pid" 2>/dev/null || true
@@ -61,10 +67,29 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Starts server kind $1 on a free port; sets server_pid and server_port.
+# Logs in as the benchmark operator on 127.0.0.1:$1; prints the access token.
+login_operator() {
+  BENCH_OPERATOR_PASSWORD=$operator_password node -e '
+    const [port] = process.argv.slice(1);
+    const password = process.env.BENCH_OPERATOR_PASSWORD;
+    fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "bench-operator", password }),
+    }).then(async (response) => {
+      const body = await response.json();
+      if (response.status !== 200) throw new Error(`login: ${response.status} ${JSON.stringify(body)}`);
+      process.stdout.write(body.data.access_token);
+    }).catch((error) => { console.error(error.message); process.exit(1); });
+  ' "$1"
+}
+
+# Starts server kind $1 on a free port; sets server_pid, server_port and server_token (the
+# operator's access token; empty for the Node peer).
 start_server() {
   local kind=$1 out=$work/$1.out
   : >"$out"
+  server_token=""
   case $kind in
     node) node bench/realtime/node_reference_server.mjs --listen 127.0.0.1:0 \
       >"$out" 2>"$work/$kind.err" & ;;
@@ -79,6 +104,11 @@ gateway:
 logging:
   level: "warn"
 YAML
+      mkdir -p "$work/data"
+      printf '%s\n' "$operator_password" | "$binary" admin user add bench-operator --role operator \
+        --password-stdin --config "$work/$kind.yaml" --data-dir "$work/data" \
+        >/dev/null 2>"$work/$kind.err" || {
+        echo "$kind: admin user add failed:" >&2; cat "$work/$kind.err" >&2; exit 1; }
       "$binary" serve --config "$work/$kind.yaml" --listen 127.0.0.1:0 --data-dir "$work/data" \
         >"$out" 2>"$work/$kind.err" & ;;
     *) echo "unknown server $kind" >&2; exit 1 ;;
@@ -86,7 +116,11 @@ YAML
   server_pid=$!
   for _ in $(seq 200); do
     server_port=$(sed -n 's/^MYSTOCKS_LISTENING http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$out")
-    [ -n "$server_port" ] && return 0
+    if [ -n "$server_port" ]; then
+      [ "$kind" = node ] && return 0
+      server_token=$(login_operator "$server_port") && return 0
+      echo "$kind: the operator could not log in" >&2; exit 1
+    fi
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -111,6 +145,7 @@ run_scenario() {
     --server-pid "$server_pid" --label "$kind" --connections "$connections" --room "$room" \
     --threads "$generator_threads" --ramp-rate "$ramp_rate" --source-ips "$source_ips" \
     --warmup-broadcasts 1 --latency-broadcasts "$latency" --throughput-broadcasts "$burst" \
+    ${server_token:+--publish-token "$server_token"} \
     >"$work/line.json" 2>"$work/generator.err" &
   generator_pid=$!
   if wait "$generator_pid" && [ -s "$work/line.json" ]; then

@@ -68,6 +68,8 @@ Result<MasterKey> open_master_key(const Config& config) {
   const char* from_env = std::getenv(std::string(MasterKey::kEnvVar).c_str());
   const bool have_env = from_env != nullptr && *from_env != '\0';
   if (!have_env && !std::filesystem::exists(path) && config.security.create_master_key) {
+    std::error_code ec;  // the data directory may not exist yet (first `mystocks admin` run)
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
     MasterKey key = MasterKey::generate();
     MYSTOCKS_RETURN_IF_ERROR(write_new_key_file(path, key));
     spdlog::info("created master key {} in '{}' (mode 0600); keep a copy: encrypted values and "

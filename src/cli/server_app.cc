@@ -222,7 +222,6 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
        .ack_timeout_ms = rt.ack_timeout_ms,
        .events_per_second = static_cast<double>(rt.events_per_second),
        .event_burst = 2.0 * static_cast<double>(rt.events_per_second),
-       .auth_token = rt.auth_token,
        .recovery_namespaces = std::move(*recovery_namespaces)},
       clock, metrics);
   realtime::MarketChannel market(sockets, clock, metrics,

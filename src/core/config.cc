@@ -134,7 +134,6 @@ const std::vector<KeySpec>& key_specs() {
       {"realtime", "batch_window_ms", [](Config& c) -> Target { return &c.realtime.batch_window_ms; }, 1, 60000},
       {"realtime", "batch_max_messages", [](Config& c) -> Target { return &c.realtime.batch_max_messages; }, 1, 1000000},
       {"realtime", "bar_update_ms", [](Config& c) -> Target { return &c.realtime.bar_update_ms; }, 0, kMaxInt},
-      {"realtime", "auth_token", [](Config& c) -> Target { return &c.realtime.auth_token; }},
       {"realtime", "recovery_namespaces", [](Config& c) -> Target { return &c.realtime.recovery_namespaces; }},
       {"sources", "instances", [](Config& c) -> Target { return &c.sources.instances; }},
       {"sources", "priority", [](Config& c) -> Target { return &c.sources.priority; }},

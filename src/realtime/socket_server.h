@@ -37,7 +37,6 @@ struct RealtimeOptions {
   int64_t ack_timeout_ms = 5000;         // server->client ack deadline
   double events_per_second = 50;         // per-socket client event rate (token bucket refill)
   double event_burst = 100;              // bucket capacity
-  std::string auth_token;                // non-empty: CONNECT must carry auth {token}
   bool recovery = true;      // connection state recovery (pid in CONNECT, offsets on broadcasts)
   // Namespaces where recovery is on; a socket may opt out with CONNECT auth {"offsets": false}.
   std::set<std::string> recovery_namespaces = {"/", "/market"};

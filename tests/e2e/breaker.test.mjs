@@ -1,20 +1,22 @@
 // End-to-end: the relational store's circuit breaker in the running server. PostgreSQL is
 // stopped under `mystocks serve`: reads fail with 503, the breaker opens and answers at once
 // with Retry-After, the status route and /metrics show it; PostgreSQL comes back and after the
-// open timeout a probe closes the breaker and reads succeed again.
+// open timeout a probe closes the breaker and reads succeed again. The status route needs an
+// operator (the accounts live in PostgreSQL too, so the operator logs in before it stops).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
+import { login, startServer } from './lib/server.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 
-async function get(base, path) {
+async function get(base, path, headers = {}) {
   const started = Date.now();
-  const response = await fetch(base + path);
+  const response = await fetch(base + path, { headers });
   return { status: response.status, headers: response.headers, body: await response.json(), ms: Date.now() - started };
 }
 
-async function breakerState(base) {
-  const { body } = await get(base, '/api/v1/system/status');
+async function breakerState(base, operator) {
+  const { status, body } = await get(base, '/api/v1/system/status', operator);
+  assert.equal(status, 200, JSON.stringify(body));
   return body.data.components.storage.breakers.find((b) => b.upstream === 'store.relational').state;
 }
 
@@ -36,11 +38,13 @@ test('breaker: PostgreSQL stopped under the server opens it (503), a restart clo
       // Every read must reach the store: a cached answer would (rightly) hide the outage.
       MYSTOCKS_GATEWAY_CACHE_ENABLED: 'false',
     },
+    users: { operator: 'operator' },
   });
   t.after(() => server.stop());
+  const operator = (await login(server.base, 'operator')).headers;
   const route = '/api/v1/market/symbols';
   assert.equal((await get(server.base, route)).status, 200);
-  assert.equal(await breakerState(server.base), 'closed');
+  assert.equal(await breakerState(server.base, operator), 'closed');
 
   pg.stop();
   for (let attempt = 0; attempt < 3; ++attempt) {
@@ -48,7 +52,7 @@ test('breaker: PostgreSQL stopped under the server opens it (503), a restart clo
     assert.equal(failed.status, 503, JSON.stringify(failed.body));
     assert.equal(failed.body.success, false);
   }
-  assert.equal(await breakerState(server.base), 'open');
+  assert.equal(await breakerState(server.base, operator), 'open');
   const refused = await get(server.base, route);
   assert.equal(refused.status, 503);
   assert.ok(refused.headers.get('retry-after'));
@@ -67,5 +71,5 @@ test('breaker: PostgreSQL stopped under the server opens it (503), a restart clo
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   assert.equal(recovered.status, 200, JSON.stringify(recovered.body));
-  assert.equal(await breakerState(server.base), 'closed');
+  assert.equal(await breakerState(server.base, operator), 'closed');
 });

@@ -1,12 +1,13 @@
 // End-to-end: the response cache on `mystocks serve`. A daily K-line answer is served from the
 // cache (the hit counter on /metrics rises, the handler's data is identical, each hit has its own
 // request id, gzip and 304 work on hits) and changes once an ingest job saves another day of
-// daily bars (DataChanged for daily_kline invalidates it).
+// daily bars (DataChanged for daily_kline invalidates it). Ingest jobs are submitted as an
+// operator; the K-line reads are anonymous.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
-import { startServer } from './lib/server.mjs';
+import { login, startServer } from './lib/server.mjs';
 
 async function call(base, method, path, body, headers = {}) {
   const response = await fetch(base + path, {
@@ -18,12 +19,25 @@ async function call(base, method, path, body, headers = {}) {
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }
 
-async function ingest(base, job) {
-  const submitted = await call(base, 'POST', '/api/v1/data/jobs', job);
+// Starts `mystocks serve` with an operator account; `server.operator` is its bearer header.
+async function startWithOperator(env) {
+  const server = await startServer({ env, users: { operator: 'operator' } });
+  try {
+    server.operator = (await login(server.base, 'operator')).headers;
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+async function ingest(server, job) {
+  const { base, operator } = server;
+  const submitted = await call(base, 'POST', '/api/v1/data/jobs', job, operator);
   assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
   const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
-    const { body } = await call(base, 'GET', `/api/v1/data/jobs/${submitted.body.data.id}`);
+    const { body } = await call(base, 'GET', `/api/v1/data/jobs/${submitted.body.data.id}`, undefined, operator);
     if (body.data.state === 'succeeded') return body.data;
     assert.ok(['queued', 'running'].includes(body.data.state), JSON.stringify(body.data));
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -51,12 +65,12 @@ function rawGet(base, path, headers) {
 }
 
 test('cache: a K-line answer is served from the cache and changes after new daily bars', async (t) => {
-  const server = await startServer({ env: { MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false',
-    MYSTOCKS_SOURCES_SIMULATOR_SYMBOLS: '5' } });
+  const server = await startWithOperator({ MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false',
+    MYSTOCKS_SOURCES_SIMULATOR_SYMBOLS: '5' });
   t.after(() => server.stop());
   const base = server.base;
-  await ingest(base, { dataset: 'symbols', all: true });
-  await ingest(base, { dataset: 'daily', all: true, from: '2024-01-02', to: '2024-03-27' });
+  await ingest(server, { dataset: 'symbols', all: true });
+  await ingest(server, { dataset: 'daily', all: true, from: '2024-01-02', to: '2024-03-27' });
   const list = await call(base, 'GET', '/api/v1/market/symbols?security_type=stock&size=1');
   const symbol = list.body.data[0].symbol;
   const path = `/api/v1/market/kline?symbol=${symbol}&interval=1d&limit=250`;
@@ -87,7 +101,7 @@ test('cache: a K-line answer is served from the cache and changes after new dail
 
   // Another trading day of daily bars: DataChanged(daily_kline) makes the entry stale.
   const invalidated = await metric(base, 'mystocks_response_cache_invalidations_total{table="daily_kline"}');
-  await ingest(base, { dataset: 'daily', all: true, from: '2024-03-28', to: '2024-03-28' });
+  await ingest(server, { dataset: 'daily', all: true, from: '2024-03-28', to: '2024-03-28' });
   assert.ok(await metric(base, 'mystocks_response_cache_invalidations_total{table="daily_kline"}') > invalidated);
   const after = await call(base, 'GET', path);
   assert.equal(after.status, 200);
@@ -106,10 +120,10 @@ test('cache: a K-line answer is served from the cache and changes after new dail
 });
 
 test('cache: gateway.cache_enabled=false serves every request from the handler', async (t) => {
-  const server = await startServer({ env: { MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false',
-    MYSTOCKS_GATEWAY_CACHE_ENABLED: 'false', MYSTOCKS_SOURCES_SIMULATOR_SYMBOLS: '5' } });
+  const server = await startWithOperator({ MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false',
+    MYSTOCKS_GATEWAY_CACHE_ENABLED: 'false', MYSTOCKS_SOURCES_SIMULATOR_SYMBOLS: '5' });
   t.after(() => server.stop());
-  await ingest(server.base, { dataset: 'symbols', all: true });
+  await ingest(server, { dataset: 'symbols', all: true });
   for (let i = 0; i < 3; i++) {
     assert.equal((await call(server.base, 'GET', '/api/v1/market/symbols?size=2')).status, 200);
   }

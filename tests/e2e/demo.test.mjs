@@ -1,20 +1,29 @@
 // End-to-end: `mystocks demo` seeds its embedded stores, reports readiness only once the data is
 // in, keeps a moving market (live ticks, quotes and 1-minute bars reach socket.io-client rooms
 // through DataManager -> DataChanged -> realtime), and does not seed a second time on restart.
+// The system status route needs an operator: the demo's `admin` account reads it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, startServer, smallDemo, waitReady } from './lib/server.mjs';
+import { rmSync } from 'node:fs';
+import { demoPassword, login, startDemo, startServer, smallDemo, waitReady } from './lib/server.mjs';
 import { collector, connect, connected, once } from './lib/realtime.mjs';
 
-async function json(base, path) {
-  const response = await fetch(base + path);
+async function json(base, path, headers = {}) {
+  const response = await fetch(base + path, { headers });
   return { status: response.status, body: await response.json() };
+}
+
+async function systemStatus(base) {
+  const { headers } = await login(base, 'admin', demoPassword);
+  const reply = await json(base, '/api/v1/system/status', headers);
+  assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  return reply;
 }
 
 test('demo: seeds, becomes ready, shows stores and breakers in the status', async (t) => {
   const server = await startDemo();
   t.after(() => server.stop());
-  const { body } = await json(server.base, '/api/v1/system/status');
+  const { body } = await systemStatus(server.base);
   const storage = body.data.components.storage;
   assert.match(storage.relational, /^sqlite .*relational\.db/);
   assert.equal(storage.demo_seed, 'seeded');
@@ -35,7 +44,7 @@ test('demo: the live feed moves rooms through the stores', async (t) => {
   t.after(() => server.stop());
   const socket = await connected(connect(server.base, { transports: ['websocket'] }));
   t.after(() => socket.disconnect());
-  const { body } = await json(server.base, '/api/v1/system/status');
+  const { body } = await systemStatus(server.base);
   assert.equal(body.data.components.storage.live_feed.failures, 0);
   // Some of the 20 simulated stocks (seed 42); any may be suspended on a given day, so listen
   // to several.
@@ -58,7 +67,7 @@ test('demo: the live feed moves rooms through the stores', async (t) => {
   const [[bar]] = await bars.waitFor(1, 20000);
   assert.equal(bar.data.frequency, '1m');
   assert.ok(bar.data.high >= bar.data.low);
-  const after = await json(server.base, '/api/v1/system/status');
+  const after = await systemStatus(server.base);
   assert.ok(after.body.data.components.storage.live_feed.rows_saved > 0);
 });
 
@@ -69,7 +78,10 @@ test('demo: a restart on the same data dir keeps the data and does not seed agai
   first.child.kill('SIGTERM');
   assert.equal((await first.exited).code, 0);
   const second = await startServer({ command: 'demo', args: dataArgs, env: smallDemo });
-  t.after(() => second.stop());
+  t.after(async () => {
+    await second.stop();
+    rmSync(first.dataDir, { recursive: true, force: true });  // second.stop() removes only its own
+  });
   await waitReady(second.base, 30000);
   assert.match(second.stderr(), /already holds the demo data/);
 });

@@ -20,6 +20,17 @@ test('/api/openapi.json is a valid OpenAPI 3.1 document describing the routes', 
     assert.ok(doc.paths[path]?.get, `${path} is documented`);
   }
   assert.ok(!doc.paths['/api/docs/{file}'], 'static assets are not API operations');
+  // Authentication schemes, and the access rule (x-rbac) of every operation.
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['apiKeyAuth', 'bearerAuth', 'cookieAuth']);
+  assert.equal(doc.components.securitySchemes.bearerAuth.scheme, 'bearer');
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      assert.equal(typeof op['x-rbac']?.resource, 'string', `${method} ${path} has x-rbac.resource`);
+      assert.equal(typeof op['x-rbac']?.action, 'string', `${method} ${path} has x-rbac.action`);
+    }
+  }
+  assert.deepEqual(doc.paths['/health'].get['x-rbac'], { resource: 'health', action: 'read' });
+  assert.deepEqual(doc.paths['/api/v1/system/version'].get['x-rbac'], { resource: 'system', action: 'read' });
 });
 
 test('an invalid document is rejected by the same validator (the check can fail)', async () => {

@@ -1,14 +1,16 @@
 // End-to-end: ingest jobs over REST against `mystocks serve` with the simulator source: submit,
 // follow progress to success, a re-run that stores nothing new (resumable), quality findings,
-// and clear 400/404/409 answers for bad requests.
+// and clear 400/404/409 answers for bad requests. Ingest jobs need the operator role.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
+import { login, startServer } from './lib/server.mjs';
+
+let auth = {};  // the operator's bearer header, once logged in
 
 async function call(base, method, path, body) {
   const response = await fetch(base + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? auth : { 'content-type': 'application/json', ...auth },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
@@ -26,8 +28,9 @@ async function finished(base, id) {
 
 test('jobs: submit, follow, re-run stores nothing new, bad requests are named', async (t) => {
   const server = await startServer({ env: { MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false',
-    MYSTOCKS_SOURCES_SIMULATOR_SYMBOLS: '20' } });
+    MYSTOCKS_SOURCES_SIMULATOR_SYMBOLS: '20' }, users: { operator: 'operator' } });
   t.after(() => server.stop());
+  auth = (await login(server.base, 'operator')).headers;
   const job = { dataset: 'daily', all: true, from: '2024-01-02', to: '2024-03-29' };
   const submitted = await call(server.base, 'POST', '/api/v1/data/jobs', job);
   assert.equal(submitted.status, 200, JSON.stringify(submitted.body));

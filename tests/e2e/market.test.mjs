@@ -4,12 +4,14 @@
 // Accept: text/csv on list routes, Deprecation/Link on the v1 K-line route, ETag/304, prices as
 // plain decimals, and every market route in OpenAPI.
 // Needs `mystocks demo` to open the stores, seed them and register api::register_market_routes.
+// Market data is public; only order-book depth needs a trader (the demo's `demo` account).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, waitReady } from './lib/server.mjs';
+import { demoPassword, login, startServer, waitReady } from './lib/server.mjs';
 
 let server;
 let symbols = [];
+let trader = {};  // the demo trader's bearer header
 
 async function get(path, headers = {}) {
   const response = await fetch(`${server.base}${path}`, { headers });
@@ -21,6 +23,7 @@ async function get(path, headers = {}) {
 
 before(async () => {
   server = await startServer({ command: 'demo', env: { MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false' } });
+  trader = (await login(server.base, 'demo', demoPassword)).headers;
   // The demo seeds in the background: wait for the master, a year of daily bars, minute bars,
   // ticks and quotes of the first stock.
   const deadline = Date.now() + 150000;
@@ -111,7 +114,7 @@ test('ticks, quotes, depth, fund flow, calendar, constituents, overview', async 
   assert.equal(quotes.status, 200);
   assert.equal(quotes.body.data.quotes.length + quotes.body.data.missing.length, symbols.length);
   assert.ok(quotes.body.data.quotes.length > 0);
-  const depth = await get(`/api/v1/market/depth?symbol=${symbols[0]}`);
+  const depth = await get(`/api/v1/market/depth?symbol=${symbols[0]}`, trader);
   assert.equal(depth.status, 200, depth.text);
   const flow = await get(`/api/v1/market/fund-flow?symbol=${symbols[0]}&limit=5`);
   assert.equal(flow.status, 200, flow.text);
@@ -176,7 +179,7 @@ const badInputs = [
 
 test('bad inputs: 400 with the field named', async () => {
   for (const [path, field] of badInputs) {
-    const reply = await get(path);
+    const reply = await get(path, path.startsWith('/api/v1/market/depth') ? trader : {});
     assert.equal(reply.status, 400, `${path}: ${reply.text}`);
     assert.ok(reply.body.errors.some((error) => error.field === field), `${path} names ${field}: ${reply.text}`);
   }

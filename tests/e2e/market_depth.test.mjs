@@ -1,17 +1,18 @@
 // End-to-end: order-book depth in `mystocks demo`. The live feed writes one order_book_depth
 // row per security per 3-second mark (the book of that mark's tick), so after the demo plays for
 // a moment REST depth answers a 5-level book on the 0.01 grid in whole lots, and a
-// socket.io-client in `depth:<symbol>` receives the pushes.
+// socket.io-client in `depth:<symbol>` receives the pushes. Depth (route and rooms) needs a
+// trader: the demo's `demo` account.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo } from './lib/server.mjs';
+import { demoPassword, login, startDemo } from './lib/server.mjs';
 import { collector, connect, connected, once } from './lib/realtime.mjs';
 
 // Some of the 20 simulated stocks (seed 42); any may be suspended on a given day.
 const symbols = ['000148.SZ', '002214.SZ', '300170.SZ', '600806.SH', '688694.SH'];
 
-async function depth(base, query) {
-  const response = await fetch(`${base}/api/v1/market/depth?${new URLSearchParams(query)}`);
+async function depth(base, query, headers) {
+  const response = await fetch(`${base}/api/v1/market/depth?${new URLSearchParams(query)}`, { headers });
   const body = await response.json();
   assert.equal(response.status, 200, JSON.stringify(body));
   return body.data;
@@ -42,7 +43,8 @@ test('demo depth: REST serves 5-level books and the depth room pushes them', asy
   // Ten market seconds per wall second: a depth mark every 0.3 s.
   const server = await startDemo({ env: { MYSTOCKS_SOURCES_LIVE_SPEED: '10' } });
   t.after(() => server.stop());
-  const socket = await connected(connect(server.base, { transports: ['websocket'] }));
+  const trader = await login(server.base, 'demo', demoPassword);
+  const socket = await connected(connect(server.base, { transports: ['websocket'], auth: { token: trader.token } }));
   t.after(() => socket.disconnect());
   for (const symbol of symbols) {
     const subscribed = once(socket, 'subscribed');
@@ -65,7 +67,7 @@ test('demo depth: REST serves 5-level books and the depth room pushes them', asy
   let twoSided = 0;
   let latest = null;
   for (const symbol of symbols) {
-    const data = await depth(server.base, { symbol });
+    const data = await depth(server.base, { symbol }, trader.headers);
     assert.equal(data.symbol, symbol);
     if (data.snapshots.length === 0) continue;  // suspended today
     assert.equal(data.snapshots.length, 1);
@@ -77,9 +79,10 @@ test('demo depth: REST serves 5-level books and the depth room pushes them', asy
   assert.ok(twoSided >= 1, 'no symbol has a full two-sided book');
   // Wait for a few more marks, then ask for the range ending at the newest one we know.
   await pushes.waitFor(pushes.items.length + 10, 15000);
-  const newest = await depth(server.base, { symbol: latest.symbol });
+  const newest = await depth(server.base, { symbol: latest.symbol }, trader.headers);
   const end = newest.snapshots[0].ts;
-  const range = await depth(server.base, { symbol: latest.symbol, start: String(end - 30000), end: String(end) });
+  const range = await depth(server.base, { symbol: latest.symbol, start: String(end - 30000), end: String(end) },
+    trader.headers);
   assert.ok(range.snapshots.length >= 2, `only ${range.snapshots.length} snapshots in 30 market seconds`);
   for (let i = 1; i < range.snapshots.length; i += 1) {
     assert.ok(range.snapshots[i].ts - range.snapshots[i - 1].ts >= 3000, 'snapshots 3 s apart, oldest first');

@@ -5,13 +5,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { collector, connect, connected, metric, once, publish, startRealtimeServer, until } from './lib/realtime.mjs';
+import { login } from './lib/server.mjs';
 
 const quiet = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('market rooms: every kind subscribes, receives, unsubscribes; streams filter fields', async (t) => {
-  const server = await startRealtimeServer();
+  const server = await startRealtimeServer({}, { users: { trader: 'trader' } });
   t.after(async () => assert.equal((await server.stop()).code, 0));
-  const socket = await connected(connect(server.base, { transports: ['websocket'] }));
+  // depth rooms need the trader role: the socket connects with a trader's access token.
+  const { token } = await login(server.base, 'trader');
+  const socket = await connected(connect(server.base, { transports: ['websocket'], auth: { token } }));
 
   for (const kind of ['tick', 'quote', 'kline_1m', 'depth', 'index']) {
     const room = `${kind}:${kind === 'index' ? '000300.SH' : 'sh600519'}`;
@@ -21,14 +24,14 @@ test('market rooms: every kind subscribes, receives, unsubscribes; streams filte
     const symbol = canonical.split(':')[1];
     assert.deepEqual((await subscribed)[0], { room: canonical, snapshot: { room: canonical, seq: 0, symbol, data: null } });
     const events = collector(socket, kind);
-    await publish(server.base, kind, canonical.split(':')[1], { value: 1 });
+    await publish(server, kind, canonical.split(':')[1], { value: 1 });
     const [[message]] = await events.waitFor(1);
     assert.equal(message.symbol, canonical.split(':')[1]);
     assert.deepEqual(message.data, { value: 1 });
     const unsubscribed = once(socket, 'unsubscribed');
     socket.emit('unsubscribe', { room: canonical });
     assert.deepEqual((await unsubscribed)[0], { room: canonical });
-    await publish(server.base, kind, canonical.split(':')[1], { value: 2 });
+    await publish(server, kind, canonical.split(':')[1], { value: 2 });
     await quiet(200);
     assert.equal(events.items.length, 1, `${kind}: nothing after unsubscribe`);
   }
@@ -37,17 +40,17 @@ test('market rooms: every kind subscribes, receives, unsubscribes; streams filte
   socket.emit('subscribe_market_stream', { symbol: '000001', fields: ['last'] });
   assert.deepEqual((await streamed)[0], { symbol: '000001.SZ', fields: ['last'] });
   const data = collector(socket, 'stream_data');
-  await publish(server.base, 'quote', '000001.SZ', { last: 10.5, volume: 100 });
+  await publish(server, 'quote', '000001.SZ', { last: 10.5, volume: 100 });
   assert.deepEqual((await data.waitFor(1))[0][0].data, { last: 10.5 });
   const updated = once(socket, 'stream_subscribed');
   socket.emit('stream_filter_update', { symbol: '000001.SZ', fields: ['volume'] });
   await updated;
-  await publish(server.base, 'quote', '000001.SZ', { last: 10.6, volume: 200 });
+  await publish(server, 'quote', '000001.SZ', { last: 10.6, volume: 200 });
   assert.deepEqual((await data.waitFor(2))[1][0].data, { volume: 200 });
   const gone = once(socket, 'stream_unsubscribed');
   socket.emit('unsubscribe_market_stream', { symbol: '000001.SZ' });
   await gone;
-  await publish(server.base, 'quote', '000001.SZ', { last: 10.7 });
+  await publish(server, 'quote', '000001.SZ', { last: 10.7 });
   await quiet(200);
   assert.equal(data.items.length, 2);
 
@@ -62,7 +65,7 @@ test('market rooms: every kind subscribes, receives, unsubscribes; streams filte
 test('subscribe answers a snapshot with the room sequence; pushes carry the next numbers', async (t) => {
   const server = await startRealtimeServer();
   t.after(async () => assert.equal((await server.stop()).code, 0));
-  for (const last of [10.1, 10.2]) await publish(server.base, 'tick', '600519', { last });
+  for (const last of [10.1, 10.2]) await publish(server, 'tick', '600519', { last });
   const socket = await connected(connect(server.base, { transports: ['websocket'] }));
   await until(async () => (await socket.timeout(2000).emitWithAck('snapshot', { room: 'tick:600519' })).seq === 2,
     5000, 'both quotes fanned out');
@@ -72,8 +75,8 @@ test('subscribe answers a snapshot with the room sequence; pushes carry the next
   assert.equal(reply.room, 'tick:600519.SH');
   assert.equal(reply.snapshot.seq, 2);
   assert.deepEqual(reply.snapshot.data, { last: 10.2 });
-  await publish(server.base, 'tick', '600519', { last: 10.3 });
-  await publish(server.base, 'tick', '600519', { last: 10.4 });
+  await publish(server, 'tick', '600519', { last: 10.3 });
+  await publish(server, 'tick', '600519', { last: 10.4 });
   const received = await quotes.waitFor(2);  // ticks are never conflated: every number arrives
   assert.deepEqual(received.map(([message]) => message.seq), [3, 4]);
   // A client that saw a gap asks for a fresh snapshot.
@@ -112,16 +115,16 @@ test('bad requests get error events with the documented codes', async (t) => {
 });
 
 test('auth failure is a connect_error; an expired recovery window asks to resubscribe', async (t) => {
-  const server = await startRealtimeServer({ MYSTOCKS_REALTIME_AUTH_TOKEN: 's3cret', MYSTOCKS_REALTIME_RECOVERY_WINDOW_MS: '200' });
+  const server = await startRealtimeServer({ MYSTOCKS_REALTIME_RECOVERY_WINDOW_MS: '200' });
   t.after(async () => assert.equal((await server.stop()).code, 0));
-  for (const auth of [undefined, { token: 'wrong' }]) {
+  for (const auth of [{ token: 'wrong' }, { token: `${server.publisher.token}x` }]) {
     const rejected = connect(server.base, { transports: ['websocket'], auth });
     const [err] = await once(rejected, 'connect_error');
-    assert.match(err.message, /unauthorized/);
+    assert.match(err.message, /^unauthorized: /);
     rejected.close();
   }
   const socket = connect(server.base, {
-    transports: ['websocket'], auth: { token: 's3cret' }, reconnection: true,
+    transports: ['websocket'], auth: { token: server.publisher.token }, reconnection: true,
     reconnectionDelay: 600, reconnectionDelayMax: 600,
   });
   await connected(socket);
@@ -159,8 +162,8 @@ test('a slow consumer gets quotes conflated, then is disconnected; others are un
   const big = 'x'.repeat(64 * 1024);
   const slowGone = 'mystocks_realtime_disconnects_total{reason="slow consumer"}';
   for (let i = 0; i < 600 && (await metric(server.base, slowGone)) < 1; ++i) {
-    await publish(server.base, 'tick', '600519', { seq: i, pad: big });
-    await publish(server.base, 'quote', '600519', { last: i });
+    await publish(server, 'tick', '600519', { seq: i, pad: big });
+    await publish(server, 'quote', '600519', { last: i });
   }
   assert.ok(await metric(server.base, slowGone) >= 1, 'slow consumer disconnected');
   assert.ok(await metric(server.base, 'mystocks_realtime_conflated_total') > 0, 'quotes were conflated');
@@ -175,8 +178,11 @@ test('a slow consumer gets quotes conflated, then is disconnected; others are un
 });
 
 test('1,000 concurrent clients all receive a room broadcast', async (t) => {
-  const server = await startRealtimeServer();
+  const server = await startRealtimeServer({}, { users: { viewer: 'viewer' } });
   t.after(async () => assert.equal((await server.stop()).code, 0));
+  // GET /api/v1/realtime/status needs a signed-in viewer.
+  const { headers } = await login(server.base, 'viewer');
+  const status = async () => (await (await fetch(`${server.base}/api/v1/realtime/status`, { headers })).json()).data;
   const clients = [];
   for (let batch = 0; batch < 10; ++batch) {
     const group = Array.from({ length: 100 }, () => connect(server.base, { transports: ['websocket'] }));
@@ -184,14 +190,12 @@ test('1,000 concurrent clients all receive a room broadcast', async (t) => {
     await Promise.all(group.map((socket) => socket.timeout(10000).emitWithAck('subscribe', { room: 'quote:600000' })));
     clients.push(...group);
   }
-  const status = await (await fetch(`${server.base}/api/v1/realtime/status`)).json();
-  assert.equal(status.data.connections, 1000);
+  assert.equal((await status()).connections, 1000);
   const received = clients.map((socket) => once(socket, 'quote', 30000));
-  await publish(server.base, 'quote', '600000.SH', { last: 8.88 });
+  await publish(server, 'quote', '600000.SH', { last: 8.88 });
   const messages = await Promise.all(received);
   assert.equal(messages.length, 1000);
   assert.ok(messages.every(([m]) => m.data.last === 8.88));
   for (const socket of clients) socket.disconnect();
-  await until(async () => (await (await fetch(`${server.base}/api/v1/realtime/status`)).json()).data.connections === 0,
-    10000, 'all sessions closed');
+  await until(async () => (await status()).connections === 0, 10000, 'all sessions closed');
 });

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { collector, connect, connected, metric, once, publish, startRealtimeServer, until } from './lib/realtime.mjs';
+import { login } from './lib/server.mjs';
 
 let server;
 before(async () => {
@@ -12,7 +13,7 @@ before(async () => {
       MYSTOCKS_REALTIME_PING_INTERVAL_MS: '300',
       MYSTOCKS_REALTIME_PING_TIMEOUT_MS: '300',
       MYSTOCKS_REALTIME_MAX_PAYLOAD_BYTES: '4096',
-    });
+    }, { users: { trader: 'trader' } });
 });
 after(async () => { assert.equal((await server.stop()).code, 0); });
 
@@ -42,7 +43,7 @@ test('polling-only and WebSocket-only clients both receive room events', async (
     assert.equal(socket.io.engine.transport.name, transports[0]);
     await socket.timeout(2000).emitWithAck('subscribe', { room: 'quote:600036.SH' });
     const quotes = collector(socket, 'quote');
-    await publish(server.base, 'quote', '600036', { last: 35.12 });
+    await publish(server, 'quote', '600036', { last: 35.12 });
     const [[message, offset]] = await quotes.waitFor(1);
     assert.deepEqual(message.data, { last: 35.12 });
     assert.equal(message.symbol, '600036.SH');
@@ -99,21 +100,21 @@ test('a forced transport close recovers the session and the missed packets', asy
   const firstId = socket.id;
   await socket.timeout(2000).emitWithAck('subscribe', { room: 'quote:601318.SH' });
   const quotes = collector(socket, 'quote');
-  await publish(server.base, 'quote', '601318.SH', { last: 1 });
+  await publish(server, 'quote', '601318.SH', { last: 1 });
   await quotes.waitFor(1);
 
   const disconnected = once(socket, 'disconnect');
   socket.io.engine.close();
   await disconnected;
-  await publish(server.base, 'quote', '601318.SH', { last: 2 });
-  await publish(server.base, 'kline_1m', '601318.SH', { close: 2 });  // a room it is not in
-  await publish(server.base, 'quote', '601319.SH', { last: 9 });       // another symbol
+  await publish(server, 'quote', '601318.SH', { last: 2 });
+  await publish(server, 'kline_1m', '601318.SH', { close: 2 });  // a room it is not in
+  await publish(server, 'quote', '601319.SH', { last: 9 });       // another symbol
   await once(socket, 'connect', 5000);
   assert.equal(socket.recovered, true, 'socket.recovered after reconnect');
   assert.equal(socket.id, firstId, 'same socket id');
   const all = await quotes.waitFor(2);
   assert.deepEqual(all[1][0].data, { last: 2 });
-  await publish(server.base, 'quote', '601318.SH', { last: 3 });  // rooms were restored
+  await publish(server, 'quote', '601318.SH', { last: 3 });  // rooms were restored
   const after = await quotes.waitFor(3);
   assert.deepEqual(after[2][0].data, { last: 3 });
   assert.ok(await metric(server.base, 'mystocks_realtime_recovered_total') >= 1);
@@ -192,9 +193,12 @@ test('oversized messages are refused on both transports', async () => {
 });
 
 test('system status reports realtime connections, rooms and queues', async () => {
-  const socket = await connected(connect(server.base, { transports: ['websocket'] }));
-  await socket.timeout(2000).emitWithAck('subscribe', { room: 'depth:688981' });
-  const body = await (await fetch(`${server.base}/api/v1/system/status`)).json();
+  // A depth room needs a trader; the system status route an operator.
+  const { token } = await login(server.base, 'trader');
+  const socket = await connected(connect(server.base, { transports: ['websocket'], auth: { token } }));
+  const joined = await socket.timeout(2000).emitWithAck('subscribe', { room: 'depth:688981' });
+  assert.equal(joined.room, 'depth:688981.SH', JSON.stringify(joined));
+  const body = await (await fetch(`${server.base}/api/v1/system/status`, { headers: server.publisher.headers })).json();
   const realtime = body.data.components.realtime;
   assert.ok(realtime.connections >= 1);
   assert.ok(realtime.rooms >= 1);

@@ -34,7 +34,7 @@ async function runExample(symbol, count, extra = []) {
   }
   assert.ok(lines.some((line) => line.subscribed), `example subscribed; stderr: ${stderr}`);
   for (let index = 1; child.exitCode === null && Date.now() < deadline; index += 1) {
-    await publish(server.base, 'quote', symbol, { last: index });
+    await publish(server, 'quote', symbol, { last: index });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.equal(await exited, 0, stderr);

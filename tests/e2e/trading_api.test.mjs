@@ -1,15 +1,20 @@
 // End-to-end: the indicator, watchlist, paper-order and data routes on the real binary with the
 // small demo data set (`mystocks demo`: simulator symbols, daily and 1m bars), once seeded. Stocks are discovered
 // through GET /api/v1/market/symbols; previous closes through MA(1) of the daily bars before
-// today, i.e. the indicator route itself.
+// today, i.e. the indicator route itself. Watchlists and the data routes are used as a viewer,
+// orders as the demo's trader `demo`; a second user's token shows that owned data is private.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo } from './lib/server.mjs';
+import { demoPassword, login, startDemo } from './lib/server.mjs';
 
 let server;
 const stocks = {};  // board -> a listed, non-ST stock
+const as = {};  // account -> {token, refresh, headers}
 before(async () => {
-  server = await startDemo();
+  server = await startDemo({ users: { viewer: 'viewer', trader2: 'trader' } });
+  as.viewer = await login(server.base, 'viewer');
+  as.trader2 = await login(server.base, 'trader2');
+  as.demo = await login(server.base, 'demo', demoPassword);
   for (let page = 1; page <= 10 && Object.keys(stocks).length < 4; ++page) {
     const response = await fetch(`${server.base}/api/v1/market/symbols?page=${page}&size=100`);
     const text = await response.text();  // read once: the message would consume the body
@@ -28,9 +33,9 @@ before(async () => {
 });
 after(async () => { assert.equal((await server.stop()).code, 0); });
 
+// `user` is a login() result (its bearer token) or undefined for an anonymous call.
 async function call(method, path, body, user) {
-  const headers = { 'content-type': 'application/json' };
-  if (user) headers['x-user-id'] = user;
+  const headers = { 'content-type': 'application/json', ...user?.headers };
   const response = await fetch(`${server.base}${path}`, {
     method, headers, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
   });
@@ -95,7 +100,7 @@ test('indicators: registry, one computation, batch with per-item errors, bad inp
 });
 
 test('watchlists: create, add, remove, rename, conflicts, delete', async () => {
-  const user = `e2e-${Date.now()}`;
+  const user = as.viewer;
   const [a, b] = [stocks.main, stocks.chinext ?? stocks.star ?? stocks.main];
   const created = await post('/api/v1/watchlists', { name: 'core', symbols: [a] }, user);
   assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -121,14 +126,15 @@ test('watchlists: create, add, remove, rename, conflicts, delete', async () => {
   assert.ok(!removed.body.data.symbols.some((s) => s.symbol === a));
   const renamed = await call('PUT', `/api/v1/watchlists/${id}`, { name: 'renamed' }, user);
   assert.equal(renamed.body.data.name, 'renamed');
-  assert.equal((await get(`/api/v1/watchlists/${id}`, 'someone-else')).status, 404);
+  assert.equal((await get(`/api/v1/watchlists/${id}`, as.trader2)).status, 404, 'another user\'s list');
+  assert.equal((await get('/api/v1/watchlists', as.trader2)).body.data.length, 0);
   assert.equal((await get('/api/v1/watchlists', user)).body.data.length, 1);
   assert.equal((await call('DELETE', `/api/v1/watchlists/${id}`, undefined, user)).status, 200);
   assert.equal((await get(`/api/v1/watchlists/${id}`, user)).status, 404);
 });
 
 test('paper orders: rules named on rejection, then place, list, get, cancel, 409', async () => {
-  const user = `e2e-${Date.now()}`;
+  const user = as.demo;
   const symbol = stocks.main;
   const close = await previousCloseCents(symbol);
   const band = { up: Math.floor((close * 110 + 50) / 100), down: Math.floor((close * 90 + 50) / 100) };
@@ -161,7 +167,9 @@ test('paper orders: rules named on rejection, then place, list, get, cancel, 409
   assert.equal(list.body.data.length, 1);
   assert.equal((await get(`/api/v1/orders?side=buy`, user)).body.data[0].order_id, id);
   assert.equal((await get(`/api/v1/orders/${id}`, user)).body.data.price, Number(yuan(band.up)));
-  assert.equal((await get(`/api/v1/orders/${id}`, 'someone-else')).status, 404);
+  assert.equal((await get(`/api/v1/orders/${id}`, as.trader2)).status, 404, 'another user\'s order');
+  assert.equal((await post(`/api/v1/orders/${id}/cancel`, undefined, as.trader2)).status, 404);
+  assert.equal((await get('/api/v1/orders', as.trader2)).body.pagination.total, 0);
 
   const cancelled = await post(`/api/v1/orders/${id}/cancel`, undefined, user);
   assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
@@ -172,7 +180,7 @@ test('paper orders: rules named on rejection, then place, list, get, cancel, 409
 });
 
 test('data: every table with its store and size; quality rows paginated', async () => {
-  const tables = await get('/api/v1/data/tables');
+  const tables = await get('/api/v1/data/tables', as.viewer);
   assert.equal(tables.status, 200);
   const byName = Object.fromEntries(tables.body.data.map((t) => [t.name, t]));
   assert.equal(byName.daily_kline.store, 'relational');
@@ -183,11 +191,11 @@ test('data: every table with its store and size; quality rows paginated', async 
   assert.equal(typeof byName.minute_kline.bytes_on_disk, 'number');
   assert.equal(byName.daily_kline.bytes_on_disk, null);
   assert.match(byName.watchlists.explanation, /relational store/);
-  const quality = await get('/api/v1/data/quality?size=10');
+  const quality = await get('/api/v1/data/quality?size=10', as.viewer);
   assert.equal(quality.status, 200);
   assert.ok(Array.isArray(quality.body.data));
   assert.equal(quality.body.pagination.size, 10);
-  assert.equal((await get('/api/v1/data/quality?status=broken')).status, 400);
+  assert.equal((await get('/api/v1/data/quality?status=broken', as.viewer)).status, 400);
 });
 
 test('the OpenAPI document lists every trading route', async () => {

@@ -1,7 +1,8 @@
 // Helpers for realtime end-to-end tests: socket.io-client connections, waiting for events with a
-// deadline, publishing market updates through the REST publish route, reading server metrics.
+// deadline, publishing market updates through the REST publish route (as an operator), reading
+// server metrics.
 import { io } from 'socket.io-client';
-import { startServer } from './server.mjs';
+import { login, startServer } from './server.mjs';
 
 export function connect(base, { nsp = '/market', ...options } = {}) {
   return io(base + nsp, { forceNew: true, reconnection: false, ...options });
@@ -43,10 +44,12 @@ export function collector(socket, event) {
   };
 }
 
-export async function publish(base, kind, symbol, data, timestamp) {
-  const response = await fetch(`${base}/api/v1/realtime/publish`, {
+// POST /api/v1/realtime/publish needs the operator role: `server` is a startRealtimeServer()
+// result, which carries its operator's session in `publisher`.
+export async function publish(server, kind, symbol, data, timestamp) {
+  const response = await fetch(`${server.base}/api/v1/realtime/publish`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...server.publisher.headers },
     body: JSON.stringify({ kind, symbol, data, ...(timestamp ? { timestamp } : {}) }),
   });
   if (response.status !== 200) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
@@ -69,6 +72,18 @@ export async function until(predicate, timeoutMs = 5000, what = 'condition') {
 }
 
 // Realtime tests publish hundreds of updates per second through REST: no rate limit for them.
-export function startRealtimeServer(env = {}) {
-  return startServer({ env: { MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false', ...env } });
+// The server has an `operator` account (plus `users`, name -> role, password testPassword) and
+// `publisher` is that operator's login ({token, refresh, headers}), which publish() uses.
+export async function startRealtimeServer(env = {}, { users = {} } = {}) {
+  const server = await startServer({
+    env: { MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED: 'false', ...env },
+    users: { operator: 'operator', ...users },
+  });
+  try {
+    server.publisher = await login(server.base, 'operator');
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
 }

@@ -1,7 +1,7 @@
 // Starts the real mystocks binary for end-to-end tests: a private data dir, port 0, and the
 // "MYSTOCKS_LISTENING <url>" line on stdout to learn the address. Always stopped afterwards.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,20 @@ async function addUsers(dataDir, users, env) {
 export async function startServer({ args = [], env = {}, command = 'serve', users = null } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mystocks-e2e-'));
   const storeArgs = command === 'socketio-conformance' ? [] : ['--data-dir', dataDir];
-  if (users) await addUsers(dataDir, users, env);
+  if (users) {
+    // The accounts go where the server will look: the last --data-dir wins, and `mystocks demo`
+    // keeps its stores under <data-dir>/demo.
+    const dirFlag = args.lastIndexOf('--data-dir');
+    const serverDir = dirFlag >= 0 ? args[dirFlag + 1] : dataDir;
+    const storeDir = command === 'demo' ? path.join(serverDir, 'demo') : serverDir;
+    try {
+      mkdirSync(storeDir, { recursive: true, mode: 0o700 });  // `admin user add` needs it to exist
+      await addUsers(storeDir, users, env);
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   const child = spawn(binary, [command, '--listen', '127.0.0.1:0', ...storeArgs, ...args], {
     cwd: sourceDir,
     env: { ...process.env, ...env },
@@ -107,8 +120,9 @@ export async function waitReady(base, timeoutMs = 120000) {
 }
 
 // `mystocks demo` on a private data dir with smallDemo (plus `env`), once its data is seeded.
-export async function startDemo({ args = [], env = {} } = {}) {
-  const server = await startServer({ command: 'demo', args, env: { ...smallDemo, ...env } });
+// The demo creates its own accounts (demo, admin; demoPassword); `users` adds test accounts.
+export async function startDemo({ args = [], env = {}, users = null } = {}) {
+  const server = await startServer({ command: 'demo', args, env: { ...smallDemo, ...env }, users });
   try {
     await waitReady(server.base);
   } catch (error) {
