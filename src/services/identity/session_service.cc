@@ -1,5 +1,7 @@
 #include "services/identity/session_service.h"
 
+#include <optional>
+
 #include <spdlog/spdlog.h>
 
 #include "core/random_token.h"
@@ -173,6 +175,38 @@ bool SessionService::is_revoked(const std::string& session_id) const {
 
 Result<gateway::Principal> SessionService::verify_access(std::string_view token,
                                                          gateway::AuthMethod method) const {
+  const int64_t now = clock_.now_ms();
+  VerifiedShard& shard = verified_[std::hash<std::string_view>{}(token) % kVerifiedShards];
+  std::optional<gateway::Principal> known;
+  {
+    std::lock_guard lock(shard.mutex);
+    if (auto found = shard.tokens.find(std::string(token)); found != shard.tokens.end()) {
+      if (found->second.valid_until_ms >= now) {
+        known = found->second.principal;
+      } else {
+        shard.tokens.erase(found);
+      }
+    }
+  }
+  if (!known) {
+    Result<gateway::Principal> verified = verify_uncached(token);
+    if (!verified.is_ok()) return verified;
+    known = std::move(*verified);
+    std::lock_guard lock(shard.mutex);
+    // Full of live tokens (a flood of logins): start over rather than grow; they verify again.
+    if (shard.tokens.size() >= kVerifiedPerShard) shard.tokens.clear();
+    shard.tokens.emplace(std::string(token),
+                         VerifiedToken{*known, known->expires_at_ms + options_.skew_seconds * 1000});
+  }
+  // Checked on every use, cached or not: logout must take effect at once.
+  if (!known->session_id.empty() && is_revoked(known->session_id)) {
+    return error(ErrorCode::kUnauthenticated, "the session was logged out");
+  }
+  known->method = method;
+  return std::move(*known);
+}
+
+Result<gateway::Principal> SessionService::verify_uncached(std::string_view token) const {
   Result<gateway::JwtClaims> claims =
       keys_.verify(token, clock_.now_ms() / 1000, options_.skew_seconds);
   MYSTOCKS_RETURN_IF_ERROR(claims.status());
@@ -183,11 +217,7 @@ Result<gateway::Principal> SessionService::verify_access(std::string_view token,
   if (claims->sub.empty() || claims->roles.empty()) {
     return error(ErrorCode::kUnauthenticated, "malformed token: no subject or roles");
   }
-  if (!claims->sid.empty() && is_revoked(claims->sid)) {
-    return error(ErrorCode::kUnauthenticated, "the session was logged out");
-  }
   gateway::Principal principal;
-  principal.method = method;
   principal.subject = std::move(claims->sub);
   principal.username = std::move(claims->name);
   principal.roles = std::move(claims->roles);
