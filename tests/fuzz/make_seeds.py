@@ -4,7 +4,10 @@
 Seeds are small valid (and a few nearly valid) inputs of each format, so the fuzzers start from
 the interesting shapes instead of discovering magic numbers and framing. Binary formats are
 built here from their documented layouts (src/storage/tsdb/*.h, RFC 6455); text ones come from
-the golden cases. Re-running it rewrites the same files.
+the golden cases. Re-running it rewrites the same files. Not written here: the segment files
+and MANIFEST of tests/fuzz/corpus/tsdb_segment/ and tsdb_manifest/demo_* (copied from the store
+`mystocks demo` writes, the payload being the MANIFEST without its 20-byte header), the random
+seeds of socket_server, and inputs kept from findings (socketio/long_number_literal, ...).
 """
 import os
 import re
