@@ -1,11 +1,12 @@
 # The two commands of the README, plus developer conveniences.
 #   make run   install dependencies, build Release, start the demo server on http://127.0.0.1:8080
 #   make test  install dependencies, build Debug with ASan+UBSan, run every test (unit,
-#              integration against real PostgreSQL/Redis, end-to-end against the real binary)
+#              integration against real PostgreSQL/Redis, end-to-end against the real binary),
+#              then a short run of every fuzz target (clang build in build-fuzz, docs/fuzzing.md)
 SHELL := /bin/bash
 JOBS ?= 2
 
-.PHONY: run test setup release debug bench clean
+.PHONY: run test setup release debug bench clean fuzz-smoke
 
 setup:
 	./scripts/setup
@@ -23,9 +24,15 @@ run: release
 
 test: debug
 	cd build-debug && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) fuzz-smoke
+
+# A few seconds of every fuzz target, so a new parser is fuzzed from its first day.
+FUZZ_SMOKE_SECONDS ?= 5
+fuzz-smoke: setup
+	JOBS=$(JOBS) ./scripts/fuzz all $(FUZZ_SMOKE_SECONDS)
 
 bench: release
 	./bench/macro/http_vs_nginx.sh
 
 clean:
-	rm -rf build build-debug
+	rm -rf build build-debug build-fuzz build-tsan

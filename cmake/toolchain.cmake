@@ -14,9 +14,27 @@ if(CMAKE_BUILD_TYPE STREQUAL "Release")
   add_compile_options(-O2)
 endif()
 
-if(MYSTOCKS_SANITIZE)
+if(MYSTOCKS_FUZZ)
+  # libFuzzer needs clang. Every library is instrumented for coverage without libFuzzer's main
+  # (fuzzer-no-link); only the fuzz_* executables link the fuzzer runtime (tests/fuzz). UB aborts
+  # so that libFuzzer records it as a crash instead of printing and going on.
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "MYSTOCKS_FUZZ needs clang: CC=clang CXX=clang++ cmake ... -DMYSTOCKS_FUZZ=ON")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(MYSTOCKS_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
+endif()
+if(MYSTOCKS_TSAN)
+  # ThreadSanitizer for the concurrency tests (scripts/tsan); cannot be combined with ASan.
+  if(MYSTOCKS_SANITIZE OR MYSTOCKS_FUZZ)
+    message(FATAL_ERROR "MYSTOCKS_TSAN excludes MYSTOCKS_SANITIZE and MYSTOCKS_FUZZ")
+  endif()
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
 endif()
 
 # Makes the layer rule a build error: mystocks_layer(NAME SOURCES ... DEPS ...) creates a static

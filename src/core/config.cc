@@ -325,16 +325,12 @@ std::string_view trim(std::string_view text) {
 
 }  // namespace
 
-Result<Config> parse_config(const std::string& yaml_text, const std::string& source_name) {
+namespace {
+
+// The sections and keys of a loaded document. REQUIRES: caller catches YAML::Exception.
+Result<Config> config_from_yaml(const YAML::Node& root, const std::string& source_name) {
   Config config;
   config.source = source_name;
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    return error(ErrorCode::kInvalidConfig, "{}:{}:{}: YAML syntax error: {}", source_name,
-                 e.mark.line + 1, e.mark.column + 1, e.msg);
-  }
   if (root.IsNull()) return config;  // an empty file means all defaults
   if (!root.IsMap()) {
     return error(ErrorCode::kInvalidConfig, "{}: the top level must be a mapping of sections ({})",
@@ -373,6 +369,28 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& sou
     }
   }
   return config;
+}
+
+}  // namespace
+
+Result<Config> parse_config(const std::string& yaml_text, const std::string& source_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return error(ErrorCode::kInvalidConfig, "{}:{}:{}: YAML syntax error: {}", source_name,
+                 e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+  // yaml-cpp throws when a node does not convert (a list or mapping used as a section or key
+  // name); the checks in config_from_yaml cover the shapes a config has, this turns any other
+  // into an error naming the place instead of an exception ending the process (found by
+  // fuzzing, tests/fuzz/config_yaml_fuzz.cc).
+  try {
+    return config_from_yaml(root, source_name);
+  } catch (const YAML::Exception& e) {
+    return error(ErrorCode::kInvalidConfig, "{}:{}:{}: expected a plain name or value here: {}",
+                 source_name, e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
 }
 
 Status apply_environment(Config& config, const std::map<std::string, std::string>& environment,

@@ -151,7 +151,11 @@ std::string MetricsRegistry::expose() const {
   std::lock_guard lock(mutex_);
   std::string out;
   out.reserve(entries_.size() * 256);
-  for (const auto& [name, entry] : entries_) {
+  for (const auto& named_entry : entries_) {
+    // Plain references, not a structured binding: clang 14 (the fuzz build) cannot capture
+    // structured bindings in the lambdas below.
+    const std::string& name = named_entry.first;
+    const auto& entry = named_entry.second;
     out += "# HELP " + name + " ";
     append_escaped(out, entry.help, false);
     static constexpr const char* kTypeNames[] = {"counter", "gauge", "histogram"};

@@ -84,7 +84,10 @@ std::optional<json::value> convert(const ParamSpec& spec, const std::string& raw
 bool bind_params(const RouteSpec& route, HttpRequest& request, std::vector<FieldError>& errors) {
   const size_t before = errors.size();
   request.params.clear();
-  for (const auto& [name, value] : request.query) {
+  for (const auto& query_param : request.query) {
+    // A plain reference, not a structured binding: clang 14 (the fuzz build) cannot capture
+    // structured bindings in a lambda.
+    const std::string& name = query_param.first;
     if (name.starts_with('_')) continue;
     const bool declared = std::any_of(route.params.begin(), route.params.end(), [&](const ParamSpec& spec) {
       return spec.in == ParamLocation::kQuery && spec.name == name;

@@ -101,7 +101,9 @@ bool get_values(ColumnType type, ByteReader& in, size_t rows, ColumnValues& valu
       }
       auto& doubles = std::get<std::vector<double>>(values);
       doubles.resize(rows);
-      std::memcpy(doubles.data(), bytes.data(), bytes.size());
+      // No memcpy for zero rows: an empty vector's data() may be null, and memcpy from or to
+      // null is undefined even for zero bytes (found by fuzzing, tests/fuzz/tsdb_wal_fuzz.cc).
+      if (!bytes.empty()) std::memcpy(doubles.data(), bytes.data(), bytes.size());
       return true;
     }
     case ColumnType::kString: {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/fuzz_findings.h"
 #include "support/source_dir.h"
 
 namespace mystocks {
@@ -135,6 +136,20 @@ TEST(ConfigTest, EveryKeyIsDocumentedInTheShippedFile) {
   for (const std::string& key : config_keys()) {
     const std::string name = key.substr(key.find('.') + 1, key.find(' ') - key.find('.') - 1);
     EXPECT_NE(text.find("  " + name + ":"), std::string::npos) << key << " missing from mystocks.yaml";
+  }
+}
+
+// Inputs the fuzzer found ending the process with a yaml-cpp exception (a list used as a
+// section or key name): each is now an INVALID_CONFIG error (tests/golden/fuzz/config_yaml).
+TEST(ConfigTest, FuzzFindingsAreErrorsNotExceptions) {
+  const auto findings = test::fuzz_findings("config_yaml");
+  ASSERT_FALSE(findings.empty());
+  for (const auto& [name, text] : findings) {
+    Result<Config> config = parse_config(text, name);
+    ASSERT_FALSE(config.is_ok()) << name;
+    EXPECT_EQ(config.status().code(), ErrorCode::kInvalidConfig) << name;
+    EXPECT_NE(config.status().message().find(name + ":"), std::string::npos)
+        << config.status().message();
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/fuzz_findings.h"
 #include "support/source_dir.h"
 
 namespace mystocks::storage {
@@ -106,6 +107,20 @@ TEST(ClassificationTest, EveryClassHasOneTargetAndRoundTripsByName) {
   }
   EXPECT_EQ(timeseries, 6);
   EXPECT_EQ(all_classifications().size(), 29u);
+}
+
+// Inputs the fuzzer found ending the process with a yaml-cpp exception (a list used as a table
+// name): each is now an INVALID_CONFIG error naming the file (tests/golden/fuzz/tables_yaml).
+TEST(TablesYamlTest, FuzzFindingsAreErrorsNotExceptions) {
+  const auto findings = test::fuzz_findings("tables_yaml");
+  ASSERT_FALSE(findings.empty());
+  for (const auto& [name, text] : findings) {
+    Result<TableCatalog> catalog = parse_tables_yaml(text, name);
+    ASSERT_FALSE(catalog.is_ok()) << name;
+    EXPECT_EQ(catalog.status().code(), ErrorCode::kInvalidConfig) << name;
+    EXPECT_NE(catalog.status().message().find(name + ":"), std::string::npos)
+        << catalog.status().message();
+  }
 }
 
 }  // namespace

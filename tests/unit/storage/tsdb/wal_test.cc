@@ -1,13 +1,15 @@
 // WAL: records round-trip; every truncation point and every flipped byte of a log ends the scan
 // at the last intact record (point-in-time recovery) and reports the torn tail; group commit
 // acknowledges concurrent writers.
-#include <gtest/gtest.h>
+#include "storage/tsdb/wal.h"
 
 #include <fstream>
 #include <thread>
 
-#include "storage/tsdb/wal.h"
+#include <gtest/gtest.h>
+
 #include "support/assert_status.h"
+#include "support/fuzz_findings.h"
 #include "tsdb_test_util.h"
 
 namespace mystocks::tsdb::test {
@@ -127,6 +129,27 @@ TEST(SyncPolicyTest, ParsesTheThreeFormsAndRejectsOthers) {
     ASSERT_FALSE(policy.is_ok()) << bad;
     EXPECT_EQ(policy.status().field(), "tsdb.sync");
   }
+}
+
+// Record payloads the fuzzer found triggering undefined behaviour in the decoders (a zero-row
+// double column: memcpy from a null pointer). Replayed under ASan+UBSan; they decode or fail
+// cleanly (tests/golden/fuzz/tsdb_wal).
+TEST(WalRecordTest, FuzzFindingsDecodeWithoutUndefinedBehaviour) {
+  const auto findings = mystocks::test::fuzz_findings("tsdb_wal");
+  ASSERT_FALSE(findings.empty());
+  for (const auto& [name, payload] : findings) {
+    SCOPED_TRACE(name);
+    (void)decode_write_record(payload);
+    (void)decode_delete_record(payload);
+  }
+}
+
+TEST(WalRecordTest, ZeroRowDoubleColumnDecodes) {
+  // table "t", 0 rows, 1 column "d": kDouble, scale 0, no validity, no values
+  const std::string payload("\x01" "t" "\x00\x01\x01" "d" "\x03\x00\x00", 9);
+  Result<DecodedWrite> decoded = decode_write_record(payload);
+  ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
+  EXPECT_EQ(decoded->table, "t");
 }
 
 }  // namespace
