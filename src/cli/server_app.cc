@@ -126,6 +126,7 @@ void guard_realtime(realtime::SocketServer& sockets, services::AccessService& ac
   });
   sockets.set_join_hook([&access](const realtime::Socket& socket, const std::string& room) -> Status {
     if (access.allowed(socket.principal, "room:" + room, "join")) return Status::ok();
+    access.audit_event(socket.principal, "", "socket:join " + room, "denied");
     return error(socket.principal.anonymous() ? ErrorCode::kUnauthenticated : ErrorCode::kPermissionDenied,
                  "room '{}' needs {}", room,
                  socket.principal.anonymous() ? "a signed-in user (connect with auth {token})"

@@ -117,6 +117,10 @@ test('Socket.IO: anonymous sockets get public rooms; depth rooms need a trader t
     viewer.close();
     trader.close();
   }
+  const { headers } = await login(server.base, 'admin');
+  const audit = await send('GET', '/api/v1/admin/audit?action=socket:join&outcome=denied', headers);
+  assert.ok(audit.body.data.some((row) => row.action === 'socket:join depth:600519.SH' && row.username === 'viewer'),
+    JSON.stringify(audit.body.data));
 });
 
 test('Socket.IO: operator-only events are checked against the policy', async () => {
