@@ -19,10 +19,6 @@ using gateway::RouteSpec;
 using services::kAccessCookie;
 using services::kRefreshCookie;
 
-std::string address_of(const HttpRequest& request) {
-  return request.remote_address.substr(0, request.remote_address.rfind(':'));
-}
-
 bool secure_cookies(const AuthApi& api, const HttpRequest& request) {
   if (api.cookie_secure == "always") return true;
   if (api.cookie_secure == "never") return false;
@@ -75,7 +71,7 @@ ApiReply login(const AuthApi& api, const HttpRequest& request) {
   const json::object& body = request.body_json.as_object();
   const std::string username(body.at("username").as_string());
   const std::string password(body.at("password").as_string());
-  const std::string address = address_of(request);
+  const std::string address = std::string(request.client_host());
   int64_t retry_after = 0;
   if (Status throttled = api.throttle->check(username, address, &retry_after); !throttled.is_ok()) {
     api.access->audit_event({}, address, "login", "throttled", request.request_id, username);
@@ -127,7 +123,7 @@ ApiReply refresh(const AuthApi& api, const HttpRequest& request) {
     return ApiReply::fail(field_error(ErrorCode::kUnauthenticated, "refresh_token",
                                       "send refresh_token in the body (or the session cookie)"));
   }
-  const std::string address = address_of(request);
+  const std::string address = std::string(request.client_host());
   Result<services::TokenPair> pair = api.sessions->refresh(token, address);
   if (!pair.is_ok()) {
     api.access->audit_event({}, address, "refresh", "denied", request.request_id,
@@ -149,7 +145,7 @@ ApiReply logout(const AuthApi& api, const HttpRequest& request) {
   if (Status revoked = api.sessions->revoke(who.session_id); !revoked.is_ok()) {
     return ApiReply::fail(revoked);
   }
-  api.access->audit_event(who, address_of(request), "logout", "ok", request.request_id);
+  api.access->audit_event(who, std::string(request.client_host()), "logout", "ok", request.request_id);
   ApiReply reply = ApiReply::ok(json::object{{"session_id", who.session_id}}, "logged out");
   const bool secure = secure_cookies(api, request);
   reply.headers.emplace_back("Set-Cookie", cookie(kAccessCookie, "", "/", 0, secure));

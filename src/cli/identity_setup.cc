@@ -107,8 +107,7 @@ Result<std::unique_ptr<Identity>> Identity::open(const Config& config, MasterKey
                                                  services::DataManager& data, const Clock& clock,
                                                  MetricsRegistry& metrics) {
   const SecurityConfig& security = config.security;
-  std::unique_ptr<Identity> identity(new Identity());
-  identity->master_key_ = std::move(master_key);
+  std::unique_ptr<Identity> identity(new Identity(std::move(master_key)));
   identity->clock_ = &clock;
   identity->cookie_secure_ = security.cookie_secure;
   MYSTOCKS_RETURN_IF_ERROR(add_jwt_keys(identity->jwt_keys_, config, identity->master_key_));

@@ -48,9 +48,9 @@ class Identity {
   Result<std::string> ensure_demo_users(const std::string& password);
 
  private:
-  Identity() = default;
+  explicit Identity(MasterKey master_key) : master_key_(std::move(master_key)) {}
 
-  MasterKey master_key_ = MasterKey::generate();
+  MasterKey master_key_;
   const Clock* clock_ = nullptr;
   std::string cookie_secure_;
   gateway::JwtKeyring jwt_keys_;

@@ -28,6 +28,15 @@ HttpMethod method_from(std::string_view text) {
   return HttpMethod::kOther;
 }
 
+bool is_unsafe_method(HttpMethod method) {
+  return method != HttpMethod::kGet && method != HttpMethod::kHead &&
+         method != HttpMethod::kOptions;
+}
+
+std::string_view HttpRequest::client_host() const {
+  return std::string_view(remote_address).substr(0, remote_address.rfind(':'));
+}
+
 std::string_view HttpRequest::header(std::string_view lower_name) const {
   for (const auto& [name, value] : headers) {
     if (name == lower_name) return value;

@@ -20,6 +20,8 @@ enum class HttpMethod { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOt
 
 std::string_view method_name(HttpMethod method);
 HttpMethod method_from(std::string_view text);
+// POST, PUT, PATCH, DELETE and unknown methods: the ones that may change state (CSRF, audit).
+bool is_unsafe_method(HttpMethod method);
 
 struct HttpRequest {
   HttpMethod method = HttpMethod::kGet;
@@ -41,6 +43,9 @@ struct HttpRequest {
 
   // First header with this lower-case name, empty when absent.
   std::string_view header(std::string_view lower_name) const;
+  // The peer address without its port: one client, whatever source port it used (rate limits,
+  // login throttling, the audit log).
+  std::string_view client_host() const;
   // First query parameter with this name, or nullptr.
   const std::string* query_param(const std::string& name) const;
 };

@@ -54,8 +54,7 @@ Status parse_target(HttpRequest& request) {
 // budget), else the peer address. A header a client could vary freely must never pick the bucket.
 std::string client_key(const HttpRequest& request) {
   if (!request.principal.anonymous()) return "sub:" + request.principal.subject;
-  const std::string& remote = request.remote_address;
-  return "ip:" + remote.substr(0, remote.rfind(':'));
+  return "ip:" + std::string(request.client_host());
 }
 
 }  // namespace

@@ -10,11 +10,6 @@
 namespace mystocks::gateway {
 namespace {
 
-bool unsafe(HttpMethod method) {
-  return method != HttpMethod::kGet && method != HttpMethod::kHead &&
-         method != HttpMethod::kOptions;
-}
-
 HttpResponse unauthenticated(const Status& status, const std::string& request_id, int64_t now,
                              bool bad_credentials) {
   HttpResponse response = render_error(status, request_id, now);
@@ -62,7 +57,7 @@ Router::AccessOutcome Router::check_access(HttpRequest& request, const RouteSpec
     }
     return AccessOutcome::kRefused;
   }
-  if (unsafe(request.method)) {
+  if (is_unsafe_method(request.method)) {
     if (Status csrf = access->check_csrf(request, principal); !csrf.is_ok()) {
       *refusal = render_error(csrf, request.request_id, now);
       return AccessOutcome::kRefused;

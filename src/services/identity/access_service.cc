@@ -11,21 +11,10 @@ using gateway::AuthMethod;
 using gateway::Principal;
 using PrincipalResult = Result<Principal>;
 
-bool unsafe(gateway::HttpMethod method) {
-  return method != gateway::HttpMethod::kGet && method != gateway::HttpMethod::kHead &&
-         method != gateway::HttpMethod::kOptions;
-}
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   return text;
-}
-
-// Client addresses without the port: one person, one address, whatever their source port.
-std::string client_address(const gateway::HttpRequest& request) {
-  const std::string& remote = request.remote_address;
-  return remote.substr(0, remote.rfind(':'));
 }
 
 }  // namespace
@@ -107,7 +96,7 @@ bool AccessService::allowed(const Principal& principal, std::string_view resourc
 
 Status AccessService::check_csrf(const gateway::HttpRequest& request,
                                  const Principal& principal) const {
-  if (principal.method != AuthMethod::kCookie || !unsafe(request.method)) return Status::ok();
+  if (principal.method != AuthMethod::kCookie || !gateway::is_unsafe_method(request.method)) return Status::ok();
   return parts_.csrf->consume(principal.session_id, request.header("x-csrf-token"),
                               parts_.clock->now_ms());
 }
@@ -115,12 +104,12 @@ Status AccessService::check_csrf(const gateway::HttpRequest& request,
 void AccessService::audit(const gateway::HttpRequest& request, const gateway::RouteSpec& route,
                           int http_status) const {
   const bool refused = http_status == 401 || http_status == 403;
-  if (!refused && !unsafe(request.method)) return;
+  if (!refused && !gateway::is_unsafe_method(request.method)) return;
   const std::string outcome = refused ? "denied" : http_status < 400 ? "ok" : "failed";
   AuditEvent event{.subject = request.principal.subject,
                    .username = request.principal.username,
                    .auth_method = std::string(gateway::auth_method_name(request.principal.method)),
-                   .client_address = client_address(request),
+                   .client_address = std::string(request.client_host()),
                    .action = std::string(gateway::method_name(request.method)) + " " + route.path,
                    .outcome = outcome,
                    .http_status = http_status,

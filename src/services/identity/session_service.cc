@@ -176,11 +176,11 @@ bool SessionService::is_revoked(const std::string& session_id) const {
 Result<gateway::Principal> SessionService::verify_access(std::string_view token,
                                                          gateway::AuthMethod method) const {
   const int64_t now = clock_.now_ms();
-  VerifiedShard& shard = verified_[std::hash<std::string_view>{}(token) % kVerifiedShards];
+  VerifiedShard& shard = verified_[TokenHash{}(token) % kVerifiedShards];
   std::optional<gateway::Principal> known;
   {
     std::lock_guard lock(shard.mutex);
-    if (auto found = shard.tokens.find(std::string(token)); found != shard.tokens.end()) {
+    if (auto found = shard.tokens.find(token); found != shard.tokens.end()) {
       if (found->second.valid_until_ms >= now) {
         known = found->second.principal;
       } else {

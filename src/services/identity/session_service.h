@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -74,9 +75,15 @@ class SessionService {
     gateway::Principal principal;
     int64_t valid_until_ms = 0;  // exp plus the allowed skew
   };
+  // Lets find() take the request's string_view: no allocation per request on the hot path.
+  struct TokenHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view token) const { return std::hash<std::string_view>{}(token); }
+  };
   struct VerifiedShard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, VerifiedToken> tokens;  // GUARDED_BY(mutex)
+    std::unordered_map<std::string, VerifiedToken, TokenHash, std::equal_to<>>
+        tokens;  // GUARDED_BY(mutex)
   };
   static constexpr size_t kVerifiedShards = 16;
   static constexpr size_t kVerifiedPerShard = 4096;  // 64 Ki tokens, ~40 MB at worst
