@@ -1,0 +1,327 @@
+"""Stream: live room events over Socket.IO, in order, without silent gaps or duplicates.
+
+It follows the server's protocol (docs/realtime.md, "Snapshot on join, then sequenced updates"):
+each room's subscribe answers a snapshot with the room's seq; pushes with seq <= the last one
+applied are duplicates and are skipped; a push with seq > last + 1 is a gap, answered by asking
+the room's snapshot again and going on from it (the snapshot event then says `gap=(first, last)`
+seq missed; for quote and forming-bar rooms those were superseded states). Pushes that arrive
+before their room's snapshot wait for it. Every push's recovery offset is kept, and a reconnect
+(python-socketio's own after a dropped transport, or ours after `auth_expired` with a renewed
+token) presents {pid, offset} so the server replays what was missed; when it cannot
+(`resubscribe`), every room is subscribed again from a fresh snapshot.
+
+Threads: python-socketio calls the handlers on its own thread; the room state is guarded by one
+lock, and nothing is sent or queued while it is held. Iterate (and call close) from one consumer
+thread; close() may also be called from another thread to end a blocked iteration.
+"""
+import decimal
+import json
+import queue
+import threading
+
+import pandas as pd
+import socketio
+
+from .errors import MyStocksError
+from .frames import TIMEZONE
+
+KINDS = ("quote", "tick", "kline_1m", "depth", "index")
+_NAMESPACE = "/market"
+_CLOSED = object()
+
+
+class _DecimalJson:
+    """python-socketio's json hook: room data keeps the server's exact decimals."""
+
+    @staticmethod
+    def loads(text, **kwargs):
+        return json.loads(text, parse_float=decimal.Decimal, **kwargs)
+
+    @staticmethod
+    def dumps(value, **kwargs):
+        return json.dumps(value, **kwargs)
+
+
+class _DecimalPacket(socketio.packet.Packet):
+    json = _DecimalJson  # per client class, not Packet.json: other clients are left alone
+
+
+class _RecoveringClient(socketio.Client):
+    """Keeps the pid of each CONNECT answer, which a reconnect must present for recovery."""
+
+    pid = None
+
+    def _handle_connect(self, namespace, data):
+        if isinstance(data, dict) and data.get("pid"):
+            self.pid = data["pid"]
+        super()._handle_connect(namespace, data)
+
+
+class Event:
+    """One room update. type: "snapshot" (state on join or after a gap) or "update" (a push).
+
+    kind/symbol/room say where from; data is the row ({column: value}, Decimal numbers);
+    timestamp a tz-aware Asia/Shanghai pandas.Timestamp; seq the room's sequence number (None
+    where the server numbers no more rooms); gap (snapshots only) the (first, last) seq that
+    were never delivered, or None; offset the recovery offset of the push.
+    """
+
+    __slots__ = ("type", "kind", "symbol", "room", "data", "timestamp", "seq", "gap", "offset")
+
+    def __init__(self, type, room, message, *, gap=None, offset=None):  # noqa: A002
+        self.type, self.room = type, room
+        self.kind, _, self.symbol = room.partition(":")
+        self.data = message.get("data")
+        stamp = message.get("timestamp")
+        self.timestamp = None if stamp is None else \
+            pd.Timestamp(int(stamp), unit="ms", tz="UTC").tz_convert(TIMEZONE)
+        self.seq, self.gap, self.offset = message.get("seq"), gap, offset
+
+    def __repr__(self):
+        return (f"Event({self.type} {self.room} seq={self.seq} at {self.timestamp}"
+                + (f" gap={self.gap}" if self.gap else "") + ")")
+
+
+class _Room:
+    __slots__ = ("last", "waiting", "pending", "gap")
+
+    def __init__(self):
+        self.last = None      # seq of the newest state handed out; None before the snapshot
+        self.waiting = True   # a snapshot is requested and not yet applied
+        self.pending = []     # (message, offset) pushes held until the snapshot
+        self.gap = None       # seq range missed that the next snapshot covers
+
+
+class Stream:
+    """Iterator of Event; use as a context manager or call close().
+
+    symbols: one or more symbols (any spelling); kinds: room kinds (quote, tick, kline_1m,
+    depth, index). max_pending bounds the events waiting for the consumer: past it, pushes of
+    a room are dropped and the room resynchronised from a snapshot once there is room again
+    (as the server does with slow clients), never lost silently. timeout: seconds to connect
+    and to wait for each subscribe answer.
+    """
+
+    def __init__(self, client, symbols, kinds=("quote",), *, max_pending=10000, timeout=10):
+        symbols = [symbols] if isinstance(symbols, str) else list(symbols)
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+        unknown = [kind for kind in kinds if kind not in KINDS]
+        if unknown or not kinds:
+            raise ValueError(f"kinds: {unknown or kinds!r} unknown; expected some of {KINDS}")
+        if not symbols:
+            raise ValueError("symbols: an empty list; pass at least one symbol")
+        self._client, self._timeout = client, timeout
+        self._events = queue.Queue(maxsize=max_pending)
+        self._lock = threading.Lock()
+        self._rooms = {}            # canonical room -> _Room
+        self._offset = None         # recovery offset of the newest push
+        self._closed = False
+        self._auth_expired = threading.Event()
+        self._sio = _RecoveringClient(serializer=_DecimalPacket, reconnection=True)
+        for kind in set(kinds):
+            self._sio.on(kind, self._push_handler(kind), namespace=_NAMESPACE)
+        self._sio.on("resubscribe", self._on_resubscribe, namespace=_NAMESPACE)
+        self._sio.on("auth_expired", self._on_auth_expired, namespace=_NAMESPACE)
+        self._connect()
+        try:
+            for symbol in symbols:
+                for kind in kinds:
+                    self._subscribe(f"{kind}:{symbol}")
+        except BaseException:
+            self.close()
+            raise
+
+    # ---- consumer side ----------------------------------------------------------------------
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        event = self.get()
+        if event is None:
+            raise StopIteration
+        return event
+
+    def get(self, timeout=None):
+        """The next event; None once closed; raises queue.Empty after timeout seconds."""
+        while not self._closed:
+            if self._auth_expired.is_set():
+                self._reconnect()
+            try:
+                # Wake up now and then to notice auth_expired even when no event comes.
+                item = self._events.get(timeout=0.5 if timeout is None else min(timeout, 0.5))
+            except queue.Empty:
+                if timeout is not None:
+                    timeout -= 0.5
+                    if timeout <= 0:
+                        raise
+                continue
+            if item is _CLOSED:
+                break
+            if isinstance(item, Exception):
+                raise item
+            return item
+        return None
+
+    def close(self):
+        """Disconnects; a blocked get() or iteration ends."""
+        self._closed = True
+        self._sio.disconnect()
+        try:
+            self._events.put_nowait(_CLOSED)
+        except queue.Full:
+            pass  # the consumer sees _closed at its next get()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- connection -------------------------------------------------------------------------
+
+    def _auth(self):
+        # Called by python-socketio at every (re)connect: a fresh token, and what recovery needs.
+        auth = {}
+        token = self._client.access_token
+        if token:
+            auth["token"] = token
+        if self._sio.pid is not None:
+            auth["pid"] = self._sio.pid
+            with self._lock:
+                if self._offset is not None:
+                    auth["offset"] = self._offset
+        return auth
+
+    def _connect(self):
+        try:
+            self._sio.connect(self._client.url, namespaces=[_NAMESPACE], transports=["websocket"],
+                              auth=self._auth, wait_timeout=self._timeout)
+        except socketio.exceptions.ConnectionError as refused:
+            raise MyStocksError(f"realtime connection to {self._client.url} refused: {refused}",
+                                name="UNAUTHENTICATED" if "unauthorized" in str(refused)
+                                else None) from None
+
+    def _reconnect(self):
+        # The server ended the namespace because the token expired: renew and come back,
+        # presenting pid/offset so the pushes of the gap are replayed.
+        self._auth_expired.clear()
+        self._sio.disconnect()
+        self._connect()
+
+    def _on_auth_expired(self, *args):
+        self._auth_expired.set()
+
+    # ---- room protocol ----------------------------------------------------------------------
+
+    def _subscribe(self, room):
+        answer = self._sio.call("subscribe", {"room": room}, namespace=_NAMESPACE,
+                                timeout=self._timeout)
+        self._apply_snapshot(self._checked(answer, "subscribe", room), subscribed=True)
+
+    @staticmethod
+    def _checked(answer, action, room):
+        if not isinstance(answer, dict) or "error_code" in answer:
+            answer = answer if isinstance(answer, dict) else {}
+            raise MyStocksError(f"{action} {room}: {answer.get('message', 'no answer')}",
+                                name=answer.get("error_code"))
+        return answer
+
+    def _on_resubscribe(self, *args):
+        with self._lock:
+            rooms = list(self._rooms)
+            for room in rooms:
+                state = self._rooms[room]
+                state.gap = (state.last + 1 if state.last is not None else None, None)
+                state.waiting, state.pending = True, []
+        for room in rooms:
+            self._sio.emit("subscribe", {"room": room}, namespace=_NAMESPACE,
+                           callback=lambda answer=None, room=room: self._on_resnapshot(
+                               answer, room, subscribed=True))
+
+    def _request_snapshot(self, room):
+        self._sio.emit("snapshot", {"room": room}, namespace=_NAMESPACE,
+                       callback=lambda answer=None: self._on_resnapshot(answer, room))
+
+    def _on_resnapshot(self, answer, room, subscribed=False):
+        try:
+            self._apply_snapshot(self._checked(answer, "snapshot", room), subscribed=subscribed)
+        except MyStocksError as failed:
+            self._deliver([failed])
+
+    def _apply_snapshot(self, answer, subscribed=False):
+        snapshot = answer.get("snapshot", answer) if subscribed else answer
+        room = answer["room"] if subscribed else snapshot.get("room", answer.get("room"))
+        outputs, resync = [], False
+        with self._lock:
+            state = self._rooms.setdefault(room, _Room())
+            seq = snapshot.get("seq") or 0
+            gap = state.gap
+            if gap is not None and gap[1] is None:
+                gap = (gap[0], seq) if gap[0] is not None and seq >= gap[0] else None
+            if snapshot.get("data") is not None:
+                outputs.append(Event("snapshot", room, snapshot, gap=gap))
+            state.last, state.waiting, state.gap = seq, False, None
+            pending, state.pending = state.pending, []
+            for message, offset in sorted(pending, key=lambda item: item[0].get("seq") or 0):
+                resync = self._apply_push(state, room, message, offset, outputs) or resync
+        self._deliver(outputs, room)
+        if resync:
+            self._request_snapshot(room)
+
+    def _push_handler(self, kind):
+        def on_push(message, offset=None):
+            if not isinstance(message, dict) or "symbol" not in message:
+                return
+            room = f"{kind}:{message['symbol']}"
+            outputs = []
+            with self._lock:
+                if offset is not None:
+                    self._offset = offset
+                state = self._rooms.setdefault(room, _Room())
+                resync = self._apply_push(state, room, message, offset, outputs)
+            self._deliver(outputs, room)
+            if resync:
+                self._request_snapshot(room)
+        return on_push
+
+    @staticmethod
+    def _apply_push(state, room, message, offset, outputs):
+        """Applies one push to the room (lock held); answers whether a snapshot must be asked."""
+        seq = message.get("seq")
+        if state.waiting:
+            state.pending.append((message, offset))
+            return False
+        if seq is None:  # rooms past the server's numbering carry no seq: nothing to check
+            outputs.append(Event("update", room, message, offset=offset))
+            return False
+        if seq <= state.last:
+            return False  # already part of the snapshot or delivered
+        if seq > state.last + 1:
+            state.gap, state.waiting = (state.last + 1, seq - 1), True
+            state.pending.append((message, offset))
+            return True
+        state.last = seq
+        outputs.append(Event("update", room, message, offset=offset))
+        return False
+
+    def _deliver(self, outputs, room=None):
+        for position, item in enumerate(outputs):
+            try:
+                self._events.put_nowait(item)
+            except queue.Full:
+                if room is not None:
+                    self._forget_from(room, outputs[position:])
+                return
+
+    def _forget_from(self, room, undelivered):
+        # The consumer is behind: the room goes back to just before the first undelivered event,
+        # so its next push is a gap and the room is resynchronised from a snapshot.
+        first_seq = next((event.seq for event in undelivered
+                          if isinstance(event, Event) and event.seq is not None), None)
+        if first_seq is None:
+            return
+        with self._lock:
+            state = self._rooms.get(room)
+            if state is not None and state.last is not None:
+                state.last = min(state.last, first_seq - 1)
