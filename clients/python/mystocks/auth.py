@@ -15,18 +15,32 @@ import requests
 
 from .signing import sign
 
-# Renew this long before the token's exp, so a request in flight does not arrive expired.
+# Renew this long before the token's exp (at most a quarter of its lifetime, so short-lived
+# tokens are not renewed at every request), so a request in flight does not arrive expired.
 _RENEW_MARGIN_SECONDS = 30
 
 
 def token_expiry(token):
     """The exp claim (epoch seconds) of a JWT, or None when the token carries none."""
+    return _claims(token).get("exp")
+
+
+def renew_at(token):
+    """When (epoch seconds) to renew the token, or None when it says nothing of its expiry."""
+    claims = _claims(token)
+    if "exp" not in claims:
+        return None
+    lifetime = claims["exp"] - claims.get("iat", claims["exp"] - 4 * _RENEW_MARGIN_SECONDS)
+    return claims["exp"] - min(_RENEW_MARGIN_SECONDS, lifetime / 4)
+
+
+def _claims(token):
     try:
         payload = token.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return float(claims["exp"])
-    except (IndexError, KeyError, TypeError, ValueError):
-        return None
+        return {name: float(claims[name]) for name in ("iat", "exp") if name in claims}
+    except (IndexError, TypeError, ValueError, AttributeError):
+        return {}
 
 
 class BearerAuth(requests.auth.AuthBase):
@@ -48,8 +62,8 @@ class BearerAuth(requests.auth.AuthBase):
         """The current access token, renewed first when it is about to expire."""
         with self._changed:
             access = self._access
-        expiry = token_expiry(access)
-        if expiry is not None and expiry - time.time() < _RENEW_MARGIN_SECONDS:
+        renewal = renew_at(access)
+        if renewal is not None and time.time() >= renewal:
             self.renew(access)
             with self._changed:
                 access = self._access

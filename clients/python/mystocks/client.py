@@ -62,6 +62,16 @@ class Client(AccountMixin):
         return self._http.call("POST", "/api/v1/auth/refresh",
                                body={"refresh_token": refresh_token}, authenticate=False).data
 
+    def close(self):
+        """Closes the HTTP connections (streams are closed on their own)."""
+        self._http.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     @property
     def access_token(self):
         """The current bearer token (renewed if about to expire), or None without one."""
@@ -92,7 +102,7 @@ class Client(AccountMixin):
             if not answer.pagination or page >= answer.pagination["pages"]:
                 break
             page += 1
-        return rows_frame(rows, ["symbol"], time_columns=(), index="symbol")
+        return rows_frame(rows, ["symbol"], time_columns=("updated_at",), index="symbol")
 
     # ---- time series ----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import unittest
 from tests import support  # noqa: F401  (puts the checkout's package first on sys.path)
 
 from mystocks import frames, paging, signing
-from mystocks.auth import token_expiry
+from mystocks.auth import renew_at, token_expiry
 
 DAY = frames.MILLIS_PER_DAY
 
@@ -93,6 +93,11 @@ class SigningTest(unittest.TestCase):
     def test_token_expiry_reads_exp_and_tolerates_garbage(self):
         self.assertEqual(token_expiry("e30.eyJleHAiOjEyM30.sig"), 123.0)  # {"exp":123}
         self.assertIsNone(token_expiry("not-a-jwt"))
+        self.assertIsNone(renew_at("a.!!!.c"))
+
+    def test_short_lived_tokens_renew_in_their_last_quarter_long_ones_30_s_early(self):
+        self.assertEqual(renew_at("e30.eyJpYXQiOjEwMCwiZXhwIjoxMjB9.s"), 115.0)  # iat 100, exp 120
+        self.assertEqual(renew_at("e30.eyJpYXQiOjAsImV4cCI6OTAwfQ.s"), 870.0)     # iat 0, exp 900
 
 
 if __name__ == "__main__":
