@@ -14,11 +14,13 @@ Threads: python-socketio calls the handlers on its own thread; the room state is
 lock, and nothing is sent or queued while it is held. Iterate (and call close) from one consumer
 thread; close() may also be called from another thread to end a blocked iteration.
 """
+import collections
 import decimal
 import json
 import queue
 import threading
 
+import engineio
 import pandas as pd
 import socketio
 
@@ -46,10 +48,23 @@ class _DecimalPacket(socketio.packet.Packet):
     json = _DecimalJson  # per client class, not Packet.json: other clients are left alone
 
 
+class _OrderedEngineIO(engineio.Client):
+    """Hands messages on in arrival order, on the read thread: engineio would start a thread
+    per message, and threads can reorder a room's pushes (each a spurious gap to resync)."""
+
+    def _trigger_event(self, event, *args, **kwargs):
+        if event == "message":
+            kwargs["run_async"] = False
+        return super()._trigger_event(event, *args, **kwargs)
+
+
 class _RecoveringClient(socketio.Client):
     """Keeps the pid of each CONNECT answer, which a reconnect must present for recovery."""
 
     pid = None
+
+    def _engineio_client_class(self):
+        return _OrderedEngineIO
 
     def _handle_connect(self, namespace, data):
         if isinstance(data, dict) and data.get("pid"):
@@ -83,13 +98,13 @@ class Event:
 
 
 class _Room:
-    __slots__ = ("last", "waiting", "pending", "gap")
+    __slots__ = ("last", "handed", "waiting", "pending")
 
     def __init__(self):
-        self.last = None      # seq of the newest state handed out; None before the snapshot
+        self.last = None      # seq of the newest state applied; None before the snapshot
+        self.handed = None    # seq of the newest event queued for the consumer
         self.waiting = True   # a snapshot is requested and not yet applied
         self.pending = []     # (message, offset) pushes held until the snapshot
-        self.gap = None       # seq range missed that the next snapshot covers
 
 
 class Stream:
@@ -112,6 +127,8 @@ class Stream:
             raise ValueError("symbols: an empty list; pass at least one symbol")
         self._client, self._timeout = client, timeout
         self._events = queue.Queue(maxsize=max_pending)
+        self._errors = collections.deque()  # failures to raise, never dropped for lack of room
+        self.connections = 0        # namespace connects so far: 1 + reconnects
         self._lock = threading.Lock()
         self._rooms = {}            # canonical room -> _Room
         self._offset = None         # recovery offset of the newest push
@@ -121,6 +138,7 @@ class Stream:
         for kind in set(kinds):
             self._sio.on(kind, self._push_handler(kind), namespace=_NAMESPACE)
         self._sio.on("resubscribe", self._on_resubscribe, namespace=_NAMESPACE)
+        self._sio.on("connect", self._on_connect, namespace=_NAMESPACE)
         self._sio.on("auth_expired", self._on_auth_expired, namespace=_NAMESPACE)
         self._connect()
         try:
@@ -147,6 +165,8 @@ class Stream:
         while not self._closed:
             if self._auth_expired.is_set():
                 self._reconnect()
+            if self._errors:
+                raise self._errors.popleft()
             try:
                 # Wake up now and then to notice auth_expired even when no event comes.
                 item = self._events.get(timeout=0.5 if timeout is None else min(timeout, 0.5))
@@ -158,8 +178,6 @@ class Stream:
                 continue
             if item is _CLOSED:
                 break
-            if isinstance(item, Exception):
-                raise item
             return item
         return None
 
@@ -212,7 +230,12 @@ class Stream:
     def _on_auth_expired(self, *args):
         self._auth_expired.set()
 
+    def _on_connect(self):
+        self.connections += 1  # only python-socketio's thread writes it
+
     # ---- room protocol ----------------------------------------------------------------------
+    # The room state is changed and events are queued (put_nowait: never blocks, calls nothing
+    # of ours) under self._lock; snapshot requests are sent after it is released.
 
     def _subscribe(self, room):
         answer = self._sio.call("subscribe", {"room": room}, namespace=_NAMESPACE,
@@ -228,12 +251,11 @@ class Stream:
         return answer
 
     def _on_resubscribe(self, *args):
+        # The server could not recover this connection: every room starts again from a snapshot.
         with self._lock:
             rooms = list(self._rooms)
             for room in rooms:
-                state = self._rooms[room]
-                state.gap = (state.last + 1 if state.last is not None else None, None)
-                state.waiting, state.pending = True, []
+                self._rooms[room].waiting, self._rooms[room].pending = True, []
         for room in rooms:
             self._sio.emit("subscribe", {"room": room}, namespace=_NAMESPACE,
                            callback=lambda answer=None, room=room: self._on_resnapshot(
@@ -247,25 +269,29 @@ class Stream:
         try:
             self._apply_snapshot(self._checked(answer, "snapshot", room), subscribed=subscribed)
         except MyStocksError as failed:
-            self._deliver([failed])
+            self._errors.append(failed)
 
     def _apply_snapshot(self, answer, subscribed=False):
         snapshot = answer.get("snapshot", answer) if subscribed else answer
         room = answer["room"] if subscribed else snapshot.get("room", answer.get("room"))
-        outputs, resync = [], False
+        resync = False
         with self._lock:
             state = self._rooms.setdefault(room, _Room())
             seq = snapshot.get("seq") or 0
-            gap = state.gap
-            if gap is not None and gap[1] is None:
-                gap = (gap[0], seq) if gap[0] is not None and seq >= gap[0] else None
-            if snapshot.get("data") is not None:
-                outputs.append(Event("snapshot", room, snapshot, gap=gap))
-            state.last, state.waiting, state.gap = seq, False, None
+            queued = True
+            # A snapshot of the state the consumer already has (a resubscribe that missed
+            # nothing) is not repeated; a smaller seq means the server started over.
+            if snapshot.get("data") is not None and seq != state.handed:
+                gap = (state.handed + 1, seq - 1) \
+                    if state.handed is not None and seq - 1 > state.handed else None
+                queued = self._hand_out(state, Event("snapshot", room, snapshot, gap=gap))
+            elif state.handed is not None and seq < state.handed:
+                state.handed = None
+            state.last = seq if queued else state.last
+            state.waiting = False
             pending, state.pending = state.pending, []
             for message, offset in sorted(pending, key=lambda item: item[0].get("seq") or 0):
-                resync = self._apply_push(state, room, message, offset, outputs) or resync
-        self._deliver(outputs, room)
+                resync = self._apply_push(state, room, message, offset) or resync
         if resync:
             self._request_snapshot(room)
 
@@ -274,54 +300,43 @@ class Stream:
             if not isinstance(message, dict) or "symbol" not in message:
                 return
             room = f"{kind}:{message['symbol']}"
-            outputs = []
             with self._lock:
                 if offset is not None:
                     self._offset = offset
-                state = self._rooms.setdefault(room, _Room())
-                resync = self._apply_push(state, room, message, offset, outputs)
-            self._deliver(outputs, room)
+                resync = self._apply_push(self._rooms.setdefault(room, _Room()), room, message,
+                                          offset)
             if resync:
                 self._request_snapshot(room)
         return on_push
 
-    @staticmethod
-    def _apply_push(state, room, message, offset, outputs):
-        """Applies one push to the room (lock held); answers whether a snapshot must be asked."""
+    def _apply_push(self, state, room, message, offset):
+        """Applies one push (lock held); answers whether the room's snapshot must be asked."""
         seq = message.get("seq")
         if state.waiting:
             state.pending.append((message, offset))
             return False
         if seq is None:  # rooms past the server's numbering carry no seq: nothing to check
-            outputs.append(Event("update", room, message, offset=offset))
+            self._hand_out(state, Event("update", room, message, offset=offset))
             return False
         if seq <= state.last:
-            return False  # already part of the snapshot or delivered
+            return False  # already part of the snapshot or handed out
         if seq > state.last + 1:
-            state.gap, state.waiting = (state.last + 1, seq - 1), True
+            state.waiting = True
             state.pending.append((message, offset))
             return True
         state.last = seq
-        outputs.append(Event("update", room, message, offset=offset))
+        self._hand_out(state, Event("update", room, message, offset=offset))
         return False
 
-    def _deliver(self, outputs, room=None):
-        for position, item in enumerate(outputs):
-            try:
-                self._events.put_nowait(item)
-            except queue.Full:
-                if room is not None:
-                    self._forget_from(room, outputs[position:])
-                return
-
-    def _forget_from(self, room, undelivered):
-        # The consumer is behind: the room goes back to just before the first undelivered event,
-        # so its next push is a gap and the room is resynchronised from a snapshot.
-        first_seq = next((event.seq for event in undelivered
-                          if isinstance(event, Event) and event.seq is not None), None)
-        if first_seq is None:
-            return
-        with self._lock:
-            state = self._rooms.get(room)
-            if state is not None and state.last is not None:
-                state.last = min(state.last, first_seq - 1)
+    def _hand_out(self, state, event):
+        """Queues the event (lock held) and answers whether it was. When the consumer is too far
+        behind the event is dropped and the room rewound to the last event handed out (-1: none
+        yet), so the next push shows a gap and a snapshot that names it follows."""
+        try:
+            self._events.put_nowait(event)
+        except queue.Full:
+            state.last = state.handed if state.handed is not None else -1
+            return False
+        if event.seq is not None:
+            state.handed = event.seq
+        return True

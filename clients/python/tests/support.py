@@ -4,6 +4,7 @@ The binary is $MYSTOCKS_BIN (ctest passes the one it built), else build-debug of
 It runs on a free loopback port (--listen 127.0.0.1:0, address read from the
 "MYSTOCKS_LISTENING <url>" line) in a temporary data directory, with the small demo data set of
 tests/e2e/lib/server.mjs so seeding takes seconds under the sanitizer build.
+Every test module calls demo_server(); they may run in one process (unittest discover) or alone.
 """
 import atexit
 import os
@@ -29,6 +30,12 @@ SMALL_DEMO = {
     "MYSTOCKS_SOURCES_DEMO_MINUTE_DAYS": "2",
     "MYSTOCKS_SOURCES_DEMO_TICK_DAYS": "1",
     "MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED": "false",
+    # Ten market seconds per wall second: several pushes per room per second for the streams.
+    "MYSTOCKS_SOURCES_LIVE_SPEED": "10",
+    # Access tokens expire within a test (the shortest TTL allowed, no grace): the client's
+    # renewal and the stream's reconnect after auth_expired run for real.
+    "MYSTOCKS_SECURITY_ACCESS_TOKEN_TTL_SECONDS": "10",
+    "MYSTOCKS_SECURITY_CLOCK_SKEW_SECONDS": "0",
 }
 _START_SECONDS, _READY_SECONDS = 20, 120
 
