@@ -19,6 +19,7 @@ import decimal
 import json
 import queue
 import threading
+import time
 
 import engineio
 import pandas as pd
@@ -29,6 +30,9 @@ from .frames import TIMEZONE
 
 KINDS = ("quote", "tick", "kline_1m", "depth", "index")
 _NAMESPACE = "/market"
+_RESYNC_RETRY_SECONDS = 2   # ask a room's snapshot again when no answer came for this long
+_MAX_HELD_PUSHES = 1000     # pushes kept per room while it waits for its snapshot
+_SUBSCRIBE_ATTEMPTS = 4
 _CLOSED = object()
 
 
@@ -131,14 +135,17 @@ class Stream:
         self.connections = 0        # namespace connects so far: 1 + reconnects
         self._lock = threading.Lock()
         self._rooms = {}            # canonical room -> _Room
+        self._unanswered = {}       # room -> [event "subscribe" | "snapshot", sent at or None]
         self._offset = None         # recovery offset of the newest push
         self._closed = False
         self._auth_expired = threading.Event()
+        self._rate_limited = threading.Event()
         self._sio = _RecoveringClient(serializer=_DecimalPacket, reconnection=True)
         for kind in set(kinds):
             self._sio.on(kind, self._push_handler(kind), namespace=_NAMESPACE)
         self._sio.on("resubscribe", self._on_resubscribe, namespace=_NAMESPACE)
         self._sio.on("connect", self._on_connect, namespace=_NAMESPACE)
+        self._sio.on("error", self._on_server_error, namespace=_NAMESPACE)
         self._sio.on("auth_expired", self._on_auth_expired, namespace=_NAMESPACE)
         self._connect()
         try:
@@ -161,14 +168,16 @@ class Stream:
         return event
 
     def get(self, timeout=None):
-        """The next event; None once closed; raises queue.Empty after timeout seconds."""
+        """The next event; None once closed. Raises queue.Empty after timeout seconds, and
+        MyStocksError when a room cannot be resynchronised (its snapshot was refused)."""
         while not self._closed:
             if self._auth_expired.is_set():
                 self._reconnect()
             if self._errors:
                 raise self._errors.popleft()
+            self._resync()  # there may be room in the queue now for rooms that fell behind
             try:
-                # Wake up now and then to notice auth_expired even when no event comes.
+                # Wake up now and then to notice auth_expired and lost resync answers.
                 item = self._events.get(timeout=0.5 if timeout is None else min(timeout, 0.5))
             except queue.Empty:
                 if timeout is not None:
@@ -238,9 +247,27 @@ class Stream:
     # of ours) under self._lock; snapshot requests are sent after it is released.
 
     def _subscribe(self, room):
-        answer = self._sio.call("subscribe", {"room": room}, namespace=_NAMESPACE,
-                                timeout=self._timeout)
-        self._apply_snapshot(self._checked(answer, "subscribe", room), subscribed=True)
+        # The server drops events over its rate limit (bursts of 100 by default) with an
+        # `error` RATE_LIMIT_EXCEEDED and no answer, so a long list of rooms needs pauses.
+        for _ in range(_SUBSCRIBE_ATTEMPTS):
+            self._rate_limited.clear()
+            answered, answers = threading.Event(), []
+            self._sio.emit("subscribe", {"room": room}, namespace=_NAMESPACE,
+                           callback=lambda answer=None: (answers.append(answer), answered.set()))
+            deadline = time.monotonic() + self._timeout
+            while not answered.wait(0.05):
+                if self._rate_limited.is_set() or time.monotonic() > deadline:
+                    break
+            if answered.is_set():
+                return self._apply_snapshot(self._checked(answers[0], "subscribe", room),
+                                            subscribed=True)
+            time.sleep(1)  # the server's budget refills meanwhile
+        raise MyStocksError(f"subscribe {room}: no answer in {_SUBSCRIBE_ATTEMPTS} attempts",
+                            name="DEADLINE_EXCEEDED")
+
+    def _on_server_error(self, payload=None, *args):
+        if isinstance(payload, dict) and payload.get("error_code") == "RATE_LIMIT_EXCEEDED":
+            self._rate_limited.set()
 
     @staticmethod
     def _checked(answer, action, room):
@@ -253,17 +280,27 @@ class Stream:
     def _on_resubscribe(self, *args):
         # The server could not recover this connection: every room starts again from a snapshot.
         with self._lock:
-            rooms = list(self._rooms)
-            for room in rooms:
-                self._rooms[room].waiting, self._rooms[room].pending = True, []
-        for room in rooms:
-            self._sio.emit("subscribe", {"room": room}, namespace=_NAMESPACE,
-                           callback=lambda answer=None, room=room: self._on_resnapshot(
-                               answer, room, subscribed=True))
+            for room, state in self._rooms.items():
+                state.waiting, state.pending = True, []
+                self._unanswered[room] = ["subscribe", None]
+        self._resync()
 
-    def _request_snapshot(self, room):
-        self._sio.emit("snapshot", {"room": room}, namespace=_NAMESPACE,
-                       callback=lambda answer=None: self._on_resnapshot(answer, room))
+    def _resync(self):
+        """Asks the snapshots rooms wait for: not while the consumer's queue is full (the
+        answer would be dropped too), and again when one went unanswered for
+        _RESYNC_RETRY_SECONDS (the server drops events over its rate limit without an ack)."""
+        if not self._unanswered or self._events.full():
+            return
+        now = time.monotonic()
+        with self._lock:
+            due = [(room, request) for room, request in self._unanswered.items()
+                   if request[1] is None or now - request[1] > _RESYNC_RETRY_SECONDS]
+            for room, request in due:
+                request[1] = now
+        for room, (event, _) in due:
+            self._sio.emit(event, {"room": room}, namespace=_NAMESPACE,
+                           callback=lambda answer=None, room=room, event=event:
+                           self._on_resnapshot(answer, room, subscribed=event == "subscribe"))
 
     def _on_resnapshot(self, answer, room, subscribed=False):
         try:
@@ -274,9 +311,9 @@ class Stream:
     def _apply_snapshot(self, answer, subscribed=False):
         snapshot = answer.get("snapshot", answer) if subscribed else answer
         room = answer["room"] if subscribed else snapshot.get("room", answer.get("room"))
-        resync = False
         with self._lock:
             state = self._rooms.setdefault(room, _Room())
+            self._unanswered.pop(room, None)
             seq = snapshot.get("seq") or 0
             queued = True
             # A snapshot of the state the consumer already has (a resubscribe that missed
@@ -291,9 +328,8 @@ class Stream:
             state.waiting = False
             pending, state.pending = state.pending, []
             for message, offset in sorted(pending, key=lambda item: item[0].get("seq") or 0):
-                resync = self._apply_push(state, room, message, offset) or resync
-        if resync:
-            self._request_snapshot(room)
+                self._apply_push(state, room, message, offset)
+        self._resync()
 
     def _push_handler(self, kind):
         def on_push(message, offset=None):
@@ -303,30 +339,27 @@ class Stream:
             with self._lock:
                 if offset is not None:
                     self._offset = offset
-                resync = self._apply_push(self._rooms.setdefault(room, _Room()), room, message,
-                                          offset)
-            if resync:
-                self._request_snapshot(room)
+                self._apply_push(self._rooms.setdefault(room, _Room()), room, message, offset)
+            self._resync()
         return on_push
 
     def _apply_push(self, state, room, message, offset):
-        """Applies one push (lock held); answers whether the room's snapshot must be asked."""
+        """Applies one push (lock held); a gap puts the room on the list of _resync."""
         seq = message.get("seq")
         if state.waiting:
+            # Only pushes newer than the coming snapshot will count: keep the newest few.
             state.pending.append((message, offset))
-            return False
-        if seq is None:  # rooms past the server's numbering carry no seq: nothing to check
+            del state.pending[:-_MAX_HELD_PUSHES]
+        elif seq is None:  # rooms past the server's numbering carry no seq: nothing to check
             self._hand_out(state, Event("update", room, message, offset=offset))
-            return False
-        if seq <= state.last:
-            return False  # already part of the snapshot or handed out
-        if seq > state.last + 1:
+        elif seq > state.last + 1:
             state.waiting = True
             state.pending.append((message, offset))
-            return True
-        state.last = seq
-        self._hand_out(state, Event("update", room, message, offset=offset))
-        return False
+            self._unanswered[room] = ["snapshot", None]
+        elif seq == state.last + 1:
+            state.last = seq
+            self._hand_out(state, Event("update", room, message, offset=offset))
+        # else: already part of the snapshot or handed out
 
     def _hand_out(self, state, event):
         """Queues the event (lock held) and answers whether it was. When the consumer is too far

@@ -7,7 +7,7 @@ import requests
 
 from tests.support import DEMO_PASSWORD, demo_server
 
-from mystocks import Client
+from mystocks import Client, MyStocksError
 
 
 def collect(stream, until, seconds=20):
@@ -71,10 +71,14 @@ class StreamTest(unittest.TestCase):
 
     def test_a_consumer_that_falls_behind_is_resynchronised_with_the_gap_named(self):
         stocks = list(self.client.symbols(security_type="stock").index[:6])
+        events = []
         with self.client.stream(stocks, kinds=["tick", "quote"], max_pending=4) as stream:
-            time.sleep(2)  # let the bounded queue overflow
-            events = collect(stream, lambda events: sum(
-                1 for event in events if event.gap) >= 2 and len(events) > 60)
+            for _ in range(3):
+                time.sleep(0.7)  # the bounded queue overflows meanwhile
+                events += collect(stream, lambda more: len(more) >= 4)
+            # Reading on at full speed, the rooms catch up through snapshots naming their gaps.
+            events += collect(stream, lambda more: sum(
+                1 for event in events + more if event.gap) >= 2 and len(more) >= 12)
         assert_in_sequence(self, events)
         gaps = [event for event in events if event.gap]
         self.assertTrue(all(event.type == "snapshot" for event in gaps))
@@ -84,7 +88,7 @@ class StreamTest(unittest.TestCase):
         with self.client.stream(self.symbol, kinds=["tick"]) as stream:
             before = collect(stream, lambda events: len(events) >= 3)
             stream._sio.eio.ws.sock.shutdown(socket.SHUT_RDWR)  # the network drops us
-            after = collect(stream, lambda events: stream.connections >= 2 and len(events) >= 20)
+            after = collect(stream, lambda events: stream.connections >= 2 and len(events) >= 8)
         self.assertEqual(stream.connections, 2)
         self.assertGreater(counter(self.server, "mystocks_realtime_recovered_total"), recovered)
         assert_in_sequence(self, before + after)
@@ -100,6 +104,24 @@ class StreamTest(unittest.TestCase):
                 1 for event in more if event.type == "update") >= 4)
         self.assertGreater(counter(self.server, "mystocks_realtime_auth_expired_total"), expired)
         assert_in_sequence(self, events + resumed)
+
+    def test_a_refused_room_raises_with_the_servers_code(self):
+        with self.assertRaises(MyStocksError) as raised:
+            Client(self.server.url).stream(self.symbol, kinds=["quote", "depth"])
+        self.assertEqual(raised.exception.name, "UNAUTHENTICATED")
+        self.assertIn(f"depth:{self.symbol}", raised.exception.message)
+        with self.assertRaisesRegex(ValueError, "kinds: .'candles'. unknown"):
+            self.client.stream(self.symbol, kinds=["candles"])
+
+    def test_many_rooms_are_all_subscribed_despite_the_event_rate_limit(self):
+        symbols = list(self.client.symbols().index)  # 26 securities and indices
+        kinds = ["quote", "tick", "kline_1m", "depth", "index"]
+        started = time.monotonic()
+        with self.client.stream(symbols, kinds=kinds) as stream:
+            rooms = set(stream._rooms)
+        self.assertEqual(len(rooms), len(symbols) * len(kinds))
+        self.assertLess(time.monotonic() - started, 8)
+
 
 if __name__ == "__main__":
     unittest.main()
