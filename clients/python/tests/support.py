@@ -99,6 +99,7 @@ class DemoServer:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+        self.process.stdout.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 

@@ -22,6 +22,10 @@ class AuthTest(unittest.TestCase):
         cls.server = demo_server()
         cls.demo = Client(cls.server.url, username="demo", password=DEMO_PASSWORD)
 
+    @classmethod
+    def tearDownClass(cls):
+        cls.demo.close()
+
     def test_login_signs_in_as_the_user(self):
         me = self.demo.me()
         self.assertEqual((me["username"], me["roles"], me["auth_method"]),

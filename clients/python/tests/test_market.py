@@ -3,6 +3,7 @@ import decimal
 import unittest
 from unittest import mock
 
+import pandas as pd
 import requests
 
 from tests.support import demo_server
@@ -18,6 +19,10 @@ class MarketTest(unittest.TestCase):
         cls.server = demo_server()
         cls.client = Client(cls.server.url)  # market data is open to anonymous callers
         cls.symbol = cls.client.symbols(security_type="stock", board="main").index[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
 
     def raw(self, path, **params):
         answer = requests.get(self.server.url + path, params=params, timeout=30)
@@ -116,6 +121,17 @@ class MarketTest(unittest.TestCase):
         self.assertEqual(len(book), 1)
         self.assertEqual(str(book.index.tz), "Asia/Shanghai")
         self.assertLess(book["bid1_price"].iloc[0], book["ask1_price"].iloc[0])
+        latest = book.index[0]
+        start = latest - pd.Timedelta(minutes=5)
+        with mock.patch.object(mystocks.client, "_DEPTH_PAGE", 7):
+            history = trader.depth(self.symbol, start=start, end=latest)
+        raw = trader.get("/api/v1/market/depth", symbol=self.symbol, limit=1000,
+                         start=start.value // 1_000_000, end=latest.value // 1_000_000)
+        self.assertGreater(len(history), 7)
+        self.assertEqual([stamp.value // 1_000_000 for stamp in history.index],
+                         [snapshot["ts"] for snapshot in raw["snapshots"]])
+        self.assertEqual(history["ask1_price"].tolist(),
+                         [snapshot["asks"][0]["price"] for snapshot in raw["snapshots"]])
 
 
 if __name__ == "__main__":

@@ -49,6 +49,10 @@ class StreamTest(unittest.TestCase):
         cls.client = Client(cls.server.url, username="demo", password=DEMO_PASSWORD)
         cls.symbol = cls.client.symbols(security_type="stock", board="main").index[0]
 
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+
     def test_snapshot_then_updates_in_seq_order_matching_the_rest_rows(self):
         rooms = {f"{kind}:{self.symbol}" for kind in ("quote", "tick", "kline_1m")}
         with self.client.stream(self.symbol[:6], kinds=["quote", "tick", "kline_1m"]) as stream:
