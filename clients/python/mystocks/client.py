@@ -146,17 +146,25 @@ class Client(AccountMixin):
         if start is not None and limit is not None:
             raise ValueError(f"limit: {limit!r} applies only without start")
 
-        def fetch(window_start, window_end, page_limit):
-            return self.get("/api/v1/market/ticks", symbol=symbol, start=window_start,
-                            end=window_end, limit=page_limit)["ticks"]
-
         start_ms = to_epoch_ms(start, "start")
         end_ms = to_epoch_ms(end, "end", end_of_day=True)
         if start_ms is None:
-            rows = newest(fetch, end_ms, 1000 if limit is None else limit, _TICK_PAGE)
+            rows = newest(self._tick_page(symbol), end_ms, 1000 if limit is None else limit,
+                          _TICK_PAGE)
         else:
-            rows = in_range(fetch, start_ms, end_ms, _TICK_SPAN_DAYS, _TICK_PAGE)
+            rows = self.tick_rows(symbol, start_ms, end_ms)
         return rows_frame(rows, ["ts", "symbol"], index="ts")
+
+    def tick_rows(self, symbol, start_ms, end_ms):
+        """Every tick of start_ms..end_ms (inclusive epoch ms) as the server's row dicts, oldest
+        first: what ticks() frames, and what a stream backfills a tick room's gap with."""
+        return in_range(self._tick_page(symbol), start_ms, end_ms, _TICK_SPAN_DAYS, _TICK_PAGE)
+
+    def _tick_page(self, symbol):
+        def fetch(window_start, window_end, page_limit):
+            return self.get("/api/v1/market/ticks", symbol=symbol, start=window_start,
+                            end=window_end, limit=page_limit)["ticks"]
+        return fetch
 
     def depth(self, symbol, start=None, end=None):
         """Order-book snapshots, indexed by ts, one row each: bid1_price, bid1_volume, ...,

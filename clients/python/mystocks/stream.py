@@ -77,7 +77,8 @@ class _RecoveringClient(socketio.Client):
 
 
 class Event:
-    """One room update. type: "snapshot" (state on join or after a gap) or "update" (a push).
+    """One room update. type: "snapshot" (state on join or after a gap), "update" (a push) or
+    "backfill" (a stored tick a gap lost, read through REST; Stream(backfill=True)).
 
     kind/symbol/room say where from; data is the row ({column: value}, Decimal numbers);
     timestamp a tz-aware Asia/Shanghai pandas.Timestamp; seq the room's sequence number (None
@@ -118,10 +119,12 @@ class Stream:
     depth, index). max_pending bounds the events waiting for the consumer: past it, pushes of
     a room are dropped and the room resynchronised from a snapshot once there is room again
     (as the server does with slow clients), never lost silently. timeout: seconds to connect
-    and to wait for each subscribe answer.
+    and to wait for each subscribe answer. backfill: hand out the stored ticks a tick room's
+    gap lost (type "backfill", read through REST) before the snapshot that closes the gap.
     """
 
-    def __init__(self, client, symbols, kinds=("quote",), *, max_pending=10000, timeout=10):
+    def __init__(self, client, symbols, kinds=("quote",), *, max_pending=10000, timeout=10,
+                 backfill=False):
         symbols = [symbols] if isinstance(symbols, str) else list(symbols)
         kinds = [kinds] if isinstance(kinds, str) else list(kinds)
         unknown = [kind for kind in kinds if kind not in KINDS]
@@ -132,6 +135,9 @@ class Stream:
         self._client, self._timeout = client, timeout
         self._events = queue.Queue(maxsize=max_pending)
         self._errors = collections.deque()  # failures to raise, never dropped for lack of room
+        self._backfill = backfill
+        self._ready = collections.deque()   # consumer thread only: backfilled ticks, then theirs
+        self._tick_seen = {}                # consumer thread only: room -> newest tick time out
         self.connections = 0        # namespace connects so far: 1 + reconnects
         self._lock = threading.Lock()
         self._rooms = {}            # canonical room -> _Room
@@ -175,6 +181,8 @@ class Stream:
                 self._reconnect()
             if self._errors:
                 raise self._errors.popleft()
+            if self._ready:
+                return self._ready.popleft()
             self._resync()  # there may be room in the queue now for rooms that fell behind
             try:
                 # Wake up now and then to notice auth_expired and lost resync answers.
@@ -187,8 +195,27 @@ class Stream:
                 continue
             if item is _CLOSED:
                 break
-            return item
+            return self._backfilled(item)
         return None
+
+    def _backfilled(self, event):
+        """The event, after the ticks a gap lost when backfill is on (consumer thread only).
+
+        A tick room's gap means ticks the consumer never got; they are stored, so they are read
+        back through REST (ts strictly between the last tick handed out and the snapshot) and
+        handed out first, as events of type "backfill" with seq None."""
+        if event.kind == "tick" and event.timestamp is not None:
+            previous = self._tick_seen.get(event.room)
+            self._tick_seen[event.room] = event.timestamp
+            if self._backfill and event.gap and previous is not None:
+                rows = self._client.tick_rows(event.symbol, previous.value // 1_000_000 + 1,
+                                              event.timestamp.value // 1_000_000 - 1)
+                self._ready.extend(Event("backfill", event.room,
+                                         {"data": row, "timestamp": row["ts"]}) for row in rows)
+        if not self._ready:
+            return event
+        self._ready.append(event)
+        return self._ready.popleft()
 
     def close(self):
         """Disconnects; a blocked get() or iteration ends."""

@@ -87,6 +87,23 @@ class StreamTest(unittest.TestCase):
         gaps = [event for event in events if event.gap]
         self.assertTrue(all(event.type == "snapshot" for event in gaps))
 
+    def test_backfill_hands_out_every_stored_tick_a_gap_lost(self):
+        stocks = list(self.client.symbols(security_type="stock").index[:4])
+        events = []
+        with self.client.stream(stocks, kinds=["tick"], max_pending=3, backfill=True) as stream:
+            for _ in range(2):
+                time.sleep(0.7)  # the bounded queue overflows meanwhile
+                events += collect(stream, lambda more: len(more) >= 3)
+            events += collect(stream, lambda more: sum(
+                1 for event in events + more if event.gap) >= 2 and len(more) >= 8)
+        self.assertTrue(any(event.type == "backfill" for event in events))
+        for room in {event.room for event in events}:
+            times = [event.timestamp for event in events if event.room == room]
+            stored = self.client.tick_rows(room.partition(":")[2], times[0].value // 1_000_000,
+                                           times[-1].value // 1_000_000)
+            self.assertEqual([stamp.value // 1_000_000 for stamp in times],
+                             [row["ts"] for row in stored], room)
+
     def test_a_dropped_connection_is_recovered_without_a_gap(self):
         recovered = counter(self.server, "mystocks_realtime_recovered_total")
         with self.client.stream(self.symbol, kinds=["tick"]) as stream:
