@@ -10,9 +10,11 @@ before their room's snapshot wait for it. Every push's recovery offset is kept, 
 token) presents {pid, offset} so the server replays what was missed; when it cannot
 (`resubscribe`), every room is subscribed again from a fresh snapshot.
 
-Threads: python-socketio calls the handlers on its own thread; the room state is guarded by one
-lock, and nothing is sent or queued while it is held. Iterate (and call close) from one consumer
-thread; close() may also be called from another thread to end a blocked iteration.
+Threads: python-socketio calls the handlers on its read thread, in arrival order; the room
+state is guarded by one lock, under which events are queued with put_nowait (never blocks) and
+nothing is sent. Iterate (and call close) from one consumer thread, which also makes the
+backfill's REST calls; close() may also be called from another thread to end a blocked
+iteration.
 """
 import collections
 import decimal
@@ -207,9 +209,10 @@ class Stream:
         if event.kind == "tick" and event.timestamp is not None:
             previous = self._tick_seen.get(event.room)
             self._tick_seen[event.room] = event.timestamp
-            if self._backfill and event.gap and previous is not None:
-                rows = self._client.tick_rows(event.symbol, previous.value // 1_000_000 + 1,
-                                              event.timestamp.value // 1_000_000 - 1)
+            first_ms = None if previous is None else previous.value // 1_000_000 + 1
+            last_ms = event.timestamp.value // 1_000_000 - 1
+            if self._backfill and event.gap and first_ms is not None and first_ms <= last_ms:
+                rows = self._client.tick_rows(event.symbol, first_ms, last_ms)
                 self._ready.extend(Event("backfill", event.room,
                                          {"data": row, "timestamp": row["ts"]}) for row in rows)
         if not self._ready:
