@@ -31,6 +31,12 @@ class Client(AccountMixin):
       api_key=KEY_ID, secret=SECRET: every request is signed with HMAC-SHA256 (docs/security.md).
       none: anonymous (market data only; watchlists need a viewer, orders a trader).
     timeout: seconds per HTTP request.
+
+    Frames: time series are indexed by a DatetimeIndex in Asia/Shanghai. Prices, amounts and
+    indicator values are decimal.Decimal in object columns, exactly the digits the server sent:
+    float64 would turn 1850.01 into 1850.0099999999998, so sums of amounts, comparisons with
+    the server and tick-size checks would drift; call frame.astype(float) for vectorised maths.
+    Volumes and quantities are int64 (nullable Int64 when a column has nulls).
     """
 
     def __init__(self, url, *, token=None, refresh_token=None, username=None, password=None,
