@@ -221,8 +221,13 @@ class Stream:
         return self._ready.popleft()
 
     def close(self):
-        """Disconnects; a blocked get() or iteration ends."""
+        """Disconnects, also from a reconnect in progress; a blocked get() or iteration ends."""
         self._closed = True
+        # python-socketio 5.7's disconnect() leaves a running reconnect loop going; its abort
+        # event is the one way to end it.
+        abort = getattr(self._sio, "_reconnect_abort", None)
+        if abort is not None:
+            abort.set()
         self._sio.disconnect()
         try:
             self._events.put_nowait(_CLOSED)

@@ -115,6 +115,21 @@ class StreamTest(unittest.TestCase):
         assert_in_sequence(self, before + after)
         self.assertFalse(any(event.gap for event in after))
 
+    def test_close_ends_a_reconnect_in_progress(self):
+        stream = self.client.stream(self.symbol, kinds=["tick"])
+        collect(stream, lambda events: len(events) >= 1)
+        stream._sio.eio.ws.sock.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + 5
+        while stream._sio._reconnect_task is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        reconnecting = stream._sio._reconnect_task
+        self.assertIsNotNone(reconnecting, "the drop should start python-socketio's reconnect")
+        stream.close()
+        reconnecting.join(5)
+        self.assertFalse(reconnecting.is_alive())
+        self.assertEqual(stream.connections, 1)
+        self.assertIsNone(stream.get(timeout=1))
+
     def test_an_expired_token_is_renewed_and_the_rooms_resumed(self):
         expired = counter(self.server, "mystocks_realtime_auth_expired_total")
         client = Client(self.server.url, username="demo", password=DEMO_PASSWORD)
