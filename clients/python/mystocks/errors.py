@@ -2,7 +2,8 @@
 
 The server answers failures with {success: false, code, message, errors[{field, code, message}],
 request_id} (docs/error-codes.md). The numeric code decides what a caller may do next, so the
-exception exposes it together with its stable name and retry meaning.
+exception exposes it together with its stable name and retry meaning. Plain values, never
+changed after construction: safe to pass between threads.
 """
 
 # Stable names and retry meanings of src/core/error_code.h (numbers are never reused).
