@@ -1,5 +1,6 @@
 """Market data against the real server: frames equal the REST JSON, exact decimals, paging."""
 import decimal
+import time
 import unittest
 from unittest import mock
 
@@ -11,6 +12,16 @@ from tests.support import demo_server
 import mystocks.client
 from mystocks import Client, MyStocksError
 from mystocks.transport import parse_json
+
+
+def eventually(read, done, seconds=15):
+    """read() until done(answer) holds; the last answer either way (the test checks it)."""
+    deadline = time.monotonic() + seconds
+    answer = read()
+    while not done(answer) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        answer = read()
+    return answer
 
 
 class MarketTest(unittest.TestCase):
@@ -53,6 +64,19 @@ class MarketTest(unittest.TestCase):
         self.assertTrue(split.equals(whole))
         self.assertGreater(len(set(split.index.date)), 1, "the range should span several days")
 
+    def test_weekly_and_monthly_ranges_equal_the_server_answer(self):
+        for interval in ("1w", "1M"):
+            bars = self.client.kline(self.symbol, interval, start="2026-01-01", adjust="hfq")
+            body = self.raw("/api/v2/market/kline", symbol=self.symbol, interval=interval,
+                            start="2026-01-01", adjust="hfq")
+            self.assertEqual([stamp.value // 1_000_000 for stamp in bars.index],
+                             body["data"]["ts"], interval)
+            self.assertEqual(bars["close"].tolist(), body["data"]["close"], interval)
+
+    def test_an_answer_that_is_no_envelope_raises(self):
+        with self.assertRaisesRegex(MyStocksError, "without a MyStocks envelope"):
+            self.client.get("/metrics")
+
     def test_newest_bars_page_backwards_past_one_answer(self):
         with mock.patch.object(mystocks.client, "_KLINE_PAGE", 7):
             paged = self.client.kline(self.symbol, "1d", limit=30)
@@ -81,7 +105,10 @@ class MarketTest(unittest.TestCase):
         self.assertTrue(len(stocks) > 0 and (stocks["board"] == "chinext").all())
 
     def test_quotes_index_by_symbol_and_list_the_missing(self):
-        quotes = self.client.quotes([self.symbol, "000300.SH", "688999"])
+        # 688999 is no demo security; the index's first snapshot may follow the server's start.
+        quotes = eventually(lambda: self.client.quotes([self.symbol, "000300.SH", "688999"]),
+                            lambda frame: "000300.SH" in frame.index)
+        self.assertEqual(quotes.loc["000300.SH", "source"], "index_quote")
         self.assertIn(self.symbol, quotes.index)
         self.assertEqual(str(quotes["ts"].dt.tz), "Asia/Shanghai")
         self.assertIsInstance(quotes.loc[self.symbol, "last"], decimal.Decimal)
@@ -117,16 +144,22 @@ class MarketTest(unittest.TestCase):
             self.client.depth(self.symbol)
         self.assertEqual(raised.exception.name, "UNAUTHENTICATED")
         trader = Client(self.server.url, username="demo", password="mystocks-demo")
-        book = trader.depth(self.symbol)
+        # The demo seeds no depth; the live feed writes the first books seconds after start.
+        book = eventually(lambda: trader.depth(self.symbol), lambda frame: len(frame) > 0)
         self.assertEqual(len(book), 1)
         self.assertEqual(str(book.index.tz), "Asia/Shanghai")
         self.assertLess(book["bid1_price"].iloc[0], book["ask1_price"].iloc[0])
-        latest = book.index[0]
-        start = latest - pd.Timedelta(minutes=5)
+        start = book.index[0] - pd.Timedelta(minutes=5)
+
+        def raw_history():
+            return trader.get("/api/v1/market/depth", symbol=self.symbol, limit=1000,
+                              start=start.value // 1_000_000)["snapshots"]
+
+        snapshots = eventually(raw_history, lambda rows: len(rows) > 7)  # 3 s apart, 10x speed
+        latest = pd.Timestamp(snapshots[-1]["ts"], unit="ms", tz="Asia/Shanghai")
         with mock.patch.object(mystocks.client, "_DEPTH_PAGE", 7):
             history = trader.depth(self.symbol, start=start, end=latest)
-        raw = trader.get("/api/v1/market/depth", symbol=self.symbol, limit=1000,
-                         start=start.value // 1_000_000, end=latest.value // 1_000_000)
+        raw = {"snapshots": [row for row in raw_history() if row["ts"] <= snapshots[-1]["ts"]]}
         self.assertGreater(len(history), 7)
         self.assertEqual([stamp.value // 1_000_000 for stamp in history.index],
                          [snapshot["ts"] for snapshot in raw["snapshots"]])

@@ -5,7 +5,7 @@ import unittest
 
 from tests import support  # noqa: F401  (puts the checkout's package first on sys.path)
 
-from mystocks import frames, paging, signing
+from mystocks import MyStocksError, frames, paging, signing
 from mystocks.auth import renew_at, token_expiry
 
 DAY = frames.MILLIS_PER_DAY
@@ -78,6 +78,18 @@ class FramesTest(unittest.TestCase):
         self.assertEqual(frame["close"].iloc[0], decimal.Decimal("1850.01"))
         self.assertEqual(str(frame["volume"].dtype), "Int64")
         self.assertEqual(frame["x"].tolist(), [None, "a"])
+
+
+class ErrorTest(unittest.TestCase):
+    def test_envelope_fields_and_retry_after_are_kept(self):
+        error = MyStocksError.from_envelope(
+            {"success": False, "code": 4003, "message": "slow down", "request_id": "r-1",
+             "errors": [{"field": "symbols", "code": "RATE_LIMIT_EXCEEDED", "message": "m"}]},
+            429, {"Retry-After": "3"})
+        self.assertEqual((error.status, error.code, error.name, error.retry, error.retry_after,
+                          error.request_id), (429, 4003, "RATE_LIMIT_EXCEEDED", "call", 3.0, "r-1"))
+        self.assertEqual(error.errors[0].field, "symbols")
+        self.assertIn("symbols: m", str(error))
 
 
 class SigningTest(unittest.TestCase):
