@@ -95,8 +95,9 @@ Status register_data_delete_routes(gateway::RouteRegistry& registry, const Marke
                                          {"examples", json::array{"600519.SH,000001.SZ"}}},
                   .description = "comma-separated symbols; omitted = every symbol"},
                  time_param("start", "first instant or date deleted (inclusive)"),
-                 time_param("end", "last instant or date deleted (inclusive; a date covers its "
-                                   "whole day)"),
+                 time_param("end",
+                            "last instant or date deleted (inclusive; a date covers its "
+                            "whole day)"),
                  {.name = "all",
                   .schema = json::object{{"type", "boolean"}, {"default", false}},
                   .description = "true = delete every row of the table (alone, without symbols "

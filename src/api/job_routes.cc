@@ -51,8 +51,9 @@ json::object create_schema() {
         {"chunk_days", {{"type", "integer"}, {"minimum", 1}}},
         {"replace",
          {{"type", "boolean"},
-          {"description", "fetch the whole range again and replace each chunk's symbols x dates "
-                          "atomically (rows the source no longer has go); default false: resume"}}}}}};
+          {"description",
+           "fetch the whole range again and replace each chunk's symbols x dates atomically "
+           "(rows the source no longer has go); default false: resume"}}}}}};
 }
 
 }  // namespace

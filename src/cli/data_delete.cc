@@ -67,9 +67,12 @@ std::string parse_args(const std::vector<std::string>& args, DeleteArgs& out, bo
       continue;
     }
     const std::pair<std::string_view, std::string*> text_flags[] = {
-        {"--table", &out.table},       {"--symbols", &out.symbols},
-        {"--from", &out.from},         {"--to", &out.to},
-        {"--config", &out.config},     {"--env-file", &out.env_file},
+        {"--table", &out.table},
+        {"--symbols", &out.symbols},
+        {"--from", &out.from},
+        {"--to", &out.to},
+        {"--config", &out.config},
+        {"--env-file", &out.env_file},
         {"--data-dir", &out.overrides.data_dir}};
     std::string* target = nullptr;
     for (const auto& [name, value] : text_flags) {

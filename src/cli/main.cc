@@ -104,9 +104,10 @@ int main(int argc, char** argv) {
     return mystocks::cli::run_admin_tsdb({args.begin() + 1, args.end()});
   }
   if (command != "serve" && command != "demo") {
-    return usage_error("unknown command '" + std::string(command) +
-                       "': expected serve, demo, ingest, data, socketio-conformance, admin, version "
-                       "or help");
+    return usage_error(
+        "unknown command '" + std::string(command) +
+        "': expected serve, demo, ingest, data, socketio-conformance, admin, version "
+        "or help");
   }
 
   std::string config_path = "config/mystocks.yaml";

@@ -90,8 +90,8 @@ Result<std::vector<Filter>> DataManager::scope_filters(const TableSchema& table,
       return field_error(ErrorCode::kInvalidArgument, "symbols",
                          "table '{}' has no symbol column to select symbols by", table.name);
     }
-    filters.push_back(
-        Filter{"symbol", FilterOp::kIn, std::vector<storage::Value>(symbols.begin(), symbols.end())});
+    filters.push_back(Filter{"symbol", FilterOp::kIn,
+                             std::vector<storage::Value>(symbols.begin(), symbols.end())});
   }
   if (!bounded(range)) return filters;
   const storage::ColumnDef* time = range_column(table);
@@ -224,9 +224,9 @@ Result<ReplaceReport> DataManager::replace(const std::string& table_name, const 
   CircuitBreaker* breaker = breaker_for(table.target());
   Result<int64_t> removed = breaker != nullptr ? breaker->run(call) : call();
   if (!removed.is_ok()) {
-    return removed.status().with_context(fmt::format(
-        "replacing the range in table '{}' (the {} store kept the old rows)", table.name,
-        store_kind_name(table.target())));
+    return removed.status().with_context(
+        fmt::format("replacing the range in table '{}' (the {} store kept the old rows)",
+                    table.name, store_kind_name(table.target())));
   }
   ReplaceReport report{.rows_deleted = *removed,
                        .rows_written = static_cast<int64_t>(batch.num_rows())};

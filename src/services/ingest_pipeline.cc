@@ -168,7 +168,8 @@ class IngestPipeline::Job {
     if (checks_calendar_gaps(spec_.dataset.type)) count_gaps(batch, group, from, to, resume);
 
     std::vector<uint8_t> keep(batch.num_rows(), 1);
-    Result<int64_t> skipped = spec_.replace ? Result<int64_t>(int64_t{0}) : tail_.drop_stored(batch, keep);
+    Result<int64_t> skipped =
+        spec_.replace ? Result<int64_t>(int64_t{0}) : tail_.drop_stored(batch, keep);
     if (!skipped.is_ok()) return skipped.status();
     counts.skipped = *skipped;
     RecordBatch fresh = keep_rows(std::move(batch), keep, counts.fetched - counts.skipped);

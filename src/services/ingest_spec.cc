@@ -11,8 +11,8 @@ namespace {
 
 using sources::DataType;
 
-constexpr std::string_view kMembers[] = {"source", "dataset",       "symbols",    "all",
-                                         "from",   "to",            "strategy",   "chunk_symbols",
+constexpr std::string_view kMembers[] = {"source",     "dataset", "symbols",  "all",
+                                         "from",       "to",      "strategy", "chunk_symbols",
                                          "chunk_days", "replace"};
 
 std::string join(const std::vector<std::string>& names) {

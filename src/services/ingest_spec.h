@@ -80,8 +80,8 @@ struct JobSpecRules {
 Result<IngestJobSpec> parse_job_spec(const JobSpecFields& fields, const JobSpecRules& rules = {});
 
 // A JSON object {"source", "dataset", "symbols": [..] or "a,b", "all", "from", "to",
-// "strategy", "chunk_symbols", "chunk_days", "replace"}; unknown members and wrong types are errors naming
-// the member.
+// "strategy", "chunk_symbols", "chunk_days", "replace"}; unknown members and wrong types are
+// errors naming the member.
 Result<IngestJobSpec> parse_job_spec(const boost::json::value& body,
                                      const JobSpecRules& rules = {});
 

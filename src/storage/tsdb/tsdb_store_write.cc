@@ -50,8 +50,7 @@ Status TsdbStore::apply_delete_locked(const std::shared_ptr<const TableInfo>& ta
 }
 
 Status TsdbStore::apply_replace_locked(const std::shared_ptr<const TableInfo>& table,
-                                       const DeleteRequest& request,
-                                       const ValidatedBatch& batch) {
+                                       const DeleteRequest& request, const ValidatedBatch& batch) {
   // One exclusive section for both halves: a reader snapshots either before it (old rows) or
   // after it (new rows), never in between.
   std::unique_lock lock(state_mutex_);
@@ -68,8 +67,10 @@ Status TsdbStore::apply_record(WalRecordType type, std::string_view payload, uin
     if (!decoded.is_ok()) return decoded.status();
     std::shared_ptr<const TableInfo> table = find_table(decoded->erase.table);
     if (table == nullptr) {
-      return error(ErrorCode::kDataLoss, "a replace record names table '{}', which the MANIFEST "
-                   "does not declare", decoded->erase.table);
+      return error(ErrorCode::kDataLoss,
+                   "a replace record names table '{}', which the MANIFEST "
+                   "does not declare",
+                   decoded->erase.table);
     }
     Result<ValidatedBatch> batch = validate_batch(*table, decoded->write.batch);
     if (!batch.is_ok()) {
@@ -256,8 +257,9 @@ Status check_rows_in_scope(const TableInfo& table, const ValidatedBatch& batch,
                            "table '{}': row {} ({} at {}) lies outside the replaced range "
                            "[{}, {}) of {}: a replace writes only what it deletes",
                            table.name(), row, symbol, times[row], range.start, range.end,
-                           filter.symbols.empty() ? std::string("every symbol")
-                                                  : fmt::format("{}", fmt::join(filter.symbols, ",")));
+                           filter.symbols.empty()
+                               ? std::string("every symbol")
+                               : fmt::format("{}", fmt::join(filter.symbols, ",")));
       }
     }
   }

@@ -87,7 +87,7 @@ TEST(DataManagerPostgresTest, DeletesAndReplacesADateRangeOfSymbols) {
 
   const Date day = Date::from_ymd(2024, 1, 2);
   const TableSchema& daily = **catalog.find("daily_kline");
-  const std::vector<std::string> columns = {"symbol", "trade_date", "open", "high",
+  const std::vector<std::string> columns = {"symbol", "trade_date", "open",   "high",
                                             "low",    "close",      "volume", "amount"};
   std::vector<std::vector<Cell>> rows;
   for (const char* symbol : {"600519.SH", "000001.SZ"}) {
@@ -115,9 +115,9 @@ TEST(DataManagerPostgresTest, DeletesAndReplacesADateRangeOfSymbols) {
   EXPECT_EQ(replaced->rows_deleted, 2);
   EXPECT_EQ(replaced->rows_written, 1);
   EXPECT_EQ(stored("600519.SH"),
-            (std::vector<std::string>{fmt::format("{}|1000", day.days), fmt::format("{}|999", day.days + 1),
-                                      fmt::format("{}|1003", day.days + 3),
-                                      fmt::format("{}|1004", day.days + 4)}));
+            (std::vector<std::string>{
+                fmt::format("{}|1000", day.days), fmt::format("{}|999", day.days + 1),
+                fmt::format("{}|1003", day.days + 3), fmt::format("{}|1004", day.days + 4)}));
 
   // A row outside the scope refuses the whole replace; the stored rows stay.
   Result<services::ReplaceReport> stray = manager.replace(

@@ -43,8 +43,8 @@ class DataManagerRangeTest : public ::testing::Test, protected mystocks::test::E
 
   // Daily bars of `symbol` on March `first`..`last` closing at `close` (yuan thousandths).
   RecordBatch bars(const std::string& symbol, int first, int last, int64_t close) {
-    RecordBatchBuilder rows(columns_of(
-        "daily_kline", {"symbol", "trade_date", "open", "high", "low", "close", "volume", "amount"}));
+    RecordBatchBuilder rows(columns_of("daily_kline", {"symbol", "trade_date", "open", "high",
+                                                       "low", "close", "volume", "amount"}));
     for (int date = first; date <= last; ++date) {
       rows.append_string(0, symbol);
       rows.append_int32(1, day(date).days);
@@ -136,8 +136,9 @@ TEST_F(DataManagerRangeTest, DeleteRangeRemovesOnlyTheScopeFromTsdb) {
   EXPECT_EQ(*removed, 6);  // both symbols' ticks of March 5
   const std::vector<std::string> left = stored("tick");
   EXPECT_EQ(left.size(), 12u);
-  EXPECT_TRUE(std::none_of(left.begin(), left.end(),
-                           [](const std::string& row) { return row.find(" 05:") != std::string::npos; }));
+  EXPECT_TRUE(std::none_of(left.begin(), left.end(), [](const std::string& row) {
+    return row.find(" 05:") != std::string::npos;
+  }));
   ASSERT_EQ(events_.size(), 1u);
   EXPECT_EQ(events_[0].rows_deleted, 6);
   EXPECT_TRUE(events_[0].symbols.empty());  // every symbol
@@ -171,9 +172,8 @@ TEST_F(DataManagerRangeTest, DeleteNeedsAScopeOrWholeTableAndRefusesOtherTablesB
 TEST_F(DataManagerRangeTest, ReplaceSwapsTheRangeInSqliteAndKeepsTheRest) {
   seed_bars();
   // The source now has March 5 corrected and no March 6.
-  Result<ReplaceReport> report =
-      data_->replace("daily_kline", {.symbols = {kMoutai}, .range = days(5, 6)},
-                     bars(kMoutai, 5, 5, 2000));
+  Result<ReplaceReport> report = data_->replace(
+      "daily_kline", {.symbols = {kMoutai}, .range = days(5, 6)}, bars(kMoutai, 5, 5, 2000));
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
   EXPECT_EQ(report->rows_deleted, 2);
   EXPECT_EQ(report->rows_written, 1);
@@ -190,8 +190,8 @@ TEST_F(DataManagerRangeTest, ReplaceSwapsTheRangeInSqliteAndKeepsTheRest) {
 
 TEST_F(DataManagerRangeTest, ReplaceSwapsTheRangeInTsdbAndKeepsTheRest) {
   seed_ticks();
-  Result<ReplaceReport> report =
-      data_->replace("tick", {.symbols = {kPingan}, .range = days(5, 5)}, ticks(kPingan, 5, 2, 3000));
+  Result<ReplaceReport> report = data_->replace("tick", {.symbols = {kPingan}, .range = days(5, 5)},
+                                                ticks(kPingan, 5, 2, 3000));
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
   EXPECT_EQ(report->rows_deleted, 3);
   EXPECT_EQ(report->rows_written, 2);
@@ -213,8 +213,8 @@ TEST_F(DataManagerRangeTest, ReplaceRefusesInvalidOrStrayRowsAndChangesNothing) 
   EXPECT_EQ(late.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(late.status().field(), "rows[2]");
   // A symbol the replace does not cover.
-  Result<ReplaceReport> stray =
-      data_->replace("tick", {.symbols = {kMoutai}, .range = days(5, 5)}, ticks(kPingan, 5, 1, 2000));
+  Result<ReplaceReport> stray = data_->replace("tick", {.symbols = {kMoutai}, .range = days(5, 5)},
+                                               ticks(kPingan, 5, 1, 2000));
   EXPECT_EQ(stray.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(stray.status().field(), "rows[0]");
   // An invalid row (a symbol not in canonical form) fails validation like save(kRollback).

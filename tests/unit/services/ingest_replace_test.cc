@@ -51,7 +51,8 @@ WrappingSource::Hook drop_row(size_t row) {
 }
 
 TEST_F(IngestReplaceTest, AReplaceRunRepairsARejectedRowThatAPlainRerunNeverWrites) {
-  const IngestJobSpec before = daily_spec(symbols(), "2024-02-01", "2024-02-29", SaveStrategy::kContinue);
+  const IngestJobSpec before =
+      daily_spec(symbols(), "2024-02-01", "2024-02-29", SaveStrategy::kContinue);
   MYSTOCKS_ASSERT_OK(run(before).status);
   const std::vector<std::string> outside = stored_keys("daily_kline");
   ASSERT_FALSE(outside.empty());
@@ -85,7 +86,8 @@ TEST_F(IngestReplaceTest, AReplaceRunRepairsARejectedRowThatAPlainRerunNeverWrit
   const std::vector<std::string> stored = stored_keys("daily_kline");
   EXPECT_TRUE(has(stored, all[3]));
   EXPECT_FALSE(has(stored, all[7]));
-  for (const std::string& key : outside) EXPECT_TRUE(has(stored, key)) << key << " is outside the range";
+  for (const std::string& key : outside)
+    EXPECT_TRUE(has(stored, key)) << key << " is outside the range";
   EXPECT_EQ(stored.size(), outside.size() + all.size() - 1);
   std::lock_guard lock(events_mutex_);
   ASSERT_GT(events_.size(), events_before);

@@ -37,9 +37,11 @@ std::vector<QuoteRow> scan_rows(TsdbStore& store, storage::ScanQuery query = {})
 }
 
 // symbol -> day offset -> price of every row that day (sorted by ts).
-std::map<std::string, std::map<int64_t, std::vector<int64_t>>> by_day(const std::vector<QuoteRow>& rows) {
+std::map<std::string, std::map<int64_t, std::vector<int64_t>>> by_day(
+    const std::vector<QuoteRow>& rows) {
   std::map<std::string, std::map<int64_t, std::vector<int64_t>>> out;
-  for (const QuoteRow& row : rows) out[row.symbol][(row.ts - kDay0Open) / kDay].push_back(row.price);
+  for (const QuoteRow& row : rows)
+    out[row.symbol][(row.ts - kDay0Open) / kDay].push_back(row.price);
   return out;
 }
 
@@ -106,7 +108,8 @@ TEST_F(StoreReplaceTest, SwapsTheRangeOfTheSymbolsAndLeavesEverythingElse) {
 TEST_F(StoreReplaceTest, ReplacingRowsAlreadyInSegmentsKeepsTheNewOnesAfterCompaction) {
   write_old_rows();
   MYSTOCKS_ASSERT_OK(store_->flush());
-  ASSERT_TRUE(store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
+  ASSERT_TRUE(
+      store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
   MYSTOCKS_ASSERT_OK(store_->compact());
   expect_replaced();
 }
@@ -130,9 +133,12 @@ TEST_F(StoreReplaceTest, RowsOutsideTheRangeOrSymbolsAreRefusedAndNothingChanges
   EXPECT_EQ(outside.status().field(), "rows[3]");
   std::vector<QuoteRow> other = new_rows();
   other.push_back(minutes("000001.SZ", 1, 1, 2000, 30).front());  // symbol not replaced
-  EXPECT_EQ(store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(other)).status().code(),
-            ErrorCode::kInvalidArgument);
-  EXPECT_EQ(store_->replace_range("quote", {}, {kDay1.end, kDay1.start}, quote_batch({})).status().field(),
+  EXPECT_EQ(
+      store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(other)).status().code(),
+      ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->replace_range("quote", {}, {kDay1.end, kDay1.start}, quote_batch({}))
+                .status()
+                .field(),
             "range");
   EXPECT_EQ(scan_rows(*store_), before);
 }
@@ -143,7 +149,8 @@ TEST_F(StoreReplaceTest, ACrashAfterTheReplaceKeepsTheNewRowsWhole) {
   reopen(options);
   write_old_rows();
   MYSTOCKS_ASSERT_OK(store_->flush());  // old rows in segments, the replace only in the WAL
-  ASSERT_TRUE(store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
+  ASSERT_TRUE(
+      store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
   reopen(options);  // dropped unflushed, like kill -9
   EXPECT_GE(store_->recovery_report().records, 1u);
   expect_replaced();
@@ -160,16 +167,19 @@ TEST_F(StoreReplaceTest, AReplaceRecordTornByACrashLeavesTheOldRowsWhole) {
   for (const auto& entry : std::filesystem::directory_iterator(options.dir / "wal")) {
     sizes[entry.path()] = entry.file_size();
   }
-  ASSERT_TRUE(store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
+  ASSERT_TRUE(
+      store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
   store_.reset();
   // The crash cut the replace record in half: the tombstone's bytes made it, the batch's did not.
   std::filesystem::path grown;
   for (const auto& entry : std::filesystem::directory_iterator(options.dir / "wal")) {
-    if (sizes.count(entry.path()) > 0 && entry.file_size() > sizes[entry.path()]) grown = entry.path();
+    if (sizes.count(entry.path()) > 0 && entry.file_size() > sizes[entry.path()])
+      grown = entry.path();
   }
   ASSERT_FALSE(grown.empty()) << "no WAL file holds the replace record";
   const uintmax_t record_start = sizes[grown];
-  std::filesystem::resize_file(grown, record_start + (std::filesystem::file_size(grown) - record_start) / 2);
+  std::filesystem::resize_file(
+      grown, record_start + (std::filesystem::file_size(grown) - record_start) / 2);
   store_ = fixture_.open(options);
   ASSERT_NE(store_, nullptr);
   ASSERT_EQ(store_->recovery_report().torn_tails.size(), 1u);
@@ -195,15 +205,16 @@ TEST_F(StoreReplaceTest, ReadersSeeTheOldRowsOrTheNewOnesNeverAGapOrAMix) {
       }
       const std::vector<QuoteRow> rows = quote_rows(*batch);
       const bool whole = rows.size() == static_cast<size_t>(kRows) &&
-                         std::all_of(rows.begin(), rows.end(),
-                                     [&](const QuoteRow& row) { return row.price == rows[0].price; });
+                         std::all_of(rows.begin(), rows.end(), [&](const QuoteRow& row) {
+                           return row.price == rows[0].price;
+                         });
       if (!whole) ++bad_reads;
       ++reads;
     }
   });
   for (int64_t version = 2; version <= 200; ++version) {
-    Result<int64_t> removed = store_->replace_range("quote", {"600519.SH"}, kDay1,
-                                                    quote_batch(minutes("600519.SH", 1, kRows, version)));
+    Result<int64_t> removed = store_->replace_range(
+        "quote", {"600519.SH"}, kDay1, quote_batch(minutes("600519.SH", 1, kRows, version)));
     const bool replaced = removed.is_ok() && *removed == kRows;
     EXPECT_TRUE(replaced) << "version " << version << ": "
                           << (removed.is_ok() ? std::to_string(*removed) + " rows removed"
