@@ -48,7 +48,12 @@ json::object create_schema() {
         {"to", {{"type", "string"}, {"examples", json::array{"2024-12-31"}}}},
         {"strategy", {{"type", "string"}, {"enum", json::array{"rollback", "continue", "retry"}}}},
         {"chunk_symbols", {{"type", "integer"}, {"minimum", 1}}},
-        {"chunk_days", {{"type", "integer"}, {"minimum", 1}}}}}};
+        {"chunk_days", {{"type", "integer"}, {"minimum", 1}}},
+        {"replace",
+         {{"type", "boolean"},
+          {"description",
+           "fetch the whole range again and replace each chunk's symbols x dates atomically "
+           "(rows the source no longer has go); default false: resume"}}}}}};
 }
 
 }  // namespace

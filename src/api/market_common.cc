@@ -107,15 +107,18 @@ std::optional<int64_t> int_param(const gateway::HttpRequest& request, std::strin
   return value->get_int64();
 }
 
+std::optional<TimestampMs> exclusive_end(const gateway::HttpRequest& request) {
+  std::optional<int64_t> end = int_param(request, "end");
+  if (!end) return std::nullopt;
+  const std::string* raw = request.query_param("end");
+  return raw != nullptr && is_date_text(*raw) ? *end + kMillisPerDay : *end + 1;
+}
+
 Result<TimeWindow> read_window(const gateway::HttpRequest& request, const Clock& clock,
                                int64_t max_span_days, std::string_view scope) {
   TimeWindow window;
   window.start = int_param(request, "start");
-  window.end = clock.now_ms() + 1;
-  if (std::optional<int64_t> end = int_param(request, "end")) {
-    const std::string* raw = request.query_param("end");
-    window.end = raw != nullptr && is_date_text(*raw) ? *end + kMillisPerDay : *end + 1;
-  }
+  window.end = exclusive_end(request).value_or(clock.now_ms() + 1);
   if (window.start && *window.start >= window.end) {
     const std::string* raw_start = request.query_param("start");
     const std::string* raw_end = request.query_param("end");

@@ -45,6 +45,9 @@ struct TimeWindow {
 };
 Result<TimeWindow> read_window(const gateway::HttpRequest& request, const Clock& clock,
                                int64_t max_span_days, std::string_view scope);
+// The `end` parameter as an exclusive bound by the rule above (a date covers its whole day, an
+// instant is inclusive); nullopt when absent.
+std::optional<TimestampMs> exclusive_end(const gateway::HttpRequest& request);
 
 // --- data -----------------------------------------------------------------------------------
 // The newest `limit` rows of `query` (its range is replaced by the window), oldest first.

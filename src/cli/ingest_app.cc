@@ -44,6 +44,10 @@ what is already stored; findings are recorded in the data_quality_metrics table.
                         (drop them, write the rest) or retry (default: ingest.strategy).
   --chunk-symbols N     Symbols per fetch (default: ingest.chunk_symbols).
   --chunk-days N        Calendar days per fetch (default: per dataset).
+  --replace             Fetch the whole range again, whatever is stored, and replace each
+                        chunk's symbols x dates atomically: a corrected file or a vendor's
+                        correction replaces the stored rows; rows the source no longer has in
+                        the range go (rows outside it stay). Without it, re-runs resume.
   --config PATH         Configuration file (default: config/mystocks.yaml).
   --env-file PATH       Environment file (default: .env).
   --data-dir DIR        Data directory, overrides storage.data_dir.
@@ -79,8 +83,8 @@ std::string parse_args(const std::vector<std::string_view>& args, IngestArgs& ou
       help = true;
       return {};
     }
-    if (flag == "--all") {
-      out.fields.all_symbols = true;
+    if (flag == "--all" || flag == "--replace") {
+      (flag == "--all" ? out.fields.all_symbols : out.fields.replace) = true;
       continue;
     }
     const std::pair<std::string_view, std::string*> text_flags[] = {
@@ -153,6 +157,9 @@ void print_summary(const services::IngestJobSpec& spec, const services::IngestSu
   std::cout << fmt::format("  rows: {} fetched, {} written, {} rejected, {} already stored\n",
                            progress.rows_fetched, progress.rows_written, progress.rows_rejected,
                            progress.rows_skipped);
+  if (spec.replace) {
+    std::cout << fmt::format("  replaced: {} stored row(s) removed\n", progress.rows_deleted);
+  }
   std::cout << fmt::format("  chunks: {}/{}\n", progress.chunks_done, progress.chunks_total);
   std::string checks;
   for (size_t check_idx = 0; check_idx < services::kQualityCheckCount; ++check_idx) {

@@ -1,4 +1,4 @@
-// mystocks: the single binary. Subcommands: serve, demo, ingest, admin, version, help.
+// mystocks: the single binary. Subcommands: serve, demo, ingest, data, admin, version, help.
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -7,6 +7,7 @@
 #include "cli/admin_tsdb.h"
 #include "cli/admin_users.h"
 #include "cli/conformance_app.h"
+#include "cli/data_delete.h"
 #include "cli/ingest_app.h"
 #include "cli/server_app.h"
 #include "cli/version.h"
@@ -26,9 +27,13 @@ Commands:
              Run a server that behaves like the reference server of the official Engine.IO and
              Socket.IO protocol test suites (for checking protocol compatibility).
   ingest --dataset DATASET (--symbols LIST | --all) --from DATE --to DATE [--source NAME]
-             [--strategy rollback|continue|retry] [--config PATH] [--data-dir DIR]
-             Fetch data from a source into the stores, with quality checks; re-runs resume.
+             [--strategy rollback|continue|retry] [--replace] [--config PATH] [--data-dir DIR]
+             Fetch data from a source into the stores, with quality checks; re-runs resume
+             (--replace fetches the range again and replaces what is stored).
              'mystocks ingest --help' lists every option.
+  data delete --table TABLE [--symbols LIST] [--from DATE] [--to DATE] [--all] [--data-dir DIR]
+             Delete a table's rows for symbols and dates (--all: every row), with the server
+             stopped. 'mystocks data delete --help' lists every option.
   admin tsdb-check | tsdb-stats [--dir DIR]
              Verify every checksum of the embedded time-series store, or print its sizes.
   admin user add|passwd|role|disable|enable|list
@@ -87,6 +92,11 @@ int main(int argc, char** argv) {
     return mystocks::cli::run_socketio_conformance(listen);
   }
   if (command == "ingest") return mystocks::cli::run_ingest({args.begin() + 1, args.end()});
+  if (command == "data") {
+    const std::string_view what = args.size() > 1 ? args[1] : std::string_view();
+    if (what == "delete") return mystocks::cli::run_data_delete({args.begin() + 2, args.end()});
+    return usage_error("data: unknown subcommand '" + std::string(what) + "': expected delete");
+  }
   if (command == "admin") {
     const std::string_view what = args.size() > 1 ? args[1] : std::string_view();
     if (what == "user") return mystocks::cli::run_admin_user({args.begin() + 2, args.end()});
@@ -94,9 +104,10 @@ int main(int argc, char** argv) {
     return mystocks::cli::run_admin_tsdb({args.begin() + 1, args.end()});
   }
   if (command != "serve" && command != "demo") {
-    return usage_error("unknown command '" + std::string(command) +
-                       "': expected serve, demo, ingest, socketio-conformance, admin, version or "
-                       "help");
+    return usage_error(
+        "unknown command '" + std::string(command) +
+        "': expected serve, demo, ingest, data, socketio-conformance, admin, version "
+        "or help");
   }
 
   std::string config_path = "config/mystocks.yaml";

@@ -20,18 +20,22 @@
 
 namespace mystocks::services {
 
+// A save announces the rows it wrote. A range delete or replace (rows_deleted may then be > 0)
+// announces its scope instead: `symbols` are the symbols it covered (empty = every symbol) and
+// `range` the range it covered (has_range false = all time); a delete carries no batch.
 struct DataChanged {
   std::string table;
   storage::StoreKind store = storage::StoreKind::kRelational;
   int64_t rows = 0;                  // rows written by this save
+  int64_t rows_deleted = 0;          // rows a range delete or replace removed
   std::vector<std::string> symbols;  // distinct, sorted; empty when the table has no symbol column
   // [first, last] instant of the written rows, half-open ([start, last + 1 ms); a date spans its
   // Asia/Shanghai day). Only meaningful when has_range.
   storage::TimeRange range;
   bool has_range = false;
-  // The table and the rows written. They are borrowed: valid only while the handler runs (the
-  // bus delivers synchronously), so consumers that push rows (realtime) need no copy; a handler
-  // that keeps rows must copy them.
+  // The table and the rows written (batch is null for a delete). They are borrowed: valid only
+  // while the handler runs (the bus delivers synchronously), so consumers that push rows
+  // (realtime) need no copy; a handler that keeps rows must copy them.
   const storage::TableSchema* schema = nullptr;
   const RecordBatch* batch = nullptr;
 };

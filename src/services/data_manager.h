@@ -73,6 +73,22 @@ struct LoadQuery {
   int64_t offset = 0;
 };
 
+// What delete_range() and replace() cover: rows of `symbols` (any accepted spelling; empty =
+// every symbol) whose time is in `range`, on the same column and with the same date rule as
+// LoadQuery (a date is in range when its Asia/Shanghai midnight is). Unbounded = all time.
+struct RangeScope {
+  std::vector<std::string> symbols;
+  storage::TimeRange range;
+  // Required to act with neither symbols nor a bounded range (every row of the table), so a
+  // forgotten parameter never empties a table.
+  bool whole_table = false;
+};
+
+struct ReplaceReport {
+  int64_t rows_deleted = 0;  // stored rows of the scope that the new rows replaced
+  int64_t rows_written = 0;
+};
+
 struct TableSize {
   int64_t rows = 0;
   int64_t series = -1;         // time-series tables: distinct series; -1 elsewhere
@@ -141,6 +157,25 @@ class DataManager {
   // Rows (and bytes, where the store can tell) of any declared table.
   Result<TableSize> size(const std::string& table);
 
+  // ---- Range delete and replace (data_manager_delete.cc) ----
+
+  // Deletes the rows of `table` in `scope`, in each store's own way (tsdb: one WAL tombstone;
+  // relational: one filtered DELETE), and publishes DataChanged (rows_deleted, the scope, no
+  // batch) when rows went. Only market and reference data can be range-deleted:
+  // kFailedPrecondition for users, sessions, orders, the audit log and other tables with their
+  // own lifecycle. On a time-series table every series of a symbol is covered (minute_kline: all
+  // frequencies). Returns the number of rows removed.
+  Result<int64_t> delete_range(const std::string& table, const RangeScope& scope);
+
+  // Replaces the stored rows of `scope` by `batch` atomically: readers and a crash see the old
+  // rows or the new ones, never a gap (tsdb: one WAL record carrying tombstone and batch;
+  // relational: erase + upsert in one transaction). Rows are checked like save(kRollback) and
+  // must lie inside the scope (kInvalidArgument naming the row). Rows of the scope missing from
+  // `batch` are gone afterwards; rows outside the scope are untouched. Publishes one DataChanged
+  // with the new rows and rows_deleted.
+  Result<ReplaceReport> replace(const std::string& table, const RangeScope& scope,
+                                const RecordBatch& batch);
+
   SubscriptionId subscribe(DataChangedHandler handler) {
     return bus_.subscribe(std::move(handler));
   }
@@ -157,6 +192,20 @@ class DataManager {
   void add_error(SaveReport& report, RowError error) const;
   void publish(const storage::TableSchema& table, const RecordBatch& written) const;
   Result<RecordBatch> load_relational(const storage::TableSchema& table, const LoadQuery& query);
+  // Relational filters selecting `symbols` (canonical) and `range` on the table's range column.
+  static Result<std::vector<storage::Filter>> scope_filters(const storage::TableSchema& table,
+                                                            const std::vector<std::string>& symbols,
+                                                            storage::TimeRange range);
+  // The table, if range delete/replace may touch it, and the scope's canonical symbols.
+  Result<const storage::TableSchema*> find_range_target(const std::string& table,
+                                                        const RangeScope& scope,
+                                                        std::vector<std::string>& symbols) const;
+  Result<int64_t> replace_relational(const storage::TableSchema& table,
+                                     const std::vector<std::string>& symbols,
+                                     storage::TimeRange range, const RecordBatch& batch);
+  void publish_range(const storage::TableSchema& table, std::vector<std::string> symbols,
+                     storage::TimeRange range, int64_t rows_deleted,
+                     const RecordBatch* written) const;
   Result<RecordBatch> load_time_series(const storage::TableSchema& table, const LoadQuery& query);
   TableMetrics metrics_for(const std::string& table) const;
   Result<const storage::TableSchema*> find_relational(const std::string& table) const;

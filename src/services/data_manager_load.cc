@@ -1,6 +1,4 @@
 // DataManager's read half: one LoadQuery translated to each store's query language.
-#include <limits>
-
 #include "core/symbol.h"
 #include "services/data_manager.h"
 #include "services/time_columns.h"
@@ -12,13 +10,6 @@ using storage::FilterOp;
 using storage::TableSchema;
 
 namespace {
-
-bool unbounded_start(const storage::TimeRange& range) {
-  return range.start == std::numeric_limits<TimestampMs>::min();
-}
-bool unbounded_end(const storage::TimeRange& range) {
-  return range.end == std::numeric_limits<TimestampMs>::max();
-}
 
 Result<std::vector<std::string>> canonical_symbols(const std::vector<std::string>& symbols) {
   std::vector<std::string> canonical;
@@ -90,35 +81,12 @@ Result<RecordBatch> DataManager::load_relational(const TableSchema& table, const
                                       .limit = query.limit,
                                       .offset = query.offset};
   const bool has_symbol = table.column("symbol") != nullptr;
-  if (!query.symbols.empty()) {
-    if (!has_symbol) {
-      return field_error(ErrorCode::kInvalidArgument, "symbols",
-                         "table '{}' has no symbol column to select symbols by", table.name);
-    }
-    Result<std::vector<std::string>> symbols = canonical_symbols(query.symbols);
-    if (!symbols.is_ok()) return symbols.status();
-    relational.filters.push_back(Filter{
-        "symbol", FilterOp::kIn, std::vector<storage::Value>(symbols->begin(), symbols->end())});
-  }
+  Result<std::vector<std::string>> symbols = canonical_symbols(query.symbols);
+  if (!symbols.is_ok()) return symbols.status();
+  Result<std::vector<Filter>> scope = scope_filters(table, *symbols, query.range);
+  if (!scope.is_ok()) return scope.status();
+  relational.filters.insert(relational.filters.end(), scope->begin(), scope->end());
   const storage::ColumnDef* time = range_column(table);
-  if (!unbounded_start(query.range) || !unbounded_end(query.range)) {
-    if (time == nullptr) {
-      return field_error(ErrorCode::kInvalidArgument, "range",
-                         "table '{}' has no time or date column to select a range by", table.name);
-    }
-    const bool date = time->field.type == ColumnType::kDate;
-    auto bound = [&](TimestampMs ms) -> storage::Value {
-      return date ? storage::Value{int64_t{first_date_at_or_after(ms)}} : storage::Value{ms};
-    };
-    if (!unbounded_start(query.range)) {
-      relational.filters.push_back(
-          storage::cmp(time->field.name, FilterOp::kGe, bound(query.range.start)));
-    }
-    if (!unbounded_end(query.range)) {
-      relational.filters.push_back(
-          storage::cmp(time->field.name, FilterOp::kLt, bound(query.range.end)));
-    }
-  }
   if (relational.order_by.empty()) {
     // Symbol, then time in the requested direction; the store appends the unique key.
     if (has_symbol) relational.order_by.push_back({"symbol", storage::SortOrder::kAscending});

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "services/ingest_plan.h"
+#include "services/ingest_replace.h"
 #include "services/ingest_steps.h"
 
 namespace mystocks::services {
@@ -45,6 +46,7 @@ class IngestPipeline::Job {
   }
 
   Status run() {
+    if (spec_.replace) MYSTOCKS_RETURN_IF_ERROR(check_replaceable(table_));
     Result<std::vector<Symbol>> symbols = resolve_symbols();
     if (!symbols.is_ok()) return symbols.status();
     // The csv adapter reads every file of a dataset per request and filters by symbol and date,
@@ -125,7 +127,7 @@ class IngestPipeline::Job {
     // Where each symbol resumes; the group fetches from the earliest of them.
     std::map<std::string, Date> resume;
     Date group_from = spec_.from;
-    if (tail_.enabled() && !group.empty()) {
+    if (tail_.enabled() && !group.empty() && !spec_.replace) {  // replace fetches it all
       group_from = Date{spec_.to.days + 1};
       for (const Symbol& symbol : group) {
         Result<Date> from = tail_.resume_date(symbol.to_string());
@@ -166,7 +168,8 @@ class IngestPipeline::Job {
     if (checks_calendar_gaps(spec_.dataset.type)) count_gaps(batch, group, from, to, resume);
 
     std::vector<uint8_t> keep(batch.num_rows(), 1);
-    Result<int64_t> skipped = tail_.drop_stored(batch, keep);
+    Result<int64_t> skipped =
+        spec_.replace ? Result<int64_t>(int64_t{0}) : tail_.drop_stored(batch, keep);
     if (!skipped.is_ok()) return skipped.status();
     counts.skipped = *skipped;
     RecordBatch fresh = keep_rows(std::move(batch), keep, counts.fetched - counts.skipped);
@@ -186,7 +189,17 @@ class IngestPipeline::Job {
     const int64_t valid_rows = static_cast<int64_t>(fresh.num_rows()) - rejected;
     RecordBatch valid = keep_rows(std::move(fresh), invalid, valid_rows);
     counts.rejected = rejected;
-    if (valid.num_rows() > 0) {
+    if (spec_.replace) {
+      // Even with no valid rows: what the source no longer has in the chunk goes.
+      Result<ReplaceReport> replaced =
+          pipeline_.manager_.replace(table_.name, chunk_scope(group, from, to), valid);
+      if (!replaced.is_ok()) {
+        progress_.add(counts, false);
+        return replaced.status().with_context("replacing " + where);
+      }
+      counts.written = replaced->rows_written;
+      counts.deleted = replaced->rows_deleted;
+    } else if (valid.num_rows() > 0) {
       Result<SaveReport> saved = pipeline_.manager_.save(table_.name, valid, spec_.strategy);
       if (!saved.is_ok()) {
         progress_.add(counts, false);

@@ -40,6 +40,7 @@ void IngestProgress::add(const ChunkCounts& counts, bool chunk_finished) {
   state_.rows_written += counts.written;
   state_.rows_rejected += counts.rejected;
   state_.rows_skipped += counts.skipped;
+  state_.rows_deleted += counts.deleted;
   state_.quality_findings += counts.findings;
   if (chunk_finished) ++state_.chunks_done;
 }

@@ -32,6 +32,7 @@ struct ProgressSnapshot {
   int64_t rows_written = 0;   // rows DataManager wrote
   int64_t rows_rejected = 0;  // invalid rows not written (quality checks + validation)
   int64_t rows_skipped = 0;   // rows already stored before the job (resume)
+  int64_t rows_deleted = 0;   // stored rows a replace job removed (replaced or gone at the source)
   int64_t chunks_done = 0;
   int64_t chunks_total = 0;
   int64_t quality_findings = 0;
@@ -49,6 +50,7 @@ struct ChunkCounts {
   int64_t written = 0;
   int64_t rejected = 0;
   int64_t skipped = 0;
+  int64_t deleted = 0;
   int64_t findings = 0;
 };
 

@@ -11,8 +11,9 @@ namespace {
 
 using sources::DataType;
 
-constexpr std::string_view kMembers[] = {"source", "dataset",  "symbols",       "all",       "from",
-                                         "to",     "strategy", "chunk_symbols", "chunk_days"};
+constexpr std::string_view kMembers[] = {"source",     "dataset", "symbols",  "all",
+                                         "from",       "to",      "strategy", "chunk_symbols",
+                                         "chunk_days", "replace"};
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
@@ -160,6 +161,13 @@ Result<IngestJobSpec> build(const JobSpecFields& fields, std::vector<std::string
   }
   spec.chunk_symbols = static_cast<int>(fields.chunk_symbols);
   spec.chunk_days = static_cast<int>(fields.chunk_days);
+  if (fields.replace && !dataset_uses_dates(type)) {
+    return field_error(ErrorCode::kInvalidArgument, "replace",
+                       "dataset {} has no date range to replace: its rows are re-written "
+                       "whole on every run, so run it without replace",
+                       spec.dataset.to_string());
+  }
+  spec.replace = fields.replace;
   return spec;
 }
 
@@ -193,9 +201,9 @@ std::string IngestJobSpec::describe() const {
   const std::string dates = dataset_uses_dates(dataset.type)
                                 ? fmt::format(" {}..{}", from.to_string(), to.to_string())
                                 : std::string();
-  return fmt::format("{} {}{} from {} ({})", dataset.to_string(), who, dates,
+  return fmt::format("{} {}{} from {} ({}{})", dataset.to_string(), who, dates,
                      source.empty() ? "the configured sources" : source,
-                     save_strategy_name(strategy));
+                     save_strategy_name(strategy), replace ? ", replace" : "");
 }
 
 Result<IngestJobSpec> parse_job_spec(const JobSpecFields& fields, const JobSpecRules& rules) {
@@ -218,12 +226,12 @@ Result<IngestJobSpec> parse_job_spec(const boost::json::value& body, const JobSp
     if (std::find(std::begin(kMembers), std::end(kMembers), key) == std::end(kMembers)) {
       return field_error(ErrorCode::kInvalidArgument, std::string(key),
                          "unknown member '{}': expected source, dataset, symbols, all, from, to, "
-                         "strategy, chunk_symbols or chunk_days",
+                         "strategy, chunk_symbols, chunk_days or replace",
                          key);
     }
-    if (key == "all") {
+    if (key == "all" || key == "replace") {
       if (!value.is_bool()) return wrong_type(key, "true or false");
-      fields.all_symbols = value.get_bool();
+      (key == "all" ? fields.all_symbols : fields.replace) = value.get_bool();
     } else if (key == "chunk_symbols" || key == "chunk_days") {
       if (!value.is_int64()) return wrong_type(key, "an integer");
       (key == "chunk_symbols" ? fields.chunk_symbols : fields.chunk_days) = value.get_int64();

@@ -32,6 +32,10 @@ struct IngestJobSpec {
   SaveStrategy strategy = SaveStrategy::kContinue;
   int chunk_symbols = 0;  // symbols per fetch; 0 = IngestOptions::chunk_symbols
   int chunk_days = 0;     // calendar days per fetch; 0 = the dataset's default
+  // Fetch the whole range again whatever is stored, and replace each chunk's symbols x dates
+  // atomically (DataManager::replace): a corrected file or a vendor's correction replaces what
+  // is stored, rows the source no longer has go. Only for datasets with dates.
+  bool replace = false;
 
   // "daily 600519.SH,000001.SZ 2024-01-02..2024-01-31 from simulator (continue)"
   std::string describe() const;
@@ -63,6 +67,7 @@ struct JobSpecFields {
   std::string strategy;  // rollback | continue | retry
   int64_t chunk_symbols = 0;
   int64_t chunk_days = 0;
+  bool replace = false;
 };
 
 struct JobSpecRules {
@@ -75,8 +80,8 @@ struct JobSpecRules {
 Result<IngestJobSpec> parse_job_spec(const JobSpecFields& fields, const JobSpecRules& rules = {});
 
 // A JSON object {"source", "dataset", "symbols": [..] or "a,b", "all", "from", "to",
-// "strategy", "chunk_symbols", "chunk_days"}; unknown members and wrong types are errors naming
-// the member.
+// "strategy", "chunk_symbols", "chunk_days", "replace"}; unknown members and wrong types are
+// errors naming the member.
 Result<IngestJobSpec> parse_job_spec(const boost::json::value& body,
                                      const JobSpecRules& rules = {});
 

@@ -28,6 +28,7 @@ boost::json::object job_info_json(const JobInfo& job) {
     spec_json["to"] = spec.to.to_string();
   }
   spec_json["strategy"] = save_strategy_name(spec.strategy);
+  spec_json["replace"] = spec.replace;
 
   const ProgressSnapshot& progress = job.progress;
   boost::json::object progress_json;
@@ -35,6 +36,7 @@ boost::json::object job_info_json(const JobInfo& job) {
   progress_json["rows_written"] = progress.rows_written;
   progress_json["rows_rejected"] = progress.rows_rejected;
   progress_json["rows_skipped"] = progress.rows_skipped;
+  progress_json["rows_deleted"] = progress.rows_deleted;
   progress_json["chunks_done"] = progress.chunks_done;
   progress_json["chunks_total"] = progress.chunks_total;
   progress_json["quality_findings"] = progress.quality_findings;

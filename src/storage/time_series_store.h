@@ -102,6 +102,14 @@ class TimeSeriesStore {
                                        const std::vector<std::string>& symbols,
                                        TimeRange range) = 0;
 
+  // Replaces the rows of `symbols` (all when empty) in `range` by `batch`, atomically: a reader
+  // and a crash see either every old row of the range or every new one, never a gap and never
+  // a mix. Every row of `batch` must belong to the range and the symbols (kInvalidArgument
+  // naming the row otherwise). Returns the number of old rows removed.
+  virtual Result<int64_t> replace_range(const std::string& table,
+                                        const std::vector<std::string>& symbols,
+                                        TimeRange range, const RecordBatch& batch) = 0;
+
   // Drops data older than each table's retention_days relative to `now_ms`.
   virtual Status apply_retention(TimestampMs now_ms) = 0;
 

@@ -74,6 +74,10 @@ class TsdbStore final : public storage::TimeSeriesStore {
                                 const storage::AggregateQuery& query) override;
   Result<int64_t> delete_range(const std::string& table, const std::vector<std::string>& symbols,
                                storage::TimeRange range) override;
+  // One kReplace WAL record (tombstone + batch) applied under one memtable lock: see
+  // tsdb_store_write.cc for why a crash cannot lose the old rows without the new ones.
+  Result<int64_t> replace_range(const std::string& table, const std::vector<std::string>& symbols,
+                                storage::TimeRange range, const RecordBatch& batch) override;
   Status apply_retention(TimestampMs now_ms) override;
   Result<storage::TableStats> stats(const std::string& table) override;
   Status check_health() override;
@@ -105,7 +109,14 @@ class TsdbStore final : public storage::TimeSeriesStore {
                             const ValidatedBatch& batch);
   Status apply_delete_locked(const std::shared_ptr<const TableInfo>& table,
                              const DeleteRequest& request);
+  // The delete, then the write, under one exclusive memtable lock.
+  Status apply_replace_locked(const std::shared_ptr<const TableInfo>& table,
+                              const DeleteRequest& request, const ValidatedBatch& batch);
   Status log_and_apply_delete(const DeleteRequest& request, const std::shared_ptr<const TableInfo>& table);
+  // Rows of the table visible in `filter` x `range` now. REQUIRES: write_mutex_ held (so no
+  // write slips in between the count and the delete that follows it).
+  Result<int64_t> count_visible_locked(const std::shared_ptr<const TableInfo>& table,
+                                       const SeriesFilter& filter, storage::TimeRange range);
   // Whether any row of `table` (in any layer, deleted or not) is older than `cutoff`.
   bool has_rows_before(const std::string& table, int64_t cutoff) const;
   // Freezes the active memtable and starts a new WAL file. REQUIRES: write_mutex_ held.

@@ -1,10 +1,11 @@
 // TsdbStore write path: validate, encode, append to the WAL and apply to the memtable in log
-// order under the write mutex, then wait for durability; deletes and retention; memtable
-// switching and back-pressure.
+// order under the write mutex, then wait for durability; deletes, atomic range replaces and
+// retention; memtable switching and back-pressure.
 #include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "storage/tsdb/tsdb_store.h"
 
@@ -48,7 +49,37 @@ Status TsdbStore::apply_delete_locked(const std::shared_ptr<const TableInfo>& ta
   return Status::ok();
 }
 
+Status TsdbStore::apply_replace_locked(const std::shared_ptr<const TableInfo>& table,
+                                       const DeleteRequest& request, const ValidatedBatch& batch) {
+  // One exclusive section for both halves: a reader snapshots either before it (old rows) or
+  // after it (new rows), never in between.
+  std::unique_lock lock(state_mutex_);
+  active_->apply_delete(table, request);
+  latest_cache_.on_delete(*table, request);
+  active_->apply_write(table, batch);
+  latest_cache_.on_write(*table, batch);
+  return Status::ok();
+}
+
 Status TsdbStore::apply_record(WalRecordType type, std::string_view payload, uint64_t* rows) {
+  if (type == WalRecordType::kReplace) {
+    Result<DecodedReplace> decoded = decode_replace_record(payload);
+    if (!decoded.is_ok()) return decoded.status();
+    std::shared_ptr<const TableInfo> table = find_table(decoded->erase.table);
+    if (table == nullptr) {
+      return error(ErrorCode::kDataLoss,
+                   "a replace record names table '{}', which the MANIFEST "
+                   "does not declare",
+                   decoded->erase.table);
+    }
+    Result<ValidatedBatch> batch = validate_batch(*table, decoded->write.batch);
+    if (!batch.is_ok()) {
+      return error(ErrorCode::kDataLoss, "a replace record no longer fits table '{}': {}",
+                   decoded->erase.table, batch.status().message());
+    }
+    *rows += batch->rows;
+    return apply_replace_locked(table, decoded->erase, *batch);
+  }
   if (type == WalRecordType::kWrite) {
     Result<DecodedWrite> decoded = decode_write_record(payload);
     if (!decoded.is_ok()) return decoded.status();
@@ -173,6 +204,22 @@ Status TsdbStore::log_and_apply_delete(const DeleteRequest& request,
   return wal_->wait_durable(position);
 }
 
+Result<int64_t> TsdbStore::count_visible_locked(const std::shared_ptr<const TableInfo>& table,
+                                                const SeriesFilter& filter,
+                                                storage::TimeRange range) {
+  const ReadView view = read_view(table, {}, filter, range);
+  TableReader reader(view, segments_, {}, filter, range);
+  MYSTOCKS_RETURN_IF_ERROR(reader.prepare());
+  int64_t visible = 0;
+  for (size_t series = 0; series < reader.series_count(); ++series) {
+    MYSTOCKS_RETURN_IF_ERROR(reader.visit_days(series, false, [&](int32_t, SeriesRows&& rows) {
+      visible += static_cast<int64_t>(rows.size());
+      return true;
+    }));
+  }
+  return visible;
+}
+
 Result<int64_t> TsdbStore::delete_range(const std::string& table_name,
                                         const std::vector<std::string>& symbols,
                                         storage::TimeRange range) {
@@ -186,18 +233,111 @@ Result<int64_t> TsdbStore::delete_range(const std::string& table_name,
 
   std::lock_guard write_lock(write_mutex_);
   // Count what is visible now; no write can slip in while the write mutex is held.
-  const ReadView view = read_view(*table, {}, *filter, range);
-  TableReader reader(view, segments_, {}, *filter, range);
-  MYSTOCKS_RETURN_IF_ERROR(reader.prepare());
-  int64_t removed = 0;
-  for (size_t series = 0; series < reader.series_count(); ++series) {
-    MYSTOCKS_RETURN_IF_ERROR(reader.visit_days(series, false, [&](int32_t, SeriesRows&& rows) {
-      removed += static_cast<int64_t>(rows.size());
-      return true;
-    }));
-  }
-  if (removed == 0) return int64_t{0};
+  Result<int64_t> removed = count_visible_locked(*table, *filter, range);
+  if (!removed.is_ok() || *removed == 0) return removed;
   MYSTOCKS_RETURN_IF_ERROR(log_and_apply_delete(request, *table));
+  return removed;
+}
+
+namespace {
+
+// kInvalidArgument naming the first row of `batch` outside `filter` x `range`: a replace
+// writes only inside what it deletes, so "replace" can never grow the data beyond its range.
+Status check_rows_in_scope(const TableInfo& table, const ValidatedBatch& batch,
+                           const SeriesFilter& filter, storage::TimeRange range) {
+  const std::vector<int64_t>& times = batch.columns[table.time_index]->as<int64_t>();
+  for (const SeriesGroup& group : batch.groups) {
+    const std::string& symbol = series_symbol(table, group.tags);
+    const bool symbol_in = filter.symbols.empty() ||
+                           std::binary_search(filter.symbols.begin(), filter.symbols.end(), symbol);
+    for (const auto& [begin, end] : group.runs) {
+      for (uint32_t row = begin; row < end; ++row) {
+        if (symbol_in && times[row] >= range.start && times[row] < range.end) continue;
+        return field_error(ErrorCode::kInvalidArgument, fmt::format("rows[{}]", row),
+                           "table '{}': row {} ({} at {}) lies outside the replaced range "
+                           "[{}, {}) of {}: a replace writes only what it deletes",
+                           table.name(), row, symbol, times[row], range.start, range.end,
+                           filter.symbols.empty()
+                               ? std::string("every symbol")
+                               : fmt::format("{}", fmt::join(filter.symbols, ",")));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+// Why a crash cannot lose the old rows without the new ones: the tombstone and the new batch
+// travel in ONE kReplace WAL record under one checksum. Recovery replays a record whole or
+// drops it whole as a torn tail (and only an unacknowledged record can be torn), so after a
+// crash the range holds either the old rows (record not durable: nothing of it is replayed) or
+// the new ones (record durable: replay deletes, then writes). In memory both halves are applied
+// under one exclusive memtable lock, so readers never see the gap either. Flushing keeps the
+// order: the memtable's tombstone rewrites older segments, its own rows (written after the
+// tombstone) are not covered by it.
+Result<int64_t> TsdbStore::replace_range(const std::string& table_name,
+                                         const std::vector<std::string>& symbols,
+                                         storage::TimeRange range, const RecordBatch& batch) {
+  const auto started = std::chrono::steady_clock::now();
+  ArrivalScope arrival(wal_.get());
+  MYSTOCKS_RETURN_IF_ERROR(writable());
+  Result<std::shared_ptr<const TableInfo>> table = require_table(table_name);
+  if (!table.is_ok()) return table.status();
+  if (range.start >= range.end) {
+    return field_error(ErrorCode::kInvalidArgument, "range",
+                       "replace range [{}, {}) of table '{}' is empty: expected start < end",
+                       range.start, range.end, table_name);
+  }
+  Result<SeriesFilter> filter = make_filter(**table, symbols, {});
+  if (!filter.is_ok()) return filter.status();
+  Result<ValidatedBatch> validated = validate_batch(**table, batch);
+  if (!validated.is_ok()) return validated.status();
+  MYSTOCKS_RETURN_IF_ERROR(check_rows_in_scope(**table, *validated, *filter, range));
+  const DeleteRequest request{table_name, filter->symbols, range};
+  std::string payload;
+  const bool writes = validated->rows > 0;
+  if (writes) {
+    encode_replace_record(request, *validated, payload);
+  } else {
+    encode_delete_record(request, payload);  // the source has nothing left in the range
+  }
+
+  uint64_t position = 0;
+  int64_t removed = 0;
+  {
+    std::lock_guard write_lock(write_mutex_);
+    if (find_table(table_name) != *table) {
+      return error(ErrorCode::kAborted,
+                   "table '{}' was re-created while replacing a range: retry the replace",
+                   table_name);
+    }
+    Result<int64_t> visible = count_visible_locked(*table, *filter, range);
+    if (!visible.is_ok()) return visible.status();
+    removed = *visible;
+    if (!writes && removed == 0) return int64_t{0};
+    MYSTOCKS_RETURN_IF_ERROR(wait_for_room_locked());
+    Result<uint64_t> appended =
+        wal_->append(writes ? WalRecordType::kReplace : WalRecordType::kDelete, payload);
+    arrival.done();
+    if (!appended.is_ok()) return appended.status();
+    position = *appended;
+    MYSTOCKS_RETURN_IF_ERROR(writes ? apply_replace_locked(*table, request, *validated)
+                                    : apply_delete_locked(*table, request));
+    bool full = false;
+    {
+      std::shared_lock lock(state_mutex_);
+      full = active_->bytes() >= static_cast<size_t>(options_.memtable_bytes);
+    }
+    if (full) MYSTOCKS_RETURN_IF_ERROR(switch_memtable_locked());
+  }
+  MYSTOCKS_RETURN_IF_ERROR(wal_->wait_durable(position));
+  if (rows_written_ != nullptr && writes) {
+    rows_written_->inc(static_cast<double>(validated->rows));
+    batches_written_->inc();
+    write_seconds_->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   return removed;
 }
 

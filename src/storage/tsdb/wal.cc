@@ -236,8 +236,7 @@ Result<WalFileScan> scan_wal_bytes(
     const std::string_view payload = bytes.substr(offset + kWalRecordHeaderBytes, length);
     uint32_t actual = crc32c_extend(0, &type, 1);
     actual = crc32c_extend(actual, payload.data(), payload.size());
-    if (actual != crc || (type != static_cast<uint8_t>(WalRecordType::kWrite) &&
-                          type != static_cast<uint8_t>(WalRecordType::kDelete))) {
+    if (actual != crc || !is_wal_record_type(type)) {
       scan.torn = true;
       scan.reason = fmt::format("checksum mismatch at offset {}", offset);
       break;

@@ -129,6 +129,11 @@ Status malformed(std::string_view what) {
 
 }  // namespace
 
+bool is_wal_record_type(uint8_t type) {
+  return type >= static_cast<uint8_t>(WalRecordType::kWrite) &&
+         type <= static_cast<uint8_t>(WalRecordType::kReplace);
+}
+
 void encode_write_record(const ValidatedBatch& batch, std::string& out) {
   ByteWriter writer(out);
   const TableInfo& table = *batch.table;
@@ -218,6 +223,30 @@ Result<DeleteRequest> decode_delete_record(std::string_view payload) {
     return malformed("truncated delete range");
   }
   return out;
+}
+
+void encode_replace_record(const DeleteRequest& request, const ValidatedBatch& batch,
+                           std::string& out) {
+  std::string erase;
+  encode_delete_record(request, erase);
+  ByteWriter writer(out);
+  writer.put_string(erase);
+  encode_write_record(batch, out);
+}
+
+Result<DecodedReplace> decode_replace_record(std::string_view payload) {
+  ByteReader in(payload);
+  std::string_view erase;
+  if (!in.get_string(erase)) return malformed("truncated replace header");
+  Result<DeleteRequest> request = decode_delete_record(erase);
+  if (!request.is_ok()) return request.status();
+  Result<DecodedWrite> write = decode_write_record(in.rest());
+  if (!write.is_ok()) return write.status();
+  if (write->table != request->table) {
+    return malformed("replace record deletes from '" + request->table + "' but writes to '" +
+                     write->table + "'");
+  }
+  return DecodedReplace{std::move(*request), std::move(*write)};
 }
 
 }  // namespace mystocks::tsdb

@@ -2,7 +2,9 @@
 // across a crash) in a light encoding that is cheap to produce on the write path: zigzag varint
 // deltas for integers, raw doubles, run-length strings (tags repeat), bitmaps for validity. A
 // delete record holds a table, a symbol set (empty = all series) and a time range; retention
-// is a delete. Pure functions: safe from any thread.
+// is a delete. A replace record holds a delete and a write in one record (one checksum), so a
+// crash keeps both or neither: the old rows never go without the new ones being durable.
+// Pure functions: safe from any thread.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +19,10 @@
 
 namespace mystocks::tsdb {
 
-enum class WalRecordType : uint8_t { kWrite = 1, kDelete = 2 };
+enum class WalRecordType : uint8_t { kWrite = 1, kDelete = 2, kReplace = 3 };
+
+// True for the record types this version writes and replays (anything else is damage).
+bool is_wal_record_type(uint8_t type);
 
 struct DecodedWrite {
   std::string table;
@@ -35,5 +40,16 @@ Result<DecodedWrite> decode_write_record(std::string_view payload);
 
 void encode_delete_record(const DeleteRequest& request, std::string& out);
 Result<DeleteRequest> decode_delete_record(std::string_view payload);
+
+// Replay applies `erase` first, then `write`, under one memtable lock.
+struct DecodedReplace {
+  DeleteRequest erase;
+  DecodedWrite write;
+};
+
+// Layout: varint length of the delete payload, the delete payload, then the write payload.
+void encode_replace_record(const DeleteRequest& request, const ValidatedBatch& batch,
+                           std::string& out);
+Result<DecodedReplace> decode_replace_record(std::string_view payload);
 
 }  // namespace mystocks::tsdb

@@ -1,5 +1,6 @@
 // DataManager over PostgreSQL end to end: every shipped relational table created through
-// open(), a save with the continue strategy, and a load by symbol and date range.
+// open(), a save with the continue strategy, a load by symbol and date range, and a range
+// delete and an atomic replace (erase + upsert in one transaction).
 #include <gtest/gtest.h>
 
 #include "core/timestamp.h"
@@ -62,6 +63,75 @@ TEST(DataManagerPostgresTest, SavesAndLoadsDailyKlinesThroughTheRelationalRoute)
   ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
   EXPECT_EQ(rows_text(*loaded),
             (std::vector<std::string>{fmt::format("{}|1870000", day.days + 1)}));
+}
+
+TEST(DataManagerPostgresTest, DeletesAndReplacesADateRangeOfSymbols) {
+  MYSTOCKS_ASSERT_OK(shared_postgres_status());
+  Result<TableCatalog> shipped =
+      load_tables_yaml(mystocks::test::source_path("config/tables.yaml"));
+  ASSERT_TRUE(shipped.is_ok());
+  std::vector<TableSchema> relational;
+  for (const TableSchema& table : shipped->tables()) {
+    if (table.target() == StoreKind::kRelational) relational.push_back(table);
+  }
+  const TableCatalog catalog(std::move(relational));
+  Result<std::string> conninfo = fresh_postgres_database("range");
+  ASSERT_TRUE(conninfo.is_ok());
+  MetricsRegistry metrics;
+  Result<std::unique_ptr<PostgresStore>> store =
+      PostgresStore::open({.primary_conninfo = *conninfo, .metrics = &metrics});
+  ASSERT_TRUE(store.is_ok());
+  services::DataManager manager(catalog, nullptr, store->get(), SystemClock::instance(),
+                                {.metrics = &metrics});
+  MYSTOCKS_ASSERT_OK(manager.open());
+
+  const Date day = Date::from_ymd(2024, 1, 2);
+  const TableSchema& daily = **catalog.find("daily_kline");
+  const std::vector<std::string> columns = {"symbol", "trade_date", "open",   "high",
+                                            "low",    "close",      "volume", "amount"};
+  std::vector<std::vector<Cell>> rows;
+  for (const char* symbol : {"600519.SH", "000001.SZ"}) {
+    for (int32_t offset = 0; offset < 5; ++offset) {
+      rows.push_back({symbol, day.days + offset, 1, 2, 1, 1000 + offset, 10, 100});
+    }
+  }
+  ASSERT_TRUE(manager.save("daily_kline", make_batch(daily, columns, rows)).is_ok());
+  auto range = [&](int32_t first, int32_t last) {
+    return TimeRange{shanghai_time(Date{day.days + first}, 0, 0),
+                     shanghai_time(Date{day.days + last + 1}, 0, 0)};
+  };
+  auto stored = [&](const std::string& symbol) {
+    Result<RecordBatch> loaded =
+        manager.load("daily_kline", {.columns = {"trade_date", "close"}, .symbols = {symbol}});
+    EXPECT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+    return loaded.is_ok() ? rows_text(*loaded) : std::vector<std::string>{};
+  };
+
+  // Day 1 corrected, day 2 gone at the source: both in one transaction.
+  Result<services::ReplaceReport> replaced = manager.replace(
+      "daily_kline", {.symbols = {"600519"}, .range = range(1, 2)},
+      make_batch(daily, columns, {{"600519.SH", day.days + 1, 1, 2, 1, 999, 10, 100}}));
+  ASSERT_TRUE(replaced.is_ok()) << replaced.status().to_string();
+  EXPECT_EQ(replaced->rows_deleted, 2);
+  EXPECT_EQ(replaced->rows_written, 1);
+  EXPECT_EQ(stored("600519.SH"),
+            (std::vector<std::string>{
+                fmt::format("{}|1000", day.days), fmt::format("{}|999", day.days + 1),
+                fmt::format("{}|1003", day.days + 3), fmt::format("{}|1004", day.days + 4)}));
+
+  // A row outside the scope refuses the whole replace; the stored rows stay.
+  Result<services::ReplaceReport> stray = manager.replace(
+      "daily_kline", {.symbols = {"600519.SH"}, .range = range(1, 2)},
+      make_batch(daily, columns, {{"600519.SH", day.days + 4, 1, 2, 1, 5, 10, 100}}));
+  EXPECT_EQ(stray.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(stored("600519.SH").size(), 4u);
+
+  Result<int64_t> removed =
+      manager.delete_range("daily_kline", {.symbols = {"000001.SZ"}, .range = {range(3, 3).start}});
+  ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
+  EXPECT_EQ(*removed, 2);  // days 3 and 4 (open-ended range)
+  EXPECT_EQ(stored("000001.SZ").size(), 3u);
+  EXPECT_EQ(stored("600519.SH").size(), 4u);
 }
 
 }  // namespace

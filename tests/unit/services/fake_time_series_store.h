@@ -43,6 +43,10 @@ class FakeTimeSeriesStore final : public storage::TimeSeriesStore {
                                storage::TimeRange) override {
     return Status(ErrorCode::kUnsupported, "fake");
   }
+  Result<int64_t> replace_range(const std::string&, const std::vector<std::string>&,
+                                storage::TimeRange, const RecordBatch&) override {
+    return Status(ErrorCode::kUnsupported, "fake");
+  }
   Status apply_retention(TimestampMs) override { return Status::ok(); }
   Result<storage::TableStats> stats(const std::string&) override {
     return Status(ErrorCode::kUnsupported, "fake");

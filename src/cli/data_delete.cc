@@ -1,0 +1,185 @@
+#include "cli/data_delete.h"
+
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/timestamp.h"
+#include "services/data_manager.h"
+#include "services/store_factory.h"
+
+namespace mystocks::cli {
+namespace {
+
+constexpr std::string_view kDataDeleteUsage =
+    R"(Usage: mystocks data delete --table TABLE [--symbols LIST] [--from DATE] [--to DATE] [--all]
+                            [options]
+
+Deletes the rows of TABLE for the given symbols and dates, in the store's own way (tsdb: one
+tombstone in its write-ahead log; SQLite/PostgreSQL: one filtered DELETE), and prints how many
+went. Market and reference data only (daily_kline, minute_kline, tick, fundamentals, ...); users,
+orders and the audit log are refused. Give --symbols, a date range or both: every row of the
+table goes only with --all. Stop the server first (it holds the stores).
+
+  --table TABLE        A table of tables.yaml.
+  --symbols LIST       Comma-separated symbols: 600519.SH, 600519, sh600519, ... (default: all).
+  --from DATE          First day deleted, inclusive: YYYY-MM-DD, YYYYMMDD, epoch ms or ISO-8601.
+  --to DATE            Last day deleted, inclusive (a date covers its whole day).
+  --all                Every row of the table (alone, without --symbols, --from and --to).
+  --config PATH        Configuration file (default: config/mystocks.yaml).
+  --env-file PATH      Environment file (default: .env).
+  --data-dir DIR       Data directory, overrides storage.data_dir.
+)";
+
+struct DeleteArgs {
+  std::string table;
+  std::string symbols;
+  std::string from;
+  std::string to;
+  bool all = false;
+  std::string config = "config/mystocks.yaml";
+  std::string env_file = ".env";
+  ConfigOverrides overrides;
+};
+
+int usage_error(const std::string& message) {
+  std::cerr << "mystocks data delete: " << message
+            << "\nRun 'mystocks data delete --help' for usage.\n";
+  return 2;
+}
+
+// Parses the flags; a non-empty string is a usage error.
+std::string parse_args(const std::vector<std::string>& args, DeleteArgs& out, bool& help) {
+  for (size_t index = 0; index < args.size(); ++index) {
+    const std::string& flag = args[index];
+    if (flag == "--help" || flag == "-h") {
+      help = true;
+      return {};
+    }
+    if (flag == "--all") {
+      out.all = true;
+      continue;
+    }
+    const std::pair<std::string_view, std::string*> text_flags[] = {
+        {"--table", &out.table},
+        {"--symbols", &out.symbols},
+        {"--from", &out.from},
+        {"--to", &out.to},
+        {"--config", &out.config},
+        {"--env-file", &out.env_file},
+        {"--data-dir", &out.overrides.data_dir}};
+    std::string* target = nullptr;
+    for (const auto& [name, value] : text_flags) {
+      if (flag == name) target = value;
+    }
+    if (target == nullptr) return fmt::format("unknown option '{}'", flag);
+    if (index + 1 >= args.size() || args[index + 1].starts_with("--")) {
+      return fmt::format("option {} needs a value", flag);
+    }
+    *target = args[++index];
+  }
+  if (out.table.empty()) return "option --table is required";
+  return {};
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+// The scope the flags describe; a Status naming the flag when one is malformed.
+Result<services::RangeScope> scope_of(const DeleteArgs& args) {
+  services::RangeScope scope;
+  if (!args.symbols.empty()) scope.symbols = split_commas(args.symbols);
+  if (!args.from.empty()) {
+    Result<TimestampMs> from = parse_timestamp(args.from, "--from");
+    if (!from.is_ok()) return from.status();
+    scope.range.start = *from;
+  }
+  if (!args.to.empty()) {
+    // A date covers its whole day; an instant is the last one deleted.
+    const bool is_date = parse_date(args.to, "--to").is_ok();
+    Result<TimestampMs> to = parse_timestamp(args.to, "--to");
+    if (!to.is_ok()) return to.status();
+    scope.range.end = *to + (is_date ? kMillisPerDay : 1);
+  }
+  if (scope.range.start >= scope.range.end) {
+    return field_error(ErrorCode::kInvalidArgument, "--from",
+                       "--from {} is after --to {}: expected from <= to", args.from, args.to);
+  }
+  scope.whole_table = args.all;
+  if (args.all && (!args.symbols.empty() || !args.from.empty() || !args.to.empty())) {
+    return field_error(ErrorCode::kInvalidArgument, "--all",
+                       "--all deletes every row of the table: give it alone, or drop it to "
+                       "delete only the given symbols and dates");
+  }
+  return scope;
+}
+
+// "--symbols" for "symbols[2]", "--from" for "range": the flag a DataManager field comes from.
+std::string flag_of(const std::string& field) {
+  if (field.starts_with("symbols")) return "--symbols";
+  if (field == "range") return "--from/--to";
+  if (field == "table") return "--table";
+  return field.starts_with("--") ? field : "--" + field;
+}
+
+}  // namespace
+
+int run_data_delete(const std::vector<std::string>& args) {
+  DeleteArgs parsed;
+  bool help = false;
+  if (std::string problem = parse_args(args, parsed, help); !problem.empty()) {
+    return usage_error(problem);
+  }
+  if (help) {
+    std::cout << kDataDeleteUsage;
+    return 0;
+  }
+  Result<services::RangeScope> scope = scope_of(parsed);
+  if (!scope.is_ok()) return usage_error(scope.status().message());
+  Result<Config> config = load_config(parsed.config, parsed.env_file, parsed.overrides);
+  if (!config.is_ok()) {
+    std::cerr << "mystocks data delete: invalid configuration: " << config.status().message()
+              << "\n";
+    return 1;
+  }
+  if (Status status = logging::init(config->logging); !status.is_ok()) {
+    std::cerr << "mystocks data delete: " << status.message() << "\n";
+    return 1;
+  }
+  Result<std::unique_ptr<services::DataStores>> stores = services::open_data_stores(
+      *config, SystemClock::instance(), MetricsRegistry::global(), nullptr);
+  if (!stores.is_ok()) {
+    std::cerr << "mystocks data delete: opening the stores: " << stores.status().to_string()
+              << "\n";
+    return 1;
+  }
+  Result<int64_t> removed = (*stores)->data->delete_range(parsed.table, *scope);
+  if (!removed.is_ok()) {
+    const Status& status = removed.status();
+    const bool usage = status.code() == ErrorCode::kInvalidArgument ||
+                       status.code() == ErrorCode::kInvalidSymbol ||
+                       status.code() == ErrorCode::kNotFound;
+    if (usage) return usage_error(flag_of(status.field()) + ": " + status.message());
+    std::cerr << "mystocks data delete: " << status.to_string() << "\n";
+    return 1;
+  }
+  std::cout << fmt::format("deleted {} row(s) from {}\n", *removed, parsed.table);
+  return 0;
+}
+
+}  // namespace mystocks::cli
