@@ -130,7 +130,10 @@ test('the chart draws the served daily bars', async () => {
   const page = await openPage();
   await signIn(page);
   await page.goto(`${server.base}/#/symbol/${stock}`);
+  await page.reload();  // a fresh load with the session in sessionStorage: time to the drawn chart
   await page.waitForSelector('#legend .c');
+  const drawn = await page.evaluate(() => performance.now());
+  console.log(`dashboard symbol page, load to drawn chart: ${drawn.toFixed(0)} ms`);
   const served = await api(`/api/v1/market/kline?symbol=${stock}&interval=1d&adjust=qfq&limit=400`);
   const byTime = new Map(served.bars.map((bar) => [new Date(bar.ts + 8 * 3600000).toISOString().slice(0, 16).replace('T', ' '), bar]));
   assert.match(await page.textContent('#legend .bars'), new RegExp(`^${served.bars.length} bars$`));
