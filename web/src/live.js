@@ -5,6 +5,7 @@
 // snapshot. Quote and forming-bar rooms conflate, so a jump there only means superseded states.
 import { io } from 'socket.io-client';
 import { renewSession, session } from './api.js';
+import { admitPush, admitSnapshot } from './room_sequence.js';
 
 const kinds = ['quote', 'tick', 'kline_1m', 'depth', 'index'];
 const conflated = new Set(['quote', 'kline_1m']);
@@ -49,27 +50,16 @@ async function join(room) {
     return;
   }
   const snapshot = reply?.snapshot;
-  if (snapshot && (snapshot.seq ?? 0) >= entry.last) {
-    entry.last = snapshot.seq ?? 0;
-    deliver(room, snapshot);
-  }
+  if (snapshot && admitSnapshot(entry, snapshot.seq)) deliver(room, snapshot);
 }
 
 function onPush(kind, message) {
   const room = `${kind}:${message.symbol}`;
   const entry = rooms.get(room);
   if (!entry) return;
-  const seq = message.seq;
-  if (typeof seq === 'number') {
-    if (seq <= entry.last) return;
-    const gap = seq > entry.last + 1 && entry.last > 0 && !conflated.has(kind);
-    entry.last = seq;
-    if (gap) {
-      socket.emit('snapshot', { room });
-      return;
-    }
-  }
-  deliver(room, message);
+  const verdict = admitPush(entry, message.seq, conflated.has(kind));
+  if (verdict === 'resync') socket.emit('snapshot', { room });
+  else if (verdict === 'apply') deliver(room, message);
 }
 
 function ensureSocket() {
@@ -80,9 +70,7 @@ function ensureSocket() {
   for (const kind of kinds) socket.on(kind, (message) => onPush(kind, message));
   socket.on('snapshot', (message) => {
     const entry = rooms.get(message.room);
-    if (!entry) return;
-    entry.last = message.seq ?? entry.last;
-    deliver(message.room, message);
+    if (entry && admitSnapshot(entry, message.seq)) deliver(message.room, message);
   });
   socket.on('connect', () => {
     notifyStatus();
