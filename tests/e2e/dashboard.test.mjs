@@ -70,6 +70,11 @@ async function signIn(page, username = 'admin', password = demoPassword) {
   await page.waitForSelector('#view[data-page=overview]');
 }
 
+async function assertFits(page, label) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `${label} is ${overflow} px wider than the ${page.viewportSize().width} px window`);
+}
+
 const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 
 test('static routes: index.html revalidated, hashed assets immutable, names confined', async () => {
@@ -122,6 +127,7 @@ test('first paint and the overview: breadth and index strip as the API serves th
   const indices = await api('/api/v1/market/symbols?security_type=index&size=20');
   await page.waitForFunction((n) => document.querySelectorAll('#index-strip .index-card').length === n, indices.length);
   await page.waitForSelector('#gainers');
+  await assertFits(page, 'overview');
   await shot(page, 'overview');
   await page.close();
 });
@@ -154,6 +160,7 @@ test('the chart draws the served daily bars', async () => {
   assert.ok(checked.size >= 3, `hovering hit only ${[...checked]}`);
   await page.waitForSelector('#depth table');
   await page.waitForSelector('#ticks tbody tr');
+  await assertFits(page, 'symbol');
   await shot(page, 'symbol-1d');
   await page.close();
 });
@@ -193,12 +200,13 @@ test('an order placed in the page is in the API, and cancelling it there cancels
   await page.waitForFunction(() => /cancelled/.test(document.querySelector('#order-message')?.textContent ?? ''));
   assert.equal((await api(`/api/v1/orders/${id}`)).status, 'cancelled');
   await page.waitForSelector('#positions-note');
+  await assertFits(page, 'orders');
   await shot(page, 'orders');
   await page.close();
 });
 
 test('watchlists, jobs and system pages render; the phone layout does not overflow', async () => {
-  const page = await openPage();
+  const page = await openPage({ expected: [/status of 400/] });  // the refused job below
   await signIn(page);
   await page.goto(`${server.base}/#/watchlists`);
   await page.fill('#new-watchlist', 'e2e list');
@@ -208,20 +216,39 @@ test('watchlists, jobs and system pages render; the phone layout does not overfl
   await page.waitForFunction(() => /\d/.test(document.querySelector('#watchlist td.num')?.textContent ?? ''));
   const lists = await api('/api/v1/watchlists');
   assert.ok(lists.some((list) => list.name === 'e2e list'), JSON.stringify(lists));
+  await assertFits(page, 'watchlists');
   await shot(page, 'watchlists');
   await page.goto(`${server.base}/#/jobs`);
   await page.waitForSelector('#jobs p, #jobs table');
+  await page.fill('input[name=dataset]', 'weekly');
+  await page.click('#view form button');
+  await page.waitForSelector('#job-message .error');
+  assert.match(await page.textContent('#job-message'), /^dataset: data type 'weekly' is unknown/);
+  await page.fill('input[name=dataset]', 'daily');
+  await page.fill('input[name=symbols]', stock);
+  await page.fill('input[name=from]', '2024-01-02');
+  await page.fill('input[name=to]', '2024-03-29');
+  await page.click('#view form button');
+  await page.waitForSelector('#job-message .ok');
+  const jobId = /Submitted (job-\d+)/.exec(await page.textContent('#job-message'))[1];
+  const row = `tr[data-job-id="${jobId}"]`;
+  await page.waitForFunction((selector) => /succeeded/.test(document.querySelector(selector)?.textContent ?? ''), row, { timeout: 30000 });
+  assert.equal(await page.getAttribute(`${row} progress`, 'value'), '1');
+  const job = await api(`/api/v1/data/jobs/${jobId}`);
+  assert.equal(job.state, 'succeeded');
+  assert.match(await page.textContent(row), new RegExp(job.progress.rows_written.toLocaleString('en-US')));
+  await assertFits(page, 'jobs');
   await shot(page, 'jobs');
   await page.goto(`${server.base}/#/system`);
   await page.waitForSelector('#system-status dl');
   await page.waitForSelector('#realtime-status dl');
+  await assertFits(page, 'system');
   await shot(page, 'system');
   await page.setViewportSize({ width: 390, height: 844 });
   for (const hash of ['#/overview', `#/symbol/${stock}`, '#/orders']) {
     await page.goto(`${server.base}/${hash}`);
     await page.waitForTimeout(800);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 1, `${hash} is ${overflow} px wider than a phone screen`);
+    await assertFits(page, hash);
     await shot(page, `phone-${hash.replace(/[^a-z]/g, '')}`);
   }
   await page.close();

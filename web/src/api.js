@@ -8,8 +8,11 @@ const storageKey = 'mystocks.session';
 
 export class ApiError extends Error {
   constructor(status, body) {
+    // "dataset: data type 'weekly' is unknown: expected ...": the field first, when one is named.
+    const field = body?.errors?.find((e) => e.field)?.field;
     const detail = body?.errors?.find((e) => e.message && e.message !== body.message)?.message;
-    super(body?.message ? (detail ? `${body.message} (${detail})` : body.message) : `HTTP ${status}`);
+    const text = body?.message ? (detail ? `${body.message} (${detail})` : body.message) : `HTTP ${status}`;
+    super(field && !text.startsWith(`${field}:`) ? `${field}: ${text}` : text);
     this.status = status;
     this.code = body?.code;
     this.errors = body?.errors ?? [];

@@ -20,7 +20,7 @@ function eta(ms) {
 
 export function render(view) {
   const list = h('div', { id: 'jobs' });
-  const message = h('div', {});
+  const message = h('div', { id: 'job-message', role: 'status' });
   const dataset = h('input', { name: 'dataset', value: 'daily', placeholder: 'daily, minute:5m, tick, …' });
   const symbols = h('input', { name: 'symbols', placeholder: '600519.SH,000001.SZ' });
   const from = h('input', { name: 'from', type: 'date' });
@@ -33,7 +33,7 @@ export function render(view) {
       const jobs = await get('/api/v1/data/jobs');
       replace(list, jobs.length ? table(['Job', 'Description', 'State', 'Progress', 'Rows written', 'ETA', 'Submitted', ''],
         jobs.map((job) => h('tr', { 'data-job-id': job.id },
-          h('td', { class: 'mono' }, job.id), h('td', {}, job.description ?? job.spec?.dataset ?? ''),
+          h('td', { class: 'mono' }, job.id), h('td', { class: 'wrap' }, job.description ?? job.spec?.dataset ?? ''),
           h('td', {}, job.state, job.error ? h('div', { class: 'error' }, `${job.error.code}: ${job.error.message}`) : ''),
           h('td', {}, progressBar(job)), h('td', { class: 'num' }, count(job.progress?.rows_written)),
           h('td', {}, job.state === 'running' ? eta(job.progress?.eta_ms) : '–'),
