@@ -254,6 +254,27 @@ test('watchlists, jobs and system pages render; the phone layout does not overfl
   await page.close();
 });
 
+test('a refused access token is renewed with the refresh token; a refused refresh asks to sign in', async () => {
+  const page = await openPage({ expected: [/status of 401/] });
+  await signIn(page);
+  const spoil = (field) => page.evaluate((name) => {
+    const stored = JSON.parse(sessionStorage.getItem('mystocks.session'));
+    stored[name] = 'not-a-token';
+    sessionStorage.setItem('mystocks.session', JSON.stringify(stored));
+  }, field);
+  await spoil('access');
+  await page.goto(`${server.base}/#/orders`);
+  await page.waitForSelector('#orders table, #orders p.muted');
+  const renewed = await page.evaluate(() => JSON.parse(sessionStorage.getItem('mystocks.session')).access);
+  assert.notEqual(renewed, 'not-a-token');
+  await spoil('access');
+  await spoil('refresh');
+  await page.goto(`${server.base}/#/system`);
+  await page.waitForSelector('#view[data-page=login]');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('mystocks.session')), null);
+  await page.close();
+});
+
 test('no page logged a console error or threw', () => {
   assert.deepEqual(consoleErrors, []);
 });

@@ -2,7 +2,7 @@
 // param) draws into #view and returns a cleanup that leaves its live rooms and stops its timers;
 // the router runs it before the next page. Every page but login needs a session.
 import './style.css';
-import { logout, session } from './api.js';
+import { forget, logout, session } from './api.js';
 import { h, replace } from './dom.js';
 import { onStatus, reconnect } from './live.js';
 import * as jobs from './pages/jobs.js';
@@ -50,5 +50,11 @@ function route() {
 }
 
 window.addEventListener('hashchange', route);
-window.addEventListener('mystocks:signed-out', () => { reconnect(); location.hash = '#/login'; route(); });
+// The session ended under us (refresh refused, token revoked): drop it and ask to sign in again.
+window.addEventListener('mystocks:signed-out', () => {
+  forget();
+  reconnect();
+  if (location.hash === '#/login') route();
+  else location.hash = '#/login';
+});
 route();
