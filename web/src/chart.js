@@ -39,6 +39,9 @@ export class KlineChart {
   }
 
   setBars(bars) {
+    // Indicator lines of the previous interval go first: their times would widen the fitted range.
+    this.setIndicator('overlay', null);
+    this.setIndicator('panel', null);
     this.bars = bars.map((bar) => ({ ...bar }));
     this.candles.setData(this.bars.map((bar) => this.candle(bar)));
     this.volume.setData(this.bars.map((bar) => this.volumeBar(bar)));
