@@ -35,4 +35,4 @@ bench: release
 	./bench/macro/http_vs_nginx.sh
 
 clean:
-	rm -rf build build-debug build-fuzz build-tsan
+	rm -rf build build-debug build-fuzz build-tsan web/dist

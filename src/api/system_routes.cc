@@ -1,15 +1,13 @@
 #include "api/system_routes.h"
 
-#include <fstream>
 #include <memory>
 #include <mutex>
-#include <sstream>
-#include <unordered_map>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/asset_cache.h"
 #include "gateway/openapi.h"
 
 namespace mystocks::api {
@@ -38,44 +36,6 @@ constexpr std::string_view kSwaggerPage = R"html(<!doctype html>
 </body>
 </html>
 )html";
-
-std::string_view content_type_for(std::string_view name) {
-  if (name.ends_with(".js")) return "text/javascript; charset=utf-8";
-  if (name.ends_with(".css")) return "text/css; charset=utf-8";
-  if (name.ends_with(".html")) return "text/html; charset=utf-8";
-  if (name.ends_with(".png")) return "image/png";
-  if (name.ends_with(".map") || name.ends_with(".json")) return "application/json";
-  return "application/octet-stream";
-}
-
-// Swagger UI assets, read once and kept: a handful of files, a few MB, never evicted.
-class AssetCache {
- public:
-  explicit AssetCache(std::string dir) : dir_(std::move(dir)) {}
-
-  Result<std::shared_ptr<const std::string>> get(const std::string& name) {
-    {
-      std::lock_guard lock(mutex_);
-      if (auto it = files_.find(name); it != files_.end()) return it->second;
-    }
-    std::ifstream in(dir_ + "/" + name, std::ios::binary);
-    if (!in) {
-      return field_error(ErrorCode::kNotFound, "file", "no documentation asset '{}' in '{}'", name,
-                         dir_);
-    }
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    auto shared = std::make_shared<const std::string>(contents.str());
-    std::lock_guard lock(mutex_);
-    files_.emplace(name, shared);
-    return shared;
-  }
-
- private:
-  std::string dir_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const std::string>> files_;  // GUARDED_BY(mutex_)
-};
 
 HttpResponse raw(std::string content_type, std::string body) {
   HttpResponse response;
@@ -223,7 +183,7 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
           },
   }));
 
-  auto assets = std::make_shared<AssetCache>(ctx.swagger_ui_dir);
+  auto assets = std::make_shared<AssetCache>(ctx.swagger_ui_dir, "documentation asset");
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
       .method = HttpMethod::kGet,
       .path = "/api/docs/{file}",
@@ -235,11 +195,6 @@ Status register_system_routes(gateway::RouteRegistry& registry, const SystemCont
       .handler =
           [assets](const HttpRequest& request) {
             const std::string& name = request.path_params.at("file");
-            if (name.empty() || name.front() == '.' || name.find('/') != std::string::npos ||
-                name.find('\\') != std::string::npos) {
-              return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "file",
-                                                "asset name '{}' is not allowed", name));
-            }
             Result<std::shared_ptr<const std::string>> file = assets->get(name);
             if (!file.is_ok()) return ApiReply::fail(file.status());
             return ApiReply::raw_response(raw(std::string(content_type_for(name)), **file));

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/auth_routes.h"
+#include "api/dashboard_routes.h"
 #include "api/data_api.h"
 #include "api/job_routes.h"
 #include "api/realtime_routes.h"
@@ -261,6 +262,7 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
                  .swagger_ui_dir = config.server.swagger_ui_dir,
                  .started_at_ms = started_at,
                  .status_sections = std::move(sections)});
+  if (routes.is_ok()) routes = api::register_dashboard_routes(registry, config.server.dashboard_dir);
   if (!routes.is_ok()) {
     spdlog::error("route registration failed: {}", routes.to_string());
     return 1;

@@ -59,6 +59,7 @@ const std::vector<KeySpec>& key_specs() {
       {"server", "handler_timeout_ms", [](Config& c) -> Target { return &c.server.handler_timeout_ms; }, 1, 3600000},
       {"server", "access_log", [](Config& c) -> Target { return &c.server.access_log; }},
       {"server", "swagger_ui_dir", [](Config& c) -> Target { return &c.server.swagger_ui_dir; }},
+      {"server", "dashboard_dir", [](Config& c) -> Target { return &c.server.dashboard_dir; }},
       {"gateway", "rate_limit_enabled", [](Config& c) -> Target { return &c.gateway.rate_limit_enabled; }},
       {"gateway", "rate_limit_capacity", [](Config& c) -> Target { return &c.gateway.rate_limit_capacity; }, 1, 1 << 30},
       {"gateway", "rate_limit_per_second", [](Config& c) -> Target { return &c.gateway.rate_limit_per_second; }, 1, 1 << 30},

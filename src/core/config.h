@@ -27,6 +27,7 @@ struct ServerConfig {
   int64_t handler_timeout_ms = 10000;     // a blocking handler's default limit before 504; static
   bool access_log = false;                // one log line per request (costs ~10% throughput)
   std::string swagger_ui_dir = "node_modules/swagger-ui-dist";  // Swagger UI assets; static
+  std::string dashboard_dir = "web/dist";  // built web dashboard served at /; relative to cwd; static
 };
 
 struct GatewayConfig {
