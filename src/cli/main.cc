@@ -1,4 +1,4 @@
-// mystocks: the single binary. Subcommands: serve, demo, ingest, admin, version, help.
+// mystocks: the single binary. Subcommands: serve, demo, ingest, data, admin, version, help.
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -7,6 +7,7 @@
 #include "cli/admin_tsdb.h"
 #include "cli/admin_users.h"
 #include "cli/conformance_app.h"
+#include "cli/data_inventory.h"
 #include "cli/ingest_app.h"
 #include "cli/server_app.h"
 #include "cli/version.h"
@@ -29,6 +30,9 @@ Commands:
              [--strategy rollback|continue|retry] [--config PATH] [--data-dir DIR]
              Fetch data from a source into the stores, with quality checks; re-runs resume.
              'mystocks ingest --help' lists every option.
+  data inventory [--table T] [--symbols LIST] [--has-gaps true|false] [--csv] [--data-dir DIR]
+             What is stored per table and series: rows, first/last, last write, source,
+             missing trading days ('mystocks data inventory --help').
   admin tsdb-check | tsdb-stats [--dir DIR]
              Verify every checksum of the embedded time-series store, or print its sizes.
   admin user add|passwd|role|disable|enable|list
@@ -87,6 +91,15 @@ int main(int argc, char** argv) {
     return mystocks::cli::run_socketio_conformance(listen);
   }
   if (command == "ingest") return mystocks::cli::run_ingest({args.begin() + 1, args.end()});
+  if (command == "data") {
+    const std::string_view verb = args.size() > 1 ? args[1] : std::string_view();
+    if (verb == "inventory") {
+      return mystocks::cli::run_data_inventory({args.begin() + 2, args.end()});
+    }
+    return usage_error(verb.empty() ? std::string("data needs a verb: inventory")
+                                    : "unknown data verb '" + std::string(verb) +
+                                          "': expected inventory");
+  }
   if (command == "admin") {
     const std::string_view what = args.size() > 1 ? args[1] : std::string_view();
     if (what == "user") return mystocks::cli::run_admin_user({args.begin() + 2, args.end()});
@@ -95,8 +108,8 @@ int main(int argc, char** argv) {
   }
   if (command != "serve" && command != "demo") {
     return usage_error("unknown command '" + std::string(command) +
-                       "': expected serve, demo, ingest, socketio-conformance, admin, version or "
-                       "help");
+                       "': expected serve, demo, ingest, data, socketio-conformance, admin, version "
+                       "or help");
   }
 
   std::string config_path = "config/mystocks.yaml";

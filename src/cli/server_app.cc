@@ -12,6 +12,7 @@
 
 #include "api/auth_routes.h"
 #include "api/data_api.h"
+#include "api/inventory_routes.h"
 #include "api/job_routes.h"
 #include "api/realtime_routes.h"
 #include "api/system_routes.h"
@@ -290,6 +291,10 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   if (Status status = api::register_job_routes(registry, data.jobs(), data.job_rules(),
                                                {.max_symbol_days = std::move(*job_limits)});
       !status.is_ok()) {
+    spdlog::error("route registration failed: {}", status.to_string());
+    return 1;
+  }
+  if (Status status = api::register_inventory_routes(registry, data.inventory()); !status.is_ok()) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;
   }
