@@ -64,7 +64,7 @@ test('CSV bars for unknown symbols: registered as inferred, inventory shows sour
   // Relational tables keep no write time ("-") and report the gap count (dates: tsdb only).
   assert.match(line('600519.SH'), /daily_kline\s+600519\.SH\s+-\s+4\s+2024-01-02\s+2024-01-08\s+-\s+csv\s+1$/);
   assert.match(line('000001.SZ'), /\s5\s+2024-01-02\s+2024-01-08\s.*csv\s+0$/);
-  assert.match(listed.stderr, /2 series in 1 table\(s\), trading days from the built-in calendar, answered in [\d.]+ ms/);
+  assert.match(listed.stderr, /2 series in 1 table\(s\), trading days from the built-in calendar, answered in [\d.]+ ms \([\d.]+ ms CPU\)/);
 
   const csv = await runCli(['data', 'inventory', '--table', 'daily_kline', '--has-gaps', 'true',
     '--csv', '--data-dir', dir], { env });
