@@ -116,8 +116,9 @@ const storage::ColumnDef* series_time(const storage::TableSchema& table) {
 
 int64_t midnight_ms(int32_t day) { return int64_t{day} * kMillisPerDay - kShanghaiOffsetMs; }
 
-std::string other_tags(const storage::TableSchema& table, const std::vector<std::string>& tags) {
-  const std::vector<std::string> names = table.tag_columns();
+// `names`: the table's tag columns (table.tag_columns(), taken once per table).
+std::string other_tags(const std::vector<std::string>& names,
+                       const std::vector<std::string>& tags) {
   std::string out;
   for (size_t index = 0; index < names.size() && index < tags.size(); ++index) {
     if (names[index] == "symbol" || names[index] == "exchange") continue;
@@ -129,11 +130,13 @@ std::string other_tags(const storage::TableSchema& table, const std::vector<std:
 void add_time_series(const storage::TableSchema& table,
                      const std::vector<storage::SeriesSummary>& summaries,
                      const Calendar& calendar, std::vector<InventoryRow>& out) {
+  const std::vector<std::string> tag_names = table.tag_columns();
+  out.reserve(out.size() + summaries.size());
   for (const storage::SeriesSummary& series : summaries) {
     InventoryRow row{.table = table.name,
                      .store = "timeseries",
                      .symbol = series.symbol,
-                     .series = other_tags(table, series.tags),
+                     .series = other_tags(tag_names, series.tags),
                      .rows = series.rows,
                      .first_ms = series.first_ms,
                      .last_ms = series.last_ms,
