@@ -28,6 +28,7 @@ json::object job_schema() {
         {"registered_symbols",
          {{"type", "array"},
           {"description", "symbols this job added to the securities master as inferred"}}},
+        {"notes", {{"type", "array"}, {"description", "what the job did besides storing rows"}}},
         {"progress", {{"type", "object"}}},
         {"error", {{"type", json::array{"object", "null"}}}}}}};
 }

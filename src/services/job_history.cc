@@ -223,8 +223,7 @@ Result<std::vector<JobInfo>> JobHistory::newest(int64_t limit) {
 
 Result<std::vector<JobRecord>> JobHistory::writers() {
   LoadQuery query;
-  query.columns = {"job_id", "table_name", "source", "symbols", "state", "rows_written",
-                   "finished_at"};
+  query.columns = {"job_id", "table_name", "source", "symbols"};
   query.filters = {storage::cmp("rows_written", storage::FilterOp::kGt, int64_t{0})};
   query.order_by = {{"submitted_at", storage::SortOrder::kDescending},
                     {"job_id", storage::SortOrder::kDescending}};
@@ -240,11 +239,6 @@ Result<std::vector<JobRecord>> JobHistory::writers() {
     const std::string& symbols = string_at(*rows, "symbols", row);
     record.all_symbols = symbols == "*";
     if (!record.all_symbols) record.symbols = split(symbols);
-    Result<JobState> state = parse_state(string_at(*rows, "state", row));
-    if (!state.is_ok()) return state.status();
-    record.state = *state;
-    record.rows_written = int64_at(*rows, "rows_written", row);
-    record.finished_at_ms = optional_int(*rows, "finished_at", row);
     out.push_back(std::move(record));
   }
   return out;

@@ -31,9 +31,6 @@ struct JobRecord {
   std::string source;            // source name the job fetched from
   std::vector<std::string> symbols;  // canonical; empty with all_symbols
   bool all_symbols = false;
-  JobState state = JobState::kQueued;
-  int64_t rows_written = 0;
-  int64_t finished_at_ms = 0;
 };
 
 class JobHistory {

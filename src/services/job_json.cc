@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "services/ingest_symbols.h"
+
 namespace mystocks::services {
 namespace {
 
@@ -61,6 +63,11 @@ boost::json::object job_info_json(const JobInfo& job) {
   boost::json::array registered;
   for (const std::string& symbol : progress.registered_symbols) registered.emplace_back(symbol);
   out["registered_symbols"] = std::move(registered);
+  boost::json::array notes;
+  if (!progress.registered_symbols.empty()) {
+    notes.emplace_back(registered_symbols_note(progress.registered_symbols));
+  }
+  out["notes"] = std::move(notes);
   if (progress.error_code == ErrorCode::kOk) {
     out["error"] = nullptr;
   } else {

@@ -43,12 +43,6 @@ void SeriesCatalog::Entry::add_day(int32_t day, int64_t day_rows, int64_t min_ts
   last_ts = std::max(last_ts, max_ts);
 }
 
-bool SeriesCatalog::Entry::has_day(int32_t day) const {
-  if (day < base_day) return false;
-  const size_t bit = static_cast<size_t>(day - base_day);
-  return bit / 64 < day_bits.size() && (day_bits[bit / 64] >> (bit % 64) & 1) != 0;
-}
-
 std::vector<int32_t> SeriesCatalog::Entry::days() const {
   std::vector<int32_t> out;
   for (size_t word = 0; word < day_bits.size(); ++word) {

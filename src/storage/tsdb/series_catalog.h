@@ -41,7 +41,6 @@ class SeriesCatalog {
     // Adds `rows` rows of `day` spanning [min_ts, max_ts] (building and recounting only: the
     // caller knows they are distinct from what the entry holds).
     void add_day(int32_t day, int64_t rows, int64_t min_ts, int64_t max_ts);
-    bool has_day(int32_t day) const;
     std::vector<int32_t> days() const;
   };
   using Entries = std::map<std::string, Entry>;  // by series key

@@ -132,6 +132,10 @@ TEST_F(JobHistoryTest, RegisteredSymbolsAreInTheRecordAndTheJson) {
   const boost::json::object json = job_info_json(**stored);
   ASSERT_EQ(json.at("registered_symbols").as_array().size(), 1u);
   EXPECT_EQ(json.at("registered_symbols").as_array()[0].as_string(), symbol);
+  ASSERT_EQ(json.at("notes").as_array().size(), 1u);
+  EXPECT_NE(std::string(json.at("notes").as_array()[0].as_string())
+                .find("registered 1 symbol(s) not in the securities master as incomplete"),
+            std::string::npos);
   // The master now lists it as inferred; a second job registers nothing more.
   LoadQuery query;
   query.symbols = {symbol};
