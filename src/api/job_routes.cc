@@ -25,6 +25,10 @@ json::object job_schema() {
         {"state",
          {{"type", "string"},
           {"enum", json::array{"queued", "running", "succeeded", "failed", "cancelled"}}}},
+        {"registered_symbols",
+         {{"type", "array"},
+          {"description", "symbols this job added to the securities master as inferred"}}},
+        {"notes", {{"type", "array"}, {"description", "what the job did besides storing rows"}}},
         {"progress", {{"type", "object"}}},
         {"error", {{"type", json::array{"object", "null"}}}}}}};
 }
@@ -65,13 +69,16 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .path = "/api/v1/data/jobs",
       .version = "v1",
       .summary = "Submit an ingest job (fetch, validate, store) and follow it by id",
-      .description = "Runs in the background on the ingest workers; re-running a job skips what "
-                     "is already stored. 503 RESOURCE_EXHAUSTED when the job queue is full.",
+      .description = "Answers 202 Accepted with Location: /api/v1/data/jobs/{id} and the queued "
+                     "job; it runs in the background on the ingest workers. Re-running a job "
+                     "skips what is already stored. 503 RESOURCE_EXHAUSTED when the job queue is "
+                     "full.",
       .tags = {"data"},
       .resource = "jobs",
       .action = "write",
       .request_schema = create_schema(),
       .response_schema = job_schema(),
+      .success_status = 202,
       .rate_class = "heavy",
       .handler =
           [&jobs, rules, limits](const HttpRequest& request) {
@@ -91,19 +98,22 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
             if (!id.is_ok()) return ApiReply::fail(id.status());
             Result<services::JobInfo> job = jobs.get(*id);
             if (!job.is_ok()) return ApiReply::fail(job.status());
-            return ApiReply::ok(services::job_info_json(*job), "job submitted");
+            return ApiReply::accepted(services::job_info_json(*job),
+                                      "/api/v1/data/jobs/" + job->id, "job submitted");
           },
   }));
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
       .method = HttpMethod::kGet,
       .path = "/api/v1/data/jobs",
       .version = "v1",
-      .summary = "Ingest jobs, queued, running and recently finished",
+      .summary = "Ingest jobs, queued, running and recently finished (earlier runs included)",
+      .description = "Finished jobs come from the ingest_jobs history, so they survive a "
+                     "restart; a job that was queued or running when its process died is "
+                     "failed with ABORTED and a message saying it was interrupted.",
       .tags = {"data"},
       .resource = "jobs",
       .action = "read",
       .response_schema = json::object{{"type", "array"}, {"items", job_schema()}},
-      .blocking = false,
       .handler =
           [&jobs](const HttpRequest&) {
             json::array out;
@@ -121,7 +131,6 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .action = "read",
       .params = {id_path_param("job id, as POST /api/v1/data/jobs returned it")},
       .response_schema = job_schema(),
-      .blocking = false,
       .handler =
           [&jobs](const HttpRequest& request) {
             Result<services::JobInfo> job = jobs.get(request.path_params.at("id"));
@@ -140,7 +149,6 @@ Status register_job_routes(gateway::RouteRegistry& registry, services::JobRunner
       .action = "write",
       .params = {id_path_param("job id, as POST /api/v1/data/jobs returned it")},
       .response_schema = job_schema(),
-      .blocking = false,
       .handler =
           [&jobs](const HttpRequest& request) {
             const std::string& id = request.path_params.at("id");

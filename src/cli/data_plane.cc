@@ -61,8 +61,13 @@ Status DataPlane::open_ingest() {
   job_rules_.default_strategy = *strategy;
   pipeline_ = std::make_unique<services::IngestPipeline>(
       *stores_->data, *stores_->catalog, clock_, services::ingest_options(config_.ingest));
+  job_history_ = std::make_unique<services::JobHistory>(*stores_->data, clock_,
+                                                         config_.ingest.history_jobs);
   jobs_ = std::make_unique<services::JobRunner>(*pipeline_, services::failover_resolver(*sources_),
-                                                clock_, services::job_runner_options(config_.ingest));
+                                                clock_, services::job_runner_options(config_.ingest),
+                                                job_history_.get());
+  MYSTOCKS_RETURN_IF_ERROR(jobs_->restore_history());
+  inventory_ = std::make_unique<services::SeriesInventory>(*stores_->data, job_history_.get());
   Result<std::vector<services::ScheduledJob>> scheduled = services::scheduled_jobs(config_.ingest);
   if (!scheduled.is_ok()) return scheduled.status();
   if (!scheduled->empty()) {

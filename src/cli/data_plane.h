@@ -22,7 +22,9 @@
 #include "services/ingest_pipeline.h"
 #include "services/ingest_scheduler.h"
 #include "services/ingest_spec.h"
+#include "services/job_history.h"
 #include "services/job_runner.h"
+#include "services/series_inventory.h"
 #include "services/live_ingest.h"
 #include "services/store_factory.h"
 #include "sources/failover_source.h"
@@ -44,6 +46,8 @@ class DataPlane {
   // Ingest jobs (POST /api/v1/data/jobs) and the rules their specs are checked against.
   services::JobRunner& jobs() { return *jobs_; }
   const services::JobSpecRules& job_rules() const { return job_rules_; }
+  // The series inventory (GET /api/v1/data/inventory), with sources from the job history.
+  const services::SeriesInventory& inventory() const { return *inventory_; }
   // The clock realtime freshness is judged by: the live feed's market clock when it plays a
   // simulated session, else the wall clock.
   const Clock& market_clock() const;
@@ -76,7 +80,9 @@ class DataPlane {
   std::unique_ptr<services::DataStores> stores_;
   std::unique_ptr<sources::FailoverSource> sources_;
   std::unique_ptr<services::IngestPipeline> pipeline_;
+  std::unique_ptr<services::JobHistory> job_history_;  // outlives jobs_ (declared before it)
   std::unique_ptr<services::JobRunner> jobs_;
+  std::unique_ptr<services::SeriesInventory> inventory_;
   std::unique_ptr<services::IngestScheduler> scheduler_;
   services::JobSpecRules job_rules_;
   std::unique_ptr<sources::SimulatorSource> simulator_;  // demo seed and live feed

@@ -19,6 +19,9 @@
 #include "services/data_manager.h"
 #include "services/ingest_pipeline.h"
 #include "services/ingest_spec.h"
+#include "services/ingest_symbols.h"
+#include "services/job_history.h"
+#include "services/job_runner.h"
 #include "services/store_factory.h"
 #include "sources/source_factory.h"
 #include "storage/tables_yaml.h"
@@ -161,6 +164,10 @@ void print_summary(const services::IngestJobSpec& spec, const services::IngestSu
     std::cout << fmt::format("  replaced: {} stored row(s) removed\n", progress.rows_deleted);
   }
   std::cout << fmt::format("  chunks: {}/{}\n", progress.chunks_done, progress.chunks_total);
+  if (!progress.registered_symbols.empty()) {
+    std::cout << "  note: " << services::registered_symbols_note(progress.registered_symbols)
+              << "\n";
+  }
   std::string checks;
   for (size_t check_idx = 0; check_idx < services::kQualityCheckCount; ++check_idx) {
     const auto check = static_cast<services::QualityCheck>(check_idx);
@@ -251,6 +258,25 @@ int run_ingest(const std::vector<std::string_view>& args) {
                                           services::ingest_options(config->ingest));
   services::IngestProgress progress(clock);
   services::IngestSummary summary;
+  // The run goes into the job history like an API job, so GET /api/v1/data/jobs and the series
+  // inventory's `source` know it.
+  services::JobHistory history(manager, clock, config->ingest.history_jobs);
+  Result<std::string> job_id = history.next_id();
+  if (!job_id.is_ok()) {
+    std::cerr << "mystocks ingest: reading the job history: " << job_id.status().to_string() << "\n";
+    return 1;
+  }
+  const int64_t submitted_ms = clock.now_ms();
+  const auto record_job = [&] {
+    const services::JobInfo job{.id = *job_id, .spec = *spec, .source = std::string(source->name()),
+                                .description = spec->describe(), .submitted_at_ms = submitted_ms,
+                                .progress = progress.snapshot()};
+    if (Status recorded = history.record(job); !recorded.is_ok()) {
+      std::cerr << "mystocks ingest: the job history misses this run: " << recorded.to_string() << "\n";
+    }
+  };
+  progress.start(0);
+  record_job();
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   std::thread worker([&] { summary = pipeline.run(*spec, *source, progress); });
@@ -273,6 +299,7 @@ int run_ingest(const std::vector<std::string_view>& args) {
     }
   }
   worker.join();
+  record_job();
   if (terminal) std::cerr << "\r" << progress_line(summary.progress, true) << "\x1b[K\n";
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

@@ -1,4 +1,6 @@
 // mystocks: the single binary. Subcommands: serve, demo, ingest, data, admin, version, help.
+#include <algorithm>
+#include <cstddef>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -8,6 +10,7 @@
 #include "cli/admin_users.h"
 #include "cli/conformance_app.h"
 #include "cli/data_delete.h"
+#include "cli/data_inventory.h"
 #include "cli/ingest_app.h"
 #include "cli/server_app.h"
 #include "cli/version.h"
@@ -34,6 +37,9 @@ Commands:
   data delete --table TABLE [--symbols LIST] [--from DATE] [--to DATE] [--all] [--data-dir DIR]
              Delete a table's rows for symbols and dates (--all: every row), with the server
              stopped. 'mystocks data delete --help' lists every option.
+  data inventory [--table T] [--symbols LIST] [--has-gaps true|false] [--csv] [--data-dir DIR]
+             What is stored per table and series: rows, first/last, last write, source,
+             missing trading days ('mystocks data inventory --help').
   admin tsdb-check | tsdb-stats [--dir DIR]
              Verify every checksum of the embedded time-series store, or print its sizes.
   admin user add|passwd|role|disable|enable|list
@@ -93,9 +99,14 @@ int main(int argc, char** argv) {
   }
   if (command == "ingest") return mystocks::cli::run_ingest({args.begin() + 1, args.end()});
   if (command == "data") {
-    const std::string_view what = args.size() > 1 ? args[1] : std::string_view();
-    if (what == "delete") return mystocks::cli::run_data_delete({args.begin() + 2, args.end()});
-    return usage_error("data: unknown subcommand '" + std::string(what) + "': expected delete");
+    const std::string_view verb = args.size() > 1 ? args[1] : std::string_view();
+    const auto first = args.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(2, args.size()));
+    const std::vector<std::string> rest(first, args.end());
+    if (verb == "delete") return mystocks::cli::run_data_delete(rest);
+    if (verb == "inventory") return mystocks::cli::run_data_inventory(rest);
+    return usage_error(verb.empty() ? std::string("data needs a verb: delete or inventory")
+                                    : "unknown data verb '" + std::string(verb) +
+                                          "': expected delete or inventory");
   }
   if (command == "admin") {
     const std::string_view what = args.size() > 1 ? args[1] : std::string_view();
@@ -104,10 +115,9 @@ int main(int argc, char** argv) {
     return mystocks::cli::run_admin_tsdb({args.begin() + 1, args.end()});
   }
   if (command != "serve" && command != "demo") {
-    return usage_error(
-        "unknown command '" + std::string(command) +
-        "': expected serve, demo, ingest, data, socketio-conformance, admin, version "
-        "or help");
+    return usage_error("unknown command '" + std::string(command) +
+                       "': expected serve, demo, ingest, data, socketio-conformance, admin, version "
+                       "or help");
   }
 
   std::string config_path = "config/mystocks.yaml";

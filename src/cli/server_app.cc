@@ -13,6 +13,7 @@
 #include "api/auth_routes.h"
 #include "api/dashboard_routes.h"
 #include "api/data_api.h"
+#include "api/inventory_routes.h"
 #include "api/job_routes.h"
 #include "api/realtime_routes.h"
 #include "api/system_routes.h"
@@ -292,6 +293,10 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   if (Status status = api::register_job_routes(registry, data.jobs(), data.job_rules(),
                                                {.max_symbol_days = std::move(*job_limits)});
       !status.is_ok()) {
+    spdlog::error("route registration failed: {}", status.to_string());
+    return 1;
+  }
+  if (Status status = api::register_inventory_routes(registry, data.inventory()); !status.is_ok()) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;
   }

@@ -193,6 +193,8 @@ const std::vector<KeySpec>& key_specs() {
        [](Config& c) -> Target { return &c.ingest.keep_finished_jobs; }, 1, 100000},
       {"ingest", "keep_finished_seconds",
        [](Config& c) -> Target { return &c.ingest.keep_finished_seconds; }, 1, kMaxInt},
+      {"ingest", "history_jobs", [](Config& c) -> Target { return &c.ingest.history_jobs; }, 1,
+       1000000},
       {"security", "master_key_file", [](Config& c) -> Target { return &c.security.master_key_file; }},
       {"security", "create_master_key", [](Config& c) -> Target { return &c.security.create_master_key; }},
       {"security", "jwt_keys", [](Config& c) -> Target { return &c.security.jwt_keys; }},

@@ -159,6 +159,7 @@ struct IngestConfig {
   std::string strategy = "continue";              // rollback | continue | retry (invalid rows)
   int64_t keep_finished_jobs = 100;               // finished jobs listed by the job API
   int64_t keep_finished_seconds = 3600;           // ... and for at most this long
+  int64_t history_jobs = 1000;  // jobs kept in the ingest_jobs table (survive restarts), 1..1e6
 };
 
 // Identity and access (docs/security.md). Secrets may be given as enc:v1:... values (see

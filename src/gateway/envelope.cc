@@ -16,6 +16,13 @@ ApiReply ApiReply::ok(json::value data, std::string message) {
   return reply;
 }
 
+ApiReply ApiReply::accepted(boost::json::value data, std::string location, std::string message) {
+  ApiReply reply = ok(std::move(data), std::move(message));
+  reply.success_status = 202;
+  reply.headers.emplace_back("Location", std::move(location));
+  return reply;
+}
+
 ApiReply ApiReply::ok_text(std::string data_text) {
   ApiReply reply;
   reply.data_text = std::move(data_text);
@@ -119,7 +126,9 @@ HttpResponse render_envelope(const ApiReply& reply, const std::string& request_i
                              int64_t timestamp_ms, std::string_view data_text) {
   const EnvelopeParts parts = render_envelope_parts(reply, data_text);
   HttpResponse response;
-  response.status = error_info(reply.status.code()).http_status;
+  response.status = reply.status.is_ok() && reply.success_status != 0
+                        ? reply.success_status
+                        : error_info(reply.status.code()).http_status;
   assemble_envelope(parts.head, parts.tail, request_id, timestamp_ms, response.body);
   response.headers = reply.headers;
   return response;

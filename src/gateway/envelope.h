@@ -44,8 +44,12 @@ struct ApiReply {
   std::optional<Pagination> pagination;
   std::optional<HttpResponse> raw;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers for the envelope
+  // HTTP status of a success; 0 = the code's (200). A failure always uses its code's status.
+  int success_status = 0;
 
   static ApiReply ok(boost::json::value data, std::string message = "success");
+  // 202 Accepted with `Location: location`: the work goes on in the background; follow it there.
+  static ApiReply accepted(boost::json::value data, std::string location, std::string message);
   static ApiReply ok_text(std::string data_text);
   static ApiReply page(boost::json::value items, Pagination pagination);
   static ApiReply fail(Status status);

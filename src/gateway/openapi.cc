@@ -167,7 +167,13 @@ json::object operation(const RouteSpec& route) {
   for (const std::string& type : route.alternate_content_types) {
     ok["content"].as_object()[type] = json::object{{"schema", {{"type", "string"}}}};
   }
-  op["responses"] = json::object{{"200", std::move(ok)},
+  if (route.success_status == 202) {
+    ok["description"] = "Accepted: the work runs in the background; follow it at the Location";
+    ok["headers"].as_object()["Location"] =
+        json::object{{"description", "where to follow the accepted work"},
+                     {"schema", {{"type", "string"}}}};
+  }
+  op["responses"] = json::object{{std::to_string(route.success_status), std::move(ok)},
                                  {"default", {{"$ref", "#/components/responses/Error"}}}};
   return op;
 }

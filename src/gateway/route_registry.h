@@ -49,6 +49,7 @@ struct RouteSpec {
   std::vector<ParamSpec> params;
   boost::json::value request_schema;   // JSON body schema; null when the route takes no body
   boost::json::value response_schema;  // schema of the envelope's `data`; null = any
+  int success_status = 200;  // documented status of a success (202 for ApiReply::accepted)
   std::string raw_content_type;        // non-empty: not enveloped, answered with this type
   // Other representations the handler also serves when Accept prefers them (e.g. "text/csv",
   // see gateway/content_negotiation.h). Listed in OpenAPI; responses carry "Vary: Accept".

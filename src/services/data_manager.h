@@ -176,6 +176,18 @@ class DataManager {
   Result<ReplaceReport> replace(const std::string& table, const RangeScope& scope,
                                 const RecordBatch& batch);
 
+  // ---- Series inventory (data_manager_inventory.cc) ----
+
+  // Per-series summaries of a time-series table from the store's metadata
+  // (TimeSeriesStore::summarize_series); kFailedPrecondition for relational tables.
+  Result<std::vector<storage::SeriesSummary>> summarize_time_series(
+      const std::string& table, const std::vector<std::string>& symbols);
+  // Per-symbol aggregate of a relational table over `time_column`
+  // (RelationalStore::summarize_series); kFailedPrecondition for time-series tables.
+  Result<RecordBatch> summarize_relational(const std::string& table,
+                                           const std::string& time_column,
+                                           const std::vector<std::string>& symbols);
+
   SubscriptionId subscribe(DataChangedHandler handler) {
     return bus_.subscribe(std::move(handler));
   }

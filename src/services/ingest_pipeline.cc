@@ -9,6 +9,7 @@
 #include "services/ingest_plan.h"
 #include "services/ingest_replace.h"
 #include "services/ingest_steps.h"
+#include "services/ingest_symbols.h"
 
 namespace mystocks::services {
 namespace {
@@ -18,6 +19,13 @@ using sources::DataType;
 bool checks_calendar_gaps(DataType type) {
   return type == DataType::kDaily || type == DataType::kIndexDaily || type == DataType::kMinute ||
          type == DataType::kTick || type == DataType::kFundFlow;
+}
+
+// Datasets of per-symbol market data: their symbols must be in the securities master.
+bool needs_master_entry(DataType type) {
+  return type == DataType::kDaily || type == DataType::kIndexDaily || type == DataType::kMinute ||
+         type == DataType::kTick || type == DataType::kFundFlow ||
+         type == DataType::kFundamentals || type == DataType::kRealtimeQuotes;
 }
 
 std::string group_text(const std::vector<Symbol>& group) {
@@ -39,6 +47,7 @@ class IngestPipeline::Job {
         progress_(progress),
         table_(table),
         tail_(pipeline.manager_, table, spec),
+        registrar_(pipeline.manager_, pipeline.clock_, spec.dataset.type == DataType::kIndexDaily),
         calendar_(pipeline.options_.calendar != nullptr
                       ? *pipeline.options_.calendar
                       : sources::TradingCalendar::china_a_shares()) {
@@ -189,6 +198,11 @@ class IngestPipeline::Job {
     const int64_t valid_rows = static_cast<int64_t>(fresh.num_rows()) - rejected;
     RecordBatch valid = keep_rows(std::move(fresh), invalid, valid_rows);
     counts.rejected = rejected;
+    if (valid.num_rows() > 0 && spec_.dataset.type == DataType::kSymbols) {
+      Result<RecordBatch> complete = SymbolRegistrar::mark_complete(table_, std::move(valid));
+      if (!complete.is_ok()) return complete.status().with_context("saving " + where);
+      valid = std::move(*complete);
+    }
     if (spec_.replace) {
       // Even with no valid rows: what the source no longer has in the chunk goes.
       Result<ReplaceReport> replaced =
@@ -207,6 +221,14 @@ class IngestPipeline::Job {
       }
       counts.written = saved->rows_written;
       counts.rejected += saved->rows_rejected;
+    }
+    if (valid.num_rows() > 0 && needs_master_entry(spec_.dataset.type)) {
+      Result<std::vector<std::string>> registered = registrar_.register_missing(valid);
+      if (!registered.is_ok()) {
+        progress_.add(counts, false);
+        return registered.status().with_context("after saving " + where);
+      }
+      if (!registered->empty()) progress_.add_registered_symbols(*registered);
     }
     progress_.add(counts, true);
     return Status::ok();
@@ -261,6 +283,7 @@ class IngestPipeline::Job {
   IngestProgress& progress_;
   const storage::TableSchema& table_;
   StoredTail tail_;
+  SymbolRegistrar registrar_;
   const sources::TradingCalendar& calendar_;
   QualityOptions quality_options_;
   QualityReport report_;

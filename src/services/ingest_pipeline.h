@@ -3,12 +3,13 @@
 // already stored (resume: a re-run fetches from each symbol's last stored row on), runs the
 // quality checks (quality_checks.h; rejecting findings follow the job's SaveStrategy: rollback
 // and retry fail the job, continue drops the rows), counts calendar gaps, and saves through
-// DataManager::save, which publishes DataChanged. The findings go to data_quality_metrics when
-// the job ends, whatever the outcome. A replace job (IngestJobSpec::replace) skips the resume
-// step and saves each chunk through DataManager::replace instead: the chunk's symbols x dates
-// are swapped for the fetched valid rows atomically (ingest_replace.h). Cancellation
-// (IngestProgress::request_cancel) is honoured between chunks; finished chunks stay written, so
-// a re-run continues where it stopped.
+// DataManager::save, which publishes DataChanged; symbols of market data that the securities
+// master lacks are registered there as inferred (ingest_symbols.h) and listed in the progress
+// (registered_symbols). The findings go to data_quality_metrics when the job ends, whatever the
+// outcome. A replace job (IngestJobSpec::replace) skips the resume step and saves each chunk
+// through DataManager::replace instead: the chunk's symbols x dates are swapped for the fetched
+// valid rows atomically (ingest_replace.h). Cancellation (IngestProgress::request_cancel) is
+// honoured between chunks; finished chunks stay written, so a re-run continues where it stopped.
 // Thread-safety: run() may be called concurrently for different jobs (the pipeline holds only
 // references to thread-safe parts); one IngestProgress per job.
 #pragma once

@@ -1,5 +1,6 @@
 #include "services/ingest_progress.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace mystocks::services {
@@ -23,8 +24,9 @@ std::string_view job_state_name(JobState state) {
 void IngestProgress::start(int64_t chunks_total) {
   std::lock_guard lock(mutex_);
   if (is_finished(state_.state)) return;
-  state_.state = JobState::kRunning;
   state_.chunks_total = chunks_total;
+  if (state_.state == JobState::kRunning) return;  // the runner started it before the pipeline
+  state_.state = JobState::kRunning;
   state_.started_at_ms = clock_.now_ms();
   started_ns_ = clock_.steady_ns();
 }
@@ -43,6 +45,14 @@ void IngestProgress::add(const ChunkCounts& counts, bool chunk_finished) {
   state_.rows_deleted += counts.deleted;
   state_.quality_findings += counts.findings;
   if (chunk_finished) ++state_.chunks_done;
+}
+
+void IngestProgress::add_registered_symbols(const std::vector<std::string>& symbols) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string>& out = state_.registered_symbols;
+  out.insert(out.end(), symbols.begin(), symbols.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
 void IngestProgress::finish(const Status& status) {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/error_code.h"
@@ -43,6 +44,8 @@ struct ProgressSnapshot {
   int64_t finished_at_ms = 0;  // wall clock, 0 = not finished
   ErrorCode error_code = ErrorCode::kOk;
   std::string error;  // why the job failed or was cancelled
+  // Symbols the job added to the securities master as inferred (ingest_symbols.h), sorted.
+  std::vector<std::string> registered_symbols;
 };
 
 struct ChunkCounts {
@@ -60,12 +63,14 @@ class IngestProgress {
   IngestProgress(const IngestProgress&) = delete;
   IngestProgress& operator=(const IngestProgress&) = delete;
 
-  // queued -> running with the planned chunk count.
+  // queued -> running with the planned chunk count (a second call only sets the count).
   void start(int64_t chunks_total);
   // Once the plan is known (after listing the source's symbols).
   void set_chunks_total(int64_t chunks_total);
   // Adds one chunk's counts; `chunk_finished` advances chunks_done.
   void add(const ChunkCounts& counts, bool chunk_finished);
+  // Records symbols registered in the securities master as inferred (kept sorted, unique).
+  void add_registered_symbols(const std::vector<std::string>& symbols);
   // Ends the job: OK = succeeded, kCancelled = cancelled, anything else = failed. Wakes waiters.
   void finish(const Status& status);
 

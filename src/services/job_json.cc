@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "services/ingest_symbols.h"
+
 namespace mystocks::services {
 namespace {
 
@@ -11,8 +13,7 @@ boost::json::value time_or_null(int64_t ms) {
 
 }  // namespace
 
-boost::json::object job_info_json(const JobInfo& job) {
-  const IngestJobSpec& spec = job.spec;
+boost::json::object job_spec_json(const IngestJobSpec& spec) {
   boost::json::object spec_json;
   spec_json["source"] = spec.source;
   spec_json["dataset"] = spec.dataset.to_string();
@@ -29,6 +30,13 @@ boost::json::object job_info_json(const JobInfo& job) {
   }
   spec_json["strategy"] = save_strategy_name(spec.strategy);
   spec_json["replace"] = spec.replace;
+  if (spec.chunk_symbols > 0) spec_json["chunk_symbols"] = spec.chunk_symbols;
+  if (spec.chunk_days > 0) spec_json["chunk_days"] = spec.chunk_days;
+  return spec_json;
+}
+
+boost::json::object job_info_json(const JobInfo& job) {
+  boost::json::object spec_json = job_spec_json(job.spec);
 
   const ProgressSnapshot& progress = job.progress;
   boost::json::object progress_json;
@@ -54,6 +62,14 @@ boost::json::object job_info_json(const JobInfo& job) {
   out["submitted_at"] = job.submitted_at_ms;
   out["started_at"] = time_or_null(progress.started_at_ms);
   out["finished_at"] = time_or_null(progress.finished_at_ms);
+  boost::json::array registered;
+  for (const std::string& symbol : progress.registered_symbols) registered.emplace_back(symbol);
+  out["registered_symbols"] = std::move(registered);
+  boost::json::array notes;
+  if (!progress.registered_symbols.empty()) {
+    notes.emplace_back(registered_symbols_note(progress.registered_symbols));
+  }
+  out["notes"] = std::move(notes);
   if (progress.error_code == ErrorCode::kOk) {
     out["error"] = nullptr;
   } else {

@@ -4,6 +4,9 @@
 #include <chrono>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "services/job_history.h"
 
 namespace mystocks::services {
 
@@ -28,8 +31,12 @@ SourceResolver failover_resolver(sources::FailoverSource& sources) {
 }
 
 JobRunner::JobRunner(const IngestPipeline& pipeline, SourceResolver sources, const Clock& clock,
-                     JobRunnerOptions options)
-    : pipeline_(pipeline), sources_(std::move(sources)), clock_(clock), options_(options) {
+                     JobRunnerOptions options, JobHistory* history)
+    : pipeline_(pipeline),
+      sources_(std::move(sources)),
+      clock_(clock),
+      options_(options),
+      history_(history) {
   const int workers = std::clamp(options_.workers, 1, 8);
   for (int worker = 0; worker < workers; ++worker) workers_.emplace_back([this] { work(); });
 }
@@ -45,8 +52,13 @@ JobRunner::~JobRunner() {
   }
   for (const auto& entry : dropped) {
     entry->progress->finish(error(ErrorCode::kCancelled, "job runner stopped"));
-    std::lock_guard lock(mutex_);
-    entry->done = true;
+    JobInfo stopped;
+    {
+      std::lock_guard lock(mutex_);
+      entry->done = true;
+      stopped = info(*entry);
+    }
+    record(stopped);
   }
   work_cv_.notify_all();
   done_cv_.notify_all();
@@ -55,6 +67,7 @@ JobRunner::~JobRunner() {
 
 Result<std::string> JobRunner::submit(IngestJobSpec spec) {
   std::shared_ptr<Entry> entry;
+  JobInfo queued;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return error(ErrorCode::kUnavailable, "the job runner is stopping");
@@ -72,9 +85,45 @@ Result<std::string> JobRunner::submit(IngestJobSpec spec) {
     entry->progress = std::make_unique<IngestProgress>(clock_);
     jobs_.emplace(entry->id, entry);
     queue_.push_back(entry);
+    queued = info(*entry);
   }
+  record(queued);
   work_cv_.notify_one();
-  return entry->id;
+  return queued.id;
+}
+
+Status JobRunner::restore_history() {
+  if (history_ == nullptr) return Status::ok();
+  Result<std::vector<JobInfo>> restored =
+      history_->recover(static_cast<int64_t>(options_.keep_finished));
+  if (!restored.is_ok()) return restored.status().with_context("restoring the ingest job history");
+  Result<uint64_t> highest = history_->highest_number();
+  if (!highest.is_ok()) return highest.status().with_context("restoring the ingest job history");
+  std::lock_guard lock(mutex_);
+  next_id_ = std::max(next_id_, *highest + 1);
+  // Oldest first into finished_, so forget_old_locked drops the oldest first.
+  for (auto job = restored->rbegin(); job != restored->rend(); ++job) {
+    if (jobs_.contains(job->id)) continue;
+    auto entry = std::make_shared<Entry>();
+    entry->id = job->id;
+    entry->spec = job->spec;
+    entry->submitted_at_ms = job->submitted_at_ms;
+    entry->progress = std::make_unique<IngestProgress>(clock_);
+    entry->restored = job->progress;
+    entry->source = job->source;
+    entry->done = true;
+    jobs_.emplace(entry->id, entry);
+    finished_.push_back(entry->id);
+  }
+  return Status::ok();
+}
+
+void JobRunner::record(const JobInfo& job) const {
+  if (history_ == nullptr) return;
+  if (Status recorded = history_->record(job); !recorded.is_ok()) {
+    spdlog::warn("ingest job {}: its state ({}) is not in the job history: {}", job.id,
+                 job_state_name(job.progress.state), recorded.to_string());
+  }
 }
 
 void JobRunner::work() {
@@ -87,18 +136,13 @@ void JobRunner::work() {
       entry = queue_.front();
       queue_.pop_front();
     }
-    Result<sources::IDataSource*> source = sources_(entry->spec.source);
-    if (!source.is_ok()) {
-      entry->progress->finish(source.status());
-    } else {
-      // The pipeline reports every outcome through the progress; exceptions stop here.
-      try {
-        (void)pipeline_.run(entry->spec, **source, *entry->progress);
-      } catch (const std::exception& failure) {
-        entry->progress->finish(
-            error(ErrorCode::kInternal, "ingest job {} failed: {}", entry->id, failure.what()));
-      }
+    run_entry(*entry);
+    JobInfo finished;
+    {
+      std::lock_guard lock(mutex_);
+      finished = info(*entry);
     }
+    record(finished);  // before waiters wake: whoever waited reads the history afterwards
     {
       std::lock_guard lock(mutex_);
       entry->done = true;
@@ -109,12 +153,35 @@ void JobRunner::work() {
   }
 }
 
+void JobRunner::run_entry(Entry& entry) {
+  Result<sources::IDataSource*> source = sources_(entry.spec.source);
+  if (!source.is_ok()) {
+    entry.progress->finish(source.status());
+    return;
+  }
+  entry.progress->start(0);
+  JobInfo running;
+  {
+    std::lock_guard lock(mutex_);
+    entry.source = std::string((*source)->name());
+    running = info(entry);
+  }
+  record(running);
+  // The pipeline reports every outcome through the progress; exceptions stop here.
+  try {
+    (void)pipeline_.run(entry.spec, **source, *entry.progress);
+  } catch (const std::exception& failure) {
+    entry.progress->finish(
+        error(ErrorCode::kInternal, "ingest job {} failed: {}", entry.id, failure.what()));
+  }
+}
+
 void JobRunner::forget_old_locked() {
   const int64_t now = clock_.now_ms();
   while (!finished_.empty()) {
     auto found = jobs_.find(finished_.front());
     const int64_t finished_at =
-        found == jobs_.end() ? 0 : found->second->progress->snapshot().finished_at_ms;
+        found == jobs_.end() ? 0 : info(*found->second).progress.finished_at_ms;
     const bool expired =
         found == jobs_.end() || (finished_at > 0 && now - finished_at > options_.keep_finished_ms);
     if (!expired && finished_.size() <= options_.keep_finished) break;
@@ -126,22 +193,32 @@ void JobRunner::forget_old_locked() {
 JobInfo JobRunner::info(const Entry& entry) const {
   JobInfo out{.id = entry.id,
               .spec = entry.spec,
+              .source = entry.source,
               .description = entry.spec.describe(),
               .submitted_at_ms = entry.submitted_at_ms,
-              .progress = entry.progress->snapshot()};
+              .progress = entry.restored ? *entry.restored : entry.progress->snapshot()};
   out.quality_findings = out.progress.quality_findings;
   return out;
 }
 
 Result<JobInfo> JobRunner::get(const std::string& id) const {
-  std::lock_guard lock(mutex_);
-  auto found = jobs_.find(id);
-  if (found == jobs_.end()) {
-    return field_error(ErrorCode::kNotFound, "id",
-                       "ingest job '{}' is unknown (finished jobs are kept for {} s, at most {})",
-                       id, options_.keep_finished_ms / 1000, options_.keep_finished);
+  {
+    std::lock_guard lock(mutex_);
+    auto found = jobs_.find(id);
+    if (found != jobs_.end()) return info(*found->second);
   }
-  return info(*found->second);
+  if (history_ != nullptr) {
+    Result<std::optional<JobInfo>> stored = history_->find(id);
+    if (!stored.is_ok()) return stored.status();
+    if (stored->has_value()) return std::move(**stored);
+    return field_error(ErrorCode::kNotFound, "id",
+                       "ingest job '{}' is unknown (the history keeps the newest {} jobs, "
+                       "ingest.history_jobs)",
+                       id, history_->keep_jobs());
+  }
+  return field_error(ErrorCode::kNotFound, "id",
+                     "ingest job '{}' is unknown (finished jobs are kept for {} s, at most {})",
+                     id, options_.keep_finished_ms / 1000, options_.keep_finished);
 }
 
 std::vector<JobInfo> JobRunner::list() const {
@@ -149,6 +226,20 @@ std::vector<JobInfo> JobRunner::list() const {
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, entry] : jobs_) jobs.push_back(info(*entry));
+  }
+  if (history_ != nullptr) {
+    // Finished jobs this process forgot (or an earlier one ran), up to keep_finished.
+    Result<std::vector<JobInfo>> stored =
+        history_->newest(static_cast<int64_t>(options_.keep_finished));
+    if (stored.is_ok()) {
+      for (JobInfo& job : *stored) {
+        const bool known = std::any_of(jobs.begin(), jobs.end(),
+                                       [&](const JobInfo& held) { return held.id == job.id; });
+        if (!known && is_finished(job.progress.state)) jobs.push_back(std::move(job));
+      }
+    } else {
+      spdlog::warn("listing ingest jobs without the history: {}", stored.status().to_string());
+    }
   }
   std::stable_sort(jobs.begin(), jobs.end(), [](const JobInfo& a, const JobInfo& b) {
     const bool a_done = is_finished(a.progress.state), b_done = is_finished(b.progress.state);
@@ -159,31 +250,44 @@ std::vector<JobInfo> JobRunner::list() const {
 }
 
 Status JobRunner::cancel(const std::string& id) {
-  std::lock_guard lock(mutex_);
+  JobInfo cancelled;
   {
+    std::lock_guard lock(mutex_);
     auto found = jobs_.find(id);
     if (found == jobs_.end()) {
-      return field_error(ErrorCode::kNotFound, "id", "ingest job '{}' is unknown", id);
-    }
-    const JobState state = found->second->progress->snapshot().state;
-    if (is_finished(state)) {
-      return field_error(ErrorCode::kFailedPrecondition, "id", "ingest job '{}' already {}", id,
-                         job_state_name(state));
-    }
-    auto queued = std::find(queue_.begin(), queue_.end(), found->second);
-    if (queued != queue_.end()) {
+      // A finished job only the history still holds gets the same 409 as one in memory.
+      if (history_ == nullptr) {
+        return field_error(ErrorCode::kNotFound, "id", "ingest job '{}' is unknown", id);
+      }
+    } else {
+      const JobState state = info(*found->second).progress.state;
+      if (is_finished(state)) {
+        return field_error(ErrorCode::kFailedPrecondition, "id", "ingest job '{}' already {}",
+                           id, job_state_name(state));
+      }
+      auto queued = std::find(queue_.begin(), queue_.end(), found->second);
+      if (queued == queue_.end()) {
+        found->second->progress->request_cancel();
+        return Status::ok();
+      }
       queue_.erase(queued);
       // Lock order: the runner's mutex, then a progress's (which never calls back).
       found->second->progress->finish(
           error(ErrorCode::kCancelled, "ingest job {} cancelled while queued", id));
       found->second->done = true;
       finished_.push_back(id);
+      cancelled = info(*found->second);
       done_cv_.notify_all();
-    } else {
-      found->second->progress->request_cancel();
     }
   }
-  return Status::ok();
+  if (!cancelled.id.empty()) {
+    record(cancelled);
+    return Status::ok();
+  }
+  Result<JobInfo> stored = get(id);  // the history: kNotFound when it does not know the id
+  if (!stored.is_ok()) return stored.status();
+  return field_error(ErrorCode::kFailedPrecondition, "id", "ingest job '{}' already {}", id,
+                     job_state_name(stored->progress.state));
 }
 
 bool JobRunner::wait(const std::string& id, int64_t timeout_ms) const {

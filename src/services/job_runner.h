@@ -3,7 +3,9 @@
 // queued jobs through the IngestPipeline in submission order; get()/list() return progress
 // snapshots; cancel() drops a queued job or asks a running one to stop between chunks. The queue
 // is bounded (submit fails with kResourceExhausted when full) and finished jobs are kept for a
-// bounded time and count, so memory stays bounded however many jobs run.
+// bounded time and count, so memory stays bounded however many jobs run. With a JobHistory,
+// every state change (queued, running, finished) is also written to the ingest_jobs table, and
+// get()/list() answer jobs an earlier process ran (restore_history() at start).
 // Thread-safety: every public method may be called from any thread. The destructor cancels
 // queued and running jobs and joins the workers; the pipeline and sources must outlive it.
 #pragma once
@@ -15,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,9 +51,12 @@ JobRunnerOptions job_runner_options(const IngestConfig& config);
 // kInvalidArgument naming the configured ones otherwise. `sources` must outlive the resolver.
 SourceResolver failover_resolver(sources::FailoverSource& sources);
 
+class JobHistory;
+
 struct JobInfo {
   std::string id;  // "job-000001"
   IngestJobSpec spec;
+  std::string source;  // name of the source the job fetches from; "" until it ran
   std::string description;  // spec.describe()
   int64_t submitted_at_ms = 0;
   ProgressSnapshot progress;
@@ -59,17 +65,23 @@ struct JobInfo {
 
 class JobRunner {
  public:
+  // `history` (may be null: nothing persisted) must outlive the runner.
   JobRunner(const IngestPipeline& pipeline, SourceResolver sources, const Clock& clock,
-            JobRunnerOptions options = {});
+            JobRunnerOptions options = {}, JobHistory* history = nullptr);
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
 
   // The job's id, or kResourceExhausted when queue_capacity jobs are already waiting.
   Result<std::string> submit(IngestJobSpec spec);
-  // kNotFound naming the id when unknown (never submitted, or forgotten after keep_finished*).
+  // Call once before the first submit(): marks jobs an earlier process left queued or running
+  // as failed (interrupted), loads the newest keep_finished jobs and continues their ids.
+  Status restore_history();
+
+  // kNotFound naming the id when unknown (never submitted, or beyond the history's bound).
   Result<JobInfo> get(const std::string& id) const;
-  // Queued and running jobs, then finished ones, newest first.
+  // Queued and running jobs, then finished ones (with the history's, at most keep_finished),
+  // newest first.
   std::vector<JobInfo> list() const;
   // Queued: cancelled at once. Running: stops after the current chunk. Finished:
   // kFailedPrecondition. Unknown: kNotFound.
@@ -85,17 +97,24 @@ class JobRunner {
     IngestJobSpec spec;
     int64_t submitted_at_ms = 0;
     std::unique_ptr<IngestProgress> progress;
-    bool done = false;  // GUARDED_BY(mutex_): finished and filed in finished_
+    std::optional<ProgressSnapshot> restored;  // set for jobs read back from the history
+    std::string source;  // GUARDED_BY(mutex_): resolved source name
+    bool done = false;   // GUARDED_BY(mutex_): finished and filed in finished_
   };
 
   void work();
+  void run_entry(Entry& entry);
   void forget_old_locked();  // REQUIRES: mutex_ held
-  JobInfo info(const Entry& entry) const;
+  JobInfo info(const Entry& entry) const;  // REQUIRES: mutex_ held
+  // Writes the job's state to the history (if any); failures are logged, the job goes on.
+  // Never called with mutex_ held (the store publishes DataChanged to subscribers).
+  void record(const JobInfo& job) const;
 
   const IngestPipeline& pipeline_;
   SourceResolver sources_;
   const Clock& clock_;
   JobRunnerOptions options_;
+  JobHistory* history_;
 
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;

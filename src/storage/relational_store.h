@@ -129,6 +129,19 @@ class RelationalStore : public RelationalOps {
 
   // Cheap liveness check for /health/ready.
   virtual Status check_health() = 0;
+
+  // The series inventory of a table with a "symbol" column: one row per symbol matching
+  // `filters`, in symbol order, with columns symbol (string), rows (int64), first and last (min
+  // and max of `time_column`, its type) and distinct_times (int64) - one GROUP BY aggregate
+  // that the (symbol, time) unique index serves. kUnsupported from stores that cannot.
+  virtual Result<RecordBatch> summarize_series(const std::string& table,
+                                               const std::string& time_column,
+                                               const std::vector<Filter>& filters) {
+    (void)time_column;
+    (void)filters;
+    return error(ErrorCode::kUnsupported, "the {} store cannot summarise table '{}'", backend(),
+                 table);
+  }
 };
 
 inline std::string_view filter_op_name(FilterOp op) {

@@ -75,6 +75,17 @@ struct TableStats {
   std::vector<ColumnStats> columns;
 };
 
+// What the series inventory needs of one series, from the store's own metadata.
+struct SeriesSummary {
+  std::vector<std::string> tags;  // tag values in declaration order (symbol, frequency, ...)
+  std::string symbol;             // the "symbol" tag (else the first tag)
+  int64_t rows = 0;
+  TimestampMs first_ms = 0;       // time of the first and last row
+  TimestampMs last_ms = 0;
+  TimestampMs last_write_ms = 0;  // wall time of the newest write to the series; 0 = unknown
+  std::vector<int32_t> days;      // Asia/Shanghai dates (days since 1970-01-01) holding rows, sorted
+};
+
 class TimeSeriesStore {
  public:
   virtual ~TimeSeriesStore() = default;
@@ -114,6 +125,16 @@ class TimeSeriesStore {
   virtual Status apply_retention(TimestampMs now_ms) = 0;
 
   virtual Result<TableStats> stats(const std::string& table) = 0;
+
+  // One summary per series whose symbol is in `symbols` (all series when empty), in series-key
+  // order, from per-series metadata the store keeps current (no row scan). kUnsupported from
+  // stores that keep none.
+  virtual Result<std::vector<SeriesSummary>> summarize_series(
+      const std::string& table, const std::vector<std::string>& symbols) {
+    (void)symbols;
+    return error(ErrorCode::kUnsupported, "this time-series store cannot summarise table '{}'",
+                 table);
+  }
 
   // Cheap liveness check for /health/ready.
   virtual Status check_health() = 0;

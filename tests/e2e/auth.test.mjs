@@ -148,10 +148,11 @@ test('ingest jobs are bounded per role in symbol-days', async () => {
   assert.match(big.body.message, /symbol-days.*job_max_symbol_days/);
   const small = { dataset: 'daily', symbols: ['600519.SH'], from: '2024-01-01', to: '2024-01-31' };
   const accepted = await call(server.base, 'POST', '/api/v1/data/jobs', { headers: bearer(tokens.operator), body: small });
-  assert.equal(accepted.status, 200, accepted.text);
+  assert.equal(accepted.status, 202, accepted.text);
+  assert.equal(accepted.headers.get('location'), `/api/v1/data/jobs/${accepted.body.data.id}`);
   // admin has no limit (security.job_max_symbol_days: admin=0); cancel it right away.
   const unbounded = await call(server.base, 'POST', '/api/v1/data/jobs', { headers: bearer(tokens.admin), body: job });
-  assert.equal(unbounded.status, 200, unbounded.text);
+  assert.equal(unbounded.status, 202, unbounded.text);
   await call(server.base, 'POST', `/api/v1/data/jobs/${unbounded.body.data.id}/cancel`, { headers: bearer(tokens.admin) });
 });
 

@@ -34,7 +34,7 @@ async function startWithOperator(env) {
 async function ingest(server, job) {
   const { base, operator } = server;
   const submitted = await call(base, 'POST', '/api/v1/data/jobs', job, operator);
-  assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+  assert.equal(submitted.status, 202, JSON.stringify(submitted.body));
   const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
     const { body } = await call(base, 'GET', `/api/v1/data/jobs/${submitted.body.data.id}`, undefined, operator);

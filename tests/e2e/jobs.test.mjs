@@ -13,7 +13,8 @@ async function call(base, method, path, body) {
     headers: body === undefined ? auth : { 'content-type': 'application/json', ...auth },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, location: response.headers.get('location'),
+           body: await response.json() };
 }
 
 async function finished(base, id) {
@@ -33,8 +34,9 @@ test('jobs: submit, follow, re-run stores nothing new, bad requests are named', 
   auth = (await login(server.base, 'operator')).headers;
   const job = { dataset: 'daily', all: true, from: '2024-01-02', to: '2024-03-29' };
   const submitted = await call(server.base, 'POST', '/api/v1/data/jobs', job);
-  assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+  assert.equal(submitted.status, 202, JSON.stringify(submitted.body));
   assert.match(submitted.body.data.id, /^job-\d+$/);
+  assert.equal(submitted.location, `/api/v1/data/jobs/${submitted.body.data.id}`);
   const done = await finished(server.base, submitted.body.data.id);
   assert.equal(done.state, 'succeeded', JSON.stringify(done));
   assert.ok(done.progress.rows_written > 20 * 50, JSON.stringify(done.progress));

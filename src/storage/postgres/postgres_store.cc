@@ -344,6 +344,25 @@ Result<RecordBatch> PostgresStore::query(const std::string& name, const Relation
   return std::move(*rows);
 }
 
+Result<RecordBatch> PostgresStore::summarize_series(const std::string& name,
+                                                    const std::string& time_column,
+                                                    const std::vector<Filter>& filters) {
+  Result<std::shared_ptr<const TableSchema>> table = find_table(name);
+  if (!table.is_ok()) return table.status();
+  Result<SelectStatement> select = build_series_summary(SqlDialect::kPostgres, **table,
+                                                        time_column, filters,
+                                                        options_.max_result_rows);
+  if (!select.is_ok()) return select.status();
+  std::optional<RecordBatch> rows;
+  MYSTOCKS_RETURN_IF_ERROR(on_reader(false, [&](PostgresConnection& connection) {
+    Result<RecordBatch> result = run_select(connection, *select, name);
+    if (!result.is_ok()) return result.status();
+    rows = std::move(*result);
+    return Status::ok();
+  }));
+  return std::move(*rows);
+}
+
 Result<int64_t> PostgresStore::count(const std::string& name, const std::vector<Filter>& filters) {
   Result<std::shared_ptr<const TableSchema>> table = find_table(name);
   if (!table.is_ok()) return table.status();

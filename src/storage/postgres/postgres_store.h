@@ -69,6 +69,8 @@ class PostgresStore final : public RelationalStore {
   Result<RecordBatch> query(const std::string& table, const RelationalQuery& query) override;
   Result<int64_t> count(const std::string& table, const std::vector<Filter>& filters) override;
   Result<int64_t> erase(const std::string& table, const std::vector<Filter>& filters) override;
+  Result<RecordBatch> summarize_series(const std::string& table, const std::string& time_column,
+                                       const std::vector<Filter>& filters) override;
 
   // True while reads may use the replica (configured, and not failed within replica_retry_ms).
   bool replica_in_use() const;

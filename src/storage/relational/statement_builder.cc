@@ -273,6 +273,42 @@ Result<SqlStatement> build_count(SqlDialect dialect, const TableSchema& table,
   return out.take();
 }
 
+Result<SelectStatement> build_series_summary(SqlDialect dialect, const TableSchema& table,
+                                             const std::string& time_column,
+                                             const std::vector<Filter>& filters,
+                                             int64_t max_result_rows) {
+  const ColumnDef* symbol = table.column("symbol");
+  if (symbol == nullptr || symbol->field.type != ColumnType::kString) {
+    return field_error(ErrorCode::kInvalidArgument, "table",
+                       "table '{}' has no string column 'symbol' to summarise series by",
+                       table.name);
+  }
+  const ColumnDef* time = table.column(time_column);
+  if (time == nullptr ||
+      (time->field.type != ColumnType::kDate && time->field.type != ColumnType::kTimestamp)) {
+    return field_error(ErrorCode::kInvalidArgument, "time_column",
+                       "table '{}' has no date or timestamp column '{}'", table.name, time_column);
+  }
+  SelectStatement select;
+  select.max_rows = max_result_rows;
+  const Field& bound = time->field;
+  select.fields = {
+      Field{.name = "symbol", .type = ColumnType::kString},
+      Field{.name = "rows", .type = ColumnType::kInt64},
+      Field{.name = "first", .type = bound.type, .scale = bound.scale, .nullable = true},
+      Field{.name = "last", .type = bound.type, .scale = bound.scale, .nullable = true},
+      Field{.name = "distinct_times", .type = ColumnType::kInt64}};
+  const std::string quoted_time = quote_identifier(time_column);
+  StatementWriter out(dialect);
+  out.text() = "SELECT \"symbol\", count(*), min(" + quoted_time + "), max(" + quoted_time +
+               "), count(DISTINCT " + quoted_time + ") FROM " + quote_identifier(table.name);
+  MYSTOCKS_RETURN_IF_ERROR(write_where(out, table, filters, dialect));
+  out.text() += " GROUP BY \"symbol\" ORDER BY \"symbol\"";
+  out.text() += " LIMIT " + out.add({ColumnType::kInt64, 0, max_result_rows + 1});
+  select.sql = out.take();
+  return select;
+}
+
 Result<SqlStatement> build_erase(SqlDialect dialect, const TableSchema& table,
                                  const std::vector<Filter>& filters) {
   if (filters.empty()) {

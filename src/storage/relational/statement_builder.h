@@ -50,6 +50,13 @@ Result<SelectStatement> build_select(SqlDialect dialect, const TableSchema& tabl
                                      const RelationalQuery& query, int64_t max_result_rows);
 Result<SqlStatement> build_count(SqlDialect dialect, const TableSchema& table,
                                  const std::vector<Filter>& filters);
+// SELECT symbol, count(*) AS rows, min(time), max(time), count(DISTINCT time) ... GROUP BY
+// symbol ORDER BY symbol (RelationalStore::summarize_series). kInvalidArgument when the table
+// has no string "symbol" column or no date/timestamp `time_column`.
+Result<SelectStatement> build_series_summary(SqlDialect dialect, const TableSchema& table,
+                                             const std::string& time_column,
+                                             const std::vector<Filter>& filters,
+                                             int64_t max_result_rows);
 // At least one filter is required, so a missing condition cannot empty a table.
 Result<SqlStatement> build_erase(SqlDialect dialect, const TableSchema& table,
                                  const std::vector<Filter>& filters);

@@ -51,6 +51,19 @@ class SqliteStore::Session final : public RelationalOps {
     return read_rows(connection_, *statement, select->fields, name, select->max_rows);
   }
 
+  Result<RecordBatch> summarize(const std::string& name, const std::string& time_column,
+                                const std::vector<Filter>& filters) {
+    Result<std::shared_ptr<const TableSchema>> table = store_.find_table(name);
+    if (!table.is_ok()) return table.status();
+    Result<SelectStatement> select = build_series_summary(
+        SqlDialect::kSqlite, **table, time_column, filters, store_.options_.max_result_rows);
+    if (!select.is_ok()) return select.status();
+    Result<sqlite3_stmt*> statement = connection_.prepare(select->sql.text, "summarise " + name);
+    if (!statement.is_ok()) return statement.status();
+    bind_params(*statement, select->sql.params);
+    return read_rows(connection_, *statement, select->fields, name, select->max_rows);
+  }
+
   Result<int64_t> count(const std::string& name, const std::vector<Filter>& filters) override {
     Result<std::shared_ptr<const TableSchema>> table = store_.find_table(name);
     if (!table.is_ok()) return table.status();
@@ -272,6 +285,14 @@ Result<int64_t> SqliteStore::erase(const std::string& table, const std::vector<F
   if (tls_transaction_store == this) return reentrant_write("erase");
   std::lock_guard lock(writer_.mutex);
   return Session(*this, *writer_.connection, false).erase(table, filters);
+}
+
+Result<RecordBatch> SqliteStore::summarize_series(const std::string& table,
+                                                  const std::string& time_column,
+                                                  const std::vector<Filter>& filters) {
+  Slot* slot = nullptr;
+  std::unique_lock lock = lock_reader(slot);
+  return Session(*this, *slot->connection, false).summarize(table, time_column, filters);
 }
 
 }  // namespace mystocks::storage

@@ -59,6 +59,8 @@ class SqliteStore final : public RelationalStore {
   Result<RecordBatch> query(const std::string& table, const RelationalQuery& query) override;
   Result<int64_t> count(const std::string& table, const std::vector<Filter>& filters) override;
   Result<int64_t> erase(const std::string& table, const std::vector<Filter>& filters) override;
+  Result<RecordBatch> summarize_series(const std::string& table, const std::string& time_column,
+                                       const std::vector<Filter>& filters) override;
 
  private:
   class Session;

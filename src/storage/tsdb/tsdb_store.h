@@ -28,6 +28,7 @@
 #include "storage/tsdb/memtable.h"
 #include "storage/tsdb/options.h"
 #include "storage/tsdb/segment_cache.h"
+#include "storage/tsdb/series_catalog.h"
 #include "storage/tsdb/table_reader.h"
 #include "storage/tsdb/version.h"
 #include "storage/tsdb/wal.h"
@@ -80,6 +81,10 @@ class TsdbStore final : public storage::TimeSeriesStore {
                                 storage::TimeRange range, const RecordBatch& batch) override;
   Status apply_retention(TimestampMs now_ms) override;
   Result<storage::TableStats> stats(const std::string& table) override;
+  // tsdb_store_inventory.cc. Blocks writers while a table's summaries are first built and while
+  // stale series are recounted (series_catalog.h); afterwards a copy of the catalog.
+  Result<std::vector<storage::SeriesSummary>> summarize_series(
+      const std::string& table, const std::vector<std::string>& symbols) override;
   Status check_health() override;
 
   // Freezes the active memtable and returns once every frozen memtable is in segment files.
@@ -142,6 +147,12 @@ class TsdbStore final : public storage::TimeSeriesStore {
   uint64_t next_file_number();
   Status wait_until_flushed();
 
+  // tsdb_store_inventory.cc: per-series summaries of `table`'s series matching `filter`; from
+  // segment indexes where one segment holds a day (`from_indexes`), else from rows.
+  // REQUIRES: write_mutex_ held.
+  Result<SeriesCatalog::Entries> count_series(const std::shared_ptr<const TableInfo>& table,
+                                              const SeriesFilter& filter, bool from_indexes);
+
   // tsdb_store_read.cc
   // Snapshot of one table for a query; `under_lock` runs while the snapshot is taken (the latest
   // cache needs its epoch to match the snapshot exactly).
@@ -161,6 +172,7 @@ class TsdbStore final : public storage::TimeSeriesStore {
   mutable LatestCache latest_cache_;
   std::shared_ptr<ColumnPool> column_pool_;  // recycles memtable storage (memtables share it)
   RecoveryReport recovery_;
+  SeriesCatalog series_catalog_;  // per-series summaries of the tables asked about
   bool open_ = false;  // recovery completed; only then may the destructor flush
 
   std::mutex write_mutex_;    // serialises WAL append + memtable apply

@@ -38,6 +38,7 @@ Status TsdbStore::apply_write_locked(const std::shared_ptr<const TableInfo>& tab
   std::unique_lock lock(state_mutex_);
   active_->apply_write(table, batch);
   latest_cache_.on_write(*table, batch);
+  series_catalog_.on_write(*table, batch, options_.clock->now_ms());
   return Status::ok();
 }
 
@@ -46,6 +47,7 @@ Status TsdbStore::apply_delete_locked(const std::shared_ptr<const TableInfo>& ta
   std::unique_lock lock(state_mutex_);
   active_->apply_delete(table, request);
   latest_cache_.on_delete(*table, request);
+  series_catalog_.on_delete(*table, request);
   return Status::ok();
 }
 

@@ -37,7 +37,12 @@ TEST_F(IngestPipelineTest, DailyBarsLandInSqliteExactlyAsTheSourceReturnsThem) {
   EXPECT_EQ(summary.progress.rows_rejected, 0);
   EXPECT_EQ(summary.progress.chunks_total, 2);  // 3 symbols in groups of 2, one 366-day window
   EXPECT_EQ(summary.progress.chunks_done, 2);
-  EXPECT_EQ(event_count(), 3u);  // two chunks of bars, then the quality findings
+  // Two chunks of bars, each followed by its symbols registered in the (empty) securities
+  // master as inferred, then the quality findings.
+  EXPECT_EQ(event_count(), 5u);
+  std::vector<std::string> registered = first_symbols(3);
+  std::sort(registered.begin(), registered.end());
+  EXPECT_EQ(summary.progress.registered_symbols, registered);
   // Clean simulator data: every rejecting check ran and found nothing.
   const std::vector<std::string> quality = quality_lines();
   for (std::string_view line : {"ohlc_consistency all 0 ok", "non_negative all 0 ok",

@@ -58,7 +58,9 @@ TEST_P(RelationalStoreSuite, CreatesEveryShippedRelationalTableOnce) {
     EXPECT_EQ(*store_->schema_version(declared_table.name), 1) << declared_table.name;
     EXPECT_EQ(*store_->count(declared_table.name, {}), 0) << declared_table.name;
   }
-  EXPECT_EQ(relational, 26);  // watchlists and watchlist_symbols share a classification
+  // watchlists and watchlist_symbols share a classification, data_quality_metrics and
+  // ingest_jobs another.
+  EXPECT_EQ(relational, 27);
   std::unique_ptr<RelationalStore> again = reopen();
   ASSERT_NE(again, nullptr);
   for (const TableSchema& declared_table : shipped->tables()) {
