@@ -38,7 +38,7 @@ mawk -v days="$days" -v symbols=100 'BEGIN {
       ts = day + (i < 2400 ? 34200000 + i * 3000 : 46800000 + (i - 2400) * 3000)
       for (s = 0; s < symbols; ++s) {
         price = 10 + s / 10 + (i % 50) / 100
-        printf "%d,%06d.SH,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%.2f\n",
+        printf "%.0f,%06d.SH,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%d,%.2f,%.2f\n",
           ts, 600000 + s, price, 10 + s / 10, price + 0.5, price - 0.5, 10 + s / 10, i * 1000 + s,
           price * (i * 1000 + s), i * 3, price - 0.01, 1200, price - 0.02, 3400, price - 0.03, 5600,
           price + 0.01, 1100, price + 0.02, 2200, price + 0.03, 3300, price - 0.04, price + 0.04

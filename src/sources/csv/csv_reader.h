@@ -63,7 +63,7 @@ struct CsvOptions {
   BarLabel bar_label = BarLabel::kAuto;
   size_t max_issues = 100;  // issues kept per reader (all are counted)
   TimestampMs now = 0;      // value of derived updated_at columns
-  size_t read_block_bytes = size_t{4} << 20;  // bytes read from the file at a time (tests use
+  size_t read_block_bytes = size_t{1} << 20;  // bytes read from the file at a time (tests use
                                               // tiny blocks to cross block boundaries)
 };
 
