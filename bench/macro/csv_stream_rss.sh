@@ -2,7 +2,7 @@
 # Peak memory and throughput of a big CSV tick import through the real binary (issue 16 goal:
 # peak RSS <= 256 MB for a 2 GB CSV, >= 1 M rows/s end to end on a quiet machine).
 # Writes a time-sorted multi-symbol Level-1 tick file of about SIZE_MB into a temp dir (100
-# symbols x 4,800 snapshots per trading day, 24 columns, ~190 bytes a row), runs
+# symbols x 4,800 snapshots per trading day, 24 columns, ~157 bytes a row), runs
 #   mystocks ingest --source csv --dataset tick --all ...
 # under /usr/bin/time -v against a fresh data dir, and prints one CSV line
 #   size_mb,rows,chunk_rows,seconds,rows_per_s,peak_rss_mb
@@ -22,8 +22,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/import/tick" "$work/data"
 
 # Trading days of January 2024 from the 2nd (weekdays; the 1st was a holiday), as many as the
-# size needs: one day of 100 symbols is 480,000 rows, about 91 MB.
-days=$(( (size_mb + 90) / 91 ))
+# size needs: one day of 100 symbols is 480,000 rows, about 75 MB.
+days=$(( (size_mb + 74) / 75 ))
 mawk -v days="$days" -v symbols=100 'BEGIN {
   print "ts,symbol,last,open,high,low,pre_close,volume,amount,num_trades," \
         "bid1_price,bid1_volume,bid2_price,bid2_volume,bid3_price,bid3_volume," \
