@@ -41,13 +41,16 @@ Bars merge_runs(const Bars& in, KeyOf key_of, StartOf start_of) {
     int64_t low = in.low[row];
     int64_t volume = 0;
     int64_t amount = 0;
+    bool is_final = true;
     for (size_t index = row; index < end; ++index) {
       high = std::max(high, in.high[index]);
       low = std::min(low, in.low[index]);
       volume += in.volume[index];
       amount += in.amount[index];
+      is_final = is_final && in.final[index] != 0;
     }
-    out.push(start_of(key, in.ts[row]), in.open[row], high, low, in.close[end - 1], volume, amount);
+    out.push(start_of(key, in.ts[row]), in.open[row], high, low, in.close[end - 1], volume, amount,
+             is_final);
     row = end;
   }
   return out;
@@ -112,7 +115,8 @@ int interval_minutes(KlineInterval interval) {
 }
 
 void Bars::push(TimestampMs start, int64_t o, int64_t h, int64_t l, int64_t c, int64_t v,
-                int64_t a) {
+                int64_t a, bool is_final) {
+  final.push_back(is_final ? 1 : 0);
   ts.push_back(start);
   open.push_back(o);
   high.push_back(h);
@@ -125,14 +129,14 @@ void Bars::push(TimestampMs start, int64_t o, int64_t h, int64_t l, int64_t c, i
 void Bars::keep_last(size_t count) {
   if (size() <= count) return;
   const auto cut = static_cast<std::ptrdiff_t>(size() - count);
-  for (auto* column : {&ts, &open, &high, &low, &close, &volume, &amount}) {
+  for (auto* column : {&ts, &open, &high, &low, &close, &volume, &amount, &final}) {
     column->erase(column->begin(), column->begin() + cut);
   }
 }
 
 void Bars::drop_first() {
   if (size() == 0) return;
-  for (auto* column : {&ts, &open, &high, &low, &close, &volume, &amount})
+  for (auto* column : {&ts, &open, &high, &low, &close, &volume, &amount, &final})
     column->erase(column->begin());
 }
 
@@ -162,6 +166,14 @@ Result<Bars> bars_from_batch(const RecordBatch& batch) {
   bars.close = close->as<int64_t>();
   bars.volume = volume->as<int64_t>();
   bars.amount = amount->as<int64_t>();
+  bars.final.assign(batch.num_rows(), 1);
+  const std::optional<size_t> final_index = batch.schema().index_of("final");
+  if (final_index && batch.schema().field(*final_index).type == ColumnType::kBool) {
+    const Column& flags = batch.column(*final_index);
+    for (size_t row = 0; row < batch.num_rows(); ++row) {
+      if (!flags.is_null(row) && flags.as<uint8_t>()[row] == 0) bars.final[row] = 0;
+    }
+  }
   return bars;
 }
 
@@ -173,12 +185,14 @@ RecordBatch bars_to_batch(const Bars& bars) {
                          {"low", ColumnType::kDecimal, bars.price_scale},
                          {"close", ColumnType::kDecimal, bars.price_scale},
                          {"volume", ColumnType::kInt64},
-                         {"amount", ColumnType::kDecimal, bars.amount_scale}});
+                         {"amount", ColumnType::kDecimal, bars.amount_scale},
+                         {"final", ColumnType::kBool}});
   std::vector<Column> columns;
   for (const auto* values :
        {&bars.ts, &bars.open, &bars.high, &bars.low, &bars.close, &bars.volume, &bars.amount}) {
     columns.emplace_back(ColumnValues(*values));
   }
+  columns.emplace_back(ColumnValues(std::vector<uint8_t>(bars.final.begin(), bars.final.end())));
   Result<RecordBatch> batch = RecordBatch::make(std::move(schema), std::move(columns));
   return batch.is_ok() ? std::move(batch).value() : RecordBatch();  // Bars' invariant: cannot fail
 }

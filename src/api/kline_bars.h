@@ -34,9 +34,13 @@ struct Bars {
   std::vector<int64_t> open, high, low, close;
   std::vector<int64_t> volume;
   std::vector<int64_t> amount;
+  // 1 = final; 0 = provisional: a bar of a session still trading (daily_kline.final = false),
+  // or a week or month bar holding one. Replaced by its final version after the close.
+  std::vector<int64_t> final;
 
   size_t size() const { return ts.size(); }
-  void push(TimestampMs start, int64_t o, int64_t h, int64_t l, int64_t c, int64_t v, int64_t a);
+  void push(TimestampMs start, int64_t o, int64_t h, int64_t l, int64_t c, int64_t v, int64_t a,
+            bool is_final = true);
   // Keeps the newest `count` bars.
   void keep_last(size_t count);
   // Drops the oldest bar.
@@ -45,9 +49,10 @@ struct Bars {
 
 // Bars from a batch with columns open, high, low, close (decimal), volume (int64), amount
 // (decimal) and either a timestamp column `ts` or a date column `trade_date` (the bar then
-// starts at that date's Asia/Shanghai midnight). Errors name a missing or mistyped column.
+// starts at that date's Asia/Shanghai midnight); an optional bool column `final` (absent or null
+// = final). Errors name a missing or mistyped column.
 Result<Bars> bars_from_batch(const RecordBatch& batch);
-// ts, open, high, low, close, volume, amount.
+// ts, open, high, low, close, volume, amount, final (bool).
 RecordBatch bars_to_batch(const Bars& bars);
 
 // Multiplies every price by factor[i] / base and rounds half away from zero to the price scale.
@@ -62,7 +67,8 @@ void adjust_prices(Bars& bars, const std::vector<double>& factors, double base);
 Bars resample_session(const Bars& one_minute, int minutes);
 
 enum class CalendarBucket : uint8_t { kWeek /* Monday-Sunday */, kMonth };
-// Daily bars -> week or month bars; a bar's ts is the ts of its first daily bar.
+// Daily bars -> week or month bars; a bar's ts is the ts of its first daily bar; a bar holding a
+// provisional day is provisional.
 Bars resample_calendar(const Bars& daily, CalendarBucket bucket);
 
 }  // namespace mystocks::api

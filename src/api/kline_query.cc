@@ -11,8 +11,9 @@ using services::LoadQuery;
 
 const std::vector<std::string> kMinuteColumns = {"ts",    "open",   "high",  "low",
                                                  "close", "volume", "amount"};
-const std::vector<std::string> kDailyColumns = {"trade_date", "open",   "high",   "low",
-                                                "close",      "volume", "amount", "adj_factor"};
+const std::vector<std::string> kDailyColumns = {"trade_date", "open",   "high",       "low",
+                                                "close",      "volume", "amount",     "adj_factor",
+                                                "final"};
 
 Result<Bars> minute_bars(services::DataManager& data, const KlineRequest& request,
                          std::string_view frequency, int64_t limit) {

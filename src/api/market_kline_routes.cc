@@ -115,7 +115,14 @@ json::object bar_properties() {
                       {"low", {{"type", "number"}}},
                       {"close", {{"type", "number"}}},
                       {"volume", {{"type", "integer"}, {"description", "shares"}}},
-                      {"amount", {{"type", "number"}, {"description", "turnover, yuan"}}}};
+                      {"amount", {{"type", "number"}, {"description", "turnover, yuan"}}},
+                      {"final",
+                       {{"type", "boolean"},
+                        {"description",
+                         "false for a provisional bar: its session is still trading (today's "
+                         "daily bar stored before the 15:00 close, or a week or month holding "
+                         "it); it is replaced by the final bar once an ingest runs after the "
+                         "close. Intraday bars are always final."}}}};
 }
 
 json::object header_properties() {
@@ -126,7 +133,7 @@ json::object header_properties() {
 
 const json::object kExampleBar{{"ts", 1706630400000},   {"open", 1650.5},   {"high", 1688},
                                {"low", 1645.01},        {"close", 1685.12}, {"volume", 3125400},
-                               {"amount", 5237158123.5}};
+                               {"amount", 5237158123.5}, {"final", true}};
 
 // Cache policy: intraday bars come from minute_kline (adjusted by daily_kline's factors), the
 // rest from daily_kline; the symbol is checked against the securities master (symbols). Reads
@@ -187,7 +194,7 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
   std::vector<gateway::ParamSpec> v2_params = kline_params();
   v2_params.push_back(enum_param("format", {"json", "csv"}, "json",
                                  "json: the envelope with columns as arrays; csv: a raw text/csv "
-                                 "body (header ts,open,high,low,close,volume,amount)."));
+                                 "body (header ts,open,high,low,close,volume,amount,final)."));
   json::object columns_schema;
   for (auto& [name, schema] : bar_properties()) {
     columns_schema[name] = array_schema(schema);
@@ -197,7 +204,8 @@ Status register_market_kline_routes(gateway::RouteRegistry& registry, const Mark
   v2_schema["count"] = json::object{{"type", "integer"}};
   v2_schema["data"] = object_schema(std::move(columns_schema));
   json::object v2_example = header(KlineRequest{.symbol = "600519.SH"});
-  v2_example["columns"] = json::array{"ts", "open", "high", "low", "close", "volume", "amount"};
+  v2_example["columns"] =
+      json::array{"ts", "open", "high", "low", "close", "volume", "amount", "final"};
   v2_example["count"] = 1;
   json::object v2_data;
   for (const auto& [name, value] : kExampleBar) v2_data[name] = json::array{value};

@@ -187,6 +187,8 @@ const std::vector<KeySpec>& key_specs() {
        1, 10000},
       {"ingest", "chunk_symbols", [](Config& c) -> Target { return &c.ingest.chunk_symbols; }, 1,
        10000},
+      {"ingest", "chunk_rows", [](Config& c) -> Target { return &c.ingest.chunk_rows; }, 0,
+       kMaxInt},
       {"ingest", "strategy", [](Config& c) -> Target { return &c.ingest.strategy; }, 0, 0,
        kSaveStrategies},
       {"ingest", "keep_finished_jobs",

@@ -156,6 +156,8 @@ struct IngestConfig {
   int64_t workers = 1;                            // threads running jobs, 1..8
   int64_t queue_capacity = 16;                    // jobs waiting beyond the running ones
   int64_t chunk_symbols = 50;                     // symbols per fetch
+  int64_t chunk_rows = 65536;  // rows per batch streamed from a source (csv files), 0 = the whole
+                               // fetch in one batch; bounds an import's memory; static
   std::string strategy = "continue";              // rollback | continue | retry (invalid rows)
   int64_t keep_finished_jobs = 100;               // finished jobs listed by the job API
   int64_t keep_finished_seconds = 3600;           // ... and for at most this long

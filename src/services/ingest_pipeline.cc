@@ -10,11 +10,13 @@
 #include "services/ingest_replace.h"
 #include "services/ingest_steps.h"
 #include "services/ingest_symbols.h"
+#include "services/provisional_bars.h"
 
 namespace mystocks::services {
 namespace {
 
 using sources::DataType;
+using DatesBySymbol = std::map<std::string, std::vector<int32_t>>;
 
 bool checks_calendar_gaps(DataType type) {
   return type == DataType::kDaily || type == DataType::kIndexDaily || type == DataType::kMinute ||
@@ -161,20 +163,71 @@ class IngestPipeline::Job {
     return Status::ok();
   }
 
+  // Streams one fetch in batches of IngestOptions::chunk_rows and stores each before asking for
+  // the next (the source parses the next batch meanwhile), so memory follows chunk_rows. The plan
+  // chunk counts as done only after its last batch is stored.
   Status run_chunk(const std::vector<Symbol>& group, Date from, Date to,
                    const std::map<std::string, Date>& resume) {
     sources::SourceRequest request = sources::SourceRequest::range(group, from, to);
     request.interval = spec_.dataset.interval;
-    Result<RecordBatch> fetched = sources::fetch(source_, spec_.dataset.type, request);
     const std::string where =
         fmt::format("{} {} {}..{} from source '{}'", spec_.dataset.to_string(), group_text(group),
                     from.to_string(), to.to_string(), source_.name());
-    if (!fetched.is_ok()) return fetched.status().with_context("fetching " + where);
-    RecordBatch batch = std::move(*fetched);
+    // A replace swaps the whole chunk's scope at once, so its rows must come as one batch: a
+    // second batch's replace would delete the first one's rows.
+    const size_t batch_rows = spec_.replace ? 0 : pipeline_.options_.chunk_rows;
+    Result<std::unique_ptr<sources::BatchStream>> opened =
+        source_.open_stream(spec_.dataset.type, request, batch_rows);
+    if (!opened.is_ok()) return opened.status().with_context("fetching " + where);
+    std::unique_ptr<sources::BatchStream> stream = sources::read_ahead(std::move(opened).value());
+    DatesBySymbol present;
+    bool stored_any = false;
+    for (int64_t stored = 0;; ++stored) {
+      Result<std::optional<RecordBatch>> next = stream->next();
+      if (!next.is_ok()) return next.status().with_context("fetching " + where);
+      if (!next->has_value()) break;
+      // Between the batches of a long stream; a fetch's first batch is always stored, so a
+      // source returning one batch finishes its chunk as before.
+      if (stored > 0 && progress_.cancel_requested()) {
+        return error(ErrorCode::kCancelled, "ingest job cancelled during {} after {} batch(es)",
+                     where, stored);
+      }
+      MYSTOCKS_RETURN_IF_ERROR(store_batch(std::move(**next), where, present));
+      stored_any = true;
+    }
+    if (spec_.replace && !stored_any) {
+      // The source has nothing in the chunk any more: the replace still empties its scope.
+      Result<RecordBatch> empty = RecordBatchBuilder(table_.schema()).finish();
+      if (!empty.is_ok()) return empty.status();
+      MYSTOCKS_RETURN_IF_ERROR(store_batch(std::move(empty).value(), where, present));
+    }
+    if (checks_calendar_gaps(spec_.dataset.type)) {
+      for (auto& [symbol, dates] : present) {
+        std::sort(dates.begin(), dates.end());
+        dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+      }
+      count_gaps(present, group, from, to, resume);
+    }
+    progress_.add({}, true);
+    return Status::ok();
+  }
+
+  // Normalises, drops what is stored, checks and saves one batch of a fetch.
+  Status store_batch(RecordBatch batch, const std::string& where, DatesBySymbol& present) {
     MYSTOCKS_RETURN_IF_ERROR(normalize_symbols(batch));
+    if (spec_.dataset.type == DataType::kDaily || spec_.dataset.type == DataType::kIndexDaily) {
+      Result<int64_t> provisional =
+          mark_provisional_daily_bars(batch, pipeline_.clock_.now_ms());
+      if (!provisional.is_ok()) return provisional.status().with_context(where);
+    }
     ChunkCounts counts;
     counts.fetched = static_cast<int64_t>(batch.num_rows());
-    if (checks_calendar_gaps(spec_.dataset.type)) count_gaps(batch, group, from, to, resume);
+    if (checks_calendar_gaps(spec_.dataset.type)) {
+      for (auto& [symbol, dates] : dates_by_symbol(table_, batch, "symbol")) {
+        std::vector<int32_t>& all = present[symbol];
+        all.insert(all.end(), dates.begin(), dates.end());
+      }
+    }
 
     std::vector<uint8_t> keep(batch.num_rows(), 1);
     Result<int64_t> skipped =
@@ -191,7 +244,8 @@ class IngestPipeline::Job {
       progress_.add(counts, false);
       return error(ErrorCode::kInvalidArgument,
                    "{} row(s) of {} fail quality checks ({}); strategy {} writes nothing of "
-                   "this chunk (strategy continue drops invalid rows instead)",
+                   "this batch of up to ingest.chunk_rows rows (strategy continue drops invalid "
+                   "rows instead)",
                    rejected, where, first_rejecting_example(), save_strategy_name(spec_.strategy));
     }
     for (uint8_t& flag : invalid) flag = flag == 0 ? 1 : 0;
@@ -230,17 +284,16 @@ class IngestPipeline::Job {
       }
       if (!registered->empty()) progress_.add_registered_symbols(*registered);
     }
-    progress_.add(counts, true);
+    progress_.add(counts, false);
     return Status::ok();
   }
 
   // Trading days in [max(from, symbol's resume date), to] on which the source returned no row.
-  void count_gaps(const RecordBatch& batch, const std::vector<Symbol>& group, Date from, Date to,
-                  const std::map<std::string, Date>& resume) {
+  // `present`: the sorted dates each symbol has a row on.
+  void count_gaps(const DatesBySymbol& present, const std::vector<Symbol>& group, Date from,
+                  Date to, const std::map<std::string, Date>& resume) {
     if (!calendar_.covers(from) || !calendar_.covers(to)) return;
     report_[QualityCheck::kCalendarGap].applied = true;
-    const std::map<std::string, std::vector<int32_t>> present =
-        dates_by_symbol(table_, batch, "symbol");
     std::vector<std::string> expected;
     for (const Symbol& symbol : group) expected.push_back(symbol.to_string());
     if (group.empty()) {
@@ -293,6 +346,7 @@ class IngestPipeline::Job {
 IngestOptions ingest_options(const IngestConfig& config) {
   IngestOptions options;
   options.chunk_symbols = static_cast<int>(config.chunk_symbols);
+  options.chunk_rows = static_cast<size_t>(config.chunk_rows);
   return options;
 }
 

@@ -69,6 +69,10 @@ StoredTail::StoredTail(DataManager& manager, const storage::TableSchema& table,
   if (!keyed_by_symbol || time == nullptr) return;
   time_column_ = time;
   query_.columns = {time->field.name};
+  const storage::ColumnDef* final_flag = table.column("final");
+  if (final_flag != nullptr && final_flag->field.type == ColumnType::kBool) {
+    query_.columns.push_back("final");
+  }
   query_.range.start = shanghai_time(spec.from, 0, 0);
   query_.range.end = shanghai_time(Date{spec.to.days + 1}, 0, 0);
   query_.order = storage::SortOrder::kDescending;
@@ -95,6 +99,12 @@ Result<std::optional<int64_t>> StoredTail::last(const std::string& symbol) {
     value = time_column_->field.type == ColumnType::kDate
                 ? static_cast<int64_t>(rows->column(0).as<int32_t>()[0])
                 : rows->column(0).as<int64_t>()[0];
+    // A provisional bar (final = false, its session was still trading) does not count as
+    // stored: the fetch covers its time again and the upsert replaces it with the final bar.
+    const Column* final_flag = rows->column("final");
+    if (final_flag != nullptr && !final_flag->is_null(0) && final_flag->as<uint8_t>()[0] == 0) {
+      *value -= 1;
+    }
   }
   cache_.emplace(symbol, value);
   return value;

@@ -25,7 +25,8 @@ namespace mystocks::services {
 Status normalize_symbols(RecordBatch& batch);
 
 // The last row already stored per symbol within the job's [from, to], so a re-run fetches only
-// what is missing. Enabled for datasets keyed by symbol and time (bars, ticks, fund flow,
+// what is missing; a provisional last row (final = false, provisional_bars.h) is not counted, so
+// a run after the close replaces it. Enabled for datasets keyed by symbol and time (bars, ticks, fund flow,
 // fundamentals); the others are small and re-written idempotently.
 class StoredTail {
  public:

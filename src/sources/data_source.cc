@@ -39,6 +39,14 @@ Result<RecordBatch> IDataSource::ticks(const SourceRequest&) {
   return unsupported(DataType::kTick);
 }
 
+Result<std::unique_ptr<BatchStream>> IDataSource::open_stream(DataType type,
+                                                              const SourceRequest& request,
+                                                              size_t /*chunk_rows*/) {
+  Result<RecordBatch> batch = fetch(*this, type, request);
+  if (!batch.is_ok()) return batch.status();
+  return single_batch_stream(std::move(batch).value());
+}
+
 Result<RecordBatch> fetch(IDataSource& source, DataType type, const SourceRequest& request) {
   switch (type) {
     case DataType::kDaily:

@@ -14,6 +14,7 @@
 // concurrently from any thread.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@
 #include "core/status.h"
 #include "core/symbol.h"
 #include "core/timestamp.h"
+#include "sources/batch_stream.h"
 #include "sources/data_type.h"
 
 namespace mystocks::sources {
@@ -77,6 +79,13 @@ class IDataSource {
   virtual Result<RecordBatch> news(const SourceRequest& request);
   // tick rows (Level-1 snapshots) in [from, to].
   virtual Result<RecordBatch> ticks(const SourceRequest& request);
+
+  // The rows fetch() would return for `type`, as a stream of batches of about `chunk_rows` rows
+  // (0 = one batch), for imports larger than memory. The default fetches and hands out one
+  // batch; sources reading files stream them (the csv adapter).
+  virtual Result<std::unique_ptr<BatchStream>> open_stream(DataType type,
+                                                           const SourceRequest& request,
+                                                           size_t chunk_rows);
 
  protected:
   // kUnsupported: "source 'NAME' (TYPE) does not support OPERATION".

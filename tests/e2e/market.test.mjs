@@ -92,13 +92,14 @@ test('kline v2: columns as arrays, CSV by format or Accept', async () => {
   const query = `?symbol=${symbols[0]}&interval=1d&limit=20`;
   const columns = await get(`/api/v2/market/kline${query}`);
   assert.equal(columns.status, 200);
-  assert.deepEqual(columns.body.data.columns, ['ts', 'open', 'high', 'low', 'close', 'volume', 'amount']);
+  assert.deepEqual(columns.body.data.columns, ['ts', 'open', 'high', 'low', 'close', 'volume', 'amount', 'final']);
+  assert.ok(columns.body.data.data.final.every((flag) => flag === true), 'past sessions are final');
   for (const name of columns.body.data.columns) assert.equal(columns.body.data.data[name].length, 20);
   assert.equal(columns.headers.get('deprecation'), null);
   const csv = await get(`/api/v2/market/kline${query}&format=csv`);
   assert.match(csv.headers.get('content-type'), /^text\/csv/);
   const lines = csv.text.trim().split('\r\n');
-  assert.equal(lines[0], 'ts,open,high,low,close,volume,amount');
+  assert.equal(lines[0], 'ts,open,high,low,close,volume,amount,final');
   assert.equal(lines.length, 21);
   assert.equal(Number(lines[1].split(',')[4]), columns.body.data.data.close[0]);
   assert.equal((await get(`/api/v2/market/kline${query}`, { accept: 'text/csv' })).text, csv.text);

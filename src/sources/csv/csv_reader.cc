@@ -103,41 +103,47 @@ CsvReader::~CsvReader() = default;
 Result<std::unique_ptr<CsvReader>> CsvReader::open_file(const std::string& path,
                                                         const storage::TableSchema& table,
                                                         CsvOptions options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return field_error(ErrorCode::kNotFound, "file", "{}: cannot open the CSV file", path);
-  }
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) return error(ErrorCode::kIoError, "{}: reading the CSV file failed", path);
-  return open_text(std::move(contents).str(), path, table, std::move(options));
+  Result<std::unique_ptr<CsvInput>> input =
+      CsvInput::open_file(path, options.encoding, options.read_block_bytes);
+  if (!input.is_ok()) return input.status();
+  std::unique_ptr<CsvReader> reader(new CsvReader(path, table, std::move(options)));
+  MYSTOCKS_RETURN_IF_ERROR(reader->prepare(std::move(input).value()));
+  return reader;
 }
 
 Result<std::unique_ptr<CsvReader>> CsvReader::open_text(std::string bytes, std::string file_name,
                                                         const storage::TableSchema& table,
                                                         CsvOptions options) {
+  std::unique_ptr<CsvInput> input = CsvInput::from_bytes(std::move(bytes), file_name,
+                                                         options.encoding, options.read_block_bytes);
   std::unique_ptr<CsvReader> reader(new CsvReader(std::move(file_name), table, std::move(options)));
-  MYSTOCKS_RETURN_IF_ERROR(reader->prepare(std::move(bytes)));
+  MYSTOCKS_RETURN_IF_ERROR(reader->prepare(std::move(input)));
   return reader;
 }
 
-Status CsvReader::prepare(std::string bytes) {
-  Result<DecodedText> decoded = decode_to_utf8(std::move(bytes), options_.encoding, file_name_);
-  if (!decoded.is_ok()) return decoded.status();
-  encoding_ = decoded->encoding;
-  text_ = std::move(decoded->text);
-  tokenizer_ = std::make_unique<CsvTokenizer>(text_, options_.delimiter);
-  // memchr runs at memory speed; a byte loop here cost as much as tokenizing a tenth of the file.
-  remaining_lines_ = 1;
-  for (const char *cursor = text_.data(), *end = text_.data() + text_.size();
-       (cursor = static_cast<const char*>(std::memchr(cursor, '\n', end - cursor))) != nullptr;
-       ++cursor) {
-    ++remaining_lines_;
+Result<bool> CsvReader::next_record(CsvRecord& record) {
+  while (true) {
+    Result<bool> more = tokenizer_->next(record);
+    if (!more.is_ok() || *more || input_->last()) return more;
+    Status read = input_->next_block(tokenizer_->consumed());
+    if (!read.is_ok()) {
+      input_error_ = read;
+      return read;
+    }
+    tokenizer_->reset(input_->text(), input_->last());
   }
+}
+
+Status CsvReader::prepare(std::unique_ptr<CsvInput> input) {
+  input_ = std::move(input);
+  MYSTOCKS_RETURN_IF_ERROR(input_->next_block(0));
+  tokenizer_ = std::make_unique<CsvTokenizer>(std::string_view(), options_.delimiter);
+  tokenizer_->reset(input_->text(), input_->last());
   writer_ = std::make_unique<TableWriter>(*table_);
 
   CsvRecord header;
-  Result<bool> has_header = tokenizer_->next(header);
+  Result<bool> has_header = next_record(header);
+  if (!input_error_.is_ok()) return input_error_;
   if (!has_header.is_ok()) return has_header.status().with_context(file_name_ + " (header)");
   if (!*has_header) {
     return error(ErrorCode::kInvalidArgument,
@@ -410,14 +416,21 @@ Result<CsvChunk> CsvReader::next(size_t max_rows) {
   auto to_status = [&](const CsvIssue& issue) {
     return Status(issue.status.code(), issue.to_string(file_name_), issue.header);
   };
-  // One pass over the text bounds the row count, so columns grow without reallocation.
+  // Sized from the average line length so far, so columns rarely grow by reallocation.
   if (writer_->rows() == 0) {
-    const size_t lines = remaining_lines_;
+    const size_t lines = input_->estimated_lines_left() + 64;
     writer_->reserve(max_rows == 0 ? lines : std::min(lines, max_rows));
+    chunk.row_lines.reserve(max_rows == 0 ? lines : std::min(lines, max_rows));
   }
   while (!done_ && (max_rows == 0 || writer_->rows() < max_rows)) {
-    Result<bool> more = tokenizer_->next(record);
+    Result<bool> more = next_record(record);
     std::optional<CsvIssue> issue;
+    if (!input_error_.is_ok()) {
+      done_ = true;
+      Result<RecordBatch> discarded = writer_->finish();  // nothing of the chunk is half-written
+      (void)discarded;
+      return input_error_;
+    }
     if (!more.is_ok()) {
       CsvIssue malformed;
       malformed.line = tokenizer_->error_line();
@@ -442,8 +455,10 @@ Result<CsvChunk> CsvReader::next(size_t max_rows) {
       issue = parse_row(record);
     }
     ++chunk.rows_read;
-    if (remaining_lines_ > 0) --remaining_lines_;
-    if (!issue) continue;
+    if (!issue) {
+      chunk.row_lines.push_back(record.line);
+      continue;
+    }
     if (options_.on_error == ErrorPolicy::kStop) {
       done_ = true;
       // Discard the chunk's rows: nothing is half-written.

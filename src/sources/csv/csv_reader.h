@@ -7,6 +7,8 @@
 // valid dates). A malformed line is reported with file, line, column and header; the caller's
 // policy either skips it (and reports it) or stops. A chunk is returned only once all its rows
 // are valid under that policy, so a batch is never half-written.
+// Streaming: the file is read in blocks (csv_input.h), so memory follows the chunk size asked of
+// next(), not the file size; line numbers, quoted fields and the encoding carry across blocks.
 // Minute bars: AkShare and Tushare label a minute bar by its end ("09:31" is 09:30-09:31); the
 // table labels bars by their start, so end-labelled times are moved back by one interval. A file
 // without a `final` column holds closed bars (an export is history): final is true. A file with
@@ -26,6 +28,7 @@
 #include "core/status.h"
 #include "core/symbol.h"
 #include "core/timestamp.h"
+#include "sources/csv/csv_input.h"
 #include "sources/csv/csv_tokenizer.h"
 #include "sources/csv/header_aliases.h"
 #include "sources/csv/text_encoding.h"
@@ -60,6 +63,8 @@ struct CsvOptions {
   BarLabel bar_label = BarLabel::kAuto;
   size_t max_issues = 100;  // issues kept per reader (all are counted)
   TimestampMs now = 0;      // value of derived updated_at columns
+  size_t read_block_bytes = size_t{1} << 20;  // bytes read from the file at a time (tests use
+                                              // tiny blocks to cross block boundaries)
 };
 
 struct CsvIssue {
@@ -75,8 +80,9 @@ struct CsvIssue {
 struct CsvChunk {
   RecordBatch batch;
   std::vector<CsvIssue> issues;
-  int64_t rows_read = 0;     // data lines seen
-  int64_t rows_skipped = 0;  // of which rejected (kSkip)
+  std::vector<int64_t> row_lines;  // the file line each row of `batch` starts on
+  int64_t rows_read = 0;           // data lines seen
+  int64_t rows_skipped = 0;        // of which rejected (kSkip)
 };
 
 class CsvReader {
@@ -96,7 +102,8 @@ class CsvReader {
   bool done() const { return done_; }
 
   const std::string& file_name() const { return file_name_; }
-  TextEncoding encoding() const { return encoding_; }
+  // The encoding found so far (the whole file's once done()).
+  TextEncoding encoding() const { return input_->encoding(); }
   // Headers that matched no column of the table (kept out of the batch).
   const std::vector<std::string>& ignored_headers() const { return ignored_headers_; }
 
@@ -104,15 +111,18 @@ class CsvReader {
   struct ColumnPlan;
 
   CsvReader(std::string file_name, const storage::TableSchema& table, CsvOptions options);
-  Status prepare(std::string bytes);
+  Status prepare(std::unique_ptr<CsvInput> input);
+  // The next record, reading blocks as needed; false at the end of the file. A malformed record
+  // is a value (tokenizer error); a failure to read or decode the file sets input_error_.
+  Result<bool> next_record(CsvRecord& record);
   // Parses `record` into the writer; the failed field's issue otherwise.
   std::optional<CsvIssue> parse_row(const CsvRecord& record);
 
   std::string file_name_;
   const storage::TableSchema* table_;
   CsvOptions options_;
-  TextEncoding encoding_ = TextEncoding::kUtf8;
-  std::string text_;
+  std::unique_ptr<CsvInput> input_;
+  Status input_error_;  // fails the file whatever the error policy
   std::unique_ptr<CsvTokenizer> tokenizer_;
   std::unique_ptr<TableWriter> writer_;
   std::vector<ColumnPlan> plans_;
@@ -127,11 +137,10 @@ class CsvReader {
   std::optional<Symbol> last_symbol_;
   std::string last_canonical_;
   size_t issues_kept_ = 0;
-  size_t remaining_lines_ = 0;  // upper bound of the data lines not read yet
   bool done_ = false;
 };
 
-// The whole file as one chunk.
+// The whole file as one chunk (small files and tests; imports stream with CsvReader::next).
 Result<CsvChunk> import_csv_file(const std::string& path, const storage::TableSchema& table,
                                  const CsvOptions& options);
 

@@ -1,23 +1,17 @@
 #include "sources/csv/csv_source.h"
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <optional>
-#include <set>
-#include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "sources/batch_ops.h"
+#include "sources/csv/csv_dataset_stream.h"
 
 namespace mystocks::sources {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kLoggedIssuesPerFile = 5;
-constexpr size_t kParseThreads = 2;  // the machine the issue targets has two cores
 
 // The column a request's symbols select on.
 std::string_view key_column(DataType type) {
@@ -84,8 +78,8 @@ std::string CsvSource::directory_for(DataType type, BarInterval interval) const 
   return std::string(data_type_name(type));
 }
 
-Result<RecordBatch> CsvSource::load(DataType type, const SourceRequest& request,
-                                    bool filter_dates) {
+Result<CsvStreamPlan> CsvSource::plan(DataType type, const SourceRequest& request,
+                                      bool filter_dates, size_t chunk_rows) const {
   if (filter_dates) MYSTOCKS_RETURN_IF_ERROR(check_date_range(*this, type, request));
   Result<const storage::TableSchema*> found = catalog_->find(table_for(type));
   if (!found.is_ok()) return found.status();
@@ -109,92 +103,63 @@ Result<RecordBatch> CsvSource::load(DataType type, const SourceRequest& request,
                  directory.string(), ec.message());
   std::sort(files.begin(), files.end());
 
-  std::set<std::string> wanted;
+  CsvStreamPlan plan;
+  plan.source_name = name_;
+  plan.table = &table;
+  plan.chunk_rows = chunk_rows;
   if (type == DataType::kTradeCalendar) {
-    if (request.exchange) wanted.insert(std::string(exchange_name(*request.exchange)));
+    if (request.exchange) plan.wanted.insert(std::string(exchange_name(*request.exchange)));
   } else {
-    for (const Symbol& symbol : request.symbols) wanted.insert(symbol.to_string());
+    for (const Symbol& symbol : request.symbols) plan.wanted.insert(symbol.to_string());
   }
-  const std::string_view key = key_column(type);
-  const std::string time = filter_dates ? date_column(table) : std::string();
-  const ColumnType time_type = time.empty() ? ColumnType::kDate : table.column(time)->field.type;
-  const int64_t first =
-      time_type == ColumnType::kTimestamp ? shanghai_time(request.from, 0, 0) : request.from.days;
-  const int64_t last = time_type == ColumnType::kTimestamp
-                           ? shanghai_time(Date{request.to.days + 1}, 0, 0) - 1
-                           : request.to.days;
-
-  // Files are independent, so they are parsed on up to kParseThreads threads (parsing is most
-  // of an import's time); results are then filtered and concatenated in file order.
-  std::vector<fs::path> to_read;
+  plan.key = std::string(key_column(type));
+  plan.filter_time = filter_dates ? date_column(table) : std::string();
+  plan.order_time = plan.filter_time.empty() ? date_column(table) : plan.filter_time;
+  plan.filter_is_timestamp = !plan.filter_time.empty() &&
+                             table.column(plan.filter_time)->field.type == ColumnType::kTimestamp;
+  plan.first =
+      plan.filter_is_timestamp ? shanghai_time(request.from, 0, 0) : request.from.days;
+  plan.last = plan.filter_is_timestamp ? shanghai_time(Date{request.to.days + 1}, 0, 0) - 1
+                                       : request.to.days;
+  if (type == DataType::kMinute) plan.frequency = std::string(interval_name(request.interval));
   for (const fs::path& file : files) {
-    if (!wanted.empty() && key == "symbol") {
+    if (!plan.wanted.empty() && plan.key == "symbol") {
       // Per-symbol files named after their symbol can be skipped unread.
       const std::string stem = file.stem().string();
       Result<Symbol> named = Symbol::parse(stem.substr(0, stem.find_first_of("_- ")));
-      if (named.is_ok() && !wanted.contains(named->to_string())) continue;
+      if (named.is_ok() && !plan.wanted.contains(named->to_string())) continue;
     }
-    to_read.push_back(file);
+    plan.files.push_back(file.string());
   }
-  CsvOptions csv = options_.csv;
-  csv.now = clock_->now_ms();
-  if (type == DataType::kMinute) csv.frequency = request.interval;
-  std::vector<std::optional<Result<CsvChunk>>> parsed(to_read.size());
-  std::atomic<size_t> next_file{0};
-  auto parse_files = [&] {
-    for (size_t index = next_file++; index < to_read.size(); index = next_file++) {
-      parsed[index].emplace(import_csv_file(to_read[index].string(), table, csv));
-    }
-  };
-  const size_t threads = std::min<size_t>(
-      {to_read.size(), kParseThreads, std::max(1u, std::thread::hardware_concurrency())});
-  std::vector<std::thread> helpers;
-  for (size_t helper = 1; helper < threads; ++helper) helpers.emplace_back(parse_files);
-  parse_files();
-  for (std::thread& helper : helpers) helper.join();
+  plan.csv = options_.csv;
+  plan.csv.now = clock_->now_ms();
+  if (type == DataType::kMinute) plan.csv.frequency = request.interval;
+  return plan;
+}
 
-  std::vector<RecordBatch> batches;
-  for (size_t file_idx = 0; file_idx < to_read.size(); ++file_idx) {
-    const fs::path& file = to_read[file_idx];
-    Result<CsvChunk>& chunk = *parsed[file_idx];
-    if (!chunk.is_ok()) return chunk.status().with_context(fmt::format("source '{}'", name_));
-    for (size_t k = 0; k < chunk->issues.size() && k < kLoggedIssuesPerFile; ++k) {
-      spdlog::warn("csv source '{}': {} (line skipped)", name_,
-                   chunk->issues[k].to_string(file.string()));
-    }
-    rows_skipped_->inc(static_cast<double>(chunk->rows_skipped));
-    rows_imported_->inc(static_cast<double>(chunk->batch.num_rows()));
+Result<std::unique_ptr<BatchStream>> CsvSource::open_stream(DataType type,
+                                                            const SourceRequest& request,
+                                                            size_t chunk_rows) {
+  if (type == DataType::kRealtimeQuotes || type == DataType::kNews) return unsupported(type);
+  Result<CsvStreamPlan> planned = plan(type, request, type != DataType::kSymbols, chunk_rows);
+  if (!planned.is_ok()) return planned.status();
+  return std::unique_ptr<BatchStream>(std::make_unique<CsvDatasetStream>(
+      std::move(planned).value(),
+      CsvStreamMetrics{.rows_imported = rows_imported_, .rows_skipped = rows_skipped_}));
+}
 
-    const RecordBatch& batch = chunk->batch;
-    const Column* keys = batch.column(key);
-    const Column* times = time.empty() ? nullptr : batch.column(time);
-    const Column* frequencies = type == DataType::kMinute ? batch.column("frequency") : nullptr;
-    std::vector<uint32_t> keep;
-    keep.reserve(batch.num_rows());
-    for (uint32_t row = 0; row < batch.num_rows(); ++row) {
-      if (!wanted.empty() && keys != nullptr && !wanted.contains(keys->as<std::string>()[row]))
-        continue;
-      if (times != nullptr && !times->is_null(row)) {
-        const int64_t value = time_type == ColumnType::kTimestamp ? times->as<int64_t>()[row]
-                                                                  : times->as<int32_t>()[row];
-        if (value < first || value > last) continue;
-      }
-      if (frequencies != nullptr &&
-          frequencies->as<std::string>()[row] != interval_name(request.interval)) {
-        continue;
-      }
-      keep.push_back(row);
-    }
-    batches.push_back(keep.size() == batch.num_rows() ? std::move(chunk->batch)
-                                                      : take_rows(batch, keep));
-  }
-  const std::vector<uint32_t> order =
-      order_by_key_time(batches, key, time.empty() ? date_column(table) : time);
-  bool in_order = true;
-  for (uint32_t row = 0; row < order.size() && in_order; ++row) in_order = order[row] == row;
-  if (in_order && batches.size() == 1) return std::move(batches.front());  // no copy
-  if (in_order) return concat_batches(batches, table.schema());
-  return take_rows(batches, order, table.schema());  // one copy, straight into sorted order
+Result<RecordBatch> CsvSource::load(DataType type, const SourceRequest& request,
+                                    bool filter_dates) {
+  Result<CsvStreamPlan> planned = plan(type, request, filter_dates, 0);
+  if (!planned.is_ok()) return planned.status();
+  std::shared_ptr<const Schema> schema = planned->table->schema();
+  CsvDatasetStream stream(std::move(planned).value(),
+                          CsvStreamMetrics{.rows_imported = rows_imported_,
+                                           .rows_skipped = rows_skipped_});
+  Result<std::optional<RecordBatch>> all = stream.next();  // chunk_rows 0: one batch
+  if (!all.is_ok()) return all.status();
+  if (!all->has_value()) return concat_batches({}, schema);
+  return std::move(**all);
 }
 
 Result<RecordBatch> CsvSource::daily_bars(const SourceRequest& request) {

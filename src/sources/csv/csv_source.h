@@ -5,7 +5,9 @@
 //   index_components/  calendar/  fundamentals/  fund_flow/
 // A data type without its directory is kUnsupported (so failover moves on); realtime quotes and
 // news are always unsupported (files are not live). Rows are filtered to the requested symbols
-// and dates and returned sorted by symbol, then time. Bad lines follow the configured policy:
+// and dates and returned sorted by symbol, then time. open_stream() reads the files block by
+// block and hands the rows out in bounded batches (csv_dataset_stream.h): imports of multi-GB
+// files stream; the fetch operations return everything as one batch. Bad lines follow the configured policy:
 // kStop fails the request with FILE:LINE:COLUMN; kSkip logs the first few per file and counts
 // every one in mystocks_source_csv_rows_skipped_total.
 // Thread-safety: immutable configuration; operations may run concurrently.
@@ -16,6 +18,7 @@
 
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "sources/csv/csv_dataset_stream.h"
 #include "sources/csv/csv_reader.h"
 #include "sources/data_source.h"
 #include "storage/table_schema.h"
@@ -47,6 +50,9 @@ class CsvSource final : public IDataSource {
   Result<RecordBatch> fundamentals(const SourceRequest& request) override;
   Result<RecordBatch> fund_flow(const SourceRequest& request) override;
 
+  Result<std::unique_ptr<BatchStream>> open_stream(DataType type, const SourceRequest& request,
+                                                   size_t chunk_rows) override;
+
   // The directory serving `dataset` ("daily", "minute_5m", ...).
   std::string directory_for(DataType type, BarInterval interval) const;
 
@@ -55,7 +61,10 @@ class CsvSource final : public IDataSource {
             std::shared_ptr<const storage::TableCatalog> catalog, const Clock& clock,
             MetricsRegistry& metrics);
 
-  // Reads every file of the type's directory, keeps the requested rows, sorts them.
+  // The files, filters and order serving `request` (symbols are never filtered by date).
+  Result<CsvStreamPlan> plan(DataType type, const SourceRequest& request, bool filter_dates,
+                             size_t chunk_rows) const;
+  // Every requested row of the type's directory as one sorted batch.
   Result<RecordBatch> load(DataType type, const SourceRequest& request, bool filter_dates);
 
   std::string name_;

@@ -17,6 +17,12 @@ std::string_view trim(std::string_view field) {
 CsvTokenizer::CsvTokenizer(std::string_view text, char delimiter)
     : text_(text), delimiter_(delimiter) {}
 
+void CsvTokenizer::reset(std::string_view text, bool last) {
+  text_ = text;
+  pos_ = 0;
+  last_ = last;
+}
+
 void CsvTokenizer::skip_line() {
   const size_t end = text_.find('\n', pos_);
   if (end == std::string_view::npos) {
@@ -51,6 +57,7 @@ Result<bool> CsvTokenizer::next(CsvRecord& record) {
   }
   if (pos_ >= size) return false;
   record.line = line_;
+  const size_t record_start = pos_;
   const char* data = text_.data();
   while (true) {
     // Leading blanks before a possible opening quote.
@@ -63,6 +70,13 @@ Result<bool> CsvTokenizer::next(CsvRecord& record) {
       std::string* unescaped = nullptr;
       while (true) {
         const size_t quote = text_.find('"', cursor);
+        if (quote == std::string_view::npos && !last_) {
+          // The field goes on in the next block: leave the whole record for it.
+          pos_ = record_start;
+          line_ = record.line;
+          record.fields.clear();
+          return false;
+        }
         if (quote == std::string_view::npos) {
           pos_ = size;
           return malformed(quote_line, record.fields.size() + 1,

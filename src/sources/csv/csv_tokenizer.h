@@ -5,6 +5,10 @@
 // storage when a quoted field had to be unescaped, valid until the next call to next().
 // A malformed record (unterminated quote, text after a closing quote) is reported with its line
 // and column, and tokenizing resumes at the following line, so callers may skip or stop.
+// Streaming: the text may be one block of a larger file (reset(text, false)). Such a block must
+// end just after a line break; a record whose quoted field runs past the block's end is then
+// left unread (next() returns false, pending() is true) for the caller to carry into the next
+// block, which resumes the line count.
 // One owner; not synchronised.
 #pragma once
 
@@ -27,9 +31,18 @@ class CsvTokenizer {
  public:
   CsvTokenizer(std::string_view text, char delimiter = ',');
 
-  // The next record into `record`; false at the end of the text. A malformed record fails with
-  // kInvalidArgument; error_line() and error_column() (1-based field number) then locate it.
+  // Goes on with `text`, the next block of the same input (line numbers run on); `last` = no
+  // text follows it. REQUIRES: unless `last`, `text` is empty or ends with '\n'.
+  void reset(std::string_view text, bool last);
+
+  // The next record into `record`; false at the end of the text (or of a block: see pending()).
+  // A malformed record fails with kInvalidArgument; error_line() and error_column() (1-based
+  // field number) then locate it.
   Result<bool> next(CsvRecord& record);
+  // After next() returned false on a block that is not the last: the text from consumed() on
+  // is the start of a record that continues in the next block.
+  bool pending() const { return pos_ < text_.size(); }
+  size_t consumed() const { return pos_; }
   int64_t error_line() const { return error_line_; }
   int error_column() const { return error_column_; }
 
@@ -41,6 +54,7 @@ class CsvTokenizer {
   std::string_view text_;
   size_t pos_ = 0;
   int64_t line_ = 1;
+  bool last_ = true;  // the text is the end of the input
   char delimiter_;
   int64_t error_line_ = 0;
   int error_column_ = 0;

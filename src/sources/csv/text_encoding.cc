@@ -65,15 +65,17 @@ size_t valid_utf8_prefix(std::string_view bytes) {
 }
 
 // "FILE:LINE:COLUMN" of byte `offset` (column counts bytes, 1-based).
-std::string position_of(std::string_view text, size_t offset, std::string_view file_name) {
+std::string position_of(std::string_view text, size_t offset, std::string_view file_name,
+                        int64_t first_line) {
   const std::string_view before = text.substr(0, offset);
-  const int64_t line = 1 + std::count(before.begin(), before.end(), '\n');
+  const int64_t line = first_line + std::count(before.begin(), before.end(), '\n');
   const size_t line_start = before.rfind('\n');
   const size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
   return std::string(file_name) + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-Result<std::string> gbk_to_utf8(const std::string& bytes, std::string_view file_name) {
+Result<std::string> gbk_to_utf8(const std::string& bytes, std::string_view file_name,
+                                int64_t first_line) {
   iconv_t converter = iconv_open("UTF-8", "GB18030");
   if (converter == reinterpret_cast<iconv_t>(-1)) {
     return error(ErrorCode::kInternal, "{}: iconv cannot convert GB18030 to UTF-8: {}", file_name,
@@ -98,7 +100,7 @@ Result<std::string> gbk_to_utf8(const std::string& bytes, std::string_view file_
     failure = error(ErrorCode::kInvalidArgument,
                     "{}: byte 0x{:02X} is not valid GBK/GB18030 text (pass --encoding utf-8 if "
                     "the file is UTF-8)",
-                    position_of(bytes, offset, file_name),
+                    position_of(bytes, offset, file_name, first_line),
                     static_cast<unsigned>(static_cast<unsigned char>(bytes[offset])));
     break;
   }
@@ -134,8 +136,21 @@ Result<TextEncoding> parse_encoding(std::string_view name) {
 
 bool is_valid_utf8(std::string_view bytes) { return valid_utf8_prefix(bytes) == bytes.size(); }
 
+bool has_non_ascii(std::string_view bytes) {
+  size_t pos = 0;
+  for (; pos + 8 <= bytes.size(); pos += 8) {  // eight bytes at a time, as valid_utf8_prefix
+    uint64_t word = 0;
+    std::memcpy(&word, bytes.data() + pos, 8);
+    if ((word & 0x8080808080808080ULL) != 0) return true;
+  }
+  for (; pos < bytes.size(); ++pos) {
+    if (static_cast<unsigned char>(bytes[pos]) >= 0x80) return true;
+  }
+  return false;
+}
+
 Result<DecodedText> decode_to_utf8(std::string bytes, TextEncoding encoding,
-                                   std::string_view file_name) {
+                                   std::string_view file_name, int64_t first_line) {
   DecodedText decoded;
   if (std::string_view(bytes).starts_with(kBom)) {
     // A BOM settles the question: the file is UTF-8 whatever was asked for "auto".
@@ -153,13 +168,13 @@ Result<DecodedText> decode_to_utf8(std::string bytes, TextEncoding encoding,
       return error(ErrorCode::kInvalidArgument,
                    "{}: byte 0x{:02X} is not valid UTF-8 (pass --encoding gbk if the file came "
                    "from a GBK tool such as Excel on Chinese Windows)",
-                   position_of(bytes, valid, file_name),
+                   position_of(bytes, valid, file_name, first_line),
                    static_cast<unsigned>(static_cast<unsigned char>(bytes[valid])));
     }
     decoded.text = std::move(bytes);
     return decoded;
   }
-  Result<std::string> converted = gbk_to_utf8(bytes, file_name);
+  Result<std::string> converted = gbk_to_utf8(bytes, file_name, first_line);
   if (!converted.is_ok()) return converted.status();
   decoded.text = std::move(converted).value();
   return decoded;

@@ -31,8 +31,12 @@ struct DecodedText {
   bool had_bom = false;
 };
 
-// kInvalidArgument "FILE:LINE:COLUMN: ..." when the bytes are not valid in the encoding.
+// kInvalidArgument "FILE:LINE:COLUMN: ..." when the bytes are not valid in the encoding; LINE
+// counts from `first_line` (the line `bytes` start on, when they are one block of a file).
 Result<DecodedText> decode_to_utf8(std::string bytes, TextEncoding encoding,
-                                   std::string_view file_name);
+                                   std::string_view file_name, int64_t first_line = 1);
+
+// True when `bytes` hold a byte >= 0x80.
+bool has_non_ascii(std::string_view bytes);
 
 }  // namespace mystocks::sources

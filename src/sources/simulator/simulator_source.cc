@@ -8,6 +8,22 @@
 namespace mystocks::sources {
 namespace {
 
+// Today's daily bar while its session trades: what has traded by the snapshot (open, high, low,
+// volume and amount so far, the last price as close); nullopt before the opening match, when
+// nothing has traded. The bar is provisional (services/provisional_bars.h).
+std::optional<MinuteBar> bar_so_far(const std::optional<Snapshot>& snapshot) {
+  if (!snapshot || snapshot->open == 0) return std::nullopt;
+  MinuteBar bar;
+  bar.open = snapshot->open;
+  bar.high = snapshot->high;
+  bar.low = snapshot->low;
+  bar.close = snapshot->last;
+  bar.volume = snapshot->volume;
+  bar.amount = snapshot->amount;
+  bar.trades = snapshot->trades;
+  return bar;
+}
+
 Result<const storage::TableSchema*> table_of(const storage::TableCatalog& catalog,
                                              std::string_view name) {
   Result<const storage::TableSchema*> table = catalog.find(name);
@@ -113,6 +129,14 @@ SimulatorSource::SimulatorSource(std::string name, std::shared_ptr<const MarketS
 
 Date SimulatorSource::today() const { return shanghai_date(clock_->now_ms()); }
 
+SimulatorSource::OpenSession SimulatorSource::open_session() const {
+  OpenSession session;
+  session.now = clock_->now_ms();
+  const Date date = shanghai_date(session.now);
+  if (session.now < shanghai_time(date, 15, 0)) session.day = simulator_->calendar().day_index(date);
+  return session;
+}
+
 Result<std::vector<uint32_t>> SimulatorSource::resolve_securities(const SourceRequest& request,
                                                                   DataType type) const {
   const Universe& universe = simulator_->universe();
@@ -207,6 +231,7 @@ Result<RecordBatch> SimulatorSource::daily_bars(const SourceRequest& request) {
   TableWriter writer(*tables_.daily);
   writer.reserve(static_cast<size_t>(estimate));
   const DailyBarColumns columns(writer);
+  const OpenSession session = open_session();
   const std::vector<MarketBridge> bridges = simulator_->bridges(range->first, range->last);
   std::vector<StockDay> days;
   for (uint32_t security : *securities) {
@@ -217,6 +242,13 @@ Result<RecordBatch> SimulatorSource::daily_bars(const SourceRequest& request) {
       if (!days[day].trading) continue;  // suspended or not yet listed: no row
       const DayPlan plan =
           simulator_->stock_plan(security, days[day], day, &bridges[day - range->first]);
+      if (day == session.day) {
+        const std::optional<MinuteBar> so_far =
+            bar_so_far(simulator_->stock_ticks(plan, security).at(session.now));
+        if (so_far) write_daily_bar(writer, columns, info.canonical, plan.date, plan.pre_close,
+                                    *so_far, info.float_shares);
+        continue;
+      }
       write_daily_bar(writer, columns, info.canonical, plan.date, plan.pre_close, plan.daily(),
                       info.float_shares);
     }
@@ -231,6 +263,7 @@ Result<RecordBatch> SimulatorSource::index_daily_bars(const SourceRequest& reque
   if (!indices.is_ok()) return indices.status();
   TableWriter writer(*tables_.daily);
   const DailyBarColumns columns(writer);
+  const OpenSession session = open_session();
   const std::vector<MarketBridge> bridges = simulator_->bridges(range->first, range->last);
   for (uint32_t index : *indices) {
     if (range->count() == 0) break;
@@ -239,6 +272,13 @@ Result<RecordBatch> SimulatorSource::index_daily_bars(const SourceRequest& reque
     for (int day = range->first; day <= range->last; ++day) {
       const DayPlan plan =
           simulator_->index_plan(index, days[day], day, &bridges[day - range->first]);
+      if (day == session.day) {
+        const std::optional<MinuteBar> so_far =
+            bar_so_far(simulator_->index_ticks(plan, index).at(session.now));
+        if (so_far) write_daily_bar(writer, columns, info.canonical, plan.date, plan.pre_close,
+                                    *so_far, std::nullopt);
+        continue;
+      }
       write_daily_bar(writer, columns, info.canonical, plan.date, plan.pre_close, plan.daily(),
                       std::nullopt);
     }

@@ -4,6 +4,9 @@
 // weights, the trading calendar, fundamentals and fund flow, plus realtime quotes as of the
 // injected Clock. News: tables.yaml has no news table (no DataClassification fits), so news is
 // kUnsupported like any operation an adapter lacks.
+// The daily bar of a session still trading at the Clock's now (before 15:00) is the day so far
+// (open, high, low, volume so far, last price as close; no row before the opening match), as a
+// vendor serves it mid-session: never the whole simulated day ahead of time.
 // Requests are bounded by max_rows (an estimate checked before generating), so a caller asking
 // for years of ticks gets kInvalidArgument telling it to split the request instead of an
 // out-of-memory; the ingest pipeline fetches per symbol chunk and day.
@@ -80,6 +83,13 @@ class SimulatorSource final : public IDataSource {
   Result<DayRange> day_range(const SourceRequest& request, DataType type) const;
   Status check_rows(int64_t estimate, DataType type) const;
   Date today() const;
+  // The calendar index of the session trading at the clock's now (until its 15:00 close; -1
+  // when none is): its daily bar is the day so far, not the whole simulated day.
+  struct OpenSession {
+    int day = -1;
+    TimestampMs now = 0;
+  };
+  OpenSession open_session() const;
 
   std::string name_;
   std::shared_ptr<const MarketSimulator> simulator_;

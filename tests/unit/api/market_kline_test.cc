@@ -47,6 +47,9 @@ class MarketKlineTest : public ::testing::Test {
           case ColumnType::kDouble:
             builder.append_double(column, static_cast<double>(row[column]) / 10);
             break;
+          case ColumnType::kBool:
+            builder.append_bool(column, row[column] != 0);
+            break;
           default:
             builder.append_int64(column, row[column]);
         }
@@ -258,6 +261,33 @@ TEST_F(MarketKlineTest, ForwardAndBackwardAdjustmentMatchHandComputedPrices) {
   EXPECT_EQ(week.data().at("bars").at(0).at("open").to_number<double>(), 6.667);  // 10 / 1.5
 }
 
+TEST_F(MarketKlineTest, AProvisionalDailyBarIsServedFlaggedAndSoIsItsWeek) {
+  // 2026-06-10 was stored while its session traded (final = false); 06-09 is a closed day.
+  auto day = [](unsigned d) { return int64_t{Date::from_ymd(2026, 6, d).days}; };
+  env_->save("daily_kline", batch(env_->table("daily_kline"),
+                                  {"symbol", "trade_date", "open", "high", "low", "close", "volume",
+                                   "amount", "adj_factor", "final"},
+                                  {{0, day(9), 7'000, 7'100, 6'900, 7'050, 150, 105750, 15, 1},
+                                   {0, day(10), 7'050, 7'080, 7'000, 7'010, 40, 28040, 15, 0}},
+                                  {kAdjusted}));
+  const std::string base = std::string("?symbol=") + kAdjusted + "&start=2026-06-08&end=2026-06-12";
+  const Reply daily = env_->get("/api/v1/market/kline" + base + "&interval=1d");
+  ASSERT_EQ(daily.status(), 200) << daily.http.body;
+  const json::array& bars = daily.data().at("bars").as_array();
+  ASSERT_EQ(bars.size(), 2u);
+  EXPECT_EQ(bars[0].at("final"), true);
+  EXPECT_EQ(bars[1].at("final"), false);
+  const Reply week = env_->get("/api/v2/market/kline" + base + "&interval=1w");
+  ASSERT_EQ(week.status(), 200) << week.http.body;
+  EXPECT_EQ(week.data().at("data").at("final"), (json::array{false}));
+  EXPECT_EQ(week.data().at("data").at("volume"), (json::array{190}));
+  // Rows stored before the column existed read as null: final. So do the earlier weeks.
+  const Reply earlier = env_->get(std::string("/api/v2/market/kline?symbol=") + kAdjusted +
+                                  "&interval=1d&start=2026-06-01&end=2026-06-04");
+  ASSERT_EQ(earlier.status(), 200);
+  EXPECT_EQ(earlier.data().at("data").at("final"), (json::array{true, true, true, true}));
+}
+
 TEST_F(MarketKlineTest, VersionTwoAnswersColumnsOrCsv) {
   const std::string query = "?symbol=" + env_->symbols().front() + "&interval=1d&limit=3";
   const Reply rows = env_->get("/api/v1/market/kline" + query);
@@ -265,7 +295,7 @@ TEST_F(MarketKlineTest, VersionTwoAnswersColumnsOrCsv) {
   ASSERT_EQ(columns.status(), 200) << columns.http.body;
   const json::value& data = columns.data();
   EXPECT_EQ(data.at("columns"),
-            (json::array{"ts", "open", "high", "low", "close", "volume", "amount"}));
+            (json::array{"ts", "open", "high", "low", "close", "volume", "amount", "final"}));
   EXPECT_EQ(data.at("count"), 3);
   for (const json::value& name : data.at("columns").as_array()) {
     const json::array& values = data.at("data").at(name.as_string()).as_array();
@@ -280,7 +310,7 @@ TEST_F(MarketKlineTest, VersionTwoAnswersColumnsOrCsv) {
   ASSERT_EQ(csv.status(), 200);
   EXPECT_EQ(csv.http.content_type, "text/csv; charset=utf-8");
   const std::string& body = csv.http.body;
-  EXPECT_TRUE(body.starts_with("ts,open,high,low,close,volume,amount\r\n")) << body;
+  EXPECT_TRUE(body.starts_with("ts,open,high,low,close,volume,amount,final\r\n")) << body;
   EXPECT_EQ(std::count(body.begin(), body.end(), '\n'), 4);
   const std::string first_ts = std::to_string(rows.data().at("bars").at(0).at("ts").as_int64());
   EXPECT_NE(body.find("\r\n" + first_ts + ","), std::string::npos);
