@@ -29,8 +29,9 @@ Commands:
              [--strategy rollback|continue|retry] [--config PATH] [--data-dir DIR]
              Fetch data from a source into the stores, with quality checks; re-runs resume.
              'mystocks ingest --help' lists every option.
-  admin tsdb-check | tsdb-stats [--dir DIR]
-             Verify every checksum of the embedded time-series store, or print its sizes.
+  admin tsdb-check | tsdb-stats | tsdb-repair [--dir DIR | --data-dir DIR]
+             Verify every checksum of the embedded time-series store, print its sizes, or
+             salvage every readable record of a damaged WAL ('mystocks admin help').
   admin user add|passwd|role|disable|enable|list
              Manage the users who may sign in ('mystocks admin user help').
   admin encrypt-secret < secret
