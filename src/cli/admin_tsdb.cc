@@ -18,6 +18,12 @@ constexpr std::string_view kAdminUsage = R"(Usage: mystocks admin <command> [opt
 Commands:
   tsdb-check   Verify every checksum of the tsdb store (MANIFEST, segment files, WAL).
   tsdb-stats   Print rows, series, bytes on disk and compression ratio per table.
+  tsdb-repair  Salvage a store whose WAL is damaged (open fails with DATA_LOSS naming a WAL
+               file and offset): replays every record that verifies, skipping each damaged
+               range (each is printed: file, offset, length), flushes the result to segment
+               files and keeps the damaged WAL files in <tsdb>/quarantine. Refuses to run while
+               a server or ingest holds the store (its LOCK). Segment damage is reported, not
+               repaired.
 
 Options:
   --dir DIR         The tsdb directory itself (default: <storage.data_dir>/tsdb).
@@ -128,6 +134,49 @@ int run_stats(const std::filesystem::path& dir, const AdminOptions& admin) {
   return status;
 }
 
+int run_repair(const std::filesystem::path& dir) {
+  std::error_code code;
+  if (!std::filesystem::exists(dir / "MANIFEST", code)) {
+    std::cerr << "mystocks admin tsdb-repair: " << dir.string() << " holds no tsdb store (no MANIFEST)\n";
+    return 1;
+  }
+  tsdb::TsdbOptions options;
+  options.dir = dir;
+  options.salvage_wal = true;
+  options.background_work = false;
+  options.metrics = nullptr;
+  // Opening salvages: every readable record is replayed and flushed to segment files, and the
+  // LOCK taken here keeps a server away meanwhile.
+  Result<std::unique_ptr<tsdb::TsdbStore>> store = tsdb::TsdbStore::open(options);
+  if (!store.is_ok()) {
+    std::cerr << "mystocks admin tsdb-repair: " << store.status().to_string() << "\n";
+    return 1;
+  }
+  const tsdb::RecoveryReport& report = (*store)->recovery_report();
+  uint64_t dropped_bytes = 0;
+  std::cout << "tsdb-repair " << dir.string() << "\n";
+  for (const auto& range : report.salvaged) {
+    std::cout << fmt::format("  dropped: {} offset {} length {} ({})\n", range.file, range.offset,
+                             range.length, range.reason);
+    dropped_bytes += range.length;
+  }
+  for (const std::string& copy : report.quarantined) std::cout << "  kept a copy: " << copy << "\n";
+  for (const std::string& damage : (*store)->damaged_segments()) {
+    std::cout << "  not repaired: " << damage << "\n";
+  }
+  std::cout << fmt::format(
+      "{}: replayed {} WAL file(s), {} record(s), {} row(s); dropped {} damaged range(s), {} "
+      "byte(s)\n",
+      report.salvaged.empty() ? "nothing to salvage" : "salvaged", report.wal_files,
+      report.records, report.rows, report.salvaged.size(), dropped_bytes);
+  if (!(*store)->damaged_segments().empty()) {
+    std::cout << "DAMAGED SEGMENTS remain: tsdb-repair salvages the WAL only; see "
+                 "docs/reliability.md\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_admin_tsdb(const std::vector<std::string_view>& args) {
@@ -136,9 +185,9 @@ int run_admin_tsdb(const std::vector<std::string_view>& args) {
     return args.empty() ? 2 : 0;
   }
   const std::string_view command = args[0];
-  if (command != "tsdb-check" && command != "tsdb-stats") {
+  if (command != "tsdb-check" && command != "tsdb-stats" && command != "tsdb-repair") {
     return usage_error("unknown admin command '" + std::string(command) +
-                       "': expected tsdb-check or tsdb-stats");
+                       "': expected tsdb-check, tsdb-stats or tsdb-repair");
   }
   AdminOptions options;
   for (size_t index = 1; index < args.size(); ++index) {
@@ -162,6 +211,7 @@ int run_admin_tsdb(const std::vector<std::string_view>& args) {
     std::cerr << "mystocks admin: " << dir.status().message() << "\n";
     return 2;
   }
+  if (command == "tsdb-repair") return run_repair(*dir);
   return command == "tsdb-check" ? run_check(*dir) : run_stats(*dir, options);
 }
 

@@ -1,7 +1,9 @@
-// `mystocks admin tsdb-check` and `mystocks admin tsdb-stats`: offline tools for the embedded
+// `mystocks admin tsdb-check`, `tsdb-stats` and `tsdb-repair`: offline tools for the embedded
 // time-series store. tsdb-check verifies every checksum (MANIFEST, segments, WAL); tsdb-stats
-// prints rows, series, sizes and compression ratios per table (and per column with --columns).
-// Both only read; they run on the main thread and return a process exit code.
+// prints rows, series, sizes and compression ratios per table (and per column with --columns);
+// tsdb-repair salvages a damaged WAL (docs/reliability.md). check and stats only read; repair
+// takes the store's LOCK, so it refuses while a server holds the store. They run on the main
+// thread and return a process exit code.
 #pragma once
 
 #include <string_view>

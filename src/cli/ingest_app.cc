@@ -246,7 +246,10 @@ int run_ingest(const std::vector<std::string_view>& args) {
   if (source == nullptr)
     return usage_error(fmt::format("--source: '{}' is not configured", spec->source));
 
-  // The stores exactly as `mystocks serve` opens them (tables created or migrated).
+  // The stores exactly as `mystocks serve` opens them (tables created or migrated), without the
+  // tsdb's scheduled upkeep: a scrub pass or retention run belongs to the long-lived server.
+  config->tsdb.scrub_interval_s = 0;
+  config->tsdb.retention_interval_s = 0;
   Result<std::unique_ptr<services::DataStores>> stores =
       services::open_data_stores(*config, clock, metrics, nullptr);
   if (!stores.is_ok()) {

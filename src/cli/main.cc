@@ -40,8 +40,9 @@ Commands:
   data inventory [--table T] [--symbols LIST] [--has-gaps true|false] [--csv] [--data-dir DIR]
              What is stored per table and series: rows, first/last, last write, source,
              missing trading days ('mystocks data inventory --help').
-  admin tsdb-check | tsdb-stats [--dir DIR]
-             Verify every checksum of the embedded time-series store, or print its sizes.
+  admin tsdb-check | tsdb-stats | tsdb-repair [--dir DIR | --data-dir DIR]
+             Verify every checksum of the embedded time-series store, print its sizes, or
+             salvage every readable record of a damaged WAL ('mystocks admin help').
   admin user add|passwd|role|disable|enable|list
              Manage the users who may sign in ('mystocks admin user help').
   admin encrypt-secret < secret

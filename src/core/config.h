@@ -91,6 +91,11 @@ struct TsdbConfig {
   int64_t zstd_level = 3;                  // 1..19; static
   int64_t segment_cache_entries = 256;     // open segment files kept (fd + index); static
   int64_t latest_cache_series = 100000;    // latest-row cache entries per table; static
+  // Seconds between full scrubs of the segment files (every block checksum verified on a
+  // low-priority thread, the first pass at start; a damaged segment fails readiness); 0 = off. static
+  int64_t scrub_interval_s = 86400;
+  // Seconds between runs of table retention (tables.yaml retention_days); 0 = never. static
+  int64_t retention_interval_s = 3600;
 };
 
 struct RealtimeConfig {

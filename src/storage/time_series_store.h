@@ -86,6 +86,21 @@ struct SeriesSummary {
   std::vector<int32_t> days;      // Asia/Shanghai dates (days since 1970-01-01) holding rows, sorted
 };
 
+// What one apply_retention() removed: one entry per table that lost rows.
+struct RetentionRemoval {
+  std::string table;
+  TimestampMs cutoff_ms = 0;  // rows with ts < cutoff_ms were dropped
+  int64_t rows = 0;           // rows that were visible before the run
+};
+struct RetentionReport {
+  std::vector<RetentionRemoval> tables;
+  int64_t rows() const {
+    int64_t total = 0;
+    for (const RetentionRemoval& removal : tables) total += removal.rows;
+    return total;
+  }
+};
+
 class TimeSeriesStore {
  public:
   virtual ~TimeSeriesStore() = default;
@@ -121,8 +136,8 @@ class TimeSeriesStore {
                                         const std::vector<std::string>& symbols,
                                         TimeRange range, const RecordBatch& batch) = 0;
 
-  // Drops data older than each table's retention_days relative to `now_ms`.
-  virtual Status apply_retention(TimestampMs now_ms) = 0;
+  // Drops data older than each table's retention_days relative to `now_ms`; reports what went.
+  virtual Result<RetentionReport> apply_retention(TimestampMs now_ms) = 0;
 
   virtual Result<TableStats> stats(const std::string& table) = 0;
 

@@ -60,6 +60,8 @@ Result<TsdbOptions> options_from_config(const TsdbConfig& config, const std::str
   options.compaction_trigger = config.compaction_trigger;
   options.segment_cache_entries = config.segment_cache_entries;
   options.latest_cache_series = config.latest_cache_series;
+  options.scrub_interval_ms = config.scrub_interval_s * 1000;
+  options.retention_interval_ms = config.retention_interval_s * 1000;
   return options;
 }
 

@@ -56,6 +56,21 @@ struct TsdbOptions {
   // Flush the memtable when the store is destroyed, so the next open replays nothing. Tests turn
   // it off to leave the WAL in place, as a crash would.
   bool flush_on_close = true;
+  // `admin tsdb-repair`: replay past damaged WAL records (resynchronising at the next record
+  // that verifies) instead of refusing to open; the dropped ranges are logged and reported,
+  // and the damaged files are copied to <dir>/quarantine first.
+  bool salvage_wal = false;
+  // Milliseconds between full scrub passes (every block of every segment verified on a
+  // low-priority thread; the first pass starts at open); 0 = no scrub. Needs background_work.
+  // Config tsdb.scrub_interval_s.
+  int64_t scrub_interval_ms = 0;
+  // Milliseconds between scheduled apply_retention() runs (the first one interval after open);
+  // 0 = only when called. Needs background_work. Config tsdb.retention_interval_s.
+  int64_t retention_interval_ms = 0;
+  // After failed background work (a flush on a full disk), retry after this many milliseconds,
+  // doubling up to background_retry_max_ms; the store is writable again once a retry succeeds.
+  int64_t background_retry_initial_ms = 500;
+  int64_t background_retry_max_ms = 30'000;
   const Clock* clock = &SystemClock::instance();
   MetricsRegistry* metrics = &MetricsRegistry::global();
 };

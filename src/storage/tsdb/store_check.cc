@@ -80,6 +80,14 @@ Result<CheckReport> check_store(const std::filesystem::path& dir) {
       continue;
     }
     report.wal_records += scan->records;
+    if (scan->torn && number != numbers.back() && scan->file_bytes >= kWalHeaderBytes) {
+      // Recovery refuses this too: an older file was whole when the next one started.
+      report.errors.push_back(fmt::format(
+          "tsdb: WAL file {} is damaged at offset {} ({}), and newer WAL files follow it: this "
+          "is not a torn tail; `mystocks admin tsdb-repair` salvages every readable record",
+          path.string(), scan->valid_bytes, scan->reason));
+      continue;
+    }
     if (scan->torn) {
       report.warnings.push_back(fmt::format(
           "{}: torn tail at offset {} ({}; {} bytes would be dropped by recovery)", path.string(),

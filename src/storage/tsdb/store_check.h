@@ -1,8 +1,9 @@
 // check_store: the offline verification behind `mystocks admin tsdb-check`. Reads the MANIFEST,
 // every segment it lists (footer, index, every block checksum, every column decoded, metadata
-// against the MANIFEST) and every WAL file still to be replayed (every record checksum), and lists
-// files the MANIFEST does not know. Reads only; safe while a store is open (it may then see a WAL
-// tail being written, reported as a warning).
+// against the MANIFEST) and every WAL file still to be replayed (every record checksum; a damaged
+// record before a valid one, or at the end of a WAL file that is not the newest, is an error as
+// it is for recovery), and lists files the MANIFEST does not know. Reads only; safe while a
+// store is open (it may then see a WAL tail being written, reported as a warning).
 // Pure function of the directory; callable from any thread.
 #pragma once
 

@@ -19,6 +19,13 @@ std::string RecoveryReport::to_string() const {
     out += fmt::format("; torn tail in {} at offset {} ({} bytes dropped: {})", tail.file,
                        tail.offset, tail.dropped_bytes, tail.reason);
   }
+  for (const SalvagedRange& range : salvaged) {
+    out += fmt::format("; salvage dropped {} bytes of {} at offset {} ({})", range.length,
+                       range.file, range.offset, range.reason);
+  }
+  if (!damaged_segments.empty()) {
+    out += fmt::format("; {} damaged segment file(s)", damaged_segments.size());
+  }
   if (orphan_files_removed > 0) {
     out += fmt::format("; removed {} orphan file(s)", orphan_files_removed);
   }
@@ -41,6 +48,14 @@ TsdbStore::TsdbStore(TsdbOptions options)
     corruptions_ = &metrics->counter("tsdb_corruption_errors_total",
                                      "reads that found a corrupt segment").get();
     write_seconds_ = &metrics->histogram("tsdb_write_seconds", "tsdb write() latency").get();
+    damaged_gauge_ = &metrics->gauge("tsdb_damaged_segments",
+                                     "segment files found damaged (readiness fails while > 0)").get();
+    scrubbed_ = &metrics->counter("tsdb_scrub_segments_verified_total",
+                                  "segment files fully verified by the background scrub").get();
+    background_failures_ = &metrics->counter("tsdb_background_failures_total",
+                                             "failed rounds of flush/compaction (then retried)").get();
+    retention_rows_ = &metrics->counter("tsdb_retention_rows_removed_total",
+                                        "rows removed by table retention", {"table"});
   }
 }
 
@@ -65,17 +80,21 @@ Result<std::unique_ptr<TsdbStore>> TsdbStore::open(TsdbOptions options) {
   // On failure the half-open store is destroyed here and never handed out; its destructor sees
   // open_ == false and touches nothing that recovery may not have built.
   MYSTOCKS_RETURN_IF_ERROR(store->recover());
-  if (!store->recovery_.torn_tails.empty() || store->recovery_.records > 0) {
+  if (!store->recovery_.torn_tails.empty() || store->recovery_.records > 0 ||
+      !store->recovery_.salvaged.empty() || !store->recovery_.damaged_segments.empty()) {
     spdlog::info("tsdb {}: {}", store->options_.dir.string(), store->recovery_.to_string());
   }
   store->open_ = true;
   if (store->options_.background_work && !store->options_.read_only) {
     store->background_ = std::thread([raw = store.get()] { raw->background_loop(); });
+    store->start_maintenance();
   }
   return store;
 }
 
 TsdbStore::~TsdbStore() {
+  // Maintenance first: a retention run may be waiting for the background thread to flush.
+  stop_maintenance();
   {
     std::lock_guard lock(background_mutex_);
     stopping_ = true;
@@ -187,6 +206,7 @@ Status TsdbStore::recover() {
   if (!read.is_ok()) return read.status();
   ManifestData manifest = read->value_or(ManifestData{});
   MYSTOCKS_RETURN_IF_ERROR(install_manifest(manifest));
+  verify_segments_at_open();
   if (!options_.read_only) {
     if (!read->has_value()) MYSTOCKS_RETURN_IF_ERROR(write_manifest(options_.dir, manifest));
     MYSTOCKS_RETURN_IF_ERROR(remove_orphans(manifest));
@@ -207,7 +227,7 @@ Status TsdbStore::recover() {
   }
   for (uint64_t number : wal_numbers) {
     if (number < wal_start_) continue;
-    MYSTOCKS_RETURN_IF_ERROR(replay_wal(number));
+    MYSTOCKS_RETURN_IF_ERROR(replay_wal(number, number == wal_numbers.back()));
     if (options_.read_only) continue;
     bool full = false;
     {
@@ -256,9 +276,10 @@ Status TsdbStore::recover() {
   return Status::ok();
 }
 
-Status TsdbStore::replay_wal(uint64_t number) {
+Status TsdbStore::replay_wal(uint64_t number, bool newest) {
   const std::filesystem::path path = wal_file_path(options_.dir / "wal", number);
   uint64_t rows = 0;
+  const WalScanMode mode = options_.salvage_wal ? WalScanMode::kSalvage : WalScanMode::kStrict;
   Result<WalFileScan> scan = scan_wal_file(path, [&](WalRecordType type, std::string_view payload) {
     Status status = apply_record(type, payload, &rows);
     if (!status.is_ok()) {
@@ -266,11 +287,22 @@ Status TsdbStore::replay_wal(uint64_t number) {
                                                status.message()));
     }
     return Status::ok();
-  });
+  }, mode);
   if (!scan.is_ok()) return scan.status();
+  // Only the newest file may end in a torn record: an older one was fsynced whole before the
+  // next file started, so damage at its end lost acknowledged records.
+  if (scan->torn && !newest && mode == WalScanMode::kStrict && scan->file_bytes >= kWalHeaderBytes) {
+    return error(ErrorCode::kDataLoss,
+                 "tsdb: WAL file {} is damaged at offset {} ({}), and newer WAL files follow it, "
+                 "so its records were complete and acknowledged: this is not a torn tail; "
+                 "nothing was changed. Salvage every readable record with `mystocks admin "
+                 "tsdb-repair`",
+                 path.string(), scan->valid_bytes, scan->reason);
+  }
   ++recovery_.wal_files;
   recovery_.records += scan->records;
   recovery_.rows += rows;
+  if (!scan->dropped.empty()) MYSTOCKS_RETURN_IF_ERROR(quarantine_wal(path, *scan));
   if (scan->torn) {
     recovery_.torn_tails.push_back({path.string(), scan->valid_bytes,
                                     scan->file_bytes - scan->valid_bytes, scan->reason});
@@ -283,6 +315,28 @@ Status TsdbStore::replay_wal(uint64_t number) {
       MYSTOCKS_RETURN_IF_ERROR(file->sync());
     }
   }
+  return Status::ok();
+}
+
+Status TsdbStore::quarantine_wal(const std::filesystem::path& path, const WalFileScan& scan) {
+  for (const WalDroppedRange& range : scan.dropped) {
+    recovery_.salvaged.push_back({path.string(), range.offset, range.length, range.reason});
+    spdlog::warn("tsdb repair: {}: dropped {} damaged bytes at offset {} ({})", path.string(),
+                 range.length, range.offset, range.reason);
+  }
+  if (options_.read_only) return Status::ok();
+  // The damaged original is kept (recovery deletes replayed WAL files), so nothing is destroyed.
+  const std::filesystem::path quarantine = options_.dir / "quarantine";
+  MYSTOCKS_RETURN_IF_ERROR(make_directories(quarantine));
+  std::error_code code;
+  std::filesystem::copy_file(path, quarantine / path.filename(),
+                             std::filesystem::copy_options::overwrite_existing, code);
+  if (code) {
+    return error(ErrorCode::kIoError, "tsdb repair: cannot keep a copy of {} in {}: {}",
+                 path.string(), quarantine.string(), code.message());
+  }
+  MYSTOCKS_RETURN_IF_ERROR(sync_directory(quarantine));
+  recovery_.quarantined.push_back((quarantine / path.filename()).string());
   return Status::ok();
 }
 
@@ -330,6 +384,7 @@ Status TsdbStore::create_table(const storage::TableSchema& schema) {
 }
 
 Status TsdbStore::check_health() {
+  MYSTOCKS_RETURN_IF_ERROR(damage_status());
   if (options_.read_only) return Status::ok();
   std::shared_lock lock(state_mutex_);
   if (!background_error_.is_ok()) {

@@ -1,5 +1,6 @@
-// TsdbStore background work: flushing frozen memtables to segment files (applying their
-// tombstones to older segments), compaction, and the MANIFEST commits both end with.
+// TsdbStore flush and compaction: flushing frozen memtables to segment files (applying their
+// tombstones to older segments), compaction, and the MANIFEST commits both end with. The
+// thread that runs them is in tsdb_store_background.cc.
 #include <algorithm>
 #include <set>
 
@@ -84,12 +85,15 @@ void TsdbStore::wake_background() {
 namespace {
 
 // Writes `series` (key -> rows, key order) as one segment; returns its handle.
+// Its path goes to `new_files` first, so a failure can remove what it left.
 Result<SegmentPtr> write_segment(const std::filesystem::path& dir, const TableInfo& table,
                                  int32_t day, uint64_t file_number, uint64_t generation,
                                  const CompressionOptions& compression,
-                                 const std::vector<std::pair<std::string, SeriesRows>>& series) {
+                                 const std::vector<std::pair<std::string, SeriesRows>>& series,
+                                 std::vector<std::filesystem::path>& new_files) {
   const std::filesystem::path path = segment_path(dir, table.name(), day, file_number);
   MYSTOCKS_RETURN_IF_ERROR(make_directories(path.parent_path()));
+  new_files.push_back(path);
   Result<SegmentWriter> writer = SegmentWriter::create(path, table.name(), day, generation,
                                                        stored_columns(table), compression);
   if (!writer.is_ok()) return writer.status();
@@ -140,6 +144,7 @@ Result<SegmentPtr> TsdbStore::rewrite_segment(const SegmentPtr& segment, const T
   const uint64_t file_number = next_file_number();
   const std::filesystem::path path = segment_path(options_.dir, info.name(), meta.day, file_number);
   const std::vector<SegmentColumn> layout = stored_columns(info);
+  new_files_.push_back(path);
   Result<SegmentWriter> writer = SegmentWriter::create(path, info.name(), meta.day, meta.generation,
                                                        layout, options_.compression);
   if (!writer.is_ok()) return writer.status();
@@ -177,6 +182,22 @@ Result<SegmentPtr> TsdbStore::rewrite_segment(const SegmentPtr& segment, const T
 
 Result<bool> TsdbStore::flush_one() {
   std::lock_guard version_lock(version_mutex_);
+  Result<bool> flushed = flush_one_locked();
+  discard_new_files_locked(flushed.is_ok());
+  return flushed;
+}
+
+void TsdbStore::discard_new_files_locked(bool committed) {
+  if (!committed) {
+    // Files of a flush or compaction that failed (a full disk): no MANIFEST lists them, and
+    // leaving them would hold the space a retry needs.
+    std::error_code ignored;
+    for (const std::filesystem::path& path : new_files_) std::filesystem::remove(path, ignored);
+  }
+  new_files_.clear();
+}
+
+Result<bool> TsdbStore::flush_one_locked() {
   std::shared_ptr<const Memtable> memtable;
   std::map<std::string, TableVersion> tables;
   uint64_t next_wal = 0;
@@ -250,7 +271,8 @@ Result<bool> TsdbStore::flush_one() {
     }
     for (auto& [day, series] : by_day) {
       Result<SegmentPtr> segment = write_segment(options_.dir, info, day, next_file_number(),
-                                                 generation, options_.compression, series);
+                                                 generation, options_.compression, series,
+                                                 new_files_);
       if (!segment.is_ok()) return segment.status();
       created.push_back(*segment);
       table.days[day].push_back(*segment);
@@ -271,6 +293,7 @@ Result<bool> TsdbStore::flush_one() {
   for (const SegmentPtr& segment : obsolete) {
     segment->mark_obsolete();
     segments_.erase(segment->meta().file_number);
+    forget_damage(segment->meta().file_number);
   }
   std::error_code ignored;
   for (const auto& entry : std::filesystem::directory_iterator(options_.dir / "wal", ignored)) {
@@ -283,6 +306,12 @@ Result<bool> TsdbStore::flush_one() {
 
 Result<bool> TsdbStore::compact_one(bool all) {
   std::lock_guard version_lock(version_mutex_);
+  Result<bool> compacted = compact_one_locked(all);
+  discard_new_files_locked(compacted.is_ok());
+  return compacted;
+}
+
+Result<bool> TsdbStore::compact_one_locked(bool all) {
   std::map<std::string, TableVersion> tables;
   {
     std::shared_lock lock(state_mutex_);
@@ -301,6 +330,12 @@ Result<bool> TsdbStore::compact_one(bool all) {
       }
       if (all || segments.size() >= 2 * trigger) first = 0;
       if (segments.size() - first < (all ? 2 : trigger)) continue;
+      // A damaged input would fail every attempt (and the store with it): leave the day as it
+      // is; readiness names the file, and queries of the day fail with DATA_LOSS.
+      if (std::any_of(segments.begin() + static_cast<std::ptrdiff_t>(first), segments.end(),
+                      [&](const SegmentPtr& segment) { return is_damaged(segment->meta().file_number); })) {
+        continue;
+      }
 
       const TableInfo& info = *table.info;
       const ValueSelection selection = all_values(info);
@@ -308,7 +343,10 @@ Result<bool> TsdbStore::compact_one(bool all) {
       std::set<std::string> keys;
       for (size_t index = first; index < segments.size(); ++index) {
         Result<std::shared_ptr<const SegmentReader>> reader = segments_.get(*segments[index]);
-        if (!reader.is_ok()) return reader.status();
+        if (!reader.is_ok()) {
+          if (reader.status().code() == ErrorCode::kDataLoss) note_damage(*segments[index], reader.status());
+          return reader.status();
+        }
         for (size_t series = 0; series < (*reader)->index().series_count(); ++series) {
           keys.emplace((*reader)->index().key(series));
         }
@@ -317,6 +355,7 @@ Result<bool> TsdbStore::compact_one(bool all) {
       const uint64_t file_number = next_file_number();
       const uint64_t generation = segments.back()->meta().generation;
       const std::filesystem::path path = segment_path(options_.dir, name, day, file_number);
+      new_files_.push_back(path);
       Result<SegmentWriter> writer = SegmentWriter::create(path, name, day, generation,
                                                            stored_columns(info), options_.compression);
       if (!writer.is_ok()) return writer.status();
@@ -345,11 +384,17 @@ Result<bool> TsdbStore::compact_one(bool all) {
                                                           only.max_ts[series], lengths, raw));
           continue;
         }
-        for (const auto& reader : readers) {
+        for (size_t input = 0; input < readers.size(); ++input) {
+          const std::shared_ptr<const SegmentReader>& reader = readers[input];
           const size_t series = reader->index().find(key);
           if (series == SIZE_MAX) continue;
           Result<SeriesRows> rows = reader->read(series, info, selection, {INT64_MIN, INT64_MAX});
-          if (!rows.is_ok()) return rows.status();
+          if (!rows.is_ok()) {
+            if (rows.status().code() == ErrorCode::kDataLoss) {
+              note_damage(*segments[first + input], rows.status());
+            }
+            return rows.status();
+          }
           sources.push_back(MergeSource{std::move(*rows), {}});
         }
         MYSTOCKS_RETURN_IF_ERROR(
@@ -376,6 +421,7 @@ Result<bool> TsdbStore::compact_one(bool all) {
       for (const SegmentPtr& input : inputs) {
         input->mark_obsolete();
         segments_.erase(input->meta().file_number);
+        forget_damage(input->meta().file_number);
       }
       if (compactions_ != nullptr) compactions_->inc();
       return true;
@@ -413,49 +459,6 @@ Status TsdbStore::compact() {
     Result<bool> compacted = compact_one(true);
     if (!compacted.is_ok()) return compacted.status();
     if (!*compacted) return Status::ok();
-  }
-}
-
-void TsdbStore::background_loop() {
-  while (true) {
-    {
-      std::unique_lock lock(background_mutex_);
-      background_cv_.wait_for(lock, std::chrono::milliseconds(500),
-                              [&] { return stopping_ || work_pending_; });
-      if (stopping_) return;
-      work_pending_ = false;
-    }
-    Status status;
-    // Time-based flush; try_lock because a writer holding the write mutex may be waiting for us.
-    bool stale = false;
-    {
-      std::shared_lock lock(state_mutex_);
-      stale = !active_->empty() &&
-              options_.clock->now_ms() - active_->created_ms() >= options_.flush_interval_ms;
-    }
-    if (stale) {
-      std::unique_lock write_lock(write_mutex_, std::try_to_lock);
-      if (write_lock.owns_lock()) status = switch_memtable_locked();
-    }
-    // Flushes first (writers may be waiting), but a compaction step after each flush, so a
-    // steady stream of flushes cannot starve compaction and pile up segments.
-    while (status.is_ok()) {
-      Result<bool> flushed = flush_one();
-      status = flushed.status();
-      if (!status.is_ok()) break;
-      Result<bool> compacted = compact_one(false);
-      status = compacted.status();
-      if (!status.is_ok() || (!*flushed && !*compacted)) break;
-    }
-    if (!status.is_ok()) {
-      spdlog::error("tsdb {}: background work failed: {}", options_.dir.string(), status.message());
-      {
-        std::unique_lock lock(state_mutex_);
-        background_error_ = status;
-      }
-      state_cv_.notify_all();
-      return;
-    }
   }
 }
 

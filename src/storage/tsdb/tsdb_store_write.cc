@@ -3,6 +3,7 @@
 // retention; memtable switching and back-pressure.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -160,11 +161,13 @@ Status TsdbStore::write(const std::string& table_name, const RecordBatch& batch)
 
   uint64_t position = 0;
   {
-    std::lock_guard write_lock(write_mutex_);
-    // create_table may have changed the table between validation and here.
+    std::unique_lock write_lock(write_mutex_);
+    // create_table may have changed the table between validation and here: validate again
+    // against the new one, without the write mutex (write() takes it again).
     std::shared_ptr<const TableInfo> current = find_table(table_name);
     if (current != *table) {
       arrival.done();
+      write_lock.unlock();
       return write(table_name, batch);
     }
     MYSTOCKS_RETURN_IF_ERROR(wait_for_room_locked());
@@ -367,9 +370,9 @@ bool TsdbStore::has_rows_before(const std::string& table, int64_t cutoff) const 
   return false;
 }
 
-Status TsdbStore::apply_retention(TimestampMs now_ms) {
+Result<storage::RetentionReport> TsdbStore::apply_retention(TimestampMs now_ms) {
   MYSTOCKS_RETURN_IF_ERROR(writable());
-  bool deleted = false;
+  storage::RetentionReport report;
   {
     std::lock_guard write_lock(write_mutex_);
     for (const std::string& name : table_names()) {
@@ -377,14 +380,30 @@ Status TsdbStore::apply_retention(TimestampMs now_ms) {
       if (table == nullptr || table->schema.retention_days <= 0) continue;
       const int64_t cutoff = now_ms - int64_t{table->schema.retention_days} * kMillisPerDay;
       if (!has_rows_before(name, cutoff)) continue;  // nothing to drop: no WAL record, no flush
-      MYSTOCKS_RETURN_IF_ERROR(log_and_apply_delete(
-          DeleteRequest{name, {}, {std::numeric_limits<int64_t>::min(), cutoff}}, table));
-      deleted = true;
+      Result<std::optional<int64_t>> rows = retain_table_locked(table, cutoff);
+      if (!rows.is_ok()) return rows.status();
+      if (!rows->has_value()) continue;  // all of it was deleted already
+      report.tables.push_back({name, cutoff, **rows});
+      if (retention_rows_ != nullptr) retention_rows_->with({name}).inc(static_cast<double>(**rows));
     }
     // Flushing applies the tombstones to segments now: whole old days are dropped unread.
-    if (deleted) MYSTOCKS_RETURN_IF_ERROR(switch_memtable_locked());
+    if (!report.tables.empty()) MYSTOCKS_RETURN_IF_ERROR(switch_memtable_locked());
   }
-  return Status::ok();
+  return report;
+}
+
+Result<std::optional<int64_t>> TsdbStore::retain_table_locked(
+    const std::shared_ptr<const TableInfo>& table, int64_t cutoff) {
+  const storage::TimeRange range{std::numeric_limits<int64_t>::min(), cutoff};
+  Result<SeriesFilter> filter = make_filter(*table, {}, {});
+  if (!filter.is_ok()) return filter.status();
+  // Counting reads the timestamps of what goes. A damaged old segment must not block retention
+  // (which drops whole days unread): its rows are then not counted.
+  Result<int64_t> rows = count_visible_locked(table, *filter, range);
+  if (!rows.is_ok() && rows.status().code() != ErrorCode::kDataLoss) return rows.status();
+  if (rows.is_ok() && *rows == 0) return std::optional<int64_t>();
+  MYSTOCKS_RETURN_IF_ERROR(log_and_apply_delete(DeleteRequest{table->name(), {}, range}, table));
+  return std::optional<int64_t>(rows.is_ok() ? *rows : 0);
 }
 
 }  // namespace mystocks::tsdb

@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "storage/tsdb/byte_stream.h"
 #include "storage/tsdb/crc32c.h"
@@ -48,11 +50,17 @@ Wal::~Wal() {
 Status Wal::start_file(uint64_t number) {
   std::unique_lock lock(mutex_);
   synced_cv_.wait(lock, [&] { return !syncing_; });
+  if (!error_.is_ok() && !error_in_append_) return error_;
   if (file_.is_open()) {
-    Status status = file_.sync();
+    Status status;
+    // A failed append may have left part of a record: cut it, so that only the newest WAL file
+    // can ever end in a torn record (recovery treats damage anywhere else as data loss).
+    if (error_in_append_) status = file_.truncate(file_good_bytes_);
+    if (status.is_ok()) status = file_.sync();
     if (status.is_ok()) status = file_.close();
     if (!status.is_ok()) {
       error_ = status;
+      error_in_append_ = false;
       synced_cv_.notify_all();
       return status;
     }
@@ -64,13 +72,24 @@ Status Wal::start_file(uint64_t number) {
   if (!file.is_ok()) return file.status();
   std::string header(kWalMagic);
   ByteWriter(header).put_u64(number);
-  MYSTOCKS_RETURN_IF_ERROR(file->append(header));
-  MYSTOCKS_RETURN_IF_ERROR(file->sync());
-  MYSTOCKS_RETURN_IF_ERROR(sync_directory(wal_dir_));
+  Status created = file->append(header);
+  if (created.is_ok()) created = file->sync();
+  if (created.is_ok()) created = sync_directory(wal_dir_);
+  if (!created.is_ok()) {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);  // a half-made file must not become the newest
+    return created;
+  }
   file_ = std::move(*file);
   current_number_ = number;
+  file_good_bytes_ = header.size();
   position_written_ += header.size();
   position_synced_ = position_written_;
+  if (!error_.is_ok()) {
+    spdlog::info("tsdb: WAL writable again in {} after: {}", path.string(), error_.message());
+    error_ = Status::ok();
+    error_in_append_ = false;
+  }
   return Status::ok();
 }
 
@@ -96,11 +115,14 @@ Result<uint64_t> Wal::append(WalRecordType type, std::string_view payload) {
   if (status.is_ok()) status = file_.append(payload);
   std::lock_guard lock(mutex_);
   if (!status.is_ok()) {
-    // A partial record may be in the file; nothing after it could be replayed, so stop here.
+    // A partial record may be in the file; nothing after it could be replayed, so stop here
+    // until start_file() cuts it off.
     error_ = status;
+    error_in_append_ = true;
     synced_cv_.notify_all();
     return status;
   }
+  file_good_bytes_ += sizeof(header) + payload.size();
   if (position_written_ == position_synced_) first_unsynced_ = std::chrono::steady_clock::now();
   position_written_ += sizeof(header) + payload.size();
   if (bytes_ != nullptr) bytes_->inc(static_cast<double>(sizeof(header) + payload.size()));
@@ -123,6 +145,7 @@ void Wal::sync_locked(std::unique_lock<std::mutex>& lock) {
   if (sync_seconds_ != nullptr) sync_seconds_->observe(seconds);
   if (!status.is_ok()) {
     error_ = status;
+    error_in_append_ = false;
   } else if (target > position_synced_) {
     position_synced_ = target;
   }
@@ -182,6 +205,11 @@ Status Wal::sticky_error() const {
   return error_;
 }
 
+bool Wal::failed_in_append() const {
+  std::lock_guard lock(mutex_);
+  return !error_.is_ok() && error_in_append_;
+}
+
 void Wal::syncer_loop() {
   const auto window = std::chrono::milliseconds(policy_.window_ms);
   std::unique_lock lock(mutex_);
@@ -200,15 +228,83 @@ void Wal::syncer_loop() {
   }
 }
 
+namespace {
+
+// What lies at one offset of a WAL file.
+struct RecordAt {
+  enum class Kind : uint8_t { kValid, kShortHeader, kShortPayload, kDamaged } kind;
+  uint32_t length = 0;  // payload bytes announced
+  uint8_t type = 0;
+};
+
+RecordAt record_at(std::string_view bytes, size_t offset) {
+  if (bytes.size() - offset < kWalRecordHeaderBytes) return {RecordAt::Kind::kShortHeader};
+  uint32_t length = 0;
+  uint32_t crc = 0;
+  std::memcpy(&length, bytes.data() + offset, 4);
+  std::memcpy(&crc, bytes.data() + offset + 4, 4);
+  const auto type = static_cast<uint8_t>(bytes[offset + 8]);
+  if (length > kMaxWalRecordBytes || bytes.size() - offset - kWalRecordHeaderBytes < length) {
+    return {RecordAt::Kind::kShortPayload, length, type};
+  }
+  if (!is_wal_record_type(type)) return {RecordAt::Kind::kDamaged, length, type};
+  const std::string_view payload = bytes.substr(offset + kWalRecordHeaderBytes, length);
+  uint32_t actual = crc32c_extend(0, &type, 1);
+  actual = crc32c_extend(actual, payload.data(), payload.size());
+  if (actual != crc) return {RecordAt::Kind::kDamaged, length, type};
+  return {RecordAt::Kind::kValid, length, type};
+}
+
+std::string damage_reason(const RecordAt& record, size_t offset) {
+  switch (record.kind) {
+    case RecordAt::Kind::kShortHeader:
+      return fmt::format("incomplete record header at offset {}", offset);
+    case RecordAt::Kind::kShortPayload:
+      return fmt::format("incomplete record at offset {} ({} payload bytes announced)", offset,
+                         record.length);
+    default:
+      return fmt::format("checksum mismatch at offset {}", offset);
+  }
+}
+
+// Result of looking for the next record that verifies.
+struct Resync {
+  size_t offset = std::string_view::npos;  // npos: none
+  bool gave_up = false;                    // the checksum budget ran out before the end
+};
+
+// The first offset after `from` where a record that verifies starts. Cheap checks (type byte,
+// length within the file) come before the checksum, and the checksummed bytes are bounded by
+// `budget` (shared by the whole scan), so crafted bytes cannot make a scan quadratic.
+Resync next_valid_record(std::string_view bytes, size_t from, uint64_t& budget) {
+  for (size_t offset = from; offset + kWalRecordHeaderBytes <= bytes.size(); ++offset) {
+    const auto type = static_cast<uint8_t>(bytes[offset + 8]);
+    if (type != static_cast<uint8_t>(WalRecordType::kWrite) &&
+        type != static_cast<uint8_t>(WalRecordType::kDelete)) {
+      continue;
+    }
+    uint32_t length = 0;
+    std::memcpy(&length, bytes.data() + offset, 4);
+    if (length > bytes.size() - offset - kWalRecordHeaderBytes) continue;
+    if (length > budget) return {std::string_view::npos, true};
+    budget -= length;
+    if (record_at(bytes, offset).kind == RecordAt::Kind::kValid) return {offset, false};
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<WalFileScan> scan_wal_bytes(
     const std::filesystem::path& path, std::string_view bytes,
-    const std::function<Status(WalRecordType, std::string_view)>& visit) {
+    const std::function<Status(WalRecordType, std::string_view)>& visit, WalScanMode mode) {
   WalFileScan scan;
   scan.file_bytes = bytes.size();
   if (bytes.size() < kWalHeaderBytes) {
     // Created but the header never reached the disk: nothing in it was ever acknowledged.
     scan.torn = !bytes.empty();
     scan.reason = "file shorter than its header";
+    if (scan.torn && mode == WalScanMode::kSalvage) scan.dropped.push_back({0, bytes.size(), scan.reason});
     return scan;
   }
   if (bytes.substr(0, kWalMagic.size()) != kWalMagic) {
@@ -216,33 +312,42 @@ Result<WalFileScan> scan_wal_bytes(
   }
   size_t offset = kWalHeaderBytes;
   scan.valid_bytes = offset;
+  uint64_t resync_budget = std::max<uint64_t>(uint64_t{64} << 20, 4 * uint64_t{bytes.size()});
   while (offset < bytes.size()) {
-    if (bytes.size() - offset < kWalRecordHeaderBytes) {
-      scan.torn = true;
-      scan.reason = fmt::format("incomplete record header at offset {}", offset);
-      break;
+    const RecordAt record = record_at(bytes, offset);
+    if (record.kind != RecordAt::Kind::kValid) {
+      const std::string reason = damage_reason(record, offset);
+      const Resync resync = next_valid_record(bytes, offset + 1, resync_budget);
+      if (resync.gave_up && mode == WalScanMode::kStrict) {
+        // Refuse rather than guess: calling it a torn tail could drop acknowledged records.
+        return error(ErrorCode::kDataLoss,
+                     "tsdb: WAL file {} is damaged at offset {} ({}) and the bytes after it are "
+                     "too garbled to tell whether valid records follow; nothing was changed. "
+                     "Salvage every readable record with `mystocks admin tsdb-repair`",
+                     path.string(), offset, reason);
+      }
+      const size_t next = resync.offset;
+      if (next == std::string_view::npos) {  // nothing valid follows: a torn tail
+        scan.torn = true;
+        scan.reason = reason;
+        if (mode == WalScanMode::kSalvage) scan.dropped.push_back({offset, bytes.size() - offset, reason});
+        break;
+      }
+      if (mode == WalScanMode::kStrict) {
+        return error(ErrorCode::kDataLoss,
+                     "tsdb: WAL file {} is damaged at offset {} ({}), but a valid record follows "
+                     "at offset {}: this is not a torn tail, and replaying past it would lose "
+                     "acknowledged writes; nothing was changed. Salvage every readable record "
+                     "with `mystocks admin tsdb-repair`",
+                     path.string(), offset, reason, next);
+      }
+      scan.dropped.push_back({offset, next - offset, reason});
+      offset = next;
+      continue;
     }
-    uint32_t length = 0;
-    uint32_t crc = 0;
-    std::memcpy(&length, bytes.data() + offset, 4);
-    std::memcpy(&crc, bytes.data() + offset + 4, 4);
-    const auto type = static_cast<uint8_t>(bytes[offset + 8]);
-    if (length > kMaxWalRecordBytes || bytes.size() - offset - kWalRecordHeaderBytes < length) {
-      scan.torn = true;
-      scan.reason = fmt::format("incomplete record at offset {} ({} payload bytes announced)",
-                                offset, length);
-      break;
-    }
-    const std::string_view payload = bytes.substr(offset + kWalRecordHeaderBytes, length);
-    uint32_t actual = crc32c_extend(0, &type, 1);
-    actual = crc32c_extend(actual, payload.data(), payload.size());
-    if (actual != crc || !is_wal_record_type(type)) {
-      scan.torn = true;
-      scan.reason = fmt::format("checksum mismatch at offset {}", offset);
-      break;
-    }
-    MYSTOCKS_RETURN_IF_ERROR(visit(static_cast<WalRecordType>(type), payload));
-    offset += kWalRecordHeaderBytes + length;
+    const std::string_view payload = bytes.substr(offset + kWalRecordHeaderBytes, record.length);
+    MYSTOCKS_RETURN_IF_ERROR(visit(static_cast<WalRecordType>(record.type), payload));
+    offset += kWalRecordHeaderBytes + record.length;
     ++scan.records;
     scan.valid_bytes = offset;
   }

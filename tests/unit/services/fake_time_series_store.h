@@ -47,7 +47,9 @@ class FakeTimeSeriesStore final : public storage::TimeSeriesStore {
                                 storage::TimeRange, const RecordBatch&) override {
     return Status(ErrorCode::kUnsupported, "fake");
   }
-  Status apply_retention(TimestampMs) override { return Status::ok(); }
+  Result<storage::RetentionReport> apply_retention(TimestampMs) override {
+    return storage::RetentionReport{};
+  }
   Result<storage::TableStats> stats(const std::string&) override {
     return Status(ErrorCode::kUnsupported, "fake");
   }

@@ -7,6 +7,7 @@
 
 #include "storage/tsdb/manifest.h"
 #include "support/assert_status.h"
+#include "support/deadline.h"
 #include "tsdb_test_util.h"
 
 namespace mystocks::tsdb::test {
@@ -295,7 +296,15 @@ TEST_F(StoreTest, RetentionDropsOldDaysOfTablesThatDeclareIt) {
     MYSTOCKS_ASSERT_OK(store_->write("quote", quote_batch({{"600519.SH", kDay0Open + day * kDay, day, day}})));
     MYSTOCKS_ASSERT_OK(store_->flush());
   }
-  MYSTOCKS_ASSERT_OK(store_->apply_retention(kDay0Open + 4 * kDay + 1000));
+  Result<storage::RetentionReport> report = store_->apply_retention(kDay0Open + 4 * kDay + 1000);
+  MYSTOCKS_ASSERT_OK(report.status());
+  ASSERT_EQ(report->tables.size(), 1u);  // "quote" declares no retention
+  EXPECT_EQ(report->tables[0].table, "recent");
+  EXPECT_EQ(report->tables[0].rows, 3);  // days 0, 1 and 2
+  EXPECT_EQ(report->tables[0].cutoff_ms, kDay0Open + 2 * kDay + 1000);
+  Result<storage::RetentionReport> again = store_->apply_retention(kDay0Open + 4 * kDay + 1000);
+  MYSTOCKS_ASSERT_OK(again.status());
+  EXPECT_TRUE(again->tables.empty());
   MYSTOCKS_ASSERT_OK(store_->flush());
   Result<RecordBatch> recent = store_->scan("recent", {});
   ASSERT_TRUE(recent.is_ok());
@@ -304,6 +313,28 @@ TEST_F(StoreTest, RetentionDropsOldDaysOfTablesThatDeclareIt) {
   Result<storage::TableStats> stats = store_->stats("recent");
   ASSERT_TRUE(stats.is_ok());
   EXPECT_EQ(stats->rows, 2);
+}
+
+TEST_F(StoreTest, ScheduledRetentionRunsOnItsOwnAndCountsWhatItRemoved) {
+  store_.reset();
+  TsdbOptions options = fixture_.options();
+  options.retention_interval_ms = 20;
+  store_ = fixture_.open(options);
+  ASSERT_NE(store_, nullptr);
+  storage::TableSchema schema = quote_schema("recent");
+  schema.retention_days = 2;
+  MYSTOCKS_ASSERT_OK(store_->create_table(schema));
+  for (int day = 0; day < 5; ++day) {
+    MYSTOCKS_ASSERT_OK(store_->write("recent", quote_batch({{"600519.SH", kDay0Open + day * kDay, day, day}}, "recent")));
+  }
+  fixture_.clock.set_ms(kDay0Open + 4 * kDay + 1000);  // days 0, 1 and 2 are now too old
+  const bool removed = mystocks::test::poll_until(std::chrono::milliseconds(10'000), [&] {
+    Result<RecordBatch> rows = store_->scan("recent", {});
+    return rows.is_ok() && rows->num_rows() == 2;
+  }, std::chrono::milliseconds(5));
+  ASSERT_TRUE(removed);
+  Counter& counted = fixture_.metrics.counter("tsdb_retention_rows_removed_total", "rows removed by table retention", {"table"}).with({"recent"});
+  EXPECT_EQ(counted.value(), 3.0);
 }
 
 TEST_F(StoreTest, LatestReturnsTheNewestRowPerSymbolAndFollowsWritesAndDeletes) {

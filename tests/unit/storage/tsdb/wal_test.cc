@@ -1,8 +1,10 @@
-// WAL: records round-trip; every truncation point and every flipped byte of a log ends the scan
-// at the last intact record (point-in-time recovery) and reports the torn tail; group commit
-// acknowledges concurrent writers.
+// WAL: records round-trip; every truncation point ends the scan at the last intact record and
+// reports the torn tail; a flipped byte before valid records is DATA_LOSS naming the offset (and
+// salvage skips exactly that record); garbage cannot make a scan hang; group commit acknowledges
+// concurrent writers.
 #include "storage/tsdb/wal.h"
 
+#include <chrono>
 #include <fstream>
 #include <thread>
 
@@ -57,7 +59,7 @@ TEST(WalTest, RecordsComeBackInOrderAndEveryTruncationIsATornTail) {
   }
 }
 
-TEST(WalTest, AFlippedByteEndsTheScanAtTheRecordBeforeIt) {
+TEST(WalTest, AFlippedByteBeforeValidRecordsIsDataLossAndSalvageSkipsOnlyThatRecord) {
   mystocks::test::TempDir dir = make_temp_dir();
   {
     Wal wal(dir.path(), SyncPolicy{SyncPolicy::Mode::kNone, 0}, nullptr);
@@ -67,25 +69,59 @@ TEST(WalTest, AFlippedByteEndsTheScanAtTheRecordBeforeIt) {
   const std::filesystem::path path = wal_file_path(dir.path(), 1);
   const std::string bytes = read_bytes(path);
   const size_t second_record = kWalHeaderBytes + kWalRecordHeaderBytes + 5;
-  for (size_t position = second_record; position < second_record + kWalRecordHeaderBytes + 1000; position += 7) {
+  const size_t third_record = second_record + kWalRecordHeaderBytes + 1000;
+  for (size_t position = second_record; position < third_record; position += 7) {
     std::string corrupt = bytes;
     corrupt[position] = static_cast<char>(corrupt[position] ^ 0x10);
-    size_t records = 0;
-    Result<WalFileScan> scan = scan_wal_bytes(path, corrupt, [&](WalRecordType, std::string_view) {
-      ++records;
+    Result<WalFileScan> strict = scan_wal_bytes(path, corrupt, [](WalRecordType, std::string_view) {
       return Status::ok();
     });
-    ASSERT_TRUE(scan.is_ok());
-    EXPECT_EQ(records, 1u) << position;
-    EXPECT_TRUE(scan->torn);
-    EXPECT_EQ(scan->valid_bytes, second_record);
+    ASSERT_EQ(strict.status().code(), ErrorCode::kDataLoss) << position;
+    EXPECT_NE(strict.status().message().find("offset " + std::to_string(second_record)),
+              std::string::npos) << strict.status().message();
+    EXPECT_NE(strict.status().message().find(path.string()), std::string::npos);
+
+    std::vector<std::string> seen;
+    Result<WalFileScan> salvaged = scan_wal_bytes(path, corrupt, [&](WalRecordType, std::string_view payload) {
+      seen.emplace_back(payload);
+      return Status::ok();
+    }, WalScanMode::kSalvage);
+    ASSERT_TRUE(salvaged.is_ok()) << position;
+    std::vector<std::string> expected = payloads();
+    expected.erase(expected.begin() + 1);
+    EXPECT_EQ(seen, expected) << position;
+    ASSERT_EQ(salvaged->dropped.size(), 1u);
+    EXPECT_EQ(salvaged->dropped[0].offset, second_record);
+    EXPECT_EQ(salvaged->dropped[0].length, third_record - second_record);
+    EXPECT_FALSE(salvaged->torn);
   }
+  // Damage in the last record is a torn tail: nothing valid follows it.
+  std::string tail = bytes;
+  tail[tail.size() - 3] = static_cast<char>(tail[tail.size() - 3] ^ 0x10);
+  Result<WalFileScan> torn = scan_wal_bytes(path, tail, [](WalRecordType, std::string_view) { return Status::ok(); });
+  ASSERT_TRUE(torn.is_ok());
+  EXPECT_TRUE(torn->torn);
+  EXPECT_EQ(torn->records, payloads().size() - 1);
   std::string foreign = bytes;
   foreign[0] = 'X';
   EXPECT_EQ(scan_wal_bytes(path, foreign, [](WalRecordType, std::string_view) { return Status::ok(); })
                 .status()
                 .code(),
             ErrorCode::kDataLoss);
+}
+
+TEST(WalTest, GarbageAfterDamageCannotMakeTheScanHangAndIsRefusedNotGuessed) {
+  mystocks::test::TempDir dir = make_temp_dir();
+  // Every byte 0x01: each offset looks like a write record announcing 16 MiB, within the file.
+  std::string bytes(kWalMagic);
+  bytes.append(8, '\0');
+  bytes.append(size_t{48} << 20, '\x01');
+  const auto started = std::chrono::steady_clock::now();
+  Result<WalFileScan> scan = scan_wal_bytes(dir.path() / "x.wal", bytes,
+                                            [](WalRecordType, std::string_view) { return Status::ok(); });
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));
+  ASSERT_EQ(scan.status().code(), ErrorCode::kDataLoss);
+  EXPECT_NE(scan.status().message().find("too garbled"), std::string::npos) << scan.status().message();
 }
 
 TEST(WalTest, GroupCommitAcknowledgesConcurrentWritersWithSharedFsyncs) {
