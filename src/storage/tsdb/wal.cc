@@ -278,11 +278,7 @@ struct Resync {
 // `budget` (shared by the whole scan), so crafted bytes cannot make a scan quadratic.
 Resync next_valid_record(std::string_view bytes, size_t from, uint64_t& budget) {
   for (size_t offset = from; offset + kWalRecordHeaderBytes <= bytes.size(); ++offset) {
-    const auto type = static_cast<uint8_t>(bytes[offset + 8]);
-    if (type != static_cast<uint8_t>(WalRecordType::kWrite) &&
-        type != static_cast<uint8_t>(WalRecordType::kDelete)) {
-      continue;
-    }
+    if (!is_wal_record_type(static_cast<uint8_t>(bytes[offset + 8]))) continue;
     uint32_t length = 0;
     std::memcpy(&length, bytes.data() + offset, 4);
     if (length > bytes.size() - offset - kWalRecordHeaderBytes) continue;
