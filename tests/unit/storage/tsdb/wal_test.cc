@@ -110,6 +110,45 @@ TEST(WalTest, AFlippedByteBeforeValidRecordsIsDataLossAndSalvageSkipsOnlyThatRec
             ErrorCode::kDataLoss);
 }
 
+// Every record type counts as "a valid record follows": damage before replace records (a range
+// swapped atomically) is data loss, never a torn tail that would drop acknowledged replaces.
+TEST(WalTest, DamageBeforeReplaceRecordsIsDataLossAndSalvageKeepsThem) {
+  mystocks::test::TempDir dir = make_temp_dir();
+  const std::vector<std::pair<WalRecordType, std::string>> records = {
+      {WalRecordType::kWrite, "first"},
+      {WalRecordType::kWrite, std::string(300, 'x')},
+      {WalRecordType::kReplace, "replaced range"},
+      {WalRecordType::kReplace, std::string(500, 'z')}};
+  {
+    Wal wal(dir.path(), SyncPolicy{SyncPolicy::Mode::kNone, 0}, nullptr);
+    MYSTOCKS_ASSERT_OK(wal.start_file(1));
+    for (const auto& [type, payload] : records) ASSERT_TRUE(wal.append(type, payload).is_ok());
+  }
+  const std::filesystem::path path = wal_file_path(dir.path(), 1);
+  std::string corrupt = read_bytes(path);
+  const size_t second_record = kWalHeaderBytes + kWalRecordHeaderBytes + 5;
+  corrupt[second_record + kWalRecordHeaderBytes + 10] ^= 0x10;
+
+  Result<WalFileScan> strict = scan_wal_bytes(path, corrupt, [](WalRecordType, std::string_view) {
+    return Status::ok();
+  });
+  ASSERT_EQ(strict.status().code(), ErrorCode::kDataLoss) << strict.status().message();
+
+  std::vector<std::pair<WalRecordType, std::string>> seen;
+  Result<WalFileScan> salvaged = scan_wal_bytes(
+      path, corrupt,
+      [&](WalRecordType type, std::string_view payload) {
+        seen.emplace_back(type, std::string(payload));
+        return Status::ok();
+      },
+      WalScanMode::kSalvage);
+  ASSERT_TRUE(salvaged.is_ok()) << salvaged.status().message();
+  std::vector<std::pair<WalRecordType, std::string>> expected = records;
+  expected.erase(expected.begin() + 1);
+  EXPECT_EQ(seen, expected);
+  EXPECT_FALSE(salvaged->torn);
+}
+
 TEST(WalTest, GarbageAfterDamageCannotMakeTheScanHangAndIsRefusedNotGuessed) {
   mystocks::test::TempDir dir = make_temp_dir();
   // Every byte 0x01: each offset looks like a write record announcing 16 MiB, within the file.
