@@ -180,6 +180,7 @@ class IngestPipeline::Job {
         source_.open_stream(spec_.dataset.type, request, batch_rows);
     if (!opened.is_ok()) return opened.status().with_context("fetching " + where);
     std::unique_ptr<sources::BatchStream> stream = sources::read_ahead(std::move(opened).value());
+    const RangeScope scope = chunk_scope(group, from, to);
     DatesBySymbol present;
     bool stored_any = false;
     for (int64_t stored = 0;; ++stored) {
@@ -192,14 +193,14 @@ class IngestPipeline::Job {
         return error(ErrorCode::kCancelled, "ingest job cancelled during {} after {} batch(es)",
                      where, stored);
       }
-      MYSTOCKS_RETURN_IF_ERROR(store_batch(std::move(**next), where, present));
+      MYSTOCKS_RETURN_IF_ERROR(store_batch(std::move(**next), where, scope, present));
       stored_any = true;
     }
     if (spec_.replace && !stored_any) {
       // The source has nothing in the chunk any more: the replace still empties its scope.
       Result<RecordBatch> empty = RecordBatchBuilder(table_.schema()).finish();
       if (!empty.is_ok()) return empty.status();
-      MYSTOCKS_RETURN_IF_ERROR(store_batch(std::move(empty).value(), where, present));
+      MYSTOCKS_RETURN_IF_ERROR(store_batch(std::move(empty).value(), where, scope, present));
     }
     if (checks_calendar_gaps(spec_.dataset.type)) {
       for (auto& [symbol, dates] : present) {
@@ -213,7 +214,9 @@ class IngestPipeline::Job {
   }
 
   // Normalises, drops what is stored, checks and saves one batch of a fetch.
-  Status store_batch(RecordBatch batch, const std::string& where, DatesBySymbol& present) {
+  // `scope`: what a replace job swaps for the batch (the whole plan chunk).
+  Status store_batch(RecordBatch batch, const std::string& where, const RangeScope& scope,
+                     DatesBySymbol& present) {
     MYSTOCKS_RETURN_IF_ERROR(normalize_symbols(batch));
     if (spec_.dataset.type == DataType::kDaily || spec_.dataset.type == DataType::kIndexDaily) {
       Result<int64_t> provisional =
@@ -260,7 +263,7 @@ class IngestPipeline::Job {
     if (spec_.replace) {
       // Even with no valid rows: what the source no longer has in the chunk goes.
       Result<ReplaceReport> replaced =
-          pipeline_.manager_.replace(table_.name, chunk_scope(group, from, to), valid);
+          pipeline_.manager_.replace(table_.name, scope, valid);
       if (!replaced.is_ok()) {
         progress_.add(counts, false);
         return replaced.status().with_context("replacing " + where);

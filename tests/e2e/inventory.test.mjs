@@ -82,7 +82,7 @@ test('CSV bars for unknown symbols: registered as inferred, inventory shows sour
   assert.match(badSymbol.stderr, /--symbols/);
   const noVerb = await runCli(['data', 'frobnicate']);
   assert.equal(noVerb.code, 2);
-  assert.match(noVerb.stderr, /unknown data verb 'frobnicate': expected inventory/);
+  assert.match(noVerb.stderr, /unknown data verb 'frobnicate': expected delete or inventory/);
 
   // The server on the same directory: the inferred symbols work everywhere.
   const server = await startServer({ args: ['--data-dir', dir], env,
