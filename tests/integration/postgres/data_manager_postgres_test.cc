@@ -15,26 +15,44 @@
 namespace mystocks::storage::test {
 namespace {
 
-TEST(DataManagerPostgresTest, SavesAndLoadsDailyKlinesThroughTheRelationalRoute) {
-  MYSTOCKS_ASSERT_OK(shared_postgres_status());
+// Every shipped relational table in a fresh PostgreSQL database, behind a DataManager.
+struct PostgresManager {
+  explicit PostgresManager(TableCatalog tables) : catalog(std::move(tables)) {}
+  TableCatalog catalog;
+  MetricsRegistry metrics;
+  std::unique_ptr<PostgresStore> store;
+  std::unique_ptr<services::DataManager> manager;
+};
+
+Result<std::unique_ptr<PostgresManager>> open_postgres_manager(const std::string& database) {
+  MYSTOCKS_RETURN_IF_ERROR(shared_postgres_status());
   Result<TableCatalog> shipped =
       load_tables_yaml(mystocks::test::source_path("config/tables.yaml"));
-  ASSERT_TRUE(shipped.is_ok());
+  if (!shipped.is_ok()) return shipped.status();
   std::vector<TableSchema> relational;
   for (const TableSchema& table : shipped->tables()) {
     if (table.target() == StoreKind::kRelational) relational.push_back(table);
   }
-  const TableCatalog catalog(std::move(relational));
-  Result<std::string> conninfo = fresh_postgres_database("manager");
-  ASSERT_TRUE(conninfo.is_ok());
-  MetricsRegistry metrics;
+  auto opened = std::make_unique<PostgresManager>(TableCatalog(std::move(relational)));
+  Result<std::string> conninfo = fresh_postgres_database(database);
+  if (!conninfo.is_ok()) return conninfo.status();
   Result<std::unique_ptr<PostgresStore>> store =
-      PostgresStore::open({.primary_conninfo = *conninfo, .metrics = &metrics});
-  ASSERT_TRUE(store.is_ok());
-  services::DataManager manager(catalog, nullptr, store->get(), SystemClock::instance(),
-                                {.metrics = &metrics});
-  MYSTOCKS_ASSERT_OK(manager.open());
-  EXPECT_EQ(*(*store)->schema_version("sync_messages"), 1);
+      PostgresStore::open({.primary_conninfo = *conninfo, .metrics = &opened->metrics});
+  if (!store.is_ok()) return store.status();
+  opened->store = std::move(store).value();
+  opened->manager = std::make_unique<services::DataManager>(
+      opened->catalog, nullptr, opened->store.get(), SystemClock::instance(),
+      services::DataManagerOptions{.metrics = &opened->metrics});
+  MYSTOCKS_RETURN_IF_ERROR(opened->manager->open());
+  return opened;
+}
+
+TEST(DataManagerPostgresTest, SavesAndLoadsDailyKlinesThroughTheRelationalRoute) {
+  Result<std::unique_ptr<PostgresManager>> opened = open_postgres_manager("manager");
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  const TableCatalog& catalog = (*opened)->catalog;
+  services::DataManager& manager = *(*opened)->manager;
+  EXPECT_EQ(*(*opened)->store->schema_version("sync_messages"), 1);
   EXPECT_NE(manager.route("daily_kline")->explanation.find("served by postgres primary"),
             std::string::npos);
 
@@ -66,24 +84,10 @@ TEST(DataManagerPostgresTest, SavesAndLoadsDailyKlinesThroughTheRelationalRoute)
 }
 
 TEST(DataManagerPostgresTest, DeletesAndReplacesADateRangeOfSymbols) {
-  MYSTOCKS_ASSERT_OK(shared_postgres_status());
-  Result<TableCatalog> shipped =
-      load_tables_yaml(mystocks::test::source_path("config/tables.yaml"));
-  ASSERT_TRUE(shipped.is_ok());
-  std::vector<TableSchema> relational;
-  for (const TableSchema& table : shipped->tables()) {
-    if (table.target() == StoreKind::kRelational) relational.push_back(table);
-  }
-  const TableCatalog catalog(std::move(relational));
-  Result<std::string> conninfo = fresh_postgres_database("range");
-  ASSERT_TRUE(conninfo.is_ok());
-  MetricsRegistry metrics;
-  Result<std::unique_ptr<PostgresStore>> store =
-      PostgresStore::open({.primary_conninfo = *conninfo, .metrics = &metrics});
-  ASSERT_TRUE(store.is_ok());
-  services::DataManager manager(catalog, nullptr, store->get(), SystemClock::instance(),
-                                {.metrics = &metrics});
-  MYSTOCKS_ASSERT_OK(manager.open());
+  Result<std::unique_ptr<PostgresManager>> opened = open_postgres_manager("range");
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  const TableCatalog& catalog = (*opened)->catalog;
+  services::DataManager& manager = *(*opened)->manager;
 
   const Date day = Date::from_ymd(2024, 1, 2);
   const TableSchema& daily = **catalog.find("daily_kline");
