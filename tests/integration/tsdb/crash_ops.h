@@ -1,7 +1,8 @@
 // The deterministic operation sequence of the tsdb crash test: the writer process performs it,
 // the test replays it into a model. Operation `index` is a function of the index alone, so a
 // writer restarted at any index continues the same sequence. Writes overwrite earlier keys often;
-// every tenth operation deletes a range. Test-only; pure functions.
+// every tenth operation deletes a range and every tenth (another one) replaces a range of one
+// symbol atomically (TimeSeriesStore::replace_range). Test-only; pure functions.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +45,7 @@ inline storage::TableSchema table_schema() {
 }
 
 inline bool is_delete(int64_t index) { return index % 10 == 9; }
+inline bool is_replace(int64_t index) { return index % 10 == 4; }
 
 // Spread over several days (about 2,000 snapshots a day per symbol), so flushes cut several
 // segments and compaction has days to merge.
@@ -76,6 +78,37 @@ inline Delete delete_of(int64_t index) {
           {timestamp_of(index / 2 - 5), timestamp_of(index / 2 + 5)}};
 }
 
+// A range of one symbol and the rows that replace it: four of the six slots of the range, so a
+// replace both overwrites and removes rows.
+struct Replace {
+  std::string symbol;
+  storage::TimeRange range;
+  Write rows;
+};
+
+inline Replace replace_of(int64_t index) {
+  Replace replace{kSymbols[static_cast<size_t>(index / 10 % 4)],
+                  {timestamp_of(index / 2 - 3), timestamp_of(index / 2 + 3)},
+                  {}};
+  for (int64_t slot = index / 2 - 2; slot < index / 2 + 2; ++slot) {
+    replace.rows.symbols.push_back(replace.symbol);
+    replace.rows.ts.push_back(timestamp_of(slot));
+    replace.rows.rows.push_back(Row{index * 1000 + slot, index});
+  }
+  return replace;
+}
+
+inline void erase_range(Model& model, const std::string& symbol, storage::TimeRange range) {
+  for (auto it = model.begin(); it != model.end();) {
+    if (it->first.first == symbol && it->first.second >= range.start &&
+        it->first.second < range.end) {
+      it = model.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 inline RecordBatch batch_of(const Write& write) {
   RecordBatchBuilder builder(table_schema().schema());
   for (size_t row = 0; row < write.ts.size(); ++row) {
@@ -90,17 +123,12 @@ inline RecordBatch batch_of(const Write& write) {
 inline void apply(Model& model, int64_t index) {
   if (is_delete(index)) {
     const Delete del = delete_of(index);
-    for (auto it = model.begin(); it != model.end();) {
-      if (it->first.first == del.symbol && it->first.second >= del.range.start &&
-          it->first.second < del.range.end) {
-        it = model.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    erase_range(model, del.symbol, del.range);
     return;
   }
-  const Write write = write_of(index);
+  const bool replacing = is_replace(index);
+  const Write write = replacing ? replace_of(index).rows : write_of(index);
+  if (replacing) erase_range(model, replace_of(index).symbol, replace_of(index).range);
   for (size_t row = 0; row < write.ts.size(); ++row) model[{write.symbols[row], write.ts[row]}] = write.rows[row];
 }
 

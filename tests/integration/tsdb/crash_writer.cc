@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
     if (tsdb::crash::is_delete(index)) {
       const tsdb::crash::Delete del = tsdb::crash::delete_of(index);
       status = (*store)->delete_range("crash", {del.symbol}, del.range).status();
+    } else if (tsdb::crash::is_replace(index)) {
+      const tsdb::crash::Replace replace = tsdb::crash::replace_of(index);
+      status = (*store)
+                   ->replace_range("crash", {replace.symbol}, replace.range,
+                                   tsdb::crash::batch_of(replace.rows))
+                   .status();
     } else {
       status = (*store)->write("crash", tsdb::crash::batch_of(tsdb::crash::write_of(index)));
     }
