@@ -183,6 +183,9 @@ Status decode_ints(ByteReader& in, size_t count, int64_t* out) {
     return error(ErrorCode::kDataLoss, "integer block holds {} values where {} were expected",
                  stored_count, count);
   }
+  // The encoder writes kEmpty for no values; any other codec announcing none is damage (and
+  // the cases below write out[0]).
+  if (count == 0) return malformed("a non-empty codec announces no values");
   int64_t first = 0;
   if (!in.get_signed(first)) return malformed("missing first value");
   switch (static_cast<IntCodec>(codec)) {

@@ -110,6 +110,17 @@ TEST(IntCodecTest, PicksTheCodecThatFitsTheData) {
   EXPECT_EQ(peek_int_codec(encoded), IntCodec::kFrameOfReference);
 }
 
+// Fuzz finding (tsdb_segment): a delta-of-delta block announcing zero values once wrote its
+// first value through the null data pointer of an empty column.
+TEST(IntCodecTest, ANonEmptyCodecWithNoValuesIsRefused) {
+  for (const IntCodec codec : {IntCodec::kConstant, IntCodec::kDeltaOfDelta, IntCodec::kDelta,
+                               IntCodec::kFrameOfReference}) {
+    const std::string bytes = {static_cast<char>(codec), '\x00', '\x02', '\x00'};
+    ByteReader in(bytes);
+    EXPECT_FALSE(decode_ints(in, 0, nullptr).is_ok()) << static_cast<int>(codec);
+  }
+}
+
 TEST(IntCodecTest, WrongCountIsDataLoss) {
   std::string encoded;
   encode_ints(std::vector<int64_t>{1, 2, 3}, false, encoded);
