@@ -4,7 +4,6 @@
 #include "api/data_routes.h"
 #include "api/indicator_routes.h"
 #include "api/market_routes.h"
-#include "api/order_routes.h"
 #include "api/watchlist_routes.h"
 
 namespace mystocks::api {
@@ -13,7 +12,6 @@ Status register_data_api(gateway::RouteRegistry& registry, const MarketApi& api)
   MYSTOCKS_RETURN_IF_ERROR(register_market_routes(registry, api));
   MYSTOCKS_RETURN_IF_ERROR(register_indicator_routes(registry, api));
   MYSTOCKS_RETURN_IF_ERROR(register_watchlist_routes(registry, api));
-  MYSTOCKS_RETURN_IF_ERROR(register_order_routes(registry, api));
   MYSTOCKS_RETURN_IF_ERROR(register_data_delete_routes(registry, api));
   return register_data_routes(registry, api);
 }

@@ -7,6 +7,7 @@
 
 #include "api/order_rules.h"
 #include "api/route_support.h"
+#include "api/time_filters.h"
 #include "core/decimal.h"
 #include "core/symbol.h"
 #include "core/timestamp.h"
@@ -21,19 +22,8 @@ using gateway::HttpRequest;
 using gateway::ParamSpec;
 using gateway::RouteSpec;
 using storage::Filter;
-using storage::FilterOp;
 
 constexpr std::string_view kOrders = "orders";
-constexpr std::string_view kStatusNew = "new";
-// Statuses from which nothing can change any more (tables.yaml orders.status).
-constexpr std::string_view kFinalStatuses[] = {"filled", "cancelled", "rejected", "expired"};
-
-const std::vector<std::string> kOrderColumns = {
-    "order_id",       "client_order_id", "account_id", "symbol",   "side",
-    "order_type",     "time_in_force",   "price",      "quantity", "filled_quantity",
-    "avg_fill_price", "frozen_cash",     "commission", "status",   "reject_reason",
-    "trade_date",     "created_at",      "updated_at"};
-
 json::value order_schema() {
   json::object properties;
   for (const char* name :
@@ -68,7 +58,9 @@ json::value create_schema() {
          {{"type", "string"},
           {"minLength", 1},
           {"maxLength", 64},
-          {"description", "idempotency key: a repeated key returns the existing order"}}}}}};
+          {"description",
+           "idempotency key: repeating it with the same fields returns the existing order, "
+           "with other fields is a 409 naming them"}}}}}};
 }
 
 // What the symbols table and daily_kline say about a symbol today.
@@ -80,7 +72,7 @@ struct Instrument {
 
 class OrderBook {
  public:
-  explicit OrderBook(MarketApi api) : api_(api) {}
+  OrderBook(MarketApi api, services::PaperBroker& broker) : api_(api), broker_(broker) {}
 
   ApiReply create(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
@@ -101,109 +93,51 @@ class OrderBook {
     if (instrument->pre_close_cents) {
       band = price_limits(*instrument->pre_close_cents, percent);
     }
-    std::optional<int64_t> price_mils;
-    const json::value* price = body.if_contains("price");
-    if (type == OrderType::kMarket && price != nullptr) {
-      return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "price",
-                                        "price must be omitted for market orders"));
+    Result<std::optional<int64_t>> price_mils = limit_price(body, type, band, percent,
+                                                            instrument->symbol);
+    if (!price_mils.is_ok()) return ApiReply::fail(price_mils.status());
+    if (buy && !*price_mils && !band) {
+      return ApiReply::fail(field_error(
+          ErrorCode::kFailedPrecondition, "symbol",
+          "symbol '{}' has no previous close in daily_kline, so the cash a market buy needs "
+          "(its limit-up price) cannot be reserved",
+          instrument->symbol.to_string()));
     }
-    if (type == OrderType::kLimit) {
-      if (price == nullptr) {
-        return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "price",
-                                          "price is required for limit orders"));
-      }
-      Result<int64_t> mils = price->is_string() ? parse_price_mils(price->as_string())
-                                                : parse_price_mils(price->to_number<double>());
-      if (!mils.is_ok()) return ApiReply::fail(mils.status());
-      if (Status status = check_tick(*mils); !status.is_ok()) return ApiReply::fail(status);
-      if (!band) {
-        return ApiReply::fail(field_error(
-            ErrorCode::kFailedPrecondition, "symbol",
-            "symbol '{}' has no previous close in daily_kline, so rule price_limit cannot be "
-            "checked",
-            instrument->symbol.to_string()));
-      }
-      if (Status status = check_price_band(*mils, *band, percent); !status.is_ok()) {
-        return ApiReply::fail(status);
-      }
-      price_mils = *mils;
-    }
-    // A buy reserves its worst-case cost: the limit price, or the limit-up price for a market
-    // order (0 when no previous close is known).
-    int64_t frozen_cents = 0;
-    if (buy) {
-      const int64_t unit_cents = price_mils ? *price_mils / kMilsPerCent : (band ? band->up : 0);
-      frozen_cents = unit_cents * quantity;
-    }
-    std::string client_order_id;
+    services::OrderTicket ticket{
+        .user = *user,
+        .symbol = instrument->symbol.to_string(),
+        .buy = buy,
+        .limit = type == OrderType::kLimit,
+        .price_mils = *price_mils,
+        .quantity = quantity,
+        .reserve_price_mils = price_mils->value_or(band ? band->up * kMilsPerCent : 0)};
     if (const json::value* key = body.if_contains("client_order_id")) {
-      client_order_id = std::string(key->as_string());
+      ticket.client_order_id = std::string(key->as_string());
     }
-    const int64_t now = api_.clock->now_ms();
-    const std::vector<Cell> row = {new_id("ord", *api_.clock),
-                                   client_order_id.empty() ? Cell{} : Cell{client_order_id},
-                                   *user,
-                                   instrument->symbol.to_string(),
-                                   std::string(buy ? "buy" : "sell"),
-                                   std::string(type == OrderType::kLimit ? "limit" : "market"),
-                                   std::string("day"),
-                                   price_mils ? Cell{*price_mils} : Cell{},
-                                   quantity,
-                                   int64_t{0},
-                                   Cell{},
-                                   frozen_cents,
-                                   int64_t{0},
-                                   std::string(kStatusNew),
-                                   Cell{},
-                                   int64_t{shanghai_date(now).days},
-                                   now,
-                                   now};
-    Result<RecordBatch> batch = make_rows(table(), kOrderColumns, {row});
-    if (!batch.is_ok()) return ApiReply::fail(batch.status());
-    std::optional<RecordBatch> existing;
-    Status stored = api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
-      existing.reset();
-      if (!client_order_id.empty()) {
-        Result<RecordBatch> found = ops.query(
-            std::string(kOrders), {.filters = {storage::eq("account_id", *user),
-                                               storage::eq("client_order_id", client_order_id)},
-                                   .limit = 1});
-        if (!found.is_ok()) return found.status();
-        if (found->num_rows() > 0) {
-          existing = std::move(*found);
-          return Status::ok();
-        }
-      }
-      return ops.upsert(std::string(kOrders), *batch);
-    });
-    if (!stored.is_ok()) return ApiReply::fail(stored);
-    if (existing) {
-      return ApiReply::ok(row_json(*existing, 0),
-                          "an order with this client_order_id exists: returning it");
+    Result<services::PlacedOrder> placed = broker_.place(ticket);
+    if (!placed.is_ok()) return ApiReply::fail(placed.status());
+    if (placed->existing) {
+      return ApiReply::ok(row_json(placed->order, 0),
+                          "an order with this client_order_id and the same fields exists: "
+                          "returning it");
     }
-    return ApiReply::ok(row_json(*batch, 0), "order accepted");
+    return ApiReply::ok(row_json(placed->order, 0), "order accepted");
   }
 
   ApiReply list(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
-    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
+    if (Status expired = broker_.expire_stale(*user); !expired.is_ok()) {
+      return ApiReply::fail(expired);
+    }
     std::vector<Filter> filters = {storage::eq("account_id", *user)};
     for (const char* name : {"status", "symbol", "side"}) {
       if (has_param(request, name))
         filters.push_back(storage::eq(name, string_param(request, name)));
     }
-    if (has_param(request, "start")) {
-      filters.push_back(storage::cmp("created_at", FilterOp::kGe, int_param(request, "start", 0)));
-    }
-    if (has_param(request, "end")) {
-      filters.push_back(storage::cmp("created_at", FilterOp::kLt, int_param(request, "end", 0)));
-    }
-    if (has_param(request, "start") && has_param(request, "end") &&
-        int_param(request, "start", 0) > int_param(request, "end", 0)) {
-      return ApiReply::fail(
-          field_error(ErrorCode::kInvalidArgument, "start", "start is after end"));
-    }
+    Result<std::vector<Filter>> range = time_range_filters(request, "created_at");
+    if (!range.is_ok()) return ApiReply::fail(range.status());
+    filters.insert(filters.end(), range->begin(), range->end());
     const Page page = page_of(request);
     Result<int64_t> total = api_.data->count(std::string(kOrders), filters);
     if (!total.is_ok()) return ApiReply::fail(total.status());
@@ -220,7 +154,9 @@ class OrderBook {
   ApiReply get(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
-    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
+    if (Status expired = broker_.expire_stale(*user); !expired.is_ok()) {
+      return ApiReply::fail(expired);
+    }
     Result<RecordBatch> order = find(*user, request.path_params.at("id"));
     if (!order.is_ok()) return ApiReply::fail(order.status());
     return ApiReply::ok(row_json(*order, 0));
@@ -229,77 +165,46 @@ class OrderBook {
   ApiReply cancel(const HttpRequest& request) const {
     Result<std::string> user = user_id_of(request);
     if (!user.is_ok()) return ApiReply::fail(user.status());
-    if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
-    const std::string& id = request.path_params.at("id");
-    std::optional<RecordBatch> cancelled;
-    Status status = api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
-      Result<RecordBatch> found =
-          ops.query(std::string(kOrders),
-                    {.filters = {storage::eq("order_id", id), storage::eq("account_id", *user)}});
-      if (!found.is_ok()) return found.status();
-      if (found->num_rows() == 0) return not_found(id);
-      const std::string& current = string_at(*found, "status", 0);
-      for (std::string_view final_status : kFinalStatuses) {
-        if (current == final_status) {
-          return field_error(ErrorCode::kFailedPrecondition, "status",
-                             "order '{}' is {} and can no longer be cancelled", id, current);
-        }
-      }
-      MYSTOCKS_RETURN_IF_ERROR(set_status(ops, *found, 0, "cancelled", api_.clock->now_ms()));
-      Result<RecordBatch> after =
-          ops.query(std::string(kOrders), {.filters = {storage::eq("order_id", id)}});
-      if (!after.is_ok()) return after.status();
-      cancelled = std::move(*after);
-      return Status::ok();
-    });
-    if (!status.is_ok()) return ApiReply::fail(status);
+    if (Status expired = broker_.expire_stale(*user); !expired.is_ok()) {
+      return ApiReply::fail(expired);
+    }
+    Result<RecordBatch> cancelled = broker_.cancel(*user, request.path_params.at("id"));
+    if (!cancelled.is_ok()) return ApiReply::fail(cancelled.status());
     return ApiReply::ok(row_json(*cancelled, 0), "order cancelled");
   }
 
  private:
-  const storage::TableSchema& table() const { return **api_.catalog->find(kOrders); }
-
-  // Rewrites row `row` of `found` (a full orders row) with a new status; a final status
-  // releases the frozen cash.
-  Status set_status(storage::RelationalOps& ops, const RecordBatch& found, size_t row,
-                    std::string_view status, int64_t now) const {
-    Result<RecordBatch> update =
-        make_rows(table(),
-                  {"order_id", "account_id", "symbol", "side", "order_type", "time_in_force",
-                   "quantity", "filled_quantity", "frozen_cash", "commission", "status",
-                   "trade_date", "created_at", "updated_at"},
-                  {{string_at(found, "order_id", row), string_at(found, "account_id", row),
-                    string_at(found, "symbol", row), string_at(found, "side", row),
-                    string_at(found, "order_type", row), string_at(found, "time_in_force", row),
-                    int64_at(found, "quantity", row), int64_at(found, "filled_quantity", row),
-                    int64_t{0}, int64_at(found, "commission", row), std::string(status),
-                    int64_t{found.column("trade_date")->as<int32_t>()[row]},
-                    int64_at(found, "created_at", row), now}});
-    if (!update.is_ok()) return update.status();
-    return ops.upsert(std::string(kOrders), *update);
-  }
-
-  // Day orders (the only time in force) end with their trading date: the caller's working
-  // orders from an earlier date become expired. Runs before every read, so no order is shown
-  // as working after its day; the read that finds none writes nothing.
-  Status expire_stale(const std::string& user) const {
-    const int64_t now = api_.clock->now_ms();
-    const std::vector<storage::Filter> stale = {
-        storage::eq("account_id", user),
-        storage::in("status", {std::string("pending_new"), std::string(kStatusNew),
-                               std::string("partially_filled")}),
-        storage::cmp("trade_date", FilterOp::kLt, int64_t{shanghai_date(now).days})};
-    Result<int64_t> count = api_.data->count(std::string(kOrders), stale);
-    if (!count.is_ok()) return count.status();
-    if (*count == 0) return Status::ok();
-    return api_.data->transaction([&](storage::RelationalOps& ops) -> Status {
-      Result<RecordBatch> found = ops.query(std::string(kOrders), {.filters = stale});
-      if (!found.is_ok()) return found.status();
-      for (size_t row = 0; row < found->num_rows(); ++row) {
-        MYSTOCKS_RETURN_IF_ERROR(set_status(ops, *found, row, "expired", now));
+  // The limit price in mils (nullopt for market orders), checked against tick and band; the
+  // messages quote the price as sent.
+  static Result<std::optional<int64_t>> limit_price(const json::object& body, OrderType type,
+                                                    const std::optional<PriceLimits>& band,
+                                                    int percent, const Symbol& symbol) {
+    const json::value* price = body.if_contains("price");
+    if (type == OrderType::kMarket) {
+      if (price != nullptr) {
+        return field_error(ErrorCode::kInvalidArgument, "price",
+                           "price must be omitted for market orders");
       }
-      return Status::ok();
-    });
+      return std::optional<int64_t>();
+    }
+    if (price == nullptr) {
+      return field_error(ErrorCode::kInvalidArgument, "price",
+                         "price is required for limit orders");
+    }
+    const std::string shown = price->is_string() ? std::string(price->as_string())
+                                                 : shortest_number(price->to_number<double>());
+    Result<int64_t> mils = price->is_string() ? parse_price_mils(price->as_string())
+                                              : parse_price_mils(price->to_number<double>());
+    if (!mils.is_ok()) return mils.status();
+    MYSTOCKS_RETURN_IF_ERROR(check_tick(*mils, shown));
+    if (!band) {
+      return field_error(ErrorCode::kFailedPrecondition, "symbol",
+                         "symbol '{}' has no previous close in daily_kline, so rule price_limit "
+                         "cannot be checked",
+                         symbol.to_string());
+    }
+    MYSTOCKS_RETURN_IF_ERROR(check_price_band(*mils, *band, percent, shown));
+    return std::optional<int64_t>(*mils);
   }
 
   static Status not_found(const std::string& id) {
@@ -360,12 +265,14 @@ class OrderBook {
   }
 
   MarketApi api_;
+  services::PaperBroker& broker_;
 };
 
 }  // namespace
 
-Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
-  auto book = std::make_shared<OrderBook>(api);
+Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& api,
+                             services::PaperBroker& broker) {
+  auto book = std::make_shared<OrderBook>(api, broker);
   const json::value order = order_schema();
 
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
@@ -376,8 +283,9 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
       .description =
           "Admitted only for a listed stock and within the A-share trading rules; a rejection "
           "names the field and the rule (known_symbol, tradable_security, listed, min_quantity, "
-          "lot_size, max_quantity, tick_size, price_limit). Admitted orders have status new and "
-          "are not matched yet. Quantity rules: main board and ChiNext whole lots of 100; STAR "
+          "lot_size, max_quantity, tick_size, price_limit), the account's cash (buys reserve "
+          "price x quantity and fees) and sellable shares (no_short_selling, t_plus_one). "
+          "Admitted orders have status new until the live feed fills them. Quantity rules: main board and ChiNext whole lots of 100; STAR "
           "at least 200 then steps of 1; BSE at least 100 then steps of 1.",
       .tags = {"orders"},
       .resource = "orders",
@@ -397,10 +305,11 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
        .schema = json::object{{"type", "string"}, {"enum", json::array{"buy", "sell"}}}},
       {.name = "start",
        .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
-       .description = "created at or after"},
+       .description = "created at or after (a date: its Asia/Shanghai midnight)"},
       {.name = "end",
        .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
-       .description = "created before"},
+       .description = "created up to: a date covers its whole day, an instant is inclusive (the "
+                      "K-line rule)"},
   };
   for (ParamSpec& spec : page_params(50, 500)) list_params.push_back(std::move(spec));
   MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{

@@ -37,12 +37,14 @@ Status check_quantity(Board board, OrderType type, int64_t quantity) {
   return Status::ok();
 }
 
-Status check_tick(int64_t price_mils) {
+std::string shortest_number(double number) { return fmt::format("{}", number); }
+
+Status check_tick(int64_t price_mils, std::string_view shown) {
   if (price_mils <= 0 || price_mils % kMilsPerCent != 0) {
     return field_error(ErrorCode::kInvalidArgument, "price",
                        "price {} violates rule tick_size: prices are positive multiples of "
                        "0.01 yuan",
-                       Decimal(price_mils, 3).to_string());
+                       shown.empty() ? Decimal(price_mils, 3).to_string() : std::string(shown));
   }
   return Status::ok();
 }
@@ -51,13 +53,15 @@ PriceLimits limit_band(const Symbol& symbol, bool is_st, int64_t pre_close_cents
   return price_limits(pre_close_cents, limit_percent(board_of(symbol), is_st));
 }
 
-Status check_price_band(int64_t price_mils, const PriceLimits& band, int percent) {
+Status check_price_band(int64_t price_mils, const PriceLimits& band, int percent,
+                        std::string_view shown) {
   const int64_t cents = price_mils / kMilsPerCent;
   if (cents < band.down || cents > band.up) {
     return field_error(ErrorCode::kOutOfRange, "price",
                        "price {} violates rule price_limit: today's band is {} to {} yuan "
                        "(+/-{}% of the previous close)",
-                       yuan(cents), yuan(band.down), yuan(band.up), percent);
+                       shown.empty() ? yuan(cents) : std::string(shown), yuan(band.down),
+                       yuan(band.up), percent);
   }
   return Status::ok();
 }
@@ -69,14 +73,17 @@ Result<int64_t> parse_price_mils(double number) {
   const double mils = number * 1000.0;
   const double rounded = std::round(mils);
   if (std::fabs(rounded) > 9e15) {
-    return field_error(ErrorCode::kInvalidDecimal, "price", "price {} is too large", number);
+    return field_error(ErrorCode::kInvalidDecimal, "price", "price {} is too large",
+                       shortest_number(number));
   }
-  // A fraction finer than a mil (10.0001) is moved to a mil value that is no cent, so
-  // check_tick rejects it instead of accepting a rounded price.
-  const double off = std::fabs(mils - rounded);
-  auto units = static_cast<int64_t>(rounded);
-  if (off > 1e-6 && units % kMilsPerCent == 0) units += 1;
-  return units;
+  // A fraction finer than a mil (10.0001) is never rounded onto a tick.
+  if (std::fabs(mils - rounded) > 1e-6) {
+    return field_error(ErrorCode::kInvalidArgument, "price",
+                       "price {} violates rule tick_size: prices are positive multiples of "
+                       "0.01 yuan",
+                       shortest_number(number));
+  }
+  return static_cast<int64_t>(rounded);
 }
 
 Result<int64_t> parse_price_mils(std::string_view text) {

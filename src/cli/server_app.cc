@@ -13,6 +13,8 @@
 #include "api/auth_routes.h"
 #include "api/dashboard_routes.h"
 #include "api/data_api.h"
+#include "api/order_routes.h"
+#include "api/portfolio_routes.h"
 #include "api/inventory_routes.h"
 #include "api/job_routes.h"
 #include "api/realtime_routes.h"
@@ -274,6 +276,20 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
       !status.is_ok()) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;
+  }
+  // Paper trading: orders are admitted and filled by the broker, which hears the live feed's
+  // quotes through DataChanged. Declared after the data plane, so it goes first.
+  services::PaperBroker broker(data.data(), data.market_clock(),
+                               services::paper_broker_options(config.paper));
+  {
+    const api::MarketApi market_api{
+        .data = &data.data(), .catalog = &data.catalog(), .clock = &data.market_clock()};
+    Status status = api::register_order_routes(registry, market_api, broker);
+    if (status.is_ok()) status = api::register_portfolio_routes(registry, market_api, broker);
+    if (!status.is_ok()) {
+      spdlog::error("route registration failed: {}", status.to_string());
+      return 1;
+    }
   }
   const api::AuthApi auth_api = identity.auth_api();
   if (Status status = api::register_auth_routes(registry, auth_api); !status.is_ok()) {

@@ -198,6 +198,18 @@ struct SecurityConfig {
   std::string job_max_symbol_days = "operator=5000000,admin=0";  // ingest job size per role; 0 = no limit
 };
 
+// Paper trading (services/paper_broker.h, docs/trading-api.md): the cash a new account starts
+// with and the fees charged on each fill. Rates are integers in parts per million (250 ppm =
+// 0.025 %) so fees stay exact. Defaults are the typical retail A-share schedule. All keys are
+// static: restart to change (a changed schedule applies to later fills only).
+struct PaperConfig {
+  int64_t initial_cash_yuan = 1000000;  // cash of a new paper account, yuan, 0..1e11
+  int64_t commission_ppm = 250;         // broker commission, ppm of the amount, both sides
+  int64_t commission_min_cents = 500;   // smallest commission per fill, cents (5 yuan)
+  int64_t stamp_duty_ppm = 500;         // stamp duty on sells, ppm (0.05 %)
+  int64_t transfer_fee_ppm = 10;        // exchange transfer fee, ppm, both sides (0.001 %)
+};
+
 struct LoggingConfig {
   std::string level = "info";  // trace|debug|info|warn|error|off; static
   std::string format = "json";  // json|text; static
@@ -215,6 +227,7 @@ struct Config {
   SourcesConfig sources;
   IngestConfig ingest;
   SecurityConfig security;
+  PaperConfig paper;
   LoggingConfig logging;
 
   std::string source;  // where it came from, for messages: "config/mystocks.yaml" or "defaults"

@@ -39,6 +39,13 @@ double as_number(const json::value& value) {
 
 std::string field_name(const std::string& path) { return path.empty() ? "body" : path; }
 
+// A value as the caller wrote it, as far as JSON parsing can tell: doubles in their shortest
+// round-trip form (100.5, not serialize's 1.005E2).
+std::string shown(const json::value& value) {
+  if (value.is_double()) return fmt::format("{}", value.get_double());
+  return json::serialize(value).substr(0, 64);
+}
+
 void add(std::vector<FieldError>& errors, const std::string& path, std::string message) {
   errors.push_back({field_name(path), "INVALID_ARGUMENT", std::move(message)});
 }
@@ -63,8 +70,7 @@ void validate_json(const json::value& schema, const json::value& value, const st
       }
     }
     if (!matches) {
-      return add(errors, path, fmt::format("{} must be {} (got {})", name, expected,
-                                           json::serialize(value).substr(0, 64)));
+      return add(errors, path, fmt::format("{} must be {} (got {})", name, expected, shown(value)));
     }
   }
   if (const json::value* choices = rules.if_contains("enum"); choices && choices->is_array()) {
@@ -72,7 +78,7 @@ void validate_json(const json::value& schema, const json::value& value, const st
     for (const json::value& choice : choices->as_array()) found = found || choice == value;
     if (!found) {
       return add(errors, path, fmt::format("{} is {}: expected one of {}", name,
-                                           json::serialize(value).substr(0, 64), json::serialize(*choices)));
+                                           shown(value), json::serialize(*choices)));
     }
   }
   if (const json::value* constant = rules.if_contains("const"); constant && *constant != value) {
@@ -81,10 +87,10 @@ void validate_json(const json::value& schema, const json::value& value, const st
   if (value.is_number()) {
     const double number = as_number(value);
     if (const json::value* minimum = rules.if_contains("minimum"); minimum && number < as_number(*minimum)) {
-      add(errors, path, fmt::format("{} is {}: the minimum is {}", name, json::serialize(value), json::serialize(*minimum)));
+      add(errors, path, fmt::format("{} is {}: the minimum is {}", name, shown(value), json::serialize(*minimum)));
     }
     if (const json::value* maximum = rules.if_contains("maximum"); maximum && number > as_number(*maximum)) {
-      add(errors, path, fmt::format("{} is {}: the maximum is {}", name, json::serialize(value), json::serialize(*maximum)));
+      add(errors, path, fmt::format("{} is {}: the maximum is {}", name, shown(value), json::serialize(*maximum)));
     }
   }
   if (value.is_string()) {

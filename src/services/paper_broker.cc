@@ -32,6 +32,14 @@ std::vector<std::string> differing_fields(const Order& order, const OrderTicket&
 
 }  // namespace
 
+PaperBrokerOptions paper_broker_options(const PaperConfig& config) {
+  return {.fees = {.commission_ppm = config.commission_ppm,
+                   .commission_min_cents = config.commission_min_cents,
+                   .stamp_duty_ppm = config.stamp_duty_ppm,
+                   .transfer_fee_ppm = config.transfer_fee_ppm},
+          .initial_cash_cents = config.initial_cash_yuan * 100};
+}
+
 PaperBroker::PaperBroker(DataManager& data, const Clock& clock, PaperBrokerOptions options)
     : data_(data), catalog_(data.catalog()), clock_(clock), options_(options) {
   worker_ = std::thread([this] { work(); });

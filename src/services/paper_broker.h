@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/record_batch.h"
 #include "core/status.h"
 #include "services/data_manager.h"
@@ -65,6 +66,9 @@ struct PaperMatchStats {
   int64_t fills = 0;        // orders filled
   int64_t failures = 0;     // fills that failed in the store (retried on the next quote)
 };
+
+// The options of the `paper` configuration section.
+PaperBrokerOptions paper_broker_options(const PaperConfig& config);
 
 class PaperBroker {
  public:

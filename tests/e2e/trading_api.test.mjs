@@ -153,20 +153,31 @@ test('paper orders: rules named on rejection, then place, list, get, cancel, 409
     if (rule) assert.match(reply.body.message, new RegExp(`rule ${rule}`));
   }
 
-  const placed = await order({ price: yuan(band.up), client_order_id: 'e2e-1' });
+  // At the limit-down price the order stays working (the demo's feed is unlikely to fall 10 %).
+  const placed = await order({ price: yuan(band.down), client_order_id: 'e2e-1' });
   assert.equal(placed.status, 200, JSON.stringify(placed.body));
   assert.equal(placed.body.data.status, 'new');
   const id = placed.body.data.order_id;
-  const replay = await order({ price: yuan(band.up), client_order_id: 'e2e-1' });
+  const replay = await order({ price: yuan(band.down), client_order_id: 'e2e-1' });
   assert.equal(replay.body.data.order_id, id, 'client_order_id is an idempotency key');
-  assert.equal((await order({ side: 'sell', type: 'market', price: undefined })).status, 200);
+  const changed = await order({ price: yuan(band.down), quantity: 200, client_order_id: 'e2e-1' });
+  assert.equal(changed.status, 409, JSON.stringify(changed.body));
+  assert.equal(changed.body.errors[0].field, 'client_order_id');
+  assert.match(changed.body.message, /differs in quantity/);
+  const naked = await order({ side: 'sell', type: 'market', price: undefined });
+  assert.equal(naked.status, 409, 'no short selling');
+  assert.match(naked.body.message, /no_short_selling/);
+  const fine = await order({ price: 26.1234 });
+  assert.match(fine.body.message, /price 26\.1234 /, 'the message quotes the price as sent');
 
   const list = await get('/api/v1/orders?size=1', user);
   assert.equal(list.status, 200);
-  assert.equal(list.body.pagination.total, 2);
+  assert.equal(list.body.pagination.total, 1);
   assert.equal(list.body.data.length, 1);
+  assert.equal((await get(`/api/v1/orders?end=${shanghaiToday()}`, user)).body.pagination.total, 1,
+    'a date end covers its whole day');
   assert.equal((await get(`/api/v1/orders?side=buy`, user)).body.data[0].order_id, id);
-  assert.equal((await get(`/api/v1/orders/${id}`, user)).body.data.price, Number(yuan(band.up)));
+  assert.equal((await get(`/api/v1/orders/${id}`, user)).body.data.price, Number(yuan(band.down)));
   assert.equal((await get(`/api/v1/orders/${id}`, as.trader2)).status, 404, 'another user\'s order');
   assert.equal((await post(`/api/v1/orders/${id}/cancel`, undefined, as.trader2)).status, 404);
   assert.equal((await get('/api/v1/orders', as.trader2)).body.pagination.total, 0);
@@ -177,6 +188,59 @@ test('paper orders: rules named on rejection, then place, list, get, cancel, 409
   const again = await post(`/api/v1/orders/${id}/cancel`, undefined, user);
   assert.equal(again.status, 409);
   assert.equal(again.body.errors[0].field, 'status');
+});
+
+const cents = (yuanValue) => Math.round(yuanValue * 100);
+
+test('paper fills: a market buy fills from the live feed; trades, positions, account agree', async () => {
+  const user = as.trader2;
+  const symbol = stocks.main;
+  const before = await get('/api/v1/account', user);
+  assert.equal(before.status, 200, JSON.stringify(before.body));
+  const initial = cents(before.body.data.initial_capital);
+  assert.equal(cents(before.body.data.cash), initial);
+
+  const placed = await post('/api/v1/orders', { symbol, side: 'buy', type: 'market', quantity: 200 }, user);
+  assert.equal(placed.status, 200, JSON.stringify(placed.body));
+  const id = placed.body.data.order_id;
+  let order;
+  for (let attempt = 0; attempt < 100; ++attempt) {
+    order = (await get(`/api/v1/orders/${id}`, user)).body.data;
+    if (order.status === 'filled') break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(order.status, 'filled', `the live feed never filled ${JSON.stringify(order)}`);
+  assert.equal(order.filled_quantity, 200);
+
+  const trades = await get(`/api/v1/trades?order_id=${id}&end=${shanghaiToday()}`, user);
+  assert.equal(trades.status, 200, JSON.stringify(trades.body));
+  assert.equal(trades.body.data.length, 1);
+  const trade = trades.body.data[0];
+  assert.equal(trade.quantity, 200);
+  assert.equal(cents(trade.amount), Math.round(trade.price * 1000 * 200 / 10));
+  assert.equal(trade.stamp_tax, 0, 'buys pay no stamp duty');
+  assert.ok(trade.commission >= 5, 'the commission minimum applies');
+
+  const positions = await get('/api/v1/positions', user);
+  const position = positions.body.data.find((row) => row.symbol === symbol);
+  assert.equal(position.quantity, 200);
+  assert.equal(position.available_quantity, 0, 'T+1: bought today, sellable tomorrow');
+  assert.equal(position.last_price, trade.price);
+
+  const account = (await get('/api/v1/account', user)).body.data;
+  const fees = cents(trade.commission) + cents(trade.stamp_tax) + cents(trade.transfer_fee);
+  assert.equal(cents(account.cash), initial - cents(trade.amount) - fees);
+  assert.equal(cents(account.market_value), cents(trade.amount));
+  assert.equal(cents(account.cash) + cents(account.market_value) + cents(account.total_fees), initial,
+    'cash + market value + fees = initial cash at the fill price');
+  assert.equal(cents(account.frozen_cash), 0);
+
+  const sell = await post('/api/v1/orders', { symbol, side: 'sell', type: 'market', quantity: 200 }, user);
+  assert.equal(sell.status, 409, JSON.stringify(sell.body));
+  assert.match(sell.body.message, /t_plus_one/);
+  assert.equal((await get('/api/v1/trades', as.demo)).body.data.some((row) => row.order_id === id), false,
+    'another user never sees these fills');
+  assert.equal((await get('/api/v1/positions', as.viewer)).status, 403, 'viewers hold no paper account');
 });
 
 test('data: every table with its store and size; quality rows paginated', async () => {
@@ -203,7 +267,8 @@ test('the OpenAPI document lists every trading route', async () => {
   for (const path of ['/api/v1/indicators', '/api/v1/indicators/{name}', '/api/v1/indicators/batch',
     '/api/v1/watchlists', '/api/v1/watchlists/{id}', '/api/v1/watchlists/{id}/symbols',
     '/api/v1/watchlists/{id}/symbols/{symbol}', '/api/v1/orders', '/api/v1/orders/{id}',
-    '/api/v1/orders/{id}/cancel', '/api/v1/data/tables', '/api/v1/data/quality']) {
+    '/api/v1/orders/{id}/cancel', '/api/v1/trades', '/api/v1/positions', '/api/v1/account',
+    '/api/v1/data/tables', '/api/v1/data/quality']) {
     assert.ok(document.paths[path], `${path} is missing from the OpenAPI document`);
   }
 });

@@ -18,6 +18,7 @@
 #include "api/data_routes.h"
 #include "api/indicator_routes.h"
 #include "api/order_routes.h"
+#include "api/portfolio_routes.h"
 #include "api/watchlist_routes.h"
 #include "gateway/router.h"
 #include "sources/simulator/simulator_source.h"
@@ -67,7 +68,9 @@ class ApiExtTest : public ::testing::Test, protected mystocks::test::EmbeddedSto
     const MarketApi api{data_.get(), catalog_.get(), &clock_};
     MYSTOCKS_ASSERT_OK(register_indicator_routes(registry_, api));
     MYSTOCKS_ASSERT_OK(register_watchlist_routes(registry_, api));
-    MYSTOCKS_ASSERT_OK(register_order_routes(registry_, api));
+    broker_ = std::make_unique<services::PaperBroker>(*data_, clock_);
+    MYSTOCKS_ASSERT_OK(register_order_routes(registry_, api, *broker_));
+    MYSTOCKS_ASSERT_OK(register_portfolio_routes(registry_, api, *broker_));
     MYSTOCKS_ASSERT_OK(register_data_routes(registry_, api));
     router_ = std::make_unique<gateway::Router>(registry_, metrics_, clock_,
                                                 gateway::RouterOptions{.access_control = &access_});
@@ -179,6 +182,7 @@ class ApiExtTest : public ::testing::Test, protected mystocks::test::EmbeddedSto
 
  protected:
   std::unique_ptr<sources::SimulatorSource> source_;
+  std::unique_ptr<services::PaperBroker> broker_;  // before the routes that use it
   gateway::RouteRegistry registry_;
   TestUsers access_;
   std::unique_ptr<gateway::Router> router_;

@@ -5,6 +5,8 @@
 #include "api/order_rules.h"
 #include "core/decimal.h"
 #include "core/timestamp.h"
+#include "services/paper_fees.h"
+#include "services/table_rows.h"
 #include "unit/api/api_ext_fixture.h"
 
 namespace mystocks::api::test {
@@ -27,6 +29,25 @@ class OrderRoutesTest : public ApiExtTest {
   }
   static std::string yuan(int64_t cents) { return Decimal(cents, 2).to_string(); }
 
+  // What a buy of `quantity` at `price_cents` reserves: the amount and its fees, in yuan.
+  static double reserve_yuan(int64_t price_cents, int64_t quantity) {
+    const int64_t amount = price_cents * quantity;
+    return static_cast<double>(amount +
+                               services::trade_fees({}, false, amount).total_cents()) / 100;
+  }
+
+  // Gives `user` `quantity` sellable shares of `symbol` (bought on an earlier day).
+  void give_shares(const std::string& symbol, int64_t quantity, const std::string& user = "demo") {
+    Result<RecordBatch> row = services::make_rows(
+        **catalog_->find("positions"),
+        {"account_id", "symbol", "quantity", "available_quantity", "frozen_quantity", "avg_cost",
+         "realized_pnl", "opened_at", "updated_at"},
+        {{user, symbol, quantity, quantity, int64_t{0}, int64_t{100'000}, int64_t{0},
+          kNow - 86'400'000, kNow - 86'400'000}});
+    ASSERT_TRUE(row.is_ok()) << row.status().to_string();
+    MYSTOCKS_ASSERT_OK(data_->save("positions", *row).status());
+  }
+
   Reply place(const std::string& symbol, const std::string& side, int64_t quantity,
               const std::string& price, std::string user = {}) {
     std::string body = R"({"symbol":")" + symbol + R"(","side":")" + side +
@@ -46,7 +67,7 @@ TEST_F(OrderRoutesTest, AcceptedLimitBuyIsStoredAsNewWithFrozenCash) {
   EXPECT_EQ(order.at("account_id").as_string(), "demo");
   EXPECT_EQ(order.at("quantity").as_int64(), 200);
   EXPECT_DOUBLE_EQ(order.at("price").as_double(), static_cast<double>(close) / 100);
-  EXPECT_DOUBLE_EQ(order.at("frozen_cash").as_double(), static_cast<double>(close * 200) / 100);
+  EXPECT_DOUBLE_EQ(order.at("frozen_cash").as_double(), reserve_yuan(close, 200));
   EXPECT_EQ(order.at("trade_date").as_string(), "2026-11-25");
 
   Reply stored = get("/api/v1/orders/" + std::string(order.at("order_id").as_string()));
@@ -59,6 +80,7 @@ TEST_F(OrderRoutesTest, BandEdgesAreAcceptedAndOneTickBeyondIsRejected) {
     const int percent = limit_percent(board_of(*Symbol::parse(symbol)), false);
     const PriceLimits band = price_limits(prev_close_cents(symbol), percent);
     const int64_t quantity = board_of(*Symbol::parse(symbol)) == Board::kStar ? 200 : 100;
+    give_shares(symbol, quantity);
     EXPECT_EQ(place(symbol, "buy", quantity, yuan(band.up)).status, 200) << symbol;
     EXPECT_EQ(place(symbol, "sell", quantity, yuan(band.down)).status, 200) << symbol;
     for (int64_t cents : {band.up + 1, band.down - 1}) {
@@ -175,6 +197,7 @@ TEST_F(OrderRoutesTest, RejectionsNameTheFieldAndTheRule) {
 }
 
 TEST_F(OrderRoutesTest, BoardQuantityStepsFollowTheBoard) {
+  give_shares(main_, 100);
   Reply written_as_double =
       post("/api/v1/orders",
            R"({"symbol":")" + main_ + R"(","side":"sell","type":"market","quantity":1e2})");
@@ -192,14 +215,15 @@ TEST_F(OrderRoutesTest, MarketBuyFreezesCashAtTheLimitUpPrice) {
   ASSERT_EQ(reply.status, 200) << text(reply);
   const PriceLimits band = price_limits(prev_close_cents(main_), 10);
   EXPECT_TRUE(reply.data().at("price").is_null());
-  EXPECT_DOUBLE_EQ(reply.data().at("frozen_cash").as_double(),
-                   static_cast<double>(band.up * 300) / 100);
+  EXPECT_DOUBLE_EQ(reply.data().at("frozen_cash").as_double(), reserve_yuan(band.up, 300));
 }
 
 TEST_F(OrderRoutesTest, ClientOrderIdReturnsTheExistingOrder) {
   const std::string body =
       R"({"symbol":")" + main_ +
       R"(","side":"sell","type":"market","quantity":100,"client_order_id":"k1"})";
+  give_shares(main_, 100);
+  give_shares(main_, 100, "alice");
   Reply first = post("/api/v1/orders", body);
   Reply second = post("/api/v1/orders", body);
   ASSERT_EQ(first.status, 200) << text(first);
@@ -217,6 +241,7 @@ TEST_F(OrderRoutesTest, ListFiltersAndPages) {
     ASSERT_EQ(place(main_, "buy", 100, price).status, 200);
     clock_.advance_ms(1000);
   }
+  give_shares(main_, 100);
   ASSERT_EQ(place(main_, "sell", 100, price).status, 200);
   ASSERT_EQ(place(main_, "buy", 100, price, "alice").status, 200);
 
@@ -318,7 +343,17 @@ TEST(OrderRulesTest, TickAndPriceParsing) {
   EXPECT_FALSE(check_tick(0).is_ok());
   EXPECT_EQ(*parse_price_mils(10.01), 10'010);
   EXPECT_EQ(*parse_price_mils(std::string_view("10.01")), 10'010);
-  EXPECT_FALSE(check_tick(*parse_price_mils(10.0001)).is_ok()) << "rounded onto a tick";
+  // Never rounded onto a tick, and the message quotes the number as sent.
+  Result<int64_t> fine = parse_price_mils(26.1234);
+  ASSERT_FALSE(fine.is_ok());
+  EXPECT_NE(fine.status().message().find("price 26.1234 violates rule tick_size"),
+            std::string::npos)
+      << fine.status().message();
+  EXPECT_EQ(shortest_number(100.5), "100.5");
+  EXPECT_NE(check_tick(10'005, "10.005").message().find("price 10.005 "), std::string::npos);
+  EXPECT_NE(check_price_band(11'010, price_limits(1000, 10), 10, "11.01").message().find(
+                "price 11.01 violates"),
+            std::string::npos);
   EXPECT_FALSE(check_tick(*parse_price_mils(10.005)).is_ok());
   EXPECT_FALSE(parse_price_mils(std::string_view("10.0001")).is_ok());
   const PriceLimits band = price_limits(1000, 10);
