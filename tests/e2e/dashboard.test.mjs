@@ -2,7 +2,8 @@
 // driving Debian's /usr/bin/chromium) against the real binary on the small demo data set.
 // Checks the static routes' caching, sign-in (and its refusal), that every page renders without
 // console errors at desktop and phone width, that the chart shows the bars the API serves, that
-// a live 1-minute bar moves it, and that an order placed in the page exists in the API.
+// a live 1-minute bar moves it, that an order placed in the page exists in the API, and that a
+// market order placed there fills and shows in the positions and fills tables.
 // Screenshots go to $MYSTOCKS_SCREENSHOTS or a fresh temp directory, printed in the log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -181,6 +182,27 @@ test('a live 1-minute bar moves the chart', async () => {
   await page.close();
 });
 
+test('the forming 5m bar follows the live 1-minute pushes, aligned like the server', async () => {
+  const page = await openPage();
+  await signIn(page);
+  await page.goto(`${server.base}/#/symbol/${stock}`);
+  await page.waitForSelector('#legend .c');
+  await page.selectOption('#interval', '5m');
+  await page.waitForSelector('#chart-status[data-live=true]');
+  await page.waitForSelector('#chart-status[data-live-ts]', { timeout: 20000 });
+  const liveTs = Number(await page.getAttribute('#chart-status', 'data-live-ts'));
+  assert.equal(liveTs % 300000, 0, `a 5m bar starts on a 5-minute boundary: ${liveTs}`);
+  const served = await api(`/api/v1/market/kline?symbol=${stock}&interval=5m&limit=2`);
+  const newest = served.bars.at(-1).ts;
+  assert.ok(liveTs === newest || liveTs - newest === 300000 || liveTs === served.bars.at(-2)?.ts,
+    `live bucket ${liveTs} next to the served 5m bars ${served.bars.map((bar) => bar.ts)}`);
+  await page.mouse.move(0, 0);
+  const before = await page.textContent('#legend');
+  await page.waitForFunction((text) => document.querySelector('#legend').textContent !== text, before, { timeout: 20000 });
+  await shot(page, 'symbol-5m-live');
+  await page.close();
+});
+
 test('an order placed in the page is in the API, and cancelling it there cancels it', async () => {
   const page = await openPage();
   await signIn(page);
@@ -199,9 +221,34 @@ test('an order placed in the page is in the API, and cancelling it there cancels
   await page.click(`tr[data-order-id="${id}"] button`);
   await page.waitForFunction(() => /cancelled/.test(document.querySelector('#order-message')?.textContent ?? ''));
   assert.equal((await api(`/api/v1/orders/${id}`)).status, 'cancelled');
-  await page.waitForSelector('#positions-note');
+  await page.waitForSelector('#account-cash');
   await assertFits(page, 'orders');
   await shot(page, 'orders');
+  await page.close();
+});
+
+test('a market order placed in the page fills from the live feed and shows in positions', async () => {
+  const page = await openPage();
+  await signIn(page);
+  await page.goto(`${server.base}/#/orders/${stock}`);
+  await page.selectOption('select[name=type]', 'market');
+  await page.fill('input[name=quantity]', '100');
+  await page.click('#place-order');
+  await page.waitForSelector('#order-message .ok');
+  const id = /Order (\S+)/.exec(await page.textContent('#order-message'))[1];
+  // The demo's feed is always open: the next quote fills it, the page reloads every 2 s.
+  await page.waitForSelector(`#trades tr[data-order-id="${id}"]`, { timeout: 30000 });
+  await page.waitForSelector(`#positions tr[data-symbol="${stock}"]`);
+  const order = await api(`/api/v1/orders/${id}`);
+  assert.equal(order.status, 'filled');
+  const [trade] = await api(`/api/v1/trades?order_id=${id}`);
+  const position = (await api('/api/v1/positions')).find((row) => row.symbol === stock);
+  assert.ok(position.quantity >= 100, JSON.stringify(position));
+  const shown = await page.textContent(`#trades tr[data-order-id="${id}"]`);
+  assert.ok(shown.includes(Number(trade.price).toFixed(2)), `fill price ${trade.price} not in "${shown}"`);
+  const account = await api('/api/v1/account');
+  assert.equal(await page.textContent('#account-cash'), Number(account.cash).toFixed(2));
+  await shot(page, 'orders-filled');
   await page.close();
 });
 

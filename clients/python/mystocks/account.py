@@ -1,4 +1,5 @@
-"""The caller's own data: watchlists, paper orders and API keys (docs/trading-api.md).
+"""The caller's own data: watchlists, paper orders, fills, positions, the paper account and API
+keys (docs/trading-api.md).
 
 Mixed into Client; every method uses self._http (a Transport). Lists come back as DataFrames,
 single objects as the dicts the server sends (Decimal numbers, epoch-ms times). Thread rules as
@@ -13,6 +14,12 @@ _ORDER_COLUMNS = ["order_id", "client_order_id", "symbol", "side", "order_type",
                   "price", "quantity", "filled_quantity", "avg_fill_price", "frozen_cash",
                   "commission", "status", "reject_reason", "trade_date", "created_at",
                   "updated_at"]
+_TRADE_PAGE = 500
+_TRADE_COLUMNS = ["trade_id", "order_id", "symbol", "side", "price", "quantity", "amount",
+                  "commission", "stamp_tax", "transfer_fee", "trade_time", "trade_date"]
+_POSITION_COLUMNS = ["symbol", "quantity", "available_quantity", "frozen_quantity", "avg_cost",
+                     "last_price", "market_value", "unrealized_pnl", "realized_pnl", "opened_at",
+                     "updated_at"]
 
 
 def _segment(value):
@@ -62,11 +69,13 @@ class AccountMixin:
 
     def place_order(self, symbol, side, quantity, price=None, *, type="limit",  # noqa: A002
                     time_in_force=None, client_order_id=None):
-        """Places a paper order; answers the stored order (status "new") as a dict.
+        """Places a paper order; answers the stored order (status "new") as a dict. The live
+        feed fills it (see trades(), positions(), account()).
 
         price: required for limit orders, refused for market ones; give a str or Decimal to
         send it exactly (a float is sent as its shortest repr). A repeated client_order_id
-        answers the existing order instead of placing another. Rule violations (lot size, tick
+        with the same fields answers the existing order; with other fields it is a 409
+        ALREADY_EXISTS naming them. Too little cash or sellable shares is a 409 naming quantity. Rule violations (lot size, tick
         size, price band, ...) raise MyStocksError naming the field and the rule.
         """
         body = {"symbol": symbol, "side": side, "type": type, "quantity": quantity}
@@ -85,19 +94,45 @@ class AccountMixin:
 
     def orders(self, status=None, symbol=None, side=None, start=None, end=None):
         """The caller's orders, newest first (every page), indexed by order_id; start/end bound
-        created_at (end exclusive)."""
+        created_at, both inclusive (a date end covers its whole day, as on the server)."""
         params = {"status": status, "symbol": symbol, "side": side,
-                  "start": to_epoch_ms(start, "start"), "end": to_epoch_ms(end, "end"),
-                  "size": _ORDER_PAGE}
+                  "start": to_epoch_ms(start, "start"),
+                  "end": to_epoch_ms(end, "end", end_of_day=True)}
+        rows = self._every_page("/api/v1/orders", params, _ORDER_PAGE)
+        return rows_frame(rows, _ORDER_COLUMNS, time_columns=("created_at", "updated_at"),
+                          index="order_id")
+
+    def trades(self, symbol=None, order_id=None, start=None, end=None):
+        """The caller's fills, newest first (every page), indexed by trade_id: price, quantity,
+        amount and each fee (commission, stamp_tax, transfer_fee) as exact Decimals; start/end
+        bound trade_time, both inclusive (a date end covers its whole day)."""
+        params = {"symbol": symbol, "order_id": order_id, "start": to_epoch_ms(start, "start"),
+                  "end": to_epoch_ms(end, "end", end_of_day=True)}
+        rows = self._every_page("/api/v1/trades", params, _TRADE_PAGE)
+        return rows_frame(rows, _TRADE_COLUMNS, time_columns=("trade_time",), index="trade_id")
+
+    def positions(self):
+        """The caller's positions indexed by symbol. available_quantity is what can be sold
+        today (T+1: shares bought today are not); valued at each symbol's last fill price."""
+        rows = self._http.call("GET", "/api/v1/positions").data
+        return rows_frame(rows, _POSITION_COLUMNS, time_columns=("opened_at", "updated_at"),
+                          index="symbol")
+
+    def account(self):
+        """The caller's paper account as a dict: initial_capital, cash, available_cash,
+        frozen_cash, market_value, total_assets, realized_pnl, unrealized_pnl, total_fees
+        (Decimals), created_at, updated_at (epoch ms)."""
+        return self._http.call("GET", "/api/v1/account").data
+
+    def _every_page(self, path, params, size):
         rows, page = [], 1
         while True:
-            answer = self._http.call("GET", "/api/v1/orders", {**params, "page": page})
+            answer = self._http.call("GET", path, {**params, "size": size, "page": page})
             rows.extend(answer.data)
             if not answer.pagination or page >= answer.pagination["pages"]:
                 break
             page += 1
-        return rows_frame(rows, _ORDER_COLUMNS, time_columns=("created_at", "updated_at"),
-                          index="order_id")
+        return rows
 
     # ---- API keys (viewer and up; the secret is shown once) ---------------------------------
 

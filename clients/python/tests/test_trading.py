@@ -1,5 +1,7 @@
 """Watchlists and paper orders against the real server: round trips through the frames."""
+import datetime
 import decimal
+import time
 import unittest
 import uuid
 from unittest import mock
@@ -54,7 +56,14 @@ class TradingTest(unittest.TestCase):
         listed = self.client.orders(symbol=self.first, status="new")
         self.assertIn(placed["order_id"], listed.index)
         self.assertEqual(listed.loc[placed["order_id"], "price"], price)
-        self.assertEqual(listed.loc[placed["order_id"], "frozen_cash"], price * 200)
+        # A buy reserves its amount and fees: commission 0.025 % (at least 5 yuan) and transfer
+        # fee 0.001 %, each rounded half up to the cent.
+        amount = price * 200
+        cent = decimal.Decimal("0.01")
+        fees = max((amount * decimal.Decimal("0.00025")).quantize(cent, decimal.ROUND_HALF_UP),
+                   decimal.Decimal(5)) + \
+            (amount * decimal.Decimal("0.00001")).quantize(cent, decimal.ROUND_HALF_UP)
+        self.assertEqual(listed.loc[placed["order_id"], "frozen_cash"], amount + fees)
         self.assertEqual(str(listed["created_at"].dt.tz), "Asia/Shanghai")
         cancelled = self.client.cancel_order(placed["order_id"])
         self.assertEqual(cancelled["status"], "cancelled")
@@ -75,6 +84,30 @@ class TradingTest(unittest.TestCase):
         self.assertTrue(set(placed) <= set(paged.index))
         for order_id in placed:
             self.client.cancel_order(order_id)
+
+    def test_a_market_buy_fills_into_trades_positions_and_account(self):
+        trader = self.client
+        before = trader.account()
+        placed = trader.place_order(self.second, "buy", 100, type="market")
+        for _ in range(100):
+            if trader.order(placed["order_id"])["status"] == "filled":
+                break
+            time.sleep(0.2)
+        self.assertEqual(trader.order(placed["order_id"])["status"], "filled")
+        trades = trader.trades(order_id=placed["order_id"], end=datetime.date.today())
+        self.assertEqual(len(trades), 1)
+        trade = trades.iloc[0]
+        self.assertIsInstance(trade["amount"], decimal.Decimal)
+        self.assertEqual(trade["amount"], (trade["price"] * 100).quantize(decimal.Decimal("0.01")))
+        self.assertEqual(str(trades["trade_time"].dt.tz), "Asia/Shanghai")
+        positions = trader.positions()
+        self.assertEqual(positions.loc[self.second, "quantity"], 100)
+        self.assertEqual(positions.loc[self.second, "available_quantity"], 0)  # T+1
+        after = trader.account()
+        fees = trade["commission"] + trade["stamp_tax"] + trade["transfer_fee"]
+        self.assertEqual(after["cash"], before["cash"] - trade["amount"] - fees)
+        self.assertEqual(after["cash"] + after["market_value"] + after["total_fees"],
+                         after["initial_capital"])
 
     def test_rule_violations_name_the_field(self):
         with self.assertRaises(MyStocksError) as raised:

@@ -1,8 +1,9 @@
 // Paper orders (docs/trading-api.md): place (POST /api/v1/orders), list (GET), cancel
-// (POST /api/v1/orders/{id}/cancel). Fills and positions are not served by the API yet; the page
-// says so rather than showing made-up numbers.
+// (POST /api/v1/orders/{id}/cancel), and what the live feed's fills made of them: the account
+// (GET /api/v1/account), positions (GET /api/v1/positions) and fills (GET /api/v1/trades).
+// Everything reloads every 2 s and after each action (fills are not pushed over Socket.IO).
 import { get, post } from '../api.js';
-import { beijingTime, count, errorBox, h, price, replace, table } from '../dom.js';
+import { beijingTime, count, errorBox, h, price, replace, sign, table } from '../dom.js';
 
 const openStates = new Set(['pending_new', 'new', 'partially_filled']);
 
@@ -15,9 +16,43 @@ export function render(view, presetSymbol) {
   const quantity = h('input', { name: 'quantity', inputmode: 'numeric', value: '100' });
   const message = h('div', { id: 'order-message', role: 'status' });
   const list = h('div', { id: 'orders' });
+  const funds = h('div', { id: 'account' });
+  const holdings = h('div', { id: 'positions' });
+  const fills = h('div', { id: 'trades' });
   type.addEventListener('change', () => { limitPrice.disabled = type.value === 'market'; });
 
+  async function reloadAccount() {
+    try {
+      const [account, positions, trades] = await Promise.all([get('/api/v1/account'),
+        get('/api/v1/positions'), get('/api/v1/trades', { size: 50 })]);
+      const money = (label, value, id) => h('div', { class: 'stat' }, h('span', { class: 'muted' }, label),
+        h('strong', { class: 'num', id }, price(value)));
+      replace(funds, h('div', { class: 'stats' }, money('Cash', account.cash, 'account-cash'),
+        money('Available', account.available_cash), money('Frozen', account.frozen_cash),
+        money('Market value', account.market_value, 'account-market-value'),
+        money('Total assets', account.total_assets), money('Realized P&L', account.realized_pnl),
+        money('Unrealized P&L', account.unrealized_pnl), money('Fees paid', account.total_fees)));
+      replace(holdings, positions.length ? table(['Symbol', 'Qty', 'Sellable', 'Frozen', 'Avg cost', 'Last fill', 'Market value', 'Unrealized'],
+        positions.map((row) => h('tr', { 'data-symbol': row.symbol }, h('td', {}, row.symbol),
+          h('td', { class: 'num' }, count(row.quantity)), h('td', { class: 'num' }, count(row.available_quantity)),
+          h('td', { class: 'num' }, count(row.frozen_quantity)), h('td', { class: 'num' }, Number(row.avg_cost).toFixed(4)),
+          h('td', { class: 'num' }, price(row.last_price)), h('td', { class: 'num' }, price(row.market_value)),
+          h('td', { class: `num ${sign(row.unrealized_pnl)}` }, price(row.unrealized_pnl)))))
+        : h('p', { class: 'muted' }, 'No positions yet.'));
+      replace(fills, trades.length ? table(['Time', 'Order', 'Symbol', 'Side', 'Price', 'Qty', 'Amount', 'Fees'],
+        trades.map((row) => h('tr', { 'data-order-id': row.order_id }, h('td', {}, beijingTime(row.trade_time)),
+          h('td', { class: 'mono' }, row.order_id), h('td', {}, row.symbol),
+          h('td', { class: row.side === 'buy' ? 'up' : 'down' }, row.side), h('td', { class: 'num' }, price(row.price)),
+          h('td', { class: 'num' }, count(row.quantity)), h('td', { class: 'num' }, price(row.amount)),
+          h('td', { class: 'num' }, price(Number(row.commission) + Number(row.stamp_tax) + Number(row.transfer_fee))))))
+        : h('p', { class: 'muted' }, 'No fills yet.'));
+    } catch (error) {
+      replace(funds, errorBox(error));
+    }
+  }
+
   async function reload() {
+    reloadAccount();
     try {
       const orders = await get('/api/v1/orders', { size: 100 });
       replace(list, orders.length ? table(['Created', 'Order', 'Symbol', 'Side', 'Type', 'Price', 'Qty', 'Filled', 'Status', ''],
@@ -59,10 +94,9 @@ export function render(view, presetSymbol) {
   field('Price', limitPrice), field('Quantity', quantity), h('button', { type: 'submit', id: 'place-order' }, 'Place order'), message);
 
   replace(view, h('h1', {}, 'Paper orders'), h('div', { class: 'grid2' }, form,
-    h('section', { class: 'card' }, h('h2', {}, 'Fills and positions'),
-      h('p', { class: 'muted', id: 'positions-note' }, 'Not served by the API yet: the order list shows each order\'s filled quantity and status; per-fill history and positions will appear here once the server exposes them.'))),
-  h('h2', {}, 'Orders'), list);
+    h('section', { class: 'card' }, h('h2', {}, 'Account'), funds)),
+  h('h2', {}, 'Positions'), holdings, h('h2', {}, 'Orders'), list, h('h2', {}, 'Fills'), fills);
   reload();
-  const timer = setInterval(reload, 5000);
+  const timer = setInterval(reload, 2000);
   return () => clearInterval(timer);
 }

@@ -1,13 +1,15 @@
 // Symbol page: K-line chart (GET /api/v1/market/kline) with interval and adjustment switches,
 // MA/BOLL overlays and a MACD/KDJ/RSI pane (GET /api/v1/indicators/{name}), kept live from the
 // kline_1m: room; the quote line, ticks and order book beside it (symbol_live.js).
-// Live bars are raw 1-minute bars, so the chart follows them on the 1m interval without
-// adjustment or with qfq (forward adjustment leaves the newest prices as traded); other
-// intervals and hfq say so instead of drawing bars in a different basis.
+// Live bars are raw 1-minute bars: the chart follows them on 1m and folds them into the forming
+// bar of 5m..60m and 1d (bar_aggregate.js, aligned as the server aligns), without adjustment or
+// with qfq (forward adjustment leaves the newest prices as traded); 1w, 1M and hfq say so
+// instead of drawing bars in a different basis.
 import { get } from '../api.js';
 import { errorBox, h, replace } from '../dom.js';
 import { subscribe } from '../live.js';
 import { KlineChart } from '../chart.js';
+import { BarAggregator, liveIntervals } from '../bar_aggregate.js';
 import { depthBook, quoteLine, tickList } from './symbol_live.js';
 
 const intervals = ['1m', '5m', '15m', '30m', '60m', '1d', '1w', '1M'];
@@ -91,13 +93,17 @@ export function render(view, symbol) {
       const data = await get('/api/v1/market/kline', { symbol, interval: state.interval, adjust: state.adjust, limit: barLimit });
       if (mine !== generation) return;
       chart.setBars(data.bars);
-      const live = state.interval === '1m' && state.adjust !== 'hfq';
-      status.textContent = `${data.bars.length} ${data.interval} bars, ${data.adjust} · ${live ? 'live' : 'live updates on 1m (none/qfq) only'}`;
+      const live = state.interval in liveIntervals && state.adjust !== 'hfq';
+      status.textContent = `${data.bars.length} ${data.interval} bars, ${data.adjust} · ${live ? 'live' : 'live updates on 1m..1d (none/qfq) only'}`;
       status.dataset.live = live;
       if (live) {
+        const folder = state.interval === '1m' ? null : new BarAggregator(state.interval, data.bars.at(-1) ?? null);
         leaveBars = subscribe(`kline_1m:${symbol}`, (bar, message) => {
-          chart.update({ ...bar, ts: message.timestamp });
-          if (bar.final) loadIndicators();
+          const drawn = folder ? folder.push({ ...bar, ts: message.timestamp }) : { ...bar, ts: message.timestamp };
+          if (drawn === null) return;
+          chart.update(drawn);
+          status.dataset.liveTs = drawn.ts;
+          if (drawn.final) loadIndicators();
         }, (text) => errors.append(errorBox(text)));
       }
       loadIndicators();
