@@ -5,7 +5,9 @@
 // their time; a 1d bar is the Asia/Shanghai trading date, timed at its midnight.
 // The newest bar the chart loaded is the base of its bucket: live minutes are added to it, so a
 // minute the server had already stored when the chart loaded may be counted twice in volume and
-// amount (prices are unaffected); the next reload corrects it.
+// amount (prices are unaffected); the next reload corrects it. A later bucket is started only by
+// its first minute: one joined midway (the server served no bar for it, e.g. today's daily bar
+// before the close) would miss its earlier minutes, so it is not drawn until the next bucket.
 // Pure functions and a small state object: no DOM, safe to unit-test under node.
 
 const minuteMs = 60000;
@@ -36,6 +38,12 @@ export function bucketStart(ms, interval) {
   return minuteStart(midnight, Math.floor(sessionMinute(ms) / size) * size);
 }
 
+// Whether the 1-minute bar at `ms` is the first minute of its `interval` bucket.
+function opensBucket(ms, interval) {
+  const minute = sessionMinute(ms);
+  return interval === '1d' ? minute === 0 : minute % liveIntervals[interval] === 0;
+}
+
 // Whether the 1-minute bar at `ms` is the last minute of its `interval` bucket.
 function closesBucket(ms, interval) {
   const minute = sessionMinute(ms);
@@ -53,11 +61,12 @@ export class BarAggregator {
   }
 
   // The bar to draw for `bar` (a 1-minute bar with ts), or null for a push older than the
-  // forming bucket.
+  // forming bucket or in a later bucket joined midway.
   push(bar) {
     const bucket = bucketStart(bar.ts, this.interval);
     if (bucket < this.bucket) return null;
     if (bucket > this.bucket) {
+      if (!opensBucket(bar.ts, this.interval)) return null;  // joined midway: incomplete
       this.bucket = bucket;
       this.base = null;
       this.minutes.clear();

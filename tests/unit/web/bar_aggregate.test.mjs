@@ -25,6 +25,15 @@ test('buckets follow the trading sessions like the server', () => {
   assert.equal(bucketStart(at(14, 7), '1d'), Date.UTC(2026, 10, 24, 16, 0));
 });
 
+test('a bucket joined midway is not drawn: its earlier minutes are missing', () => {
+  const bars = new BarAggregator('1d', { ts: Date.UTC(2026, 10, 23, 16, 0), open: 1, high: 1, low: 1, close: 1, volume: 1, amount: 1 });
+  assert.equal(bars.push(minute(10, 15, 5, 6, 1)), null, 'today\'s 10:15 without today\'s earlier minutes');
+  const hourly = new BarAggregator('60m', null);
+  assert.equal(hourly.push(minute(10, 45, 5, 6, 1)), null);
+  assert.equal(hourly.push(minute(11, 30 - 1, 5, 6, 1)), null);
+  assert.equal(hourly.push(minute(13, 0, 5, 6, 1)).ts, at(13, 0));
+});
+
 test('pushes fold into the forming bar; a repeated minute replaces itself', () => {
   const bars = new BarAggregator('5m', null);
   assert.deepEqual(bars.push(minute(9, 30, 10, 11, 100, false)),

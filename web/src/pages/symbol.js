@@ -96,6 +96,7 @@ export function render(view, symbol) {
       const live = state.interval in liveIntervals && state.adjust !== 'hfq';
       status.textContent = `${data.bars.length} ${data.interval} bars, ${data.adjust} · ${live ? 'live' : 'live updates on 1m..1d (none/qfq) only'}`;
       status.dataset.live = live;
+      delete status.dataset.liveTs;
       if (live) {
         const folder = state.interval === '1m' ? null : new BarAggregator(state.interval, data.bars.at(-1) ?? null);
         leaveBars = subscribe(`kline_1m:${symbol}`, (bar, message) => {
