@@ -285,8 +285,9 @@ Status register_order_routes(gateway::RouteRegistry& registry, const MarketApi& 
           "names the field and the rule (known_symbol, tradable_security, listed, min_quantity, "
           "lot_size, max_quantity, tick_size, price_limit), the account's cash (buys reserve "
           "price x quantity and fees) and sellable shares (no_short_selling, t_plus_one). "
-          "Admitted orders have status new until the live feed fills them. Quantity rules: main board and ChiNext whole lots of 100; STAR "
-          "at least 200 then steps of 1; BSE at least 100 then steps of 1.",
+          "Admitted orders have status new until the live feed fills them. Quantity rules: "
+          "main board and ChiNext whole lots of 100; STAR at least 200 then steps of 1; BSE at "
+          "least 100 then steps of 1.",
       .tags = {"orders"},
       .resource = "orders",
       .action = "write",

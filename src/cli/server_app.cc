@@ -251,9 +251,20 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
       response_cache.invalidate_table(event.table);
     });
   }
+  // Paper trading: orders are admitted and filled by the broker, which hears the live feed's
+  // quotes through DataChanged. Declared after the data plane, so it goes first.
+  services::PaperBroker broker(data.data(), data.market_clock(),
+                               services::paper_broker_options(config.paper));
   gateway::RouteRegistry registry;
   std::vector<api::StatusSection> sections;
   sections.push_back({"storage", [&data] { return data.status(); }});
+  sections.push_back({"paper_trading", [&broker] {
+                        const services::PaperMatchStats stats = broker.stats();
+                        return boost::json::value{{"quotes", stats.quotes},
+                                                  {"rounds", stats.rounds},
+                                                  {"fills", stats.fills},
+                                                  {"failures", stats.failures}};
+                      }});
   if (config.realtime.enabled) {
     sections.push_back({"realtime", [&sockets] { return boost::json::value(api::realtime_status(sockets)); }});
   }
@@ -277,10 +288,6 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;
   }
-  // Paper trading: orders are admitted and filled by the broker, which hears the live feed's
-  // quotes through DataChanged. Declared after the data plane, so it goes first.
-  services::PaperBroker broker(data.data(), data.market_clock(),
-                               services::paper_broker_options(config.paper));
   {
     const api::MarketApi market_api{
         .data = &data.data(), .catalog = &data.catalog(), .clock = &data.market_clock()};

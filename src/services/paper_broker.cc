@@ -126,9 +126,8 @@ void PaperBroker::on_quotes(const RecordBatch& rows) {
     if (stopping_) return;
     for (size_t row = 0; row < rows.num_rows(); ++row) {
       if (last->is_null(row)) continue;
-      quotes_[symbol->as<std::string>()[row]] = {ts->as<int64_t>()[row],
-                                                 last->as<int64_t>()[row], price(bid, row),
-                                                 price(ask, row)};
+      quotes_[symbol->as<std::string>()[row]] = {ts->as<int64_t>()[row], last->as<int64_t>()[row],
+                                                 price(bid, row), price(ask, row)};
     }
     stats_.quotes += static_cast<int64_t>(rows.num_rows());
     // One queued round at a time: quotes arriving meanwhile join it (the newest wins).
@@ -219,9 +218,9 @@ Result<PlacedOrder> PaperBroker::place(const OrderTicket& ticket) {
       existing.reset();
       order.frozen_cash_cents = 0;
       if (!ticket.client_order_id.empty()) {
-        Result<std::vector<Order>> found = paper::read_orders(
-            ops, {storage::eq("account_id", ticket.user),
-                  storage::eq("client_order_id", ticket.client_order_id)});
+        Result<std::vector<Order>> found =
+            paper::read_orders(ops, {storage::eq("account_id", ticket.user),
+                                     storage::eq("client_order_id", ticket.client_order_id)});
         if (!found.is_ok()) return found.status();
         if (!found->empty()) {
           existing = found->front();
@@ -282,8 +281,7 @@ Status PaperBroker::end_order(const std::string& user, const std::string& order_
     Order order = found->front();
     if (!order.working()) {
       return field_error(ErrorCode::kFailedPrecondition, "status",
-                         "order '{}' is {} and can no longer be cancelled", order_id,
-                         order.status);
+                         "order '{}' is {} and can no longer be cancelled", order_id, order.status);
     }
     const int64_t now = clock_.now_ms();
     MYSTOCKS_RETURN_IF_ERROR(release(ops, order, now));

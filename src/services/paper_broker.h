@@ -61,10 +61,10 @@ struct PlacedOrder {
 };
 
 struct PaperMatchStats {
-  int64_t quotes = 0;       // quotes received
-  int64_t rounds = 0;       // matching rounds run
-  int64_t fills = 0;        // orders filled
-  int64_t failures = 0;     // fills that failed in the store (retried on the next quote)
+  int64_t quotes = 0;    // quotes received
+  int64_t rounds = 0;    // matching rounds run
+  int64_t fills = 0;     // orders filled
+  int64_t failures = 0;  // fills that failed in the store (retried on the next quote)
 };
 
 // The options of the `paper` configuration section.

@@ -55,9 +55,9 @@ std::vector<Cell> order_cells(const Order& order) {
 }
 
 const std::vector<std::string> kAccountColumns = {
-    "account_id",   "user_id",        "currency",       "initial_capital", "cash",
-    "available_cash", "frozen_cash",  "market_value",   "total_assets",    "realized_pnl",
-    "unrealized_pnl", "total_fees",   "created_at",     "updated_at"};
+    "account_id",     "user_id",     "currency",     "initial_capital", "cash",
+    "available_cash", "frozen_cash", "market_value", "total_assets",    "realized_pnl",
+    "unrealized_pnl", "total_fees",  "created_at",   "updated_at"};
 
 std::vector<Cell> account_cells(const Account& account) {
   return {account.account_id,
@@ -77,9 +77,9 @@ std::vector<Cell> account_cells(const Account& account) {
 }
 
 const std::vector<std::string> kPositionColumns = {
-    "account_id", "symbol",         "quantity",     "available_quantity", "frozen_quantity",
-    "avg_cost",   "last_price",     "market_value", "unrealized_pnl",     "realized_pnl",
-    "opened_at",  "updated_at"};
+    "account_id",      "symbol",       "quantity",   "available_quantity",
+    "frozen_quantity", "avg_cost",     "last_price", "market_value",
+    "unrealized_pnl",  "realized_pnl", "opened_at",  "updated_at"};
 
 std::vector<Cell> position_cells(const Position& position) {
   return {position.account_id,
@@ -130,9 +130,9 @@ std::vector<Order> orders_of(const RecordBatch& rows) {
 
 Result<std::vector<Order>> read_orders(storage::RelationalOps& ops,
                                        std::vector<storage::Filter> filters) {
-  Result<RecordBatch> rows = ops.query(
-      kOrdersTable, {.filters = std::move(filters),
-                     .order_by = {{"created_at", storage::SortOrder::kAscending}}});
+  Result<RecordBatch> rows =
+      ops.query(kOrdersTable, {.filters = std::move(filters),
+                               .order_by = {{"created_at", storage::SortOrder::kAscending}}});
   if (!rows.is_ok()) return rows.status();
   return orders_of(*rows);
 }

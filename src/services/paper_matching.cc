@@ -32,8 +32,8 @@ void PaperBroker::match_round() {
     ++stats_.rounds;
   }
   LoadQuery query;
-  query.filters = {storage::in("status", {std::string("pending_new"), std::string("new"),
-                                          std::string("partially_filled")})};
+  query.filters = {storage::in(
+      "status", {std::string("pending_new"), std::string("new"), std::string("partially_filled")})};
   Result<RecordBatch> rows = data_.load(paper::kOrdersTable, query);
   if (!rows.is_ok()) {
     spdlog::warn("paper broker: cannot read the working orders: {}", rows.status().to_string());
@@ -45,8 +45,7 @@ void PaperBroker::match_round() {
     if (order.trade_date < today()) {
       Status ended = end_order(order.account_id, order.order_id, "expired", nullptr);
       if (!ended.is_ok() && ended.code() != ErrorCode::kFailedPrecondition) {
-        spdlog::warn("paper broker: cannot expire order {}: {}", order.order_id,
-                     ended.to_string());
+        spdlog::warn("paper broker: cannot expire order {}: {}", order.order_id, ended.to_string());
       }
       continue;
     }
@@ -58,8 +57,7 @@ void PaperBroker::match_round() {
       ++stats_.fills;
     } else {
       ++stats_.failures;
-      spdlog::warn("paper broker: fill of order {} failed: {}", order.order_id,
-                   filled.to_string());
+      spdlog::warn("paper broker: fill of order {} failed: {}", order.order_id, filled.to_string());
     }
   }
 }
@@ -107,8 +105,9 @@ Status PaperBroker::fill(const std::string& order_id, const Quote& quote) {
     if (order.buy()) {
       const int64_t cost = amount + fees.total_cents();
       if (cost > order.frozen_cash_cents + account.available_cash_cents()) {
-        return Status(ErrorCode::kFailedPrecondition,
-                      fmt::format("order {} costs more than its reserve and the free cash", order_id));
+        return Status(
+            ErrorCode::kFailedPrecondition,
+            fmt::format("order {} costs more than its reserve and the free cash", order_id));
       }
       account.frozen_cash_cents -= order.frozen_cash_cents;
       account.cash_cents -= cost;

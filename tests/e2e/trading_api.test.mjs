@@ -241,6 +241,10 @@ test('paper fills: a market buy fills from the live feed; trades, positions, acc
   assert.equal((await get('/api/v1/trades', as.demo)).body.data.some((row) => row.order_id === id), false,
     'another user never sees these fills');
   assert.equal((await get('/api/v1/positions', as.viewer)).status, 403, 'viewers hold no paper account');
+  const admin = await login(server.base, 'admin', demoPassword);
+  const status = await get('/api/v1/system/status', admin);
+  const paper = status.body.data.components.paper_trading;
+  assert.ok(paper.fills >= 1 && paper.quotes > 0 && paper.rounds > 0, JSON.stringify(paper));
 });
 
 test('data: every table with its store and size; quality rows paginated', async () => {

@@ -15,17 +15,17 @@ namespace {
 class PortfolioRoutesTest : public ApiExtTest {
  protected:
   std::string order_body(const std::string& extra) const {
-    return R"({"symbol":")" + main_ + R"(","side":"buy","type":"market","quantity":100)" +
-           extra + "}";
+    return R"({"symbol":")" + main_ + R"(","side":"buy","type":"market","quantity":100)" + extra +
+           "}";
   }
 
   // A realtime quote of main_ one second from now, asking `ask_mils`.
   void quote(int64_t ask_mils) {
-    Result<RecordBatch> rows = services::make_rows(**catalog_->find("realtime_quote"),
-                             {"ts", "symbol", "last", "bid1_price", "ask1_price", "volume",
-                              "amount"},
-                             {{clock_.now_ms() + 1000, main_, ask_mils, ask_mils - 10, ask_mils,
-                               int64_t{1000}, int64_t{0}}});
+    Result<RecordBatch> rows = services::make_rows(
+        **catalog_->find("realtime_quote"),
+        {"ts", "symbol", "last", "bid1_price", "ask1_price", "volume", "amount"},
+        {{clock_.now_ms() + 1000, main_, ask_mils, ask_mils - 10, ask_mils, int64_t{1000},
+          int64_t{0}}});
     ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
     MYSTOCKS_ASSERT_OK(data_->save("realtime_quote", *rows).status());
     broker_->flush();
@@ -91,8 +91,7 @@ TEST_F(PortfolioRoutesTest, AReusedClientOrderIdWithOtherFieldsIsAConflict) {
                                              R"("client_order_id":"c1"})");
   EXPECT_EQ(changed.status, 409) << text(changed);
   EXPECT_EQ(changed.field(), "client_order_id");
-  EXPECT_NE(changed.message().find("differs in quantity"), std::string::npos)
-      << changed.message();
+  EXPECT_NE(changed.message().find("differs in quantity"), std::string::npos) << changed.message();
   EXPECT_EQ(get("/api/v1/orders").data().as_array().size(), 1u);
 }
 
@@ -111,8 +110,9 @@ TEST_F(PortfolioRoutesTest, MessagesQuoteWhatTheUserSent) {
                                            R"("price":26.1234})");
   EXPECT_EQ(price.status, 400) << text(price);
   EXPECT_NE(price.message().find("26.1234"), std::string::npos) << price.message();
-  Reply quantity = post("/api/v1/orders", R"({"symbol":")" + main_ +
-                                              R"(","side":"buy","type":"market","quantity":100.5})");
+  Reply quantity =
+      post("/api/v1/orders",
+           R"({"symbol":")" + main_ + R"(","side":"buy","type":"market","quantity":100.5})");
   EXPECT_EQ(quantity.status, 400) << text(quantity);
   EXPECT_NE(json::serialize(quantity.body).find("100.5"), std::string::npos) << text(quantity);
   EXPECT_EQ(json::serialize(quantity.body).find("1.005E2"), std::string::npos) << text(quantity);

@@ -26,7 +26,8 @@ class PaperBrokerTest : public DataManagerTest {
   RecordBatch quote(const std::string& symbol, int64_t last, std::optional<int64_t> bid,
                     std::optional<int64_t> ask, int64_t delay_ms = 1000) const {
     Result<RecordBatch> rows = make_rows(
-        table("realtime_quote"), {"ts", "symbol", "last", "bid1_price", "ask1_price", "volume", "amount"},
+        table("realtime_quote"),
+        {"ts", "symbol", "last", "bid1_price", "ask1_price", "volume", "amount"},
         {{clock_.now_ms() + delay_ms, symbol, last, bid ? services::Cell{*bid} : services::Cell{},
           ask ? services::Cell{*ask} : services::Cell{}, int64_t{0}, int64_t{0}}});
     EXPECT_TRUE(rows.is_ok()) << rows.status().to_string();
@@ -274,7 +275,8 @@ TEST_F(PaperBrokerTest, QuotesSavedThroughTheDataManagerDriveMatching) {
   auto broker = make_broker();
   Result<PlacedOrder> placed = broker->place(buy(100, 10'000));
   ASSERT_TRUE(placed.is_ok());
-  MYSTOCKS_ASSERT_OK(manager_->save("realtime_quote", quote("600519.SH", 10'000, 9'990, 10'000)).status());
+  MYSTOCKS_ASSERT_OK(
+      manager_->save("realtime_quote", quote("600519.SH", 10'000, 9'990, 10'000)).status());
   broker->flush();
   EXPECT_EQ(status_of(id_of(*placed)), "filled");
   EXPECT_EQ(broker->stats().fills, 1);
