@@ -144,4 +144,23 @@ void append_column_json(std::string& out, const Field& field, const Column& colu
   out.push_back(']');
 }
 
+void append_columns_json(std::string& out, const RecordBatch& batch) {
+  const Schema& schema = batch.schema();
+  out += "\"columns\":[";
+  for (size_t column_idx = 0; column_idx < schema.size(); ++column_idx) {
+    if (column_idx > 0) out.push_back(',');
+    append_json_string(out, schema.field(column_idx).name);
+  }
+  out += "],\"count\":";
+  append_integer(out, batch.num_rows());
+  out += ",\"data\":{";
+  for (size_t column_idx = 0; column_idx < schema.size(); ++column_idx) {
+    if (column_idx > 0) out.push_back(',');
+    append_json_string(out, schema.field(column_idx).name);
+    out.push_back(':');
+    append_column_json(out, schema.field(column_idx), batch.column(column_idx));
+  }
+  out.push_back('}');
+}
+
 }  // namespace mystocks
