@@ -10,7 +10,8 @@ Status register_market_routes(gateway::RouteRegistry& registry, const MarketApi&
   MYSTOCKS_RETURN_IF_ERROR(register_market_reference_routes(registry, api));
   MYSTOCKS_RETURN_IF_ERROR(register_market_kline_routes(registry, api));
   MYSTOCKS_RETURN_IF_ERROR(register_market_quote_routes(registry, api));
-  return register_market_overview_route(registry, api);
+  MYSTOCKS_RETURN_IF_ERROR(register_market_overview_route(registry, api));
+  return register_market_snapshot_route(registry, api);
 }
 
 }  // namespace mystocks::api

@@ -1,5 +1,6 @@
 #include "core/row_json.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -66,6 +67,14 @@ json::array column_json(const Field& field, const Column& column, json::storage_
 
 namespace {
 
+// 10^scale for the decimal scales a Field may declare (0..18).
+constexpr std::array<int64_t, 19> kPowersOfTen = [] {
+  std::array<int64_t, 19> powers{};
+  powers[0] = 1;
+  for (size_t scale = 1; scale < powers.size(); ++scale) powers[scale] = powers[scale - 1] * 10;
+  return powers;
+}();
+
 template <typename Integer>
 void append_integer(std::string& out, Integer value) {
   char buffer[24];
@@ -96,9 +105,9 @@ void append_cell(std::string& out, const Field& field, const Column& column, siz
       return;
     case ColumnType::kDecimal: {
       // The JSON form of a decimal equals its double's: "27.0" when integral.
-      const size_t start = out.size();
-      append_decimal_text(out, column.as<int64_t>()[row], field.scale);
-      if (out.find('.', start) == std::string::npos) out += ".0";
+      const int64_t units = column.as<int64_t>()[row];
+      append_decimal_text(out, units, field.scale);
+      if (units % kPowersOfTen[field.scale] == 0) out += ".0";
       return;
     }
     case ColumnType::kDouble:
@@ -142,6 +151,25 @@ void append_column_json(std::string& out, const Field& field, const Column& colu
     append_cell(out, field, column, row);
   }
   out.push_back(']');
+}
+
+void append_columns_json(std::string& out, const RecordBatch& batch) {
+  const Schema& schema = batch.schema();
+  out += "\"columns\":[";
+  for (size_t column_idx = 0; column_idx < schema.size(); ++column_idx) {
+    if (column_idx > 0) out.push_back(',');
+    append_json_string(out, schema.field(column_idx).name);
+  }
+  out += "],\"count\":";
+  append_integer(out, batch.num_rows());
+  out += ",\"data\":{";
+  for (size_t column_idx = 0; column_idx < schema.size(); ++column_idx) {
+    if (column_idx > 0) out.push_back(',');
+    append_json_string(out, schema.field(column_idx).name);
+    out.push_back(':');
+    append_column_json(out, schema.field(column_idx), batch.column(column_idx));
+  }
+  out.push_back('}');
 }
 
 }  // namespace mystocks

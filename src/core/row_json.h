@@ -35,5 +35,8 @@ boost::json::array column_json(const Field& field, const Column& column,
 // written from their scaled integers, so the text equals what the tree serialises to.
 void append_rows_json(std::string& out, const RecordBatch& batch);  // [{...}, ...]
 void append_column_json(std::string& out, const Field& field, const Column& column);  // [v, ...]
+// The columnar members of an object (no braces): "columns":[names],"count":rows,
+// "data":{name:[values], ...} - the shape of the v2 market routes (pandas.DataFrame(data)).
+void append_columns_json(std::string& out, const RecordBatch& batch);
 
 }  // namespace mystocks

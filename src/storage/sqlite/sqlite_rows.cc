@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_rows.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <sqlite3.h>
@@ -69,12 +70,63 @@ void SqliteRowBinder::bind(sqlite3_stmt* statement, size_t row, int first_slot) 
   }
 }
 
+namespace {
+
+// Appends the current row's cell to `column`. One sqlite3_column_value per cell, then the
+// sqlite3_value_* accessors: each sqlite3_column_* call looks the column up again and passes the
+// connection's error and mutex bookkeeping (sqlite3ApiExit), so type-then-value was two of them.
+// The value is "unprotected" (SQLite's term): safe because one thread at a time uses a
+// connection (the store's slot mutex), and read before the next step.
+void append_cell(sqlite3_stmt* statement, int slot, ColumnType type, Column& column) {
+  sqlite3_value* value = sqlite3_column_value(statement, slot);
+  column.mutable_validity().push_back(sqlite3_value_type(value) == SQLITE_NULL ? 0 : 1);
+  switch (type) {
+    case ColumnType::kBool:
+      column.mutable_as<uint8_t>().push_back(sqlite3_value_int(value) != 0);
+      return;
+    case ColumnType::kInt32:
+    case ColumnType::kDate:
+      column.mutable_as<int32_t>().push_back(sqlite3_value_int(value));
+      return;
+    case ColumnType::kInt64:
+    case ColumnType::kDecimal:
+    case ColumnType::kTimestamp:
+      column.mutable_as<int64_t>().push_back(sqlite3_value_int64(value));
+      return;
+    case ColumnType::kDouble:
+      column.mutable_as<double>().push_back(sqlite3_value_double(value));
+      return;
+    case ColumnType::kString: {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+      const int size = sqlite3_value_bytes(value);
+      column.mutable_as<std::string>().emplace_back(text != nullptr ? text : "",
+                                                    static_cast<size_t>(size));
+      return;
+    }
+  }
+}
+
+// Room for a typical answer (a year of daily bars) up front: growing nine columns and their
+// validity from empty costs a dozen reallocations and copies each.
+constexpr size_t kReservedRows = 256;
+
+void reserve_rows(Column& column, size_t rows) {
+  std::visit([rows](auto& values) { values.reserve(rows); }, column.mutable_values());
+  column.mutable_validity().reserve(rows);
+}
+
+}  // namespace
+
 Result<RecordBatch> read_rows(SqliteConnection& connection, sqlite3_stmt* statement,
                               const std::vector<Field>& fields, const std::string& table,
                               int64_t max_rows) {
   std::vector<Column> columns;
   columns.reserve(fields.size());
-  for (const Field& field : fields) columns.emplace_back(empty_values_for(field.type));
+  const size_t reserved = max_rows >= 0 ? std::min<size_t>(kReservedRows, max_rows) : kReservedRows;
+  for (const Field& field : fields) {
+    columns.emplace_back(empty_values_for(field.type));
+    reserve_rows(columns.back(), reserved);
+  }
   size_t rows = 0;
   while (true) {
     const int rc = sqlite3_step(statement);
@@ -85,34 +137,8 @@ Result<RecordBatch> read_rows(SqliteConnection& connection, sqlite3_stmt* statem
       return too_many_rows(table, max_rows);
     }
     for (size_t column_idx = 0; column_idx < fields.size(); ++column_idx) {
-      Column& column = columns[column_idx];
-      const int slot = static_cast<int>(column_idx);
-      const bool null = sqlite3_column_type(statement, slot) == SQLITE_NULL;
-      column.mutable_validity().push_back(null ? 0 : 1);
-      switch (fields[column_idx].type) {
-        case ColumnType::kBool:
-          column.mutable_as<uint8_t>().push_back(sqlite3_column_int(statement, slot) != 0);
-          break;
-        case ColumnType::kInt32:
-        case ColumnType::kDate:
-          column.mutable_as<int32_t>().push_back(sqlite3_column_int(statement, slot));
-          break;
-        case ColumnType::kInt64:
-        case ColumnType::kDecimal:
-        case ColumnType::kTimestamp:
-          column.mutable_as<int64_t>().push_back(sqlite3_column_int64(statement, slot));
-          break;
-        case ColumnType::kDouble:
-          column.mutable_as<double>().push_back(sqlite3_column_double(statement, slot));
-          break;
-        case ColumnType::kString: {
-          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, slot));
-          const int size = sqlite3_column_bytes(statement, slot);
-          column.mutable_as<std::string>().emplace_back(text != nullptr ? text : "",
-                                                        static_cast<size_t>(size));
-          break;
-        }
-      }
+      append_cell(statement, static_cast<int>(column_idx), fields[column_idx].type,
+                  columns[column_idx]);
     }
     ++rows;
   }

@@ -37,7 +37,7 @@ TEST(MarketCachePolicyTest, PoliciesNameDeclaredTablesAndFollowTheKlineInterval)
                 "/api/v1/market/symbols", "/api/v1/market/symbols/{symbol}", "/api/v1/market/kline",
                 "/api/v2/market/kline", "/api/v1/market/quotes", "/api/v1/market/fund-flow",
                 "/api/v1/market/calendar", "/api/v1/market/indices/{symbol}/constituents",
-                "/api/v1/market/overview"}));
+                "/api/v1/market/overview", "/api/v2/market/snapshot"}));
   const gateway::RouteSpec* kline = nullptr;
   for (const gateway::RouteSpec& route : env.registry_.routes()) {
     if (route.path == "/api/v2/market/kline") kline = &route;

@@ -254,9 +254,9 @@ TEST_F(MarketRoutesTest, OpenApiDocumentsEveryMarketRouteWithSchemasAndCsv) {
         << route.path;
     ++market_routes;
   }
-  EXPECT_EQ(market_routes, 11u);
+  EXPECT_EQ(market_routes, 12u);
   for (const char* csv : {"/api/v1/market/symbols", "/api/v1/market/ticks", "/api/v1/market/kline",
-                          "/api/v2/market/kline"}) {
+                          "/api/v2/market/kline", "/api/v2/market/snapshot"}) {
     EXPECT_TRUE(paths.at(csv)
                     .at("get")
                     .at("responses")

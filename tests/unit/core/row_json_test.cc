@@ -69,5 +69,42 @@ TEST(RowJsonTest, TreeFormUsesTheGivenStorage) {
   EXPECT_EQ(rows, rows_json(batch));
 }
 
+// The text writer decides "integral, so append .0" from the units: every scale, sign and
+// trailing-zero case prints what the tree (Decimal -> double -> shortest text) prints.
+TEST(RowJsonTest, DecimalsPrintAsTheTreeDoesAtEveryScale) {
+  const std::vector<int64_t> units = {0,      1,        -1,    5,         -5,      10,
+                                      100,    1000,     -1000, 1850010,   1850000, -27000,
+                                      123456, -9999999, 250,   100000000, 7,       1000001};
+  for (int scale = 0; scale <= 6; ++scale) {
+    const Field field{"price", ColumnType::kDecimal, scale};
+    RecordBatchBuilder builder(std::make_shared<const Schema>(std::vector<Field>{field}));
+    for (const int64_t value : units) builder.append_int64(0, value);
+    Result<RecordBatch> batch = builder.finish();
+    ASSERT_TRUE(batch.is_ok());
+    std::string text;
+    append_column_json(text, field, batch->column(0));
+    EXPECT_EQ(text, to_json_text(column_json(field, batch->column(0)))) << "scale " << scale;
+    std::string rows;
+    append_rows_json(rows, *batch);
+    EXPECT_EQ(rows, to_json_text(rows_json(*batch))) << "scale " << scale;
+  }
+}
+
+TEST(RowJsonTest, ColumnsMembersNameTheColumnsCountAndArrays) {
+  const RecordBatch batch = every_type();
+  std::string text = "{";
+  append_columns_json(text, batch);
+  text += '}';
+  const json::value parsed = json::parse(text);
+  EXPECT_EQ(parsed.at("columns"),
+            (json::array{"flag", "count", "volume", "ratio", "price", "ts", "day", "name\"q"}));
+  EXPECT_EQ(parsed.at("count"), 2);
+  for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
+    const Field& field = batch.schema().field(column_idx);
+    EXPECT_EQ(parsed.at("data").at(field.name), column_json(field, batch.column(column_idx)))
+        << field.name;
+  }
+}
+
 }  // namespace
 }  // namespace mystocks

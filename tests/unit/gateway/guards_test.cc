@@ -1,5 +1,7 @@
 // The gateway guards wired through the Router: rate limits (429 + headers, recovery on a manual
 // clock), parameter and body validation (400 naming every field), CORS, gzip and ETags.
+#include <set>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -208,6 +210,23 @@ TEST(CompressionTest, AcceptEncodingAndEtagMatching) {
   EXPECT_TRUE(etag_matches("*", etag));
   EXPECT_FALSE(etag_matches("\"other\"", etag));
   EXPECT_NE(strong_etag("abc"), strong_etag("abd"));
+}
+
+// The ETag hash reads 32-byte blocks, then 8-byte words, then a tail: a change in any byte of
+// any of those parts, or in the length alone (a trailing NUL), gives another tag.
+TEST(CompressionTest, EtagChangesWithEveryByteAndTheLength) {
+  std::string body(75, 'x');  // two blocks, one word, a 3-byte tail
+  std::set<std::string> tags{strong_etag(body)};
+  for (size_t position = 0; position < body.size(); ++position) {
+    std::string changed = body;
+    changed[position] = 'y';
+    EXPECT_TRUE(tags.insert(strong_etag(changed)).second) << "byte " << position;
+  }
+  for (size_t length = 0; length < body.size(); ++length) {
+    EXPECT_TRUE(tags.insert(strong_etag(std::string(length, '\0'))).second) << "length " << length;
+  }
+  EXPECT_EQ(strong_etag(body), strong_etag(std::string(75, 'x')));  // deterministic
+  EXPECT_EQ(strong_etag(body).size(), 18u);
 }
 
 }  // namespace
