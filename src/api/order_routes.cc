@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/order_rules.h"
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 #include "core/decimal.h"
 #include "core/symbol.h"
@@ -14,12 +15,6 @@
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
 using storage::Filter;
 using storage::FilterOp;
 
@@ -190,17 +185,14 @@ class OrderBook {
     if (Status expired = expire_stale(*user); !expired.is_ok()) return ApiReply::fail(expired);
     std::vector<Filter> filters = {storage::eq("account_id", *user)};
     for (const char* name : {"status", "symbol", "side"}) {
-      if (has_param(request, name))
-        filters.push_back(storage::eq(name, string_param(request, name)));
+      if (std::optional<std::string> value = string_param(request, name))
+        filters.push_back(storage::eq(name, *value));
     }
-    if (has_param(request, "start")) {
-      filters.push_back(storage::cmp("created_at", FilterOp::kGe, int_param(request, "start", 0)));
-    }
-    if (has_param(request, "end")) {
-      filters.push_back(storage::cmp("created_at", FilterOp::kLt, int_param(request, "end", 0)));
-    }
-    if (has_param(request, "start") && has_param(request, "end") &&
-        int_param(request, "start", 0) > int_param(request, "end", 0)) {
+    const std::optional<int64_t> start = int_param(request, "start");
+    const std::optional<int64_t> end = int_param(request, "end");
+    if (start) filters.push_back(storage::cmp("created_at", FilterOp::kGe, *start));
+    if (end) filters.push_back(storage::cmp("created_at", FilterOp::kLt, *end));
+    if (start && end && *start > *end) {
       return ApiReply::fail(
           field_error(ErrorCode::kInvalidArgument, "start", "start is after end"));
     }
