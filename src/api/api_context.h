@@ -1,10 +1,13 @@
 // MarketApi: what the data-serving route families (market, indicators, watchlists, orders,
-// data) need from the layers below. Non-owning pointers; the pointees outlive the routes.
+// data) need from the layers below: the DataManager for plain table reads and writes, and the
+// market-query service for bars, quotes and cross-sections. Non-owning pointers; the pointees
+// outlive the routes.
 // Thread-safety: the pointees are safe to use from any thread (see each class).
 #pragma once
 
 #include "core/clock.h"
 #include "services/data_manager.h"
+#include "services/market/market_query.h"
 #include "storage/table_schema.h"
 
 namespace mystocks::api {
@@ -13,6 +16,7 @@ struct MarketApi {
   services::DataManager* data = nullptr;
   const storage::TableCatalog* catalog = nullptr;
   const Clock* clock = nullptr;
+  const services::MarketQuery* market = nullptr;  // over the same DataManager as `data`
 };
 
 }  // namespace mystocks::api

@@ -3,17 +3,11 @@
 #include <boost/json/object.hpp>
 
 #include "api/auth_routes.h"
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
 
 json::object key_json(const services::ApiKeyInfo& key) {
   return {{"key_id", key.key_id},
@@ -55,11 +49,11 @@ ApiReply revoke_key(const AuthApi& api, const HttpRequest& request) {
 
 ApiReply audit_page(const AuthApi& api, const HttpRequest& request) {
   const Page page = page_of(request);
-  services::AuditQuery query{.subject = string_param(request, "subject"),
-                             .action_prefix = string_param(request, "action"),
-                             .outcome = string_param(request, "outcome"),
-                             .since_ms = int_param(request, "since", 0),
-                             .until_ms = int_param(request, "until", 0),
+  services::AuditQuery query{.subject = string_param(request, "subject").value_or(""),
+                             .action_prefix = string_param(request, "action").value_or(""),
+                             .outcome = string_param(request, "outcome").value_or(""),
+                             .since_ms = int_param(request, "since").value_or(0),
+                             .until_ms = int_param(request, "until").value_or(0),
                              .limit = page.size,
                              .offset = page.offset()};
   // Include what happened up to this request, not only what the writer has flushed.

@@ -6,16 +6,12 @@
 #include <fmt/format.h>
 
 #include "api/market_common.h"
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::RouteSpec;
 using services::kAccessCookie;
 using services::kRefreshCookie;
 

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/json_text.h"
+#include "core/number_precision.h"
 #include "core/timestamp.h"
 
 namespace mystocks::api {
@@ -49,7 +50,9 @@ void append_cell(std::string& out, const Field& field, const Column& column, siz
       return;
     case ColumnType::kDouble: {
       std::string number;
-      append_json_double(number, column.as<double>()[row]);
+      const double value = column.as<double>()[row];
+      const int decimals = double_column_decimals(field.name);
+      append_json_double(number, decimals < 0 ? value : round_decimals(value, decimals));
       if (number != "null") out += number;
       return;
     }

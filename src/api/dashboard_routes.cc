@@ -3,15 +3,12 @@
 #include <memory>
 
 #include "api/asset_cache.h"
+#include "api/route_prelude.h"
 
 namespace mystocks::api {
 namespace {
 
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
 using gateway::HttpResponse;
-using gateway::RouteSpec;
 
 // index.html changes with every build and must be revalidated; hashed bundle names never change
 // their bytes, so browsers may keep them for a year without asking.

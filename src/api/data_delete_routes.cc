@@ -5,17 +5,11 @@
 #include <fmt/format.h>
 
 #include "api/market_common.h"
+#include "api/route_prelude.h"
 #include "services/time_columns.h"
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
 
 constexpr int64_t kMaxDeleteSymbols = 5000;
 

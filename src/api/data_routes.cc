@@ -3,17 +3,12 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
 using storage::FilterOp;
 
 json::value size_or_null(int64_t value) {
@@ -52,24 +47,19 @@ json::object table_json(const MarketApi& api, const storage::TableSchema& table)
 
 ApiReply quality(const MarketApi& api, const HttpRequest& request) {
   std::vector<storage::Filter> filters;
-  if (has_param(request, "table"))
-    filters.push_back(storage::eq("dataset", string_param(request, "table")));
-  if (has_param(request, "check"))
-    filters.push_back(storage::eq("check_name", string_param(request, "check")));
-  if (has_param(request, "status"))
-    filters.push_back(storage::eq("status", string_param(request, "status")));
-  if (has_param(request, "symbol"))
-    filters.push_back(storage::eq("scope", string_param(request, "symbol")));
-  if (has_param(request, "start") && has_param(request, "end") &&
-      int_param(request, "start", 0) > int_param(request, "end", 0)) {
-    return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "start",
-                                      "start {} is after end {}", int_param(request, "start", 0),
-                                      int_param(request, "end", 0)));
+  for (auto [param, column] : {std::pair{"table", "dataset"}, std::pair{"check", "check_name"},
+                                std::pair{"status", "status"}, std::pair{"symbol", "scope"}}) {
+    if (std::optional<std::string> value = string_param(request, param))
+      filters.push_back(storage::eq(column, *value));
   }
-  if (has_param(request, "start"))
-    filters.push_back(storage::cmp("ts", FilterOp::kGe, int_param(request, "start", 0)));
-  if (has_param(request, "end"))
-    filters.push_back(storage::cmp("ts", FilterOp::kLt, int_param(request, "end", 0)));
+  const std::optional<int64_t> start = int_param(request, "start");
+  const std::optional<int64_t> end = int_param(request, "end");
+  if (start && end && *start > *end) {
+    return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "start",
+                                      "start {} is after end {}", *start, *end));
+  }
+  if (start) filters.push_back(storage::cmp("ts", FilterOp::kGe, *start));
+  if (end) filters.push_back(storage::cmp("ts", FilterOp::kLt, *end));
   const Page page = page_of(request);
   Result<int64_t> total = api.data->count("data_quality_metrics", filters);
   if (!total.is_ok()) return ApiReply::fail(total.status());

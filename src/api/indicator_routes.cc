@@ -1,24 +1,20 @@
+// One RouteSpec per route (registry_route, compute_route, batch_route); the computation is
+// services::compute_indicator_series, serialised by indicator_compute.h.
 #include "api/indicator_routes.h"
 
 #include <set>
 
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-
 #include "api/indicator_compute.h"
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 #include "indicators/ohlcv.h"
 
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamLocation;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
+using services::IndicatorQuery;
+using services::kMaxIndicatorBars;
+using services::kMaxWarmupBars;
 
 // Query parameters every computation takes; indicator parameters may not reuse these names.
 const std::set<std::string, std::less<>> kFixedParams = {"symbol", "interval", "start",     "end",
@@ -107,7 +103,9 @@ json::value batch_schema() {
           {"minItems", 1},
           {"maxItems", kMaxIndicatorBatchItems},
           {"items", {{"type", "string"}}}}},
-        {"interval", {{"type", "string"}, {"enum", interval_enum()}}},
+        // No enum: a bad interval fails only its item, like the other per-item parameters.
+        {"interval",
+         {{"type", "string"}, {"description", "1m, 5m, 15m, 30m, 60m, 1d (default), 1w or 1M"}}},
         {"start", {{"type", json::array{"string", "integer"}}}},
         {"end", {{"type", json::array{"string", "integer"}}}},
         {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxIndicatorBars}}},
@@ -132,15 +130,15 @@ json::object error_json(const Status& status) {
 }
 
 ApiReply compute_one(const MarketApi& api, const HttpRequest& request) {
-  IndicatorRequest call;
+  IndicatorQuery call;
   call.indicator = request.path_params.at("name");
-  call.symbol = string_param(request, "symbol");
-  call.interval = string_param(request, "interval", "1d");
-  call.convention = string_param(request, "convention", "ta_lib");
-  call.limit = int_param(request, "limit", 500);
-  call.warmup = int_param(request, "warmup", 0);
-  if (has_param(request, "start")) call.start = int_param(request, "start", 0);
-  if (has_param(request, "end")) call.end = int_param(request, "end", 0);
+  call.symbol = *string_param(request, "symbol");
+  call.interval = *string_param(request, "interval");
+  call.convention = *string_param(request, "convention");
+  call.limit = *int_param(request, "limit");
+  call.warmup = int_param(request, "warmup");
+  call.start = int_param(request, "start");
+  call.end = int_param(request, "end");
   for (const auto& [name, value] : request.params) {
     if (kFixedParams.contains(name) || !value.is_number()) continue;
     call.params[std::string(name)] = value.to_number<double>();
@@ -150,83 +148,101 @@ ApiReply compute_one(const MarketApi& api, const HttpRequest& request) {
   return ApiReply::ok(std::move(*result));
 }
 
-// The items of a batch body as computations; an item that cannot even be read is an error entry.
-ApiReply compute_batch(const MarketApi& api, const HttpRequest& request) {
-  const json::array& items = request.body_json.as_object().at("items").as_array();
+// One batch item read into a computation; `status` holds what makes the whole item fail (a bad
+// time, a non-numeric parameter, no symbol) while its symbols still get an error entry each.
+struct BatchItem {
+  IndicatorQuery query;
+  std::vector<std::string> symbols;
+  Status status;
+};
+
+BatchItem read_batch_item(const json::object& item, const std::string& where) {
+  BatchItem out;
+  IndicatorQuery& call = out.query;
+  call.indicator = std::string(item.at("indicator").as_string());
+  if (const json::value* v = item.if_contains("interval")) call.interval = v->as_string();
+  if (const json::value* v = item.if_contains("convention")) call.convention = v->as_string();
+  if (const json::value* v = item.if_contains("limit")) call.limit = json_int64(*v);
+  if (const json::value* v = item.if_contains("warmup")) call.warmup = json_int64(*v);
+  for (const char* key : {"start", "end"}) {
+    const json::value* v = item.if_contains(key);
+    if (v == nullptr || !out.status.is_ok()) continue;
+    Result<TimestampMs> time = time_of(*v, where + "." + key);
+    if (!time.is_ok())
+      out.status = time.status();
+    else
+      (std::string_view(key) == "start" ? call.start : call.end) = *time;
+  }
+  if (const json::value* params = item.if_contains("params")) {
+    for (const auto& [name, value] : params->as_object()) {
+      if (!value.is_number() && out.status.is_ok()) {
+        out.status = field_error(ErrorCode::kInvalidArgument,
+                                 fmt::format("{}.params.{}", where, std::string_view(name)),
+                                 "parameter '{}' must be a number", std::string_view(name));
+      }
+      if (value.is_number()) call.params[std::string(name)] = value.to_number<double>();
+    }
+  }
+  if (const json::value* list = item.if_contains("symbols")) {
+    for (const json::value& symbol : list->as_array()) {
+      out.symbols.push_back(symbol.is_string() ? std::string(symbol.as_string()) : std::string());
+    }
+  } else if (const json::value* one = item.if_contains("symbol")) {
+    out.symbols.push_back(std::string(one->as_string()));
+  } else {
+    if (out.status.is_ok()) {
+      out.status = field_error(ErrorCode::kInvalidArgument, where + ".symbol",
+                               "each item needs symbol or symbols");
+    }
+    out.symbols.push_back(std::string());
+  }
+  return out;
+}
+
+// {item, indicator, symbol, success, data | error} of one computation.
+json::object batch_entry(const MarketApi& api, size_t item_idx, BatchItem& item,
+                         const std::string& symbol) {
+  json::object entry{{"item", static_cast<int64_t>(item_idx)},
+                     {"indicator", item.query.indicator},
+                     {"symbol", symbol}};
+  item.query.symbol = symbol;
+  Result<json::object> result = item.status.is_ok() ? compute_indicator_json(api, item.query)
+                                                    : Result<json::object>(item.status);
+  entry["success"] = result.is_ok();
+  if (result.is_ok()) {
+    entry["symbol"] = result->at("symbol");
+    entry["data"] = std::move(*result);
+  } else {
+    entry["error"] = error_json(result.status());
+  }
+  return entry;
+}
+
+Status check_batch_size(const json::array& items) {
   int64_t count = 0;
   for (const json::value& item : items) {
-    const json::object& object = item.as_object();
-    const json::value* symbols = object.if_contains("symbols");
+    const json::value* symbols = item.as_object().if_contains("symbols");
     count += symbols != nullptr ? static_cast<int64_t>(symbols->as_array().size()) : 1;
   }
-  if (count > kMaxIndicatorBatchItems) {
-    return ApiReply::fail(field_error(ErrorCode::kInvalidArgument, "items",
-                                      "the batch asks for {} computations (indicator x symbol); "
-                                      "at most {} are allowed",
-                                      count, kMaxIndicatorBatchItems));
-  }
+  if (count <= kMaxIndicatorBatchItems) return Status::ok();
+  return field_error(ErrorCode::kInvalidArgument, "items",
+                     "the batch asks for {} computations (indicator x symbol); at most {} are "
+                     "allowed",
+                     count, kMaxIndicatorBatchItems);
+}
+
+// Every item x symbol computed; one that fails is an error entry, never the whole batch.
+ApiReply compute_batch(const MarketApi& api, const HttpRequest& request) {
+  const json::array& items = request.body_json.as_object().at("items").as_array();
+  if (Status size = check_batch_size(items); !size.is_ok()) return ApiReply::fail(size);
   json::array results;
   int64_t failed = 0;
   for (size_t item_idx = 0; item_idx < items.size(); ++item_idx) {
-    const json::object& item = items[item_idx].as_object();
-    const std::string where = fmt::format("items[{}]", item_idx);
-    IndicatorRequest call;
-    call.indicator = std::string(item.at("indicator").as_string());
-    if (const json::value* v = item.if_contains("interval"))
-      call.interval = std::string(v->as_string());
-    if (const json::value* v = item.if_contains("convention"))
-      call.convention = std::string(v->as_string());
-    if (const json::value* v = item.if_contains("limit")) call.limit = json_int64(*v);
-    if (const json::value* v = item.if_contains("warmup")) call.warmup = json_int64(*v);
-    Status item_status;
-    for (const char* key : {"start", "end"}) {
-      const json::value* v = item.if_contains(key);
-      if (v == nullptr) continue;
-      Result<TimestampMs> time = time_of(*v, where + "." + key);
-      if (!time.is_ok()) {
-        item_status = time.status();
-        break;
-      }
-      (std::string_view(key) == "start" ? call.start : call.end) = *time;
-    }
-    if (const json::value* params = item.if_contains("params")) {
-      for (const auto& [name, value] : params->as_object()) {
-        if (!value.is_number()) {
-          item_status = field_error(ErrorCode::kInvalidArgument,
-                                    fmt::format("{}.params.{}", where, std::string_view(name)),
-                                    "parameter '{}' must be a number", std::string_view(name));
-          break;
-        }
-        call.params[std::string(name)] = value.to_number<double>();
-      }
-    }
-    std::vector<std::string> symbols;
-    if (const json::value* list = item.if_contains("symbols")) {
-      for (const json::value& symbol : list->as_array()) {
-        symbols.push_back(symbol.is_string() ? std::string(symbol.as_string()) : std::string());
-      }
-    } else if (const json::value* one = item.if_contains("symbol")) {
-      symbols.push_back(std::string(one->as_string()));
-    } else if (item_status.is_ok()) {
-      item_status = field_error(ErrorCode::kInvalidArgument, where + ".symbol",
-                                "each item needs symbol or symbols");
-      symbols.push_back(std::string());
-    }
-    for (const std::string& symbol : symbols) {
-      json::object entry{{"item", static_cast<int64_t>(item_idx)},
-                         {"indicator", call.indicator},
-                         {"symbol", symbol}};
-      call.symbol = symbol;
-      Result<json::object> result = item_status.is_ok() ? compute_indicator_json(api, call)
-                                                        : Result<json::object>(item_status);
-      entry["success"] = result.is_ok();
-      if (result.is_ok()) {
-        entry["symbol"] = result->at("symbol");
-        entry["data"] = std::move(*result);
-      } else {
-        ++failed;
-        entry["error"] = error_json(result.status());
-      }
+    BatchItem item =
+        read_batch_item(items[item_idx].as_object(), fmt::format("items[{}]", item_idx));
+    for (const std::string& symbol : item.symbols) {
+      json::object entry = batch_entry(api, item_idx, item, symbol);
+      if (!entry.at("success").as_bool()) ++failed;
       results.push_back(std::move(entry));
     }
   }
@@ -237,10 +253,50 @@ ApiReply compute_batch(const MarketApi& api, const HttpRequest& request) {
       failed == 0 ? "success" : fmt::format("{} of {} items failed", failed, total));
 }
 
-}  // namespace
+std::vector<ParamSpec> compute_params() {
+  std::vector<ParamSpec> params = {
+      {.name = "name",
+       .in = ParamLocation::kPath,
+       .schema = json::object{{"type", "string"}},
+       .required = true,
+       .description = "indicator name or alias, e.g. macd"},
+      {.name = "symbol",
+       .schema = json::object{{"type", "string"}, {"format", "symbol"}},
+       .required = true,
+       .description = "e.g. 600519.SH"},
+      {.name = "interval",
+       .schema = json::object{{"type", "string"}, {"enum", interval_enum()}, {"default", "1d"}},
+       .description = "bar interval, as the K-lines: 1m..60m from minute_kline (resampled from "
+                      "1m when not stored), 1d from daily_kline, 1w/1M resampled from daily "
+                      "bars; unadjusted prices"},
+      {.name = "start",
+       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
+       .description = "first bar (inclusive); absent: the last `limit` bars"},
+      {.name = "end",
+       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
+       .description = "end of the range (exclusive); absent: now"},
+      {.name = "limit",
+       .schema = json::object{{"type", "integer"},
+                              {"minimum", 1},
+                              {"maximum", kMaxIndicatorBars},
+                              {"default", 500}},
+       .description = "bars returned when start is absent"},
+      {.name = "warmup",
+       .schema = json::object{{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxWarmupBars}},
+       .description = "earlier bars fed to the indicator but not returned; default: the "
+                      "indicator's lookback (the bars it needs before every output is defined)"},
+      {.name = "convention",
+       .schema = json::object{{"type", "string"},
+                              {"enum", json::array{"ta_lib", "china_broker"}},
+                              {"default", "ta_lib"}},
+       .description = "which published definition to follow where TA-Lib and brokers differ"},
+  };
+  for (ParamSpec& spec : indicator_param_specs()) params.push_back(std::move(spec));
+  return params;
+}
 
-Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+RouteSpec registry_route() {
+  return RouteSpec{
       .method = HttpMethod::kGet,
       .path = "/api/v1/indicators",
       .version = "v1",
@@ -258,62 +314,31 @@ Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketA
             }
             return ApiReply::ok(std::move(out));
           },
-  }));
-
-  std::vector<ParamSpec> params = {
-      {.name = "name",
-       .in = ParamLocation::kPath,
-       .schema = json::object{{"type", "string"}},
-       .required = true,
-       .description = "indicator name or alias, e.g. macd"},
-      {.name = "symbol",
-       .schema = json::object{{"type", "string"}, {"format", "symbol"}},
-       .required = true,
-       .description = "e.g. 600519.SH"},
-      {.name = "interval",
-       .schema = json::object{{"type", "string"}, {"enum", interval_enum()}, {"default", "1d"}},
-       .description = "bar interval; 1d from daily_kline, the others from minute_kline"},
-      {.name = "start",
-       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
-       .description = "first bar (inclusive); absent: the last `limit` bars"},
-      {.name = "end",
-       .schema = json::object{{"type", "string"}, {"format", "date-or-epoch-ms"}},
-       .description = "end of the range (exclusive); absent: now"},
-      {.name = "limit",
-       .schema = json::object{{"type", "integer"},
-                              {"minimum", 1},
-                              {"maximum", kMaxIndicatorBars},
-                              {"default", 500}},
-       .description = "bars returned when start is absent"},
-      {.name = "warmup",
-       .schema =
-           json::object{
-               {"type", "integer"}, {"minimum", 0}, {"maximum", kMaxWarmupBars}, {"default", 0}},
-       .description = "extra earlier bars fed to the indicator but not returned"},
-      {.name = "convention",
-       .schema = json::object{{"type", "string"},
-                              {"enum", json::array{"ta_lib", "china_broker"}},
-                              {"default", "ta_lib"}},
-       .description = "which published definition to follow where TA-Lib and brokers differ"},
   };
-  for (ParamSpec& spec : indicator_param_specs()) params.push_back(std::move(spec));
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+}
+
+RouteSpec compute_route(const MarketApi& api) {
+  return RouteSpec{
       .method = HttpMethod::kGet,
       .path = "/api/v1/indicators/{name}",
       .version = "v1",
       .summary = "One indicator over one symbol's bars",
-      .description = "404 for an unknown indicator or symbol; 400 naming a parameter outside "
-                     "its range or not taken by the indicator.",
+      .description =
+          "Values are rounded to 4 decimals; null where the indicator is still "
+          "undefined. 404 for an unknown indicator or symbol; 400 naming a parameter "
+          "outside its range or not taken by the indicator.",
       .tags = {"indicators"},
       .resource = "indicators",
       .action = "read",
-      .params = std::move(params),
+      .params = compute_params(),
       .response_schema = json::object{{"type", "object"}},
       .etag = true,
       .handler = [api](const HttpRequest& request) { return compute_one(api, request); },
-  }));
+  };
+}
 
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+RouteSpec batch_route(const MarketApi& api) {
+  return RouteSpec{
       .method = HttpMethod::kPost,
       .path = "/api/v1/indicators/batch",
       .version = "v1",
@@ -329,8 +354,18 @@ Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketA
       .response_schema = json::object{{"type", "object"}},
       .rate_class = "heavy",
       .handler = [api](const HttpRequest& request) { return compute_batch(api, request); },
-  }));
-  return Status::ok();
+  };
+}
+
+}  // namespace
+
+Status register_indicator_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+  if (api.market == nullptr) {
+    return error(ErrorCode::kFailedPrecondition, "indicator routes need a MarketQuery");
+  }
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(registry_route()));
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(compute_route(api)));
+  return registry.add(batch_route(api));
 }
 
 }  // namespace mystocks::api

@@ -7,17 +7,11 @@
 
 #include "api/batch_csv.h"
 #include "api/market_common.h"
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
 
 json::value time_or_null(int64_t ms) { return ms == 0 ? json::value(nullptr) : json::value(ms); }
 
@@ -124,7 +118,7 @@ json::object inventory_schema() {
 
 ApiReply answer(const services::SeriesInventory& inventory, const HttpRequest& request) {
   services::InventoryQuery query;
-  if (has_param(request, "table")) query.tables = {string_param(request, "table", "")};
+  if (has_param(request, "table")) query.tables = {string_param(request, "table").value_or("")};
   if (const json::value* symbols = request.params.if_contains("symbols")) {
     for (const json::value& symbol : symbols->as_array()) query.symbols.emplace_back(symbol.as_string());
     std::sort(query.symbols.begin(), query.symbols.end());
@@ -133,7 +127,7 @@ ApiReply answer(const services::SeriesInventory& inventory, const HttpRequest& r
   if (const json::value* gaps = request.params.if_contains("has_gaps")) query.has_gaps = gaps->as_bool();
   Result<services::Inventory> found = inventory.list(query);
   if (!found.is_ok()) return ApiReply::fail(found.status());
-  if (string_param(request, "format", "json") == "csv" || wants_csv(request)) {
+  if (string_param(request, "format").value_or("json") == "csv" || wants_csv(request)) {
     Result<RecordBatch> batch = rows_batch(found->rows);
     if (!batch.is_ok()) return ApiReply::fail(batch.status());
     return csv_reply(*batch);

@@ -3,18 +3,12 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 #include "services/job_json.h"
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
 
 json::object job_schema() {
   return json::object{

@@ -5,14 +5,14 @@
 #include <boost/json/array.hpp>
 
 #include "api/batch_csv.h"
+#include "api/route_prelude.h"
 #include "core/decimal.h"
 #include "core/timestamp.h"
 #include "gateway/content_negotiation.h"
+#include "gateway/params.h"
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
 
 bool is_date_text(std::string_view text) {
   const bool dashed = text.size() == 10 && text[4] == '-' && text[7] == '-';
@@ -94,21 +94,8 @@ gateway::ParamSpec enum_param(std::string name, std::vector<std::string> values,
       .name = std::move(name), .schema = std::move(schema), .description = std::move(description)};
 }
 
-std::optional<std::string> string_param(const gateway::HttpRequest& request,
-                                        std::string_view name) {
-  const json::value* value = request.params.if_contains(name);
-  if (value == nullptr || !value->is_string()) return std::nullopt;
-  return std::string(value->get_string());
-}
-
-std::optional<int64_t> int_param(const gateway::HttpRequest& request, std::string_view name) {
-  const json::value* value = request.params.if_contains(name);
-  if (value == nullptr || !value->is_int64()) return std::nullopt;
-  return value->get_int64();
-}
-
 std::optional<TimestampMs> exclusive_end(const gateway::HttpRequest& request) {
-  std::optional<int64_t> end = int_param(request, "end");
+  std::optional<int64_t> end = gateway::int_param(request, "end");
   if (!end) return std::nullopt;
   const std::string* raw = request.query_param("end");
   return raw != nullptr && is_date_text(*raw) ? *end + kMillisPerDay : *end + 1;
@@ -117,7 +104,7 @@ std::optional<TimestampMs> exclusive_end(const gateway::HttpRequest& request) {
 Result<TimeWindow> read_window(const gateway::HttpRequest& request, const Clock& clock,
                                int64_t max_span_days, std::string_view scope) {
   TimeWindow window;
-  window.start = int_param(request, "start");
+  window.start = gateway::int_param(request, "start");
   window.end = exclusive_end(request).value_or(clock.now_ms() + 1);
   if (window.start && *window.start >= window.end) {
     const std::string* raw_start = request.query_param("start");
@@ -133,44 +120,6 @@ Result<TimeWindow> read_window(const gateway::HttpRequest& request, const Clock&
                        max_span_days);
   }
   return window;
-}
-
-RecordBatch reverse_rows(const RecordBatch& batch) {
-  std::vector<Column> columns;
-  columns.reserve(batch.num_columns());
-  for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
-    ColumnValues values = batch.column(column_idx).values();
-    std::visit([](auto& vector) { std::reverse(vector.begin(), vector.end()); }, values);
-    std::vector<uint8_t> validity = batch.column(column_idx).validity();
-    std::reverse(validity.begin(), validity.end());
-    columns.emplace_back(std::move(values), std::move(validity));
-  }
-  Result<RecordBatch> reversed = RecordBatch::make(batch.schema_ptr(), std::move(columns));
-  return reversed.is_ok() ? std::move(reversed).value() : batch;  // same shape: cannot fail
-}
-
-Result<RecordBatch> load_newest(services::DataManager& data, const std::string& table,
-                                services::LoadQuery query, const TimeWindow& window,
-                                int64_t limit) {
-  if (window.start) query.range.start = *window.start;
-  query.range.end = window.end;
-  query.order = storage::SortOrder::kDescending;
-  query.limit = limit;
-  Result<RecordBatch> rows = data.load(table, query);
-  if (!rows.is_ok()) return rows.status();
-  return reverse_rows(*rows);
-}
-
-Status check_symbol_known(services::DataManager& data, const std::string& symbol,
-                          std::string_view field) {
-  Result<RecordBatch> rows =
-      data.load("symbols", {.columns = {"symbol"}, .symbols = {symbol}, .limit = 1});
-  if (!rows.is_ok()) return rows.status();
-  if (rows->num_rows() == 0) {
-    return field_error(ErrorCode::kNotFound, std::string(field),
-                       "symbol '{}' is not in the securities master", symbol);
-  }
-  return Status::ok();
 }
 
 json::object row_schema(const storage::TableSchema& table,

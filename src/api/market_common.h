@@ -1,7 +1,7 @@
 // Building blocks shared by the market route families (market_*_routes.cc): parameter specs
 // with their JSON schemas, the time window every ranged route reads (with its maximum span),
-// JSON schemas derived from tables.yaml column declarations, the "newest N rows in a window"
-// load, the symbol check that turns an empty answer into a 404, and CSV replies.
+// JSON schemas derived from tables.yaml column declarations, and CSV replies. The data reads
+// themselves live below, in services/market/market_query.h.
 // Internal to the api layer. Pure functions over their arguments: safe from any thread.
 #pragma once
 
@@ -18,7 +18,7 @@
 #include "core/status.h"
 #include "gateway/envelope.h"
 #include "gateway/route_registry.h"
-#include "services/data_manager.h"
+#include "services/market/market_query.h"
 #include "storage/table_schema.h"
 
 namespace mystocks::api {
@@ -31,35 +31,16 @@ gateway::ParamSpec limit_param(int64_t default_limit, int64_t max_limit, std::st
 gateway::ParamSpec enum_param(std::string name, std::vector<std::string> values,
                               std::optional<std::string> default_value, std::string description);
 
-// Validated parameters (gateway::bind_params has typed them); nullopt when absent.
-std::optional<std::string> string_param(const gateway::HttpRequest& request, std::string_view name);
-std::optional<int64_t> int_param(const gateway::HttpRequest& request, std::string_view name);
-
 // [start, end) in epoch ms. A missing start means "the newest rows up to end"; a missing end is
 // now. An end given as a date (YYYY-MM-DD, YYYYMMDD) covers that whole day; an epoch-ms end is
 // inclusive. start after end is INVALID_ARGUMENT on "start"; a span over max_span_days is
 // OUT_OF_RANGE on "end" (400: we refuse rather than silently truncate).
-struct TimeWindow {
-  std::optional<TimestampMs> start;
-  TimestampMs end = 0;  // exclusive
-};
+using services::TimeWindow;
 Result<TimeWindow> read_window(const gateway::HttpRequest& request, const Clock& clock,
                                int64_t max_span_days, std::string_view scope);
 // The `end` parameter as an exclusive bound by the rule above (a date covers its whole day, an
 // instant is inclusive); nullopt when absent.
 std::optional<TimestampMs> exclusive_end(const gateway::HttpRequest& request);
-
-// --- data -----------------------------------------------------------------------------------
-// The newest `limit` rows of `query` (its range is replaced by the window), oldest first.
-Result<RecordBatch> load_newest(services::DataManager& data, const std::string& table,
-                                services::LoadQuery query, const TimeWindow& window, int64_t limit);
-
-// Rows in reverse order.
-RecordBatch reverse_rows(const RecordBatch& batch);
-
-// OK when the securities master lists `symbol`; NOT_FOUND (404) naming the field otherwise.
-Status check_symbol_known(services::DataManager& data, const std::string& symbol,
-                          std::string_view field = "symbol");
 
 // --- responses ------------------------------------------------------------------------------
 // JSON schema of one row with the given columns of `table` (types and descriptions from

@@ -1,21 +1,20 @@
 // GET /api/v1/market/kline (rows; deprecated in favour of v2) and GET /api/v2/market/kline
 // (columns as arrays, or CSV with format=csv / Accept: text/csv).
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-
-#include "api/kline_query.h"
+// One RouteSpec per route (kline_rows_route, kline_columns_route); the handlers read parameters,
+// ask services::MarketQuery for the bars and serialise them.
 #include "api/market_common.h"
 #include "api/market_routes.h"
+#include "api/route_prelude.h"
 #include "core/json_text.h"
 #include "core/row_json.h"
 
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpRequest;
-using gateway::RouteSpec;
+using services::Adjust;
+using services::BarQuery;
+using services::Bars;
+using services::KlineInterval;
 
 constexpr int64_t kDefaultLimit = 500;
 constexpr int64_t kMaxLimit = 5000;
@@ -47,25 +46,25 @@ std::vector<gateway::ParamSpec> kline_params() {
 }
 
 struct ParsedKline {
-  KlineRequest request;
+  BarQuery request;
   Status status;
   int64_t range_limit = 0;  // a ranged request's explicit limit; more bars than this is a 400
 };
 
 ParsedKline parse_request(const HttpRequest& http, const MarketApi& api) {
   ParsedKline parsed;
-  KlineRequest& request = parsed.request;
+  BarQuery& request = parsed.request;
   request.symbol = *string_param(http, "symbol");
-  Result<KlineInterval> interval = parse_kline_interval(*string_param(http, "interval"));
-  Result<Adjust> adjust = parse_adjust(*string_param(http, "adjust"));
+  Result<KlineInterval> interval = services::parse_kline_interval(*string_param(http, "interval"));
+  Result<Adjust> adjust = services::parse_adjust(*string_param(http, "adjust"));
   if (!interval.is_ok()) return {request, interval.status()};
   if (!adjust.is_ok()) return {request, adjust.status()};
   request.interval = *interval;
   request.adjust = *adjust;
   request.limit = int_param(http, "limit").value_or(kDefaultLimit);
   Result<TimeWindow> window =
-      read_window(http, *api.clock, max_span_days(request.interval),
-                  fmt::format("interval '{}'", kline_interval_name(request.interval)));
+      read_window(http, *api.clock, services::max_span_days(request.interval),
+                  fmt::format("interval '{}'", services::kline_interval_name(request.interval)));
   if (!window.is_ok()) return {request, window.status()};
   request.window = *window;
   if (request.window.start) {
@@ -78,7 +77,7 @@ ParsedKline parse_request(const HttpRequest& http, const MarketApi& api) {
 
 // The bars of a parsed request, or a 400 when a range holds more than its explicit limit.
 Result<Bars> load_bars(const MarketApi& api, const ParsedKline& parsed) {
-  Result<Bars> bars = load_kline(*api.data, parsed.request);
+  Result<Bars> bars = api.market->bars(parsed.request);
   if (bars.is_ok() && parsed.range_limit > 0 &&
       static_cast<int64_t>(bars->size()) > parsed.range_limit) {
     return field_error(ErrorCode::kOutOfRange, "limit",
@@ -89,16 +88,15 @@ Result<Bars> load_bars(const MarketApi& api, const ParsedKline& parsed) {
   return bars;
 }
 
-json::object header(const KlineRequest& request) {
-  static constexpr std::string_view kAdjust[] = {"none", "qfq", "hfq"};
+json::object header(const BarQuery& request) {
   return json::object{{"symbol", request.symbol},
-                      {"interval", kline_interval_name(request.interval)},
-                      {"adjust", kAdjust[static_cast<size_t>(request.adjust)]}};
+                      {"interval", services::kline_interval_name(request.interval)},
+                      {"adjust", services::adjust_name(request.adjust)}};
 }
 
 // The header object's text, left open for more members: bars are written straight from their
 // columns, never through a JSON tree (a 250-bar answer is the hot path).
-std::string open_header(const KlineRequest& request) {
+std::string open_header(const BarQuery& request) {
   std::string text = to_json_text(header(request));
   text.back() = ',';
   return text;
@@ -131,8 +129,8 @@ json::object header_properties() {
                       {"adjust", {{"type", "string"}}}};
 }
 
-const json::object kExampleBar{{"ts", 1706630400000},   {"open", 1650.5},   {"high", 1688},
-                               {"low", 1645.01},        {"close", 1685.12}, {"volume", 3125400},
+const json::object kExampleBar{{"ts", 1706630400000},    {"open", 1650.5},   {"high", 1688},
+                               {"low", 1645.01},         {"close", 1685.12}, {"volume", 3125400},
                                {"amount", 5237158123.5}, {"final", true}};
 
 // Cache policy: intraday bars come from minute_kline (adjusted by daily_kline's factors), the
@@ -149,112 +147,125 @@ std::vector<std::string> kline_cache_tables(const HttpRequest& http) {
 // "end" defaults to now: an answer may change when the day rolls over without a write.
 constexpr int64_t kKlineCacheTtlMs = 60'000;
 
-}  // namespace
+// v1: {symbol, interval, adjust, bars: [{ts, open, ...}]} or CSV.
+ApiReply answer_kline_rows(const MarketApi& api, const HttpRequest& http) {
+  ParsedKline parsed = parse_request(http, api);
+  if (!parsed.status.is_ok()) return ApiReply::fail(parsed.status);
+  Result<Bars> bars = load_bars(api, parsed);
+  if (!bars.is_ok()) return ApiReply::fail(bars.status());
+  const RecordBatch batch = services::bars_to_batch(*bars);
+  if (wants_csv(http)) return csv_reply(batch);
+  std::string text = open_header(parsed.request);
+  text += "\"bars\":";
+  append_rows_json(text, batch);
+  text += '}';
+  return ApiReply::ok_text(std::move(text));
+}
 
-Status register_market_kline_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
-  json::object v1_schema = header_properties();
-  v1_schema["bars"] = array_schema(object_schema(bar_properties()));
-  json::object v1_example = header(KlineRequest{.symbol = "600519.SH"});
-  v1_example["bars"] = json::array{kExampleBar};
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+// v2: {symbol, interval, adjust, columns, count, data: {column: [...]}} or CSV.
+ApiReply answer_kline_columns(const MarketApi& api, const HttpRequest& http) {
+  ParsedKline parsed = parse_request(http, api);
+  if (!parsed.status.is_ok()) return ApiReply::fail(parsed.status);
+  Result<Bars> bars = load_bars(api, parsed);
+  if (!bars.is_ok()) return ApiReply::fail(bars.status());
+  const RecordBatch batch = services::bars_to_batch(*bars);
+  if (string_param(http, "format") == "csv" || wants_csv(http)) return csv_reply(batch);
+  std::string text = open_header(parsed.request);
+  text += "\"columns\":[";
+  for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
+    if (column_idx > 0) text += ',';
+    append_json_string(text, batch.schema().field(column_idx).name);
+  }
+  text += fmt::format("],\"count\":{},\"data\":{{", batch.num_rows());
+  for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
+    const Field& field = batch.schema().field(column_idx);
+    if (column_idx > 0) text += ',';
+    append_json_string(text, field.name);
+    text += ':';
+    append_column_json(text, field, batch.column(column_idx));
+  }
+  text += "}}";
+  return ApiReply::ok_text(std::move(text));
+}
+
+RouteSpec kline_rows_route(const MarketApi& api) {
+  json::object schema = header_properties();
+  schema["bars"] = array_schema(object_schema(bar_properties()));
+  json::object example = header(BarQuery{.symbol = "600519.SH"});
+  example["bars"] = json::array{kExampleBar};
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/kline",
       .version = "v1",
       .summary = "K-lines of one security as rows",
-      .description = "Superseded by /api/v2/market/kline (columnar, CSV). Bars are oldest first. "
-                     "Also answers Accept: text/csv.",
+      .description =
+          "Superseded by /api/v2/market/kline (columnar, CSV). Bars are oldest first. "
+          "Also answers Accept: text/csv.",
       .tags = {"market"},
       .resource = "market",
       .action = "read",
       .params = kline_params(),
-      .response_schema = object_schema(std::move(v1_schema)),
+      .response_schema = object_schema(std::move(schema)),
       .alternate_content_types = {"text/csv"},
-      .response_example = std::move(v1_example),
+      .response_example = std::move(example),
       .deprecated = true,
       .successor = "/api/v2/market/kline",
       .etag = true,
       .cache_ttl_ms = kKlineCacheTtlMs,
       .cache_tables_for = kline_cache_tables,
-      .handler =
-          [api](const HttpRequest& http) {
-            ParsedKline parsed = parse_request(http, api);
-            if (!parsed.status.is_ok()) return ApiReply::fail(parsed.status);
-            Result<Bars> bars = load_bars(api, parsed);
-            if (!bars.is_ok()) return ApiReply::fail(bars.status());
-            const RecordBatch batch = bars_to_batch(*bars);
-            if (wants_csv(http)) return csv_reply(batch);
-            std::string text = open_header(parsed.request);
-            text += "\"bars\":";
-            append_rows_json(text, batch);
-            text += '}';
-            return ApiReply::ok_text(std::move(text));
-          },
-  }));
+      .handler = [api](const HttpRequest& http) { return answer_kline_rows(api, http); },
+  };
+}
 
-  std::vector<gateway::ParamSpec> v2_params = kline_params();
-  v2_params.push_back(enum_param("format", {"json", "csv"}, "json",
-                                 "json: the envelope with columns as arrays; csv: a raw text/csv "
-                                 "body (header ts,open,high,low,close,volume,amount,final)."));
+RouteSpec kline_columns_route(const MarketApi& api) {
+  std::vector<gateway::ParamSpec> params = kline_params();
+  params.push_back(enum_param("format", {"json", "csv"}, "json",
+                              "json: the envelope with columns as arrays; csv: a raw text/csv "
+                              "body (header ts,open,high,low,close,volume,amount,final)."));
   json::object columns_schema;
   for (auto& [name, schema] : bar_properties()) {
     columns_schema[name] = array_schema(schema);
   }
-  json::object v2_schema = header_properties();
-  v2_schema["columns"] = array_schema(json::object{{"type", "string"}});
-  v2_schema["count"] = json::object{{"type", "integer"}};
-  v2_schema["data"] = object_schema(std::move(columns_schema));
-  json::object v2_example = header(KlineRequest{.symbol = "600519.SH"});
-  v2_example["columns"] =
+  json::object schema = header_properties();
+  schema["columns"] = array_schema(json::object{{"type", "string"}});
+  schema["count"] = json::object{{"type", "integer"}};
+  schema["data"] = object_schema(std::move(columns_schema));
+  json::object example = header(BarQuery{.symbol = "600519.SH"});
+  example["columns"] =
       json::array{"ts", "open", "high", "low", "close", "volume", "amount", "final"};
-  v2_example["count"] = 1;
-  json::object v2_data;
-  for (const auto& [name, value] : kExampleBar) v2_data[name] = json::array{value};
-  v2_example["data"] = std::move(v2_data);
-  return registry.add(RouteSpec{
+  example["count"] = 1;
+  json::object example_data;
+  for (const auto& [name, value] : kExampleBar) example_data[name] = json::array{value};
+  example["data"] = std::move(example_data);
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v2/market/kline",
       .version = "v2",
       .summary = "K-lines of one security as columns (arrays) or CSV",
-      .description = "data.columns names the columns in order and data.data holds one array per "
-                     "column, all of length data.count, oldest bar first: "
-                     "pandas.DataFrame(body['data']['data']) gives the frame. format=csv or "
-                     "Accept: text/csv answers a raw text/csv body instead of the envelope.",
+      .description =
+          "data.columns names the columns in order and data.data holds one array per "
+          "column, all of length data.count, oldest bar first: "
+          "pandas.DataFrame(body['data']['data']) gives the frame. format=csv or "
+          "Accept: text/csv answers a raw text/csv body instead of the envelope.",
       .tags = {"market"},
       .resource = "market",
       .action = "read",
-      .params = std::move(v2_params),
-      .response_schema = object_schema(std::move(v2_schema)),
+      .params = std::move(params),
+      .response_schema = object_schema(std::move(schema)),
       .alternate_content_types = {"text/csv"},
-      .response_example = std::move(v2_example),
+      .response_example = std::move(example),
       .etag = true,
       .cache_ttl_ms = kKlineCacheTtlMs,
       .cache_tables_for = kline_cache_tables,
-      .handler =
-          [api](const HttpRequest& http) {
-            ParsedKline parsed = parse_request(http, api);
-            if (!parsed.status.is_ok()) return ApiReply::fail(parsed.status);
-            Result<Bars> bars = load_bars(api, parsed);
-            if (!bars.is_ok()) return ApiReply::fail(bars.status());
-            const RecordBatch batch = bars_to_batch(*bars);
-            if (string_param(http, "format") == "csv" || wants_csv(http)) return csv_reply(batch);
-            std::string text = open_header(parsed.request);
-            text += "\"columns\":[";
-            for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
-              if (column_idx > 0) text += ',';
-              append_json_string(text, batch.schema().field(column_idx).name);
-            }
-            text += fmt::format("],\"count\":{},\"data\":{{", batch.num_rows());
-            for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
-              const Field& field = batch.schema().field(column_idx);
-              if (column_idx > 0) text += ',';
-              append_json_string(text, field.name);
-              text += ':';
-              append_column_json(text, field, batch.column(column_idx));
-            }
-            text += "}}";
-            return ApiReply::ok_text(std::move(text));
-          },
-  });
+      .handler = [api](const HttpRequest& http) { return answer_kline_columns(api, http); },
+  };
+}
+
+}  // namespace
+
+Status register_market_kline_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(kline_rows_route(api)));
+  return registry.add(kline_columns_route(api));
 }
 
 }  // namespace mystocks::api

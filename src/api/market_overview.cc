@@ -8,6 +8,7 @@
 
 #include "api/market_common.h"
 #include "api/market_routes.h"
+#include "api/route_prelude.h"
 #include "core/decimal.h"
 #include "core/symbol.h"
 #include "core/timestamp.h"
@@ -15,10 +16,6 @@
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpRequest;
 
 struct Breadth {
   int64_t stocks = 0, advancers = 0, decliners = 0, unchanged = 0, limit_up = 0, limit_down = 0;

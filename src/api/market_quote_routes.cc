@@ -1,23 +1,15 @@
 // Market activity: GET /api/v1/market/ticks (CSV on Accept), /api/v1/market/quotes (latest of up
 // to 500 securities or indices), /api/v1/market/depth (latest or a range of order-book snapshots)
 // and /api/v1/market/fund-flow.
-#include <set>
-
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-
+// One RouteSpec per route; reads go through services::MarketQuery.
 #include "api/market_common.h"
 #include "api/market_routes.h"
+#include "api/route_prelude.h"
 #include "core/json_text.h"
 #include "core/row_json.h"
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpRequest;
-using gateway::RouteSpec;
 
 constexpr int64_t kMaxQuoteSymbols = 500;
 constexpr int kDepthLevels = 10;
@@ -34,10 +26,10 @@ Result<RecordBatch> ranged_rows(const MarketApi& api, const HttpRequest& http,
   Result<TimeWindow> window = read_window(http, *api.clock, max_days, "this route");
   if (!window.is_ok()) return window.status();
   Result<RecordBatch> rows =
-      load_newest(*api.data, name, {.columns = std::move(columns), .symbols = {symbol}}, *window,
-                  int_param(http, "limit").value_or(default_limit));
+      api.market->newest_in_window(name, {.columns = std::move(columns), .symbols = {symbol}},
+                                   *window, int_param(http, "limit").value_or(default_limit));
   if (rows.is_ok() && rows->num_rows() == 0) {
-    MYSTOCKS_RETURN_IF_ERROR(check_symbol_known(*api.data, symbol));
+    MYSTOCKS_RETURN_IF_ERROR(api.market->check_listed(symbol));
   }
   return rows;
 }
@@ -63,64 +55,86 @@ json::object depth_snapshot(const RecordBatch& rows, size_t row) {
                       {"asks", std::move(asks)}};
 }
 
+// {quotes: [row + source], missing: [symbol]}.
+ApiReply answer_quotes(const MarketApi& api, const HttpRequest& http) {
+  std::vector<std::string> symbols;
+  for (const json::value& symbol : http.params.at("symbols").as_array()) {
+    symbols.emplace_back(symbol.as_string());
+  }
+  Result<services::LatestQuotes> latest = api.market->latest_quotes(std::move(symbols));
+  if (!latest.is_ok()) return ApiReply::fail(latest.status());
+  json::array quotes;
+  for (const services::SourcedRows& found : latest->found) {
+    for (size_t row = 0; row < found.rows.num_rows(); ++row) {
+      json::object entry = row_json(found.rows, row);
+      entry["source"] = found.source;
+      quotes.push_back(std::move(entry));
+    }
+  }
+  json::array missing;
+  for (const std::string& symbol : latest->missing) missing.emplace_back(symbol);
+  return ApiReply::ok(json::object{{"quotes", std::move(quotes)}, {"missing", std::move(missing)}});
+}
+
 json::object level_schema() {
   return object_schema({{"price", {{"type", "number"}}}, {"volume", {{"type", "integer"}}}});
 }
 
-}  // namespace
-
-Status register_market_quote_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+RouteSpec ticks_route(const MarketApi& api) {
   const storage::TableSchema& tick = table(api, "tick");
-  MYSTOCKS_RETURN_IF_ERROR(
-      registry.add(RouteSpec{
-          .method = gateway::HttpMethod::kGet,
-          .path = "/api/v1/market/ticks",
-          .version = "v1",
-          .summary = "Level-1 snapshots (ticks) of one security",
-          .description = "Oldest first: the newest `limit` ticks in the range. At most 5 days per "
-                         "request. Accept: text/csv answers CSV.",
-          .tags = {"market"},
-          .resource = "market",
-          .action = "read",
-          .params = {symbol_param("Security"), time_param("start", "First tick time, inclusive"),
-                     time_param("end", "Last tick time, inclusive; default now"),
-                     limit_param(1000, 10000, "Newest ticks to return")},
-          .response_schema = object_schema(
-              {{"symbol", {{"type", "string"}}}, {"ticks", array_schema(row_schema(tick))}}),
-          .alternate_content_types = {"text/csv"},
-          .response_example =
-              json::object{{"symbol", "600519.SH"},
-                           {"ticks", json::array{json::object{{"ts", 1706664600000},
-                                                              {"last", 1685.12},
-                                                              {"volume", 1203400},
-                                                              {"amount", 2021345678.5}}}}},
-          .handler =
-              [api](const HttpRequest& http) {
-                Result<RecordBatch> rows = ranged_rows(api, http, "tick", {}, 5, 1000);
-                if (!rows.is_ok()) return ApiReply::fail(rows.status());
-                if (wants_csv(http)) return csv_reply(*rows);
-                std::string text = "{\"symbol\":";
-                append_json_string(text, *string_param(http, "symbol"));
-                text += ",\"ticks\":";
-                append_rows_json(text, *rows);
-                text += '}';
-                return ApiReply::ok_text(std::move(text));
-              },
-      }));
+  return RouteSpec{
+      .method = gateway::HttpMethod::kGet,
+      .path = "/api/v1/market/ticks",
+      .version = "v1",
+      .summary = "Level-1 snapshots (ticks) of one security",
+      .description =
+          "Oldest first: the newest `limit` ticks in the range. At most 5 days per "
+          "request. Accept: text/csv answers CSV.",
+      .tags = {"market"},
+      .resource = "market",
+      .action = "read",
+      .params = {symbol_param("Security"), time_param("start", "First tick time, inclusive"),
+                 time_param("end", "Last tick time, inclusive; default now"),
+                 limit_param(1000, 10000, "Newest ticks to return")},
+      .response_schema = object_schema(
+          {{"symbol", {{"type", "string"}}}, {"ticks", array_schema(row_schema(tick))}}),
+      .alternate_content_types = {"text/csv"},
+      .response_example =
+          json::object{{"symbol", "600519.SH"},
+                       {"ticks", json::array{json::object{{"ts", 1706664600000},
+                                                          {"last", 1685.12},
+                                                          {"volume", 1203400},
+                                                          {"amount", 2021345678.5}}}}},
+      .handler =
+          [api](const HttpRequest& http) {
+            Result<RecordBatch> rows = ranged_rows(api, http, "tick", {}, 5, 1000);
+            if (!rows.is_ok()) return ApiReply::fail(rows.status());
+            if (wants_csv(http)) return csv_reply(*rows);
+            std::string text = "{\"symbol\":";
+            append_json_string(text, *string_param(http, "symbol"));
+            text += ",\"ticks\":";
+            append_rows_json(text, *rows);
+            text += '}';
+            return ApiReply::ok_text(std::move(text));
+          },
+  };
+}
 
+RouteSpec quotes_route(const MarketApi& api) {
   const storage::TableSchema& quote = table(api, "realtime_quote");
   json::object quote_row = row_schema(quote);
   quote_row["properties"].as_object()["source"] = json::object{
       {"type", "string"}, {"enum", json::array{"realtime_quote", "tick", "index_quote"}}};
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/quotes",
       .version = "v1",
       .summary = "Latest quote of up to 500 securities or indices",
-      .description = "Securities from realtime_quote; a security without one falls back to its "
-                     "newest tick (source: tick). Indices (000300.SH, 399001.SZ, ...) from their "
-                     "newest index_quote snapshot (source: index_quote; no bid/ask or limits). "
-                     "Symbols with none of these are listed in `missing`.",
+      .description =
+          "Securities from realtime_quote; a security without one falls back to its "
+          "newest tick (source: tick). Indices (000300.SH, 399001.SZ, ...) from their "
+          "newest index_quote snapshot (source: index_quote; no bid/ask or limits). "
+          "Symbols with none of these are listed in `missing`.",
       .tags = {"market"},
       .resource = "market",
       .action = "read",
@@ -144,55 +158,23 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
                        {"missing", json::array{}}},
       .cache_tables = {"realtime_quote", "tick", "index_quote"},
       .cache_ttl_ms = 5'000,  // "latest" follows the market clock too
-      .handler =
-          [api](const HttpRequest& http) {
-            std::vector<std::string> symbols;
-            for (const json::value& symbol : http.params.at("symbols").as_array()) {
-              symbols.emplace_back(symbol.as_string());
-            }
-            std::sort(symbols.begin(), symbols.end());
-            symbols.erase(std::unique(symbols.begin(), symbols.end()), symbols.end());
-            json::array quotes;
-            std::set<std::string> found;
-            // An index has no Level-1 ticks and a security no index snapshots, so one chain
-            // serves both without asking the reference tables which is which (quotes keep
-            // working while the relational store is down).
-            for (const char* source : {"realtime_quote", "tick", "index_quote"}) {
-              std::vector<std::string> wanted;
-              for (const std::string& symbol : symbols) {
-                if (!found.contains(symbol)) wanted.push_back(symbol);
-              }
-              if (wanted.empty()) break;
-              Result<RecordBatch> rows = api.data->latest(source, wanted);
-              if (!rows.is_ok()) return ApiReply::fail(rows.status());
-              const Column* names = rows->column("symbol");
-              for (size_t row = 0; row < rows->num_rows(); ++row) {
-                json::object entry = row_json(*rows, row);
-                entry["source"] = source;
-                quotes.push_back(std::move(entry));
-                found.insert(names->as<std::string>()[row]);
-              }
-            }
-            json::array missing;
-            for (const std::string& symbol : symbols) {
-              if (!found.contains(symbol)) missing.emplace_back(symbol);
-            }
-            return ApiReply::ok(
-                json::object{{"quotes", std::move(quotes)}, {"missing", std::move(missing)}});
-          },
-  }));
+      .handler = [api](const HttpRequest& http) { return answer_quotes(api, http); },
+  };
+}
 
+RouteSpec depth_route(const MarketApi& api) {
   json::object snapshot = object_schema({{"ts", {{"type", "integer"}}},
                                          {"bids", array_schema(level_schema())},
                                          {"asks", array_schema(level_schema())}});
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/depth",
       .version = "v1",
       .summary = "Order-book depth (10 levels) of one security",
-      .description = "Without start: the latest snapshot. With start: the newest `limit` "
-                     "snapshots in the range (at most 1 day), oldest first. Levels without a "
-                     "price are left out.",
+      .description =
+          "Without start: the latest snapshot. With start: the newest `limit` "
+          "snapshots in the range (at most 1 day), oldest first. Levels without a "
+          "price are left out.",
       .tags = {"market"},
       .resource = "market_depth",
       .action = "read",
@@ -216,9 +198,9 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
             if (http.params.contains("start")) {
               rows = ranged_rows(api, http, "order_book_depth", {}, 1, 100);
             } else {
-              rows = api.data->latest("order_book_depth", {symbol});
+              rows = api.market->newest_rows("order_book_depth", {symbol});
               if (rows.is_ok() && rows->num_rows() == 0) {
-                Status known = check_symbol_known(*api.data, symbol);
+                Status known = api.market->check_listed(symbol);
                 if (!known.is_ok()) return ApiReply::fail(known);
               }
             }
@@ -229,10 +211,12 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
             return ApiReply::ok(
                 json::object{{"symbol", symbol}, {"snapshots", std::move(snapshots)}});
           },
-  }));
+  };
+}
 
+RouteSpec fund_flow_route(const MarketApi& api) {
   const storage::TableSchema& flow = table(api, "fund_flow");
-  return registry.add(RouteSpec{
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/fund-flow",
       .version = "v1",
@@ -260,7 +244,16 @@ Status register_market_quote_routes(gateway::RouteRegistry& registry, const Mark
             return ApiReply::ok(json::object{{"symbol", *string_param(http, "symbol")},
                                              {"flows", rows_json(*rows)}});
           },
-  });
+  };
+}
+
+}  // namespace
+
+Status register_market_quote_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(ticks_route(api)));
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(quotes_route(api)));
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(depth_route(api)));
+  return registry.add(fund_flow_route(api));
 }
 
 }  // namespace mystocks::api

@@ -8,17 +8,13 @@
 
 #include "api/market_common.h"
 #include "api/market_routes.h"
+#include "api/route_prelude.h"
 #include "core/row_json.h"
 #include "core/timestamp.h"
 
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpRequest;
-using gateway::ParamLocation;
-using gateway::RouteSpec;
 using storage::Filter;
 using storage::FilterOp;
 
@@ -64,11 +60,9 @@ ApiReply list_symbols(const MarketApi& api, const HttpRequest& http) {
   return ApiReply::page(rows_json(*rows), {.page = page, .size = size, .total = total});
 }
 
-}  // namespace
-
-Status register_market_reference_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+RouteSpec symbols_route(const MarketApi& api) {
   const storage::TableSchema& symbols = table(api, "symbols");
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/symbols",
       .version = "v1",
@@ -112,9 +106,12 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
                                                    {"is_st", false}}},
       .cache_tables = {"symbols"},
       .handler = [api](const HttpRequest& http) { return list_symbols(api, http); },
-  }));
+  };
+}
 
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+RouteSpec symbol_route(const MarketApi& api) {
+  const storage::TableSchema& symbols = table(api, "symbols");
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/symbols/{symbol}",
       .version = "v1",
@@ -144,16 +141,19 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
             }
             return ApiReply::ok(row_json(*rows, 0));
           },
-  }));
+  };
+}
 
+RouteSpec calendar_route(const MarketApi& api) {
   const storage::TableSchema& calendar = table(api, "trade_calendar");
-  MYSTOCKS_RETURN_IF_ERROR(registry.add(RouteSpec{
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/calendar",
       .version = "v1",
       .summary = "Trading calendar of an exchange",
-      .description = "Every calendar day in the range (open_only=true: trading days only). "
-                     "Default range: the last 366 days up to today; at most 3660 days.",
+      .description =
+          "Every calendar day in the range (open_only=true: trading days only). "
+          "Default range: the last 366 days up to today; at most 3660 days.",
       .tags = {"market"},
       .resource = "reference",
       .action = "read",
@@ -188,15 +188,18 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
             if (!rows.is_ok()) return ApiReply::fail(rows.status());
             return ApiReply::ok(rows_json(*rows));
           },
-  }));
+  };
+}
 
-  return registry.add(RouteSpec{
+RouteSpec constituents_route(const MarketApi& api) {
+  return RouteSpec{
       .method = gateway::HttpMethod::kGet,
       .path = "/api/v1/market/indices/{symbol}/constituents",
       .version = "v1",
       .summary = "Constituents and weights of an index",
-      .description = "The constituents on the newest rebalancing date on or before `date` "
-                     "(default: the newest). 404 when the index has no constituents stored.",
+      .description =
+          "The constituents on the newest rebalancing date on or before `date` "
+          "(default: the newest). 404 when the index has no constituents stored.",
       .tags = {"market"},
       .resource = "reference",
       .action = "read",
@@ -244,7 +247,16 @@ Status register_market_reference_routes(gateway::RouteRegistry& registry, const 
                                              {"trade_date", Date{day}.to_string()},
                                              {"constituents", rows_json(*rows)}});
           },
-  });
+  };
+}
+
+}  // namespace
+
+Status register_market_reference_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(symbols_route(api)));
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(symbol_route(api)));
+  MYSTOCKS_RETURN_IF_ERROR(registry.add(calendar_route(api)));
+  return registry.add(constituents_route(api));
 }
 
 }  // namespace mystocks::api

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/order_rules.h"
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 #include "api/time_filters.h"
 #include "core/decimal.h"
@@ -15,12 +16,6 @@
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
 using storage::Filter;
 
 constexpr std::string_view kOrders = "orders";
@@ -132,8 +127,8 @@ class OrderBook {
     }
     std::vector<Filter> filters = {storage::eq("account_id", *user)};
     for (const char* name : {"status", "symbol", "side"}) {
-      if (has_param(request, name))
-        filters.push_back(storage::eq(name, string_param(request, name)));
+      if (std::optional<std::string> value = string_param(request, name))
+        filters.push_back(storage::eq(name, *value));
     }
     Result<std::vector<Filter>> range = time_range_filters(request, "created_at");
     if (!range.is_ok()) return ApiReply::fail(range.status());

@@ -4,28 +4,21 @@
 #include <boost/json/object.hpp>
 
 #include "api/market_common.h"
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 #include "api/time_filters.h"
 
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
-
 ApiReply list_trades(const MarketApi& api, const HttpRequest& request) {
   Result<std::string> user = user_id_of(request);
   if (!user.is_ok()) return ApiReply::fail(user.status());
   std::vector<storage::Filter> filters = {storage::eq("account_id", *user)};
-  if (has_param(request, "symbol")) {
-    filters.push_back(storage::eq("symbol", string_param(request, "symbol", "")));
-  }
-  if (has_param(request, "order_id")) {
-    filters.push_back(storage::eq("order_id", string_param(request, "order_id", "")));
+  for (const char* name : {"symbol", "order_id"}) {
+    if (std::optional<std::string> value = string_param(request, name)) {
+      filters.push_back(storage::eq(name, *value));
+    }
   }
   Result<std::vector<storage::Filter>> range = time_range_filters(request, "trade_time");
   if (!range.is_ok()) return ApiReply::fail(range.status());

@@ -1,4 +1,5 @@
 #include "api/realtime_routes.h"
+#include "api/route_prelude.h"
 
 #include <boost/json/parse.hpp>
 
@@ -6,12 +7,6 @@
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::RouteSpec;
 
 Result<realtime::RoomKind> parse_kind(std::string_view kind) {
   static constexpr std::pair<std::string_view, realtime::RoomKind> kKinds[] = {

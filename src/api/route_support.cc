@@ -1,3 +1,4 @@
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 
 #include <atomic>
@@ -11,10 +12,9 @@
 #include "core/decimal.h"
 #include "core/row_json.h"
 #include "core/timestamp.h"
+#include "gateway/params.h"
 
 namespace mystocks::api {
-
-namespace json = boost::json;
 
 Result<std::string> user_id_of(const gateway::HttpRequest& request) {
   if (request.principal.anonymous()) {
@@ -60,7 +60,8 @@ std::vector<gateway::ParamSpec> page_params(int64_t default_size, int64_t max_si
 }
 
 Page page_of(const gateway::HttpRequest& request) {
-  return Page{int_param(request, "page", 1), int_param(request, "size", 50)};
+  return Page{gateway::int_param(request, "page").value_or(1),
+              gateway::int_param(request, "size").value_or(50)};
 }
 
 Result<RecordBatch> listed_symbols(services::DataManager& data,
@@ -69,22 +70,6 @@ Result<RecordBatch> listed_symbols(services::DataManager& data,
   query.columns = {"symbol", "name", "security_type", "status", "is_st"};
   query.symbols = symbols;
   return data.load("symbols", query);
-}
-
-int64_t int_param(const gateway::HttpRequest& request, std::string_view name, int64_t fallback) {
-  const json::value* value = request.params.if_contains(name);
-  return value != nullptr && value->is_int64() ? value->as_int64() : fallback;
-}
-
-std::string string_param(const gateway::HttpRequest& request, std::string_view name,
-                         std::string_view fallback) {
-  const json::value* value = request.params.if_contains(name);
-  return value != nullptr && value->is_string() ? std::string(value->as_string())
-                                                : std::string(fallback);
-}
-
-bool has_param(const gateway::HttpRequest& request, std::string_view name) {
-  return request.params.contains(name);
 }
 
 int64_t json_int64(const json::value& value) {

@@ -59,15 +59,7 @@ Page page_of(const gateway::HttpRequest& request);
 Result<RecordBatch> listed_symbols(services::DataManager& data,
                                    const std::vector<std::string>& symbols);
 
-// Reads a typed parameter bound by the router (request.params).
-int64_t int_param(const gateway::HttpRequest& request, std::string_view name, int64_t fallback);
-std::string string_param(const gateway::HttpRequest& request, std::string_view name,
-                         std::string_view fallback = {});
-bool has_param(const gateway::HttpRequest& request, std::string_view name);
-
 // An integer of a body the gateway validated as {"type": "integer"}: int64, uint64 (clamped to
 // INT64_MAX) or an integral double such as 100.0.
 int64_t json_int64(const boost::json::value& value);
-
-
 }  // namespace mystocks::api

@@ -8,17 +8,13 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/asset_cache.h"
+#include "api/route_prelude.h"
 #include "gateway/openapi.h"
 
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
 using gateway::HttpResponse;
-using gateway::RouteSpec;
 
 constexpr std::string_view kSwaggerPage = R"html(<!doctype html>
 <html lang="en">

@@ -7,19 +7,13 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/route_prelude.h"
 #include "api/route_support.h"
 #include "core/symbol.h"
 
 namespace mystocks::api {
 namespace {
 
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpMethod;
-using gateway::HttpRequest;
-using gateway::ParamLocation;
-using gateway::ParamSpec;
-using gateway::RouteSpec;
 using storage::RelationalOps;
 
 const std::string kLists = "watchlists";

@@ -37,6 +37,7 @@
 #include "server/engineio_transport.h"
 #include "server/http_server.h"
 #include "services/data_manager.h"
+#include "services/market/market_query.h"
 #include "sources/source_factory.h"
 
 namespace mystocks::cli {
@@ -84,20 +85,20 @@ Result<std::set<std::string>> namespace_set(std::string_view text) {
 // A room's newest stored row ("quote:600519.SH" -> realtime_quote's latest row of 600519.SH), for
 // subscribe snapshots before the room's first push. The stores keep the newest row per series in
 // memory (tsdb's latest cache), so this costs no disk read on the I/O thread that calls it.
-realtime::RoomSnapshots::Source stored_room_state(services::DataManager& data) {
+realtime::RoomSnapshots::Source stored_room_state(const services::MarketQuery& market) {
   // The tables that feed rooms, with their room kind, found once (the catalog is fixed).
   std::vector<std::pair<std::string_view, const storage::TableSchema*>> feeding;
-  for (const storage::TableSchema& table : data.catalog().tables()) {
+  for (const storage::TableSchema& table : market.data().catalog().tables()) {
     if (auto kind = realtime::MarketFeed::room_kind_for(table)) feeding.emplace_back(realtime::room_kind_name(*kind), &table);
   }
-  return [&data, feeding](const std::string& room) -> std::optional<boost::json::object> {
+  return [&market, feeding](const std::string& room) -> std::optional<boost::json::object> {
     const size_t colon = room.find(':');
     const std::string_view kind = std::string_view(room).substr(0, colon);
     const std::string symbol = room.substr(colon + 1);
     for (const auto& [table_kind, schema] : feeding) {
       if (table_kind != kind) continue;
       const storage::TableSchema& table = *schema;
-      Result<RecordBatch> rows = data.latest(table.name, {symbol});
+      Result<RecordBatch> rows = market.newest_rows(table.name, {symbol});
       if (!rows.is_ok()) continue;
       for (size_t row = 0; row < rows->num_rows(); ++row) {
         if (auto message = realtime::MarketFeed::row_message(table, *rows, row)) return message;
@@ -229,12 +230,15 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
        .event_burst = 2.0 * static_cast<double>(rt.events_per_second),
        .recovery_namespaces = std::move(*recovery_namespaces)},
       clock, metrics);
+  // Bars, quotes and room snapshots: one read model for the routes and the realtime server
+  // (declared before the channel whose snapshot source reads it, so it outlives the channel).
+  const services::MarketQuery market_query(data.data());
   realtime::MarketChannel market(sockets, clock, metrics,
                                  {.batch_window_ms = rt.batch_window_ms,
                                   .batch_max_messages = static_cast<size_t>(rt.batch_max_messages),
                                   .bar_update_ms = rt.bar_update_ms});
   market.install();
-  market.set_snapshot_source(stored_room_state(data.data()));
+  market.set_snapshot_source(stored_room_state(market_query));
   // Rows saved through the DataManager become room updates (ticks, quotes, 1m bars, ...).
   realtime::MarketFeed feed(market, data.market_clock());
   if (rt.enabled) {
@@ -283,7 +287,10 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   }
   // Orders and "latest" queries follow the market clock: the simulated session in the demo.
   if (Status status = api::register_data_api(
-          registry, {.data = &data.data(), .catalog = &data.catalog(), .clock = &data.market_clock()});
+          registry, {.data = &data.data(),
+                     .catalog = &data.catalog(),
+                     .clock = &data.market_clock(),
+                     .market = &market_query});
       !status.is_ok()) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;

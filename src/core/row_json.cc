@@ -6,11 +6,22 @@
 
 #include "core/decimal.h"
 #include "core/json_text.h"
+#include "core/number_precision.h"
 #include "core/timestamp.h"
 
 namespace mystocks {
 
 namespace json = boost::json;
+
+namespace {
+
+// A double column's value at the precision its field is printed with (core/number_precision.h).
+double printed_double(const Field& field, double value) {
+  const int decimals = double_column_decimals(field.name);
+  return decimals < 0 ? value : round_decimals(value, decimals);
+}
+
+}  // namespace
 
 json::value cell_json(const Field& field, const Column& column, size_t row,
                       json::storage_ptr storage) {
@@ -29,7 +40,7 @@ json::value cell_json(const Field& field, const Column& column, size_t row,
       return json::value(Decimal(column.as<int64_t>()[row], field.scale).to_double(),
                          std::move(storage));
     case ColumnType::kDouble: {
-      const double value = column.as<double>()[row];
+      const double value = printed_double(field, column.as<double>()[row]);
       return std::isfinite(value) ? json::value(value, std::move(storage))
                                   : json::value(nullptr, std::move(storage));
     }
@@ -111,7 +122,7 @@ void append_cell(std::string& out, const Field& field, const Column& column, siz
       return;
     }
     case ColumnType::kDouble:
-      append_json_double(out, column.as<double>()[row]);
+      append_json_double(out, printed_double(field, column.as<double>()[row]));
       return;
     case ColumnType::kString:
       append_json_string(out, column.as<std::string>()[row]);

@@ -141,4 +141,20 @@ bool bind_params(const RouteSpec& route, HttpRequest& request, std::vector<Field
   return errors.size() == before;
 }
 
+std::optional<std::string> string_param(const HttpRequest& request, std::string_view name) {
+  const json::value* value = request.params.if_contains(name);
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  return std::string(value->get_string());
+}
+
+std::optional<int64_t> int_param(const HttpRequest& request, std::string_view name) {
+  const json::value* value = request.params.if_contains(name);
+  if (value == nullptr || !value->is_int64()) return std::nullopt;
+  return value->get_int64();
+}
+
+bool has_param(const HttpRequest& request, std::string_view name) {
+  return request.params.contains(name);
+}
+
 }  // namespace mystocks::gateway

@@ -1,6 +1,7 @@
 // The embedded stores behind a test: a tables.yaml catalog (the shipped one unless given), a real
 // SqliteStore and a real tsdb::TsdbStore in a temp directory behind a DataManager, on a manual
-// clock. Fixtures (the API route tests, the ingest tests) derive from it and seed it. Header-only:
+// clock, with the market-query service over them. Fixtures (the API route tests, the ingest
+// tests) derive from it and seed it. Header-only:
 // it needs the services and tsdb layers, which mystocks_test_support does not link.
 // One test thread; the members are the fixture's own state.
 #pragma once
@@ -14,6 +15,7 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "services/data_manager.h"
+#include "services/market/market_query.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/tables_yaml.h"
 #include "storage/tsdb/tsdb_store.h"
@@ -61,6 +63,7 @@ class EmbeddedStores {
         std::make_unique<services::DataManager>(*catalog_, tsdb_.get(), sqlite_.get(), clock_,
                                                 services::DataManagerOptions{.metrics = &metrics_});
     MYSTOCKS_ASSERT_OK(data_->open());
+    market_ = std::make_unique<services::MarketQuery>(*data_);
   }
 
   ManualClock clock_;
@@ -70,6 +73,7 @@ class EmbeddedStores {
   std::unique_ptr<storage::SqliteStore> sqlite_;
   std::unique_ptr<tsdb::TsdbStore> tsdb_;
   std::unique_ptr<services::DataManager> data_;
+  std::unique_ptr<services::MarketQuery> market_;  // over data_
 };
 
 }  // namespace mystocks::test

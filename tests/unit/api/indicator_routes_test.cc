@@ -1,11 +1,15 @@
 // Indicator routes through the router: the registry listing, values equal to the indicators
-// library over the same stored bars (daily, 1m, resampled 5m, with warm-up), bad inputs naming
-// the parameter and range, 404s, and the batch with per-item errors.
+// library over the same stored bars (daily, 1m, resampled 5m, week and month bars, with the
+// default warm-up of the indicator's lookback or an explicit one) rounded to 4 decimals, bad
+// inputs naming the parameter and range, 404s, and the batch with per-item errors.
 #include <algorithm>
 #include <cmath>
+#include <regex>
 
 #include <gtest/gtest.h>
 
+#include "core/decimal.h"
+#include "core/number_precision.h"
 #include "indicators/registry.h"
 #include "unit/api/api_ext_fixture.h"
 
@@ -62,7 +66,8 @@ Series series_of(const RecordBatch& batch, bool daily) {
   return out;
 }
 
-// Expects `values` (JSON, nulls for NaN) to equal `expected` exactly.
+// Expects `values` (JSON, nulls for NaN) to equal `expected` rounded to the 4 decimals the API
+// serves indicator outputs with.
 void expect_column(const json::value& values, const std::vector<double>& expected,
                    const std::string& what) {
   const json::array& got = values.as_array();
@@ -75,8 +80,8 @@ void expect_column(const json::value& values, const std::vector<double>& expecte
           << what << " row " << row << ": " << json::serialize(got[row]);
       // The server prints the shortest text that reads back exactly; this Boost.JSON's parser
       // may land an ulp or two away, so allow that much and no more.
-      EXPECT_NEAR(got[row].as_double(), expected[row],
-                  1e-13 * std::max(1.0, std::fabs(expected[row])))
+      const double rounded = round_decimals(expected[row], kIndicatorDecimals);
+      EXPECT_NEAR(got[row].as_double(), rounded, 1e-13 * std::max(1.0, std::fabs(rounded)))
           << what << " row " << row;
     }
   }
@@ -132,9 +137,11 @@ TEST_F(IndicatorRoutesTest, RegistryListsEveryIndicatorWithParameters) {
 TEST_F(IndicatorRoutesTest, DailyValuesEqualTheLibraryOverTheStoredBars) {
   const Series all = series_of(daily(main_), true);
   ASSERT_GT(all.time.size(), 100u);
+  // Without warmup the indicator warms up by its lookback: MACD(5, 20, 9) needs 19 + 8 bars.
   Reply macd = get("/api/v1/indicators/macd?symbol=" + main_ + "&limit=60&fast=5&slow=20");
-  expect_equal_to_library(macd, all.tail(60), 60, "macd", {{"fast", 5}, {"slow", 20}},
+  expect_equal_to_library(macd, all.tail(60 + 27), 60, "macd", {{"fast", 5}, {"slow", 20}},
                           indicators::Convention::kTaLib);
+  EXPECT_EQ(macd.data().at("warmup_bars").as_int64(), 27);
   EXPECT_EQ(macd.data().at("params"), (json::object{{"fast", 5}, {"slow", 20}, {"signal", 9}}));
 
   // Warm-up bars feed the indicator but are not returned.
@@ -161,12 +168,13 @@ TEST_F(IndicatorRoutesTest, IntradayValuesAndResampledIntervals) {
   const Series minute = series_of(minutes(main_), false);
   ASSERT_GE(minute.time.size(), 480u);
   Reply rsi = get("/api/v1/indicators/rsi?symbol=" + main_ + "&interval=1m&limit=300&n=6");
-  expect_equal_to_library(rsi, minute.tail(300), 300, "rsi", {{"n", 6}},
+  expect_equal_to_library(rsi, minute.tail(306), 300, "rsi", {{"n", 6}},
                           indicators::Convention::kTaLib);
 
-  // 5m bars are not stored: they are cut from 1m bars on trading-session boundaries.
+  // 5m bars are not stored: they are cut from 1m bars on trading-session boundaries. (warmup=0
+  // keeps the day on its own, so the model below needs no bars of the day before.)
   Reply ma = get("/api/v1/indicators/ma?symbol=" + main_ +
-                 "&interval=5m&start=2026-11-23&end=2026-11-24&n=3");
+                 "&interval=5m&start=2026-11-23&end=2026-11-24&n=3&warmup=0");
   ASSERT_EQ(ma.status, 200) << text(ma);
   const json::array& time = ma.data().at("time").as_array();
   ASSERT_EQ(time.size(), 48u) << "240 trading minutes / 5";
@@ -196,7 +204,7 @@ TEST_F(IndicatorRoutesTest, BadInputsNameTheParameter) {
   const std::string s = "?symbol=" + main_;
   const std::vector<Case> cases = {
       {"/nope" + s, 404, "name", "no indicator 'nope'"},
-      {"/macd?symbol=689999.SH", 404, "symbol", "not in the symbols table"},
+      {"/macd?symbol=689999.SH", 404, "symbol", "not in the securities master"},
       {"/macd?symbol=ABC", 400, "symbol", ""},
       {"/macd", 400, "symbol", "required"},
       {"/ma" + s + "&n=0", 400, "n", "from 1 to"},
@@ -289,14 +297,89 @@ TEST_F(IndicatorRoutesTest, BatchAnswersEveryItemWithDataOrError) {
   EXPECT_EQ(over.status, 400) << "51 computations in two items";
   EXPECT_NE(over.message().find("51 computations"), std::string::npos) << over.message();
 
-  for (const char* bad :
-       {R"({"items":[)", R"({"items":[]})", R"({"items":[{"symbol":"600519.SH"}]})",
-        R"({"items":[{"indicator":"ma","interval":"2h","symbol":"600519.SH"}]})",
-        R"({"list":[]})"}) {
+  for (const char* bad : {R"({"items":[)", R"({"items":[]})",
+                          R"({"items":[{"symbol":"600519.SH"}]})", R"({"list":[]})"}) {
     Reply rejected = post("/api/v1/indicators/batch", bad);
     EXPECT_EQ(rejected.status, 400) << bad << ": " << text(rejected);
     EXPECT_FALSE(rejected.field().empty()) << bad;
   }
+}
+
+TEST_F(IndicatorRoutesTest, TheDefaultWarmUpIsTheLookbackAndWarmupOverridesIt) {
+  struct Case {
+    std::string query;
+    int64_t lookback;  // TA-Lib's lookback of the indicator with these parameters
+  };
+  for (const Case& c : std::vector<Case>{{"ma?n=5", 4},
+                                         {"ema?n=10", 9},
+                                         {"rsi?n=14", 14},
+                                         {"macd?fast=12&slow=26&signal=9", 33},
+                                         {"boll?n=20", 19}}) {
+    Reply reply = get("/api/v1/indicators/" + c.query + "&symbol=" + main_ + "&limit=40");
+    ASSERT_EQ(reply.status, 200) << c.query << ": " << text(reply);
+    EXPECT_EQ(reply.data().at("warmup_bars").as_int64(), c.lookback) << c.query;
+    for (const auto& [output, values] : reply.data().at("values").as_object()) {
+      for (const json::value& value : values.as_array()) {
+        EXPECT_TRUE(value.is_number()) << c.query << " " << std::string(output) << " has a null";
+      }
+    }
+  }
+  // An explicit warmup still wins: none at all leaves the first n-1 values undefined.
+  Reply cold = get("/api/v1/indicators/ma?n=5&warmup=0&limit=40&symbol=" + main_);
+  ASSERT_EQ(cold.status, 200) << text(cold);
+  EXPECT_EQ(cold.data().at("warmup_bars").as_int64(), 0);
+  const json::array& ma = cold.data().at("values").at("ma").as_array();
+  EXPECT_TRUE(ma[3].is_null());
+  EXPECT_TRUE(ma[4].is_number());
+}
+
+TEST_F(IndicatorRoutesTest, WeekAndMonthBarsAreResampledFromDailyBars) {
+  for (services::KlineInterval interval :
+       {services::KlineInterval::k1w, services::KlineInterval::k1M}) {
+    const std::string name(services::kline_interval_name(interval));
+    Result<services::Bars> bars =
+        market_->bars({.symbol = main_, .interval = interval, .limit = 5000});
+    ASSERT_TRUE(bars.is_ok()) << bars.status().to_string();
+    ASSERT_GE(bars->size(), 6u) << name;  // since January: 7 months
+    std::vector<double> closes;
+    for (int64_t units : bars->close)
+      closes.push_back(Decimal(units, bars->price_scale).to_double());
+    Result<indicators::IndicatorOutput> direct = indicators::compute_indicator(
+        "ma", {.close = closes}, {{"n", 3}}, indicators::Convention::kTaLib);
+    ASSERT_TRUE(direct.is_ok());
+    Reply reply = get("/api/v1/indicators/ma?n=3&limit=5&interval=" + name + "&symbol=" + main_);
+    ASSERT_EQ(reply.status, 200) << name << ": " << text(reply);
+    EXPECT_EQ(reply.data().at("interval").as_string(), name);
+    EXPECT_EQ(reply.data().at("time").as_array().back().as_int64(), bars->ts.back()) << name;
+    const std::vector<double> tail(direct->columns[0].end() - 5, direct->columns[0].end());
+    expect_column(reply.data().at("values").at("ma"), tail, "ma " + name);
+  }
+}
+
+TEST_F(IndicatorRoutesTest, ABadIntervalFailsOnlyItsBatchItem) {
+  const std::string body = R"({"items":[{"indicator":"ma","interval":"2h","symbol":")" + main_ +
+                           R"("},{"indicator":"ma","interval":"1w","symbol":")" + main_ + R"("}]})";
+  Reply reply = post("/api/v1/indicators/batch", body);
+  ASSERT_EQ(reply.status, 200) << text(reply);
+  const json::array& results = reply.data().at("results").as_array();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_FALSE(results[0].at("success").as_bool());
+  EXPECT_EQ(results[0].at("error").at("field").as_string(), "interval");
+  EXPECT_NE(std::string(results[0].at("error").at("message").as_string()).find("'2h'"),
+            std::string::npos);
+  EXPECT_TRUE(results[1].at("success").as_bool()) << json::serialize(results[1]);
+}
+
+TEST_F(IndicatorRoutesTest, ValuesCarryNoFloatNoise) {
+  gateway::HttpRequest request;
+  request.target = "/api/v1/indicators/ma?n=3&limit=200&symbol=" + main_;
+  request.remote_address = "127.0.0.1:5000";
+  const gateway::HttpResponse response = router_->handle(request);
+  ASSERT_EQ(response.status, 200) << response.body;
+  // An MA of 3-decimal prices divides by 3: unrounded it prints 1670.8739999999998.
+  const std::regex noise(R"re(\.\d{5,})re");
+  std::smatch match;
+  EXPECT_FALSE(std::regex_search(response.body, match, noise)) << "float noise: " << match.str();
 }
 
 }  // namespace

@@ -48,7 +48,9 @@ TEST(MarketUnavailableTest, RelationalRoutesAnswer503WhileTimeSeriesRoutesWork) 
                              services::DataManagerOptions{.metrics = &env.metrics_});
   MYSTOCKS_ASSERT_OK(data.open());
   gateway::RouteRegistry registry;
-  MYSTOCKS_ASSERT_OK(register_market_routes(registry, {&data, env.catalog_.get(), &env.clock_}));
+  const services::MarketQuery market(data);
+  MYSTOCKS_ASSERT_OK(
+      register_market_routes(registry, {&data, env.catalog_.get(), &env.clock_, &market}));
   gateway::Router router(registry, env.metrics_, env.clock_);
   auto get = [&](std::string target) {
     gateway::HttpRequest request;

@@ -1,9 +1,9 @@
-#include "api/kline_bars.h"
+#include "services/market/bars.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace mystocks::api {
+namespace mystocks::services {
 namespace {
 
 constexpr std::string_view kIntervalNames[] = {"1m", "5m", "15m", "30m", "60m", "1d", "1w", "1M"};
@@ -95,6 +95,11 @@ Result<Adjust> parse_adjust(std::string_view text) {
                      "adjust '{}' is unknown: expected none, qfq or hfq", text);
 }
 
+std::string_view adjust_name(Adjust adjust) {
+  static constexpr std::string_view kNames[] = {"none", "qfq", "hfq"};
+  return kNames[static_cast<size_t>(adjust)];
+}
+
 bool is_intraday(KlineInterval interval) { return interval_minutes(interval) > 0; }
 
 int interval_minutes(KlineInterval interval) {
@@ -114,8 +119,8 @@ int interval_minutes(KlineInterval interval) {
   }
 }
 
-void Bars::push(TimestampMs start, int64_t o, int64_t h, int64_t l, int64_t c, int64_t v,
-                int64_t a, bool is_final) {
+void Bars::push(TimestampMs start, int64_t o, int64_t h, int64_t l, int64_t c, int64_t v, int64_t a,
+                bool is_final) {
   final.push_back(is_final ? 1 : 0);
   ts.push_back(start);
   open.push_back(o);
@@ -232,4 +237,4 @@ Bars resample_calendar(const Bars& daily, CalendarBucket bucket) {
       [](int64_t, TimestampMs first) { return first; });
 }
 
-}  // namespace mystocks::api
+}  // namespace mystocks::services

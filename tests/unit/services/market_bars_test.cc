@@ -1,14 +1,14 @@
 // K-line arithmetic against hand-computed values and a simple model: qfq/hfq adjustment,
 // session resampling of 1-minute bars and week/month resampling of daily bars.
-#include "api/kline_bars.h"
-
 #include <chrono>
 #include <map>
 #include <random>
 
 #include <gtest/gtest.h>
 
-namespace mystocks::api {
+#include "services/market/bars.h"
+
+namespace mystocks::services {
 namespace {
 
 TimestampMs at(int year, unsigned month, unsigned day, int hour = 0, int minute = 0) {
@@ -173,4 +173,4 @@ TEST(KlineIntervalTest, NamesRoundTripAndUnknownNamesAreRejected) {
 }
 
 }  // namespace
-}  // namespace mystocks::api
+}  // namespace mystocks::services

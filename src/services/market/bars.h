@@ -16,7 +16,7 @@
 #include "core/status.h"
 #include "core/timestamp.h"
 
-namespace mystocks::api {
+namespace mystocks::services {
 
 enum class KlineInterval : uint8_t { k1m, k5m, k15m, k30m, k60m, k1d, k1w, k1M };
 enum class Adjust : uint8_t { kNone, kForward /* qfq */, kBackward /* hfq */ };
@@ -24,6 +24,7 @@ enum class Adjust : uint8_t { kNone, kForward /* qfq */, kBackward /* hfq */ };
 std::string_view kline_interval_name(KlineInterval interval);  // "1m" ... "1M"
 Result<KlineInterval> parse_kline_interval(std::string_view text);
 Result<Adjust> parse_adjust(std::string_view text);  // "none", "qfq", "hfq"
+std::string_view adjust_name(Adjust adjust);
 bool is_intraday(KlineInterval interval);
 int interval_minutes(KlineInterval interval);  // 1..60 for intraday intervals, 0 otherwise
 
@@ -71,4 +72,4 @@ enum class CalendarBucket : uint8_t { kWeek /* Monday-Sunday */, kMonth };
 // provisional day is provisional.
 Bars resample_calendar(const Bars& daily, CalendarBucket bucket);
 
-}  // namespace mystocks::api
+}  // namespace mystocks::services
