@@ -8,7 +8,7 @@
 #include "api/market_routes.h"
 #include "core/json_text.h"
 #include "core/row_json.h"
-#include "services/market_snapshot.h"
+#include "services/market/market_snapshot.h"
 
 namespace mystocks::api {
 namespace {
@@ -152,7 +152,7 @@ Status register_market_snapshot_route(gateway::RouteRegistry& registry, const Ma
           [api](const HttpRequest& http) {
             const services::SnapshotRequest request = parse_request(http);
             Result<services::MarketSnapshot> snapshot =
-                services::load_market_snapshot(*api.data, request);
+                services::load_market_snapshot(*api.market, request);
             if (!snapshot.is_ok()) return ApiReply::fail(snapshot.status());
             if (string_param(http, "format") == "csv" || wants_csv(http)) {
               return csv_reply(snapshot->rows);

@@ -2,7 +2,7 @@
 // default) and the latest realtime quote of each symbol, ascending by symbol, narrowed by
 // symbols (unknown ones listed as missing), board (from the securities master) and exchange;
 // refusals name their field.
-#include "services/market_snapshot.h"
+#include "services/market/market_snapshot.h"
 
 #include <gtest/gtest.h>
 
@@ -92,7 +92,7 @@ TEST_F(MarketSnapshotTest, DailyAnswersTheNewestDateByDefaultAscendingBySymbol) 
   seed_bar("000001.SZ", 28, 9410);
   seed_bar("000001.SZ", 27, 9400);
 
-  Result<MarketSnapshot> newest = load_market_snapshot(*data_, {.kind = SnapshotKind::kDaily});
+  Result<MarketSnapshot> newest = load_market_snapshot(*market_, {.kind = SnapshotKind::kDaily});
   MYSTOCKS_ASSERT_OK(newest.status());
   EXPECT_EQ(newest->date->to_string(), "2024-03-28");
   EXPECT_EQ(cells(*newest, "close"),
@@ -102,7 +102,7 @@ TEST_F(MarketSnapshotTest, DailyAnswersTheNewestDateByDefaultAscendingBySymbol) 
   EXPECT_TRUE(newest->missing.empty());
 
   Result<MarketSnapshot> earlier =
-      load_market_snapshot(*data_, {.kind = SnapshotKind::kDaily, .date = day(27)});
+      load_market_snapshot(*market_, {.kind = SnapshotKind::kDaily, .date = day(27)});
   MYSTOCKS_ASSERT_OK(earlier.status());
   EXPECT_EQ(cells(*earlier, "close"),
             (std::vector<std::string>{"000001.SZ:9400", "600519.SH:1700000"}));
@@ -113,32 +113,32 @@ TEST_F(MarketSnapshotTest, DailyFiltersBySymbolsBoardAndExchange) {
     seed_bar(symbol, 28, 10000);
   }
   Result<MarketSnapshot> listed = load_market_snapshot(
-      *data_, {.kind = SnapshotKind::kDaily, .symbols = {"688981.SH", "000001.SZ", "600036.SH"}});
+      *market_, {.kind = SnapshotKind::kDaily, .symbols = {"688981.SH", "000001.SZ", "600036.SH"}});
   MYSTOCKS_ASSERT_OK(listed.status());
   EXPECT_EQ(cells(*listed, "close"),
             (std::vector<std::string>{"000001.SZ:10000", "688981.SH:10000"}));
   EXPECT_EQ(listed->missing, std::vector<std::string>{"600036.SH"});
 
   Result<MarketSnapshot> main_board =
-      load_market_snapshot(*data_, {.kind = SnapshotKind::kDaily, .board = "main"});
+      load_market_snapshot(*market_, {.kind = SnapshotKind::kDaily, .board = "main"});
   MYSTOCKS_ASSERT_OK(main_board.status());
   EXPECT_EQ(cells(*main_board, "close"),
             (std::vector<std::string>{"000001.SZ:10000", "600519.SH:10000"}));
 
   Result<MarketSnapshot> shanghai_main = load_market_snapshot(
-      *data_, {.kind = SnapshotKind::kDaily, .board = "main", .exchange = "SH"});
+      *market_, {.kind = SnapshotKind::kDaily, .board = "main", .exchange = "SH"});
   MYSTOCKS_ASSERT_OK(shanghai_main.status());
   EXPECT_EQ(cells(*shanghai_main, "close"), std::vector<std::string>{"600519.SH:10000"});
 }
 
 TEST_F(MarketSnapshotTest, DailyWithoutBarsOnTheDateIsNotFoundNamingTheDate) {
-  Result<MarketSnapshot> empty = load_market_snapshot(*data_, {.kind = SnapshotKind::kDaily});
+  Result<MarketSnapshot> empty = load_market_snapshot(*market_, {.kind = SnapshotKind::kDaily});
   EXPECT_EQ(empty.status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(empty.status().field(), "date");
 
   seed_bar("600519.SH", 28, 1710000);
   Result<MarketSnapshot> weekend =
-      load_market_snapshot(*data_, {.kind = SnapshotKind::kDaily, .date = day(30)});
+      load_market_snapshot(*market_, {.kind = SnapshotKind::kDaily, .date = day(30)});
   EXPECT_EQ(weekend.status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(weekend.status().field(), "date");
   EXPECT_NE(weekend.status().message().find("2024-03-30"), std::string::npos)
@@ -151,7 +151,7 @@ TEST_F(MarketSnapshotTest, QuoteAnswersTheLatestRowOfEachSymbol) {
   seed_quote("000001.SZ", 3, 9400);
   seed_quote("688981.SH", 1, 50000);
 
-  Result<MarketSnapshot> all = load_market_snapshot(*data_, {});
+  Result<MarketSnapshot> all = load_market_snapshot(*market_, {});
   MYSTOCKS_ASSERT_OK(all.status());
   EXPECT_FALSE(all->date.has_value());
   EXPECT_EQ(all->rows.schema().field(0).name, "symbol");
@@ -159,7 +159,7 @@ TEST_F(MarketSnapshotTest, QuoteAnswersTheLatestRowOfEachSymbol) {
             (std::vector<std::string>{"000001.SZ:9400", "600519.SH:1705000", "688981.SH:50000"}));
 
   Result<MarketSnapshot> shanghai = load_market_snapshot(
-      *data_, {.symbols = {"600519.SH", "000001.SZ", "601318.SH"}, .exchange = "SH"});
+      *market_, {.symbols = {"600519.SH", "000001.SZ", "601318.SH"}, .exchange = "SH"});
   MYSTOCKS_ASSERT_OK(shanghai.status());
   EXPECT_EQ(cells(*shanghai, "last"), std::vector<std::string>{"600519.SH:1705000"});
   // Outside the exchange filter or without a quote: both are missing from the answer.
@@ -167,13 +167,13 @@ TEST_F(MarketSnapshotTest, QuoteAnswersTheLatestRowOfEachSymbol) {
 }
 
 TEST_F(MarketSnapshotTest, UnknownBoardOrExchangeIsRefusedNamingTheField) {
-  Result<MarketSnapshot> board = load_market_snapshot(*data_, {.board = "growth"});
+  Result<MarketSnapshot> board = load_market_snapshot(*market_, {.board = "growth"});
   EXPECT_EQ(board.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(board.status().field(), "board");
   EXPECT_NE(board.status().message().find("'growth'"), std::string::npos);
   EXPECT_NE(board.status().message().find("chinext"), std::string::npos);
 
-  Result<MarketSnapshot> exchange = load_market_snapshot(*data_, {.exchange = "HK"});
+  Result<MarketSnapshot> exchange = load_market_snapshot(*market_, {.exchange = "HK"});
   EXPECT_EQ(exchange.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(exchange.status().field(), "exchange");
 }

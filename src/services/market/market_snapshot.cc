@@ -1,4 +1,4 @@
-#include "services/market_snapshot.h"
+#include "services/market/market_snapshot.h"
 
 #include <algorithm>
 #include <numeric>
@@ -61,11 +61,9 @@ Result<Date> newest_daily_date(DataManager& data) {
   return Date{dates->column(0).as<int32_t>()[0]};
 }
 
-Result<RecordBatch> daily_rows(DataManager& data, const SnapshotRequest& request, Date date) {
-  LoadQuery query{.columns = kDailyColumns,
-                  .filters = {storage::eq("trade_date", int64_t{date.days})}};
-  query.symbols = request.symbols;
-  Result<RecordBatch> rows = data.load("daily_kline", query);
+Result<RecordBatch> daily_rows(const MarketQuery& market, const SnapshotRequest& request,
+                               Date date) {
+  Result<RecordBatch> rows = market.daily_cross_section(date, request.symbols, kDailyColumns);
   if (!rows.is_ok()) return rows.status();
   if (rows->num_rows() == 0 && request.symbols.empty()) {
     return field_error(ErrorCode::kNotFound, "date",
@@ -126,17 +124,19 @@ const std::vector<std::string>& snapshot_exchanges() {
   return kExchanges;
 }
 
-Result<MarketSnapshot> load_market_snapshot(DataManager& data, const SnapshotRequest& request) {
+Result<MarketSnapshot> load_market_snapshot(const MarketQuery& market,
+                                            const SnapshotRequest& request) {
   MYSTOCKS_RETURN_IF_ERROR(check_filters(request));
+  DataManager& data = market.data();
   MarketSnapshot snapshot;
   Result<RecordBatch> rows = RecordBatch();
   if (request.kind == SnapshotKind::kQuote) {
-    rows = data.latest("realtime_quote", request.symbols, kQuoteColumns);
+    rows = market.quote_cross_section(request.symbols, kQuoteColumns);
   } else {
     Result<Date> date = request.date ? Result<Date>(*request.date) : newest_daily_date(data);
     if (!date.is_ok()) return date.status();
     snapshot.date = *date;
-    rows = daily_rows(data, request, *date);
+    rows = daily_rows(market, request, *date);
   }
   if (!rows.is_ok()) return rows.status();
   Result<std::vector<uint32_t>> picked =

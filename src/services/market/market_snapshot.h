@@ -5,7 +5,8 @@
 // master's `board`) or one exchange (the canonical symbol's suffix).
 // Invariants of a MarketSnapshot: rows are ascending by symbol, the first column is `symbol`,
 // and every requested symbol is either in rows or in missing, never both.
-// Thread-safety: a pure function over DataManager, which is thread-safe; call from any thread.
+// Rows are read through MarketQuery's cross-sections. Thread-safety: a pure function over
+// MarketQuery, which is thread-safe; call from any thread.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@
 #include "core/record_batch.h"
 #include "core/status.h"
 #include "core/timestamp.h"
-#include "services/data_manager.h"
+#include "services/market/market_query.h"
 
 namespace mystocks::services {
 
@@ -47,6 +48,7 @@ const std::vector<std::string>& snapshot_exchanges();
 
 // kInvalidArgument names the field (board, exchange) of an unknown value; kNotFound names
 // `date` when daily_kline holds no bar on that date (or none at all without a date).
-Result<MarketSnapshot> load_market_snapshot(DataManager& data, const SnapshotRequest& request);
+Result<MarketSnapshot> load_market_snapshot(const MarketQuery& market,
+                                            const SnapshotRequest& request);
 
 }  // namespace mystocks::services
