@@ -1,5 +1,9 @@
 // MarketApi: what the data-serving route families (market, indicators, watchlists, orders,
 // data) need from the layers below. Non-owning pointers; the pointees outlive the routes.
+// One clock per purpose (docs/market-api.md, "Clocks"): market data and trading events (bars,
+// quotes, orders, "latest" defaults) follow `clock`, the market clock (the simulated session in
+// the demo); records users create (watchlists' created_at/updated_at) and envelopes follow the
+// wall clock.
 // Thread-safety: the pointees are safe to use from any thread (see each class).
 #pragma once
 
@@ -12,7 +16,10 @@ namespace mystocks::api {
 struct MarketApi {
   services::DataManager* data = nullptr;
   const storage::TableCatalog* catalog = nullptr;
-  const Clock* clock = nullptr;
+  const Clock* clock = nullptr;       // market clock
+  const Clock* wall_clock = nullptr;  // user records' times; null = `clock` (they coincide)
+
+  const Clock& record_clock() const { return wall_clock != nullptr ? *wall_clock : *clock; }
 };
 
 }  // namespace mystocks::api
