@@ -539,7 +539,8 @@ Result<Config> load_config(const std::string& path, const std::string& dotenv_pa
   }
   std::error_code ec;
   const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
-  Result<Config> config = parse_yaml(text, path, ec ? std::filesystem::path() : absolute.parent_path());
+  const std::filesystem::path base_dir = ec ? std::filesystem::path() : absolute.parent_path();
+  Result<Config> config = parse_yaml(text, path, base_dir);
   if (!config.is_ok()) return config;
 
   std::map<std::string, std::string> environment;

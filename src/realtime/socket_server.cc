@@ -334,7 +334,8 @@ void SocketServer::handle_event(const std::shared_ptr<Socket>& socket, SocketPac
   if (handler == nullptr) {
     return refuse(json::object{
         {"error_code", "UNKNOWN_EVENT"},
-        {"message", fmt::format("event '{}' is not handled on namespace '{}'", event.name, socket->nsp)}});
+        {"message",
+         fmt::format("event '{}' is not handled on namespace '{}'", event.name, socket->nsp)}});
   }
   if (event_guard_) {
     if (Status allowed = event_guard_(*socket, event.name); !allowed.is_ok()) {

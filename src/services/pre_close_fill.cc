@@ -26,7 +26,8 @@ Result<std::optional<int64_t>> PreCloseFiller::stored_close_before(const std::st
   Result<RecordBatch> rows = manager_.load(table_, query);
   if (!rows.is_ok()) {
     return rows.status().with_context(
-        fmt::format("reading the close of {} before {} for pre_close", symbol, Date{day}.to_string()));
+        fmt::format("reading the close of {} before {} for pre_close", symbol,
+                    Date{day}.to_string()));
   }
   if (rows->num_rows() == 0 || rows->column(0).is_null(0)) return std::optional<int64_t>();
   return std::optional<int64_t>(rows->column(0).as<int64_t>()[0]);

@@ -213,7 +213,8 @@ Universe Universe::generate(uint64_t seed, int symbol_count) {
   universe.securities_.reserve(static_cast<size_t>(symbol_count));
   for (const SecurityInfo& known : well_known_securities()) {
     if (universe.securities_.size() == static_cast<size_t>(symbol_count)) break;
-    codes.insert(known.canonical.substr(0, 6) + std::string(exchange_name(known.symbol.exchange())));
+    codes.insert(std::string(known.symbol.code()) +
+                 std::string(exchange_name(known.symbol.exchange())));
     names.insert(known.name);
     universe.securities_.push_back(known);
   }

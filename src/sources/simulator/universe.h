@@ -4,8 +4,8 @@
 // larger one. Stocks and indices are told apart by canonical symbol, never by bare code:
 // 000001.SH is 上证指数 and 000001.SZ is 平安银行. Random boards are drawn roughly in their real
 // proportions (SH main, STAR, SZ main, ChiNext, BJ) with codes from each board's ranges, Chinese
-// short names, Shenwan level-1 industries and provinces. Index membership is fixed at generation (largest free-float market
-// caps); weights follow prices day by day (daily_model.h).
+// short names, Shenwan level-1 industries and provinces. Index membership is fixed at generation
+// (largest free-float market caps); weights follow prices day by day (daily_model.h).
 // Immutable after generate(): safe to share between threads.
 #pragma once
 
