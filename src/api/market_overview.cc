@@ -2,6 +2,8 @@
 // stored by default): advancers, decliners, unchanged, limit-up and limit-down counts under
 // each board's price-limit rule (core/trading_rules.h, the exchanges' rules), and
 // total volume and turnover. Only securities the master lists as stocks count (not indices).
+// A bar without a previous close (pre_close null or not positive) cannot be compared: it is
+// counted in `without_pre_close`, never as unchanged or against a limit of zero.
 #include <unordered_map>
 
 #include <boost/json/object.hpp>
@@ -19,6 +21,7 @@ namespace {
 
 struct Breadth {
   int64_t stocks = 0, advancers = 0, decliners = 0, unchanged = 0, limit_up = 0, limit_down = 0;
+  int64_t without_pre_close = 0;
   int64_t volume = 0;
   int64_t amount_units = 0;
   int amount_scale = 2;
@@ -73,9 +76,13 @@ Result<Breadth> breadth_on(const MarketApi& api, int32_t day) {
     ++breadth.stocks;
     breadth.volume += bars->column(3).as<int64_t>()[row];
     breadth.amount_units += bars->column(4).as<int64_t>()[row];
-    if (pre_close.is_null(row)) continue;
+    const int64_t previous =
+        pre_close.is_null(row) ? 0 : cents(pre_close.as<int64_t>()[row], price_scale);
+    if (previous <= 0 || close.is_null(row)) {
+      ++breadth.without_pre_close;
+      continue;
+    }
     const int64_t last = cents(close.as<int64_t>()[row], price_scale);
-    const int64_t previous = cents(pre_close.as<int64_t>()[row], price_scale);
     if (last > previous)
       ++breadth.advancers;
     else if (last < previous)
@@ -103,7 +110,10 @@ Status register_market_overview_route(gateway::RouteRegistry& registry, const Ma
       .description = "Advancers, decliners and unchanged by close vs previous close; limit-up / "
                      "limit-down by each board's daily limit (main +/-10 %, ST +/-5 %, ChiNext and "
                      "STAR +/-20 %, BSE +/-30 %, limit price rounded half up to the cent). Stocks "
-                     "only. Default date: the newest stored trading date.",
+                     "only. A stock whose bar has no previous close (or no close) is counted in "
+                     "without_pre_close and in no other bucket, so stocks = advancers + decliners "
+                     "+ unchanged + without_pre_close. Default date: the newest stored trading "
+                     "date.",
       .tags = {"market"},
       .resource = "market",
       .action = "read",
@@ -116,6 +126,9 @@ Status register_market_overview_route(gateway::RouteRegistry& registry, const Ma
            {"unchanged", {{"type", "integer"}}},
            {"limit_up", {{"type", "integer"}}},
            {"limit_down", {{"type", "integer"}}},
+           {"without_pre_close",
+            {{"type", "integer"},
+             {"description", "stocks whose bar lacks pre_close: not compared, not in limits"}}},
            {"total_volume", {{"type", "integer"}, {"description", "shares"}}},
            {"total_amount", {{"type", "number"}, {"description", "turnover, yuan"}}}}),
       .response_example = json::object{{"trade_date", "2024-01-31"},
@@ -125,6 +138,7 @@ Status register_market_overview_route(gateway::RouteRegistry& registry, const Ma
                                        {"unchanged", 155},
                                        {"limit_up", 41},
                                        {"limit_down", 12},
+                                       {"without_pre_close", 0},
                                        {"total_volume", 61234567800},
                                        {"total_amount", 812345678901.23}},
       .cache_tables = {"daily_kline", "symbols"},
@@ -143,6 +157,7 @@ Status register_market_overview_route(gateway::RouteRegistry& registry, const Ma
                              {"unchanged", breadth->unchanged},
                              {"limit_up", breadth->limit_up},
                              {"limit_down", breadth->limit_down},
+                             {"without_pre_close", breadth->without_pre_close},
                              {"total_volume", breadth->volume},
                              {"total_amount",
                               Decimal(breadth->amount_units, breadth->amount_scale).to_double()}});

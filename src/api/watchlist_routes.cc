@@ -87,8 +87,8 @@ class Watchlists {
       if (!checked.is_ok()) return ApiReply::fail(checked.status());
       symbols = std::move(*checked);
     }
-    const std::string id = new_id("wl", *api_.clock);
-    const int64_t now = api_.clock->now_ms();
+    const std::string id = new_id("wl", api_.record_clock());
+    const int64_t now = api_.record_clock().now_ms();
     return in_transaction(
         *user, id,
         [&](RelationalOps& ops) -> Status {
@@ -131,7 +131,7 @@ class Watchlists {
       if (!checked.is_ok()) return ApiReply::fail(checked.status());
       symbols = std::move(*checked);
     }
-    const int64_t now = api_.clock->now_ms();
+    const int64_t now = api_.record_clock().now_ms();
     return in_transaction(
         *user, id,
         [&](RelationalOps& ops) -> Status {
@@ -180,7 +180,7 @@ class Watchlists {
     Result<std::vector<std::string>> symbols =
         known_symbols(request.body_json.as_object().at("symbols").as_array(), "symbols");
     if (!symbols.is_ok()) return ApiReply::fail(symbols.status());
-    const int64_t now = api_.clock->now_ms();
+    const int64_t now = api_.record_clock().now_ms();
     return in_transaction(
         *user, id,
         [&](RelationalOps& ops) -> Status {
@@ -232,7 +232,7 @@ class Watchlists {
             return field_error(ErrorCode::kNotFound, "symbol",
                                "symbol '{}' is not in watchlist '{}'", canonical, id);
           }
-          return touch(ops, *current, api_.clock->now_ms());
+          return touch(ops, *current, api_.record_clock().now_ms());
         },
         "symbol removed");
   }

@@ -244,7 +244,8 @@ int run_ingest(const std::vector<std::string_view>& args) {
                                      ? static_cast<sources::IDataSource*>(all_sources->get())
                                      : (*all_sources)->find(spec->source);
   if (source == nullptr)
-    return usage_error(fmt::format("--source: '{}' is not configured", spec->source));
+    return usage_error(fmt::format("--source: '{}' is not configured{}", spec->source,
+                                   sources::unconfigured_source_hint(spec->source)));
 
   // The stores exactly as `mystocks serve` opens them (tables created or migrated), without the
   // tsdb's scheduled upkeep: a scrub pass or retention run belongs to the long-lived server.

@@ -144,6 +144,29 @@ void guard_realtime(realtime::SocketServer& sockets, services::AccessService& ac
   });
 }
 
+// A missing asset directory is not fatal (the API works without it), but the pages then answer
+// 404; saying so at start-up, with the resolved path and the key, saves the hunt.
+void warn_missing_assets(const ServerConfig& server) {
+  const struct {
+    std::string_view key;
+    const std::string& dir;
+    std::string_view file;
+    std::string_view remedy;
+  } assets[] = {
+      {"server.swagger_ui_dir", server.swagger_ui_dir, "swagger-ui-bundle.js",
+       "/api/docs will answer 404 until `npm ci` installs swagger-ui-dist"},
+      {"server.dashboard_dir", server.dashboard_dir, "index.html",
+       "/ will answer 404 until the CMake target \"dashboard\" builds it"},
+  };
+  for (const auto& asset : assets) {
+    std::error_code ec;
+    const std::filesystem::path file = std::filesystem::path(asset.dir) / asset.file;
+    if (std::filesystem::exists(file, ec)) continue;
+    spdlog::warn("{} '{}' has no {} (resolved to {}): {}", asset.key, asset.dir, asset.file,
+                 std::filesystem::absolute(file, ec).string(), asset.remedy);
+  }
+}
+
 }  // namespace
 
 int run_server(const Config& loaded_config, const ServeOptions& options) {
@@ -164,6 +187,7 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
     std::cerr << "mystocks: " << secrets.message() << "\n";
     return 1;
   }
+  warn_missing_assets(config.server);
   const Clock& clock = SystemClock::instance();
   MetricsRegistry& metrics = MetricsRegistry::global();
   const int64_t started_at = clock.now_ms();
@@ -285,12 +309,13 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
     spdlog::error("route registration failed: {}", routes.to_string());
     return 1;
   }
-  // Orders and "latest" queries follow the market clock: the simulated session in the demo.
-  if (Status status = api::register_data_api(
-          registry, {.data = &data.data(),
-                     .catalog = &data.catalog(),
-                     .clock = &data.market_clock(),
-                     .market = &market_query});
+  // Market data, orders and "latest" queries follow the market clock (the simulated session in
+  // the demo); watchlists' created_at/updated_at, like envelopes, the wall clock.
+  if (Status status = api::register_data_api(registry, {.data = &data.data(),
+                                                        .catalog = &data.catalog(),
+                                                        .clock = &data.market_clock(),
+                                                        .wall_clock = &clock,
+                                                        .market = &market_query});
       !status.is_ok()) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <span>
 #include <sstream>
@@ -39,6 +40,32 @@ constexpr std::string_view kCsvEncodings[] = {"auto", "utf-8", "gbk"};
 constexpr std::string_view kCookieSecure[] = {"auto", "always", "never"};
 constexpr std::string_view kCsvErrorPolicies[] = {"skip", "stop"};
 constexpr std::string_view kSaveStrategies[] = {"rollback", "continue", "retry"};
+
+// Keys holding file-system paths. A relative value written in a configuration file is resolved
+// against that file's directory, so `serve --config /elsewhere/mystocks.yaml` works from any
+// working directory. Values from the environment, `.env` and flags, and the defaults of keys a
+// file leaves out, stay relative to the working directory, as a shell user expects.
+// (sqlite.path and security.master_key_file are relative to storage.data_dir instead.)
+constexpr std::string_view kPathKeys[] = {
+    "server.swagger_ui_dir", "server.dashboard_dir", "storage.data_dir", "storage.tables_file",
+    "sources.csv_dir",       "security.policy_model", "security.policy_file"};
+
+bool is_path_key(std::string_view section, std::string_view key) {
+  return std::any_of(std::begin(kPathKeys), std::end(kPathKeys), [&](std::string_view path_key) {
+    return path_key.size() == section.size() + 1 + key.size() && path_key.starts_with(section) &&
+           path_key[section.size()] == '.' && path_key.ends_with(key);
+  });
+}
+
+// Resolves the path key's relative value against `base_dir` (empty: leave it as written).
+void resolve_path(Config& config, const KeySpec& spec, const std::filesystem::path& base_dir) {
+  if (base_dir.empty() || !is_path_key(spec.section, spec.key)) return;
+  Target target = spec.target(config);
+  std::string** text = std::get_if<std::string*>(&target);
+  if (text == nullptr || (*text)->empty()) return;
+  const std::filesystem::path value(**text);
+  if (value.is_relative()) **text = (base_dir / value).lexically_normal().string();
+}
 
 const std::vector<KeySpec>& key_specs() {
   static const std::vector<KeySpec> specs = {
@@ -342,7 +369,8 @@ std::string_view trim(std::string_view text) {
 namespace {
 
 // The sections and keys of a loaded document. REQUIRES: caller catches YAML::Exception.
-Result<Config> config_from_yaml(const YAML::Node& root, const std::string& source_name) {
+Result<Config> config_from_yaml(const YAML::Node& root, const std::string& source_name,
+                                const std::filesystem::path& base_dir) {
   Config config;
   config.source = source_name;
   if (root.IsNull()) return config;  // an empty file means all defaults
@@ -380,14 +408,15 @@ Result<Config> config_from_yaml(const YAML::Node& root, const std::string& sourc
                            key_where, section, key);
       }
       MYSTOCKS_RETURN_IF_ERROR(assign(config, *spec, entry.second.Scalar(), key_where));
+      resolve_path(config, *spec, base_dir);
     }
   }
   return config;
 }
 
-}  // namespace
-
-Result<Config> parse_config(const std::string& yaml_text, const std::string& source_name) {
+// Parses YAML text read from `source_name`; relative path values resolve against `base_dir`.
+Result<Config> parse_yaml(const std::string& yaml_text, const std::string& source_name,
+                          const std::filesystem::path& base_dir) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -400,11 +429,17 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& sou
   // into an error naming the place instead of an exception ending the process (found by
   // fuzzing, tests/fuzz/config_yaml_fuzz.cc).
   try {
-    return config_from_yaml(root, source_name);
+    return config_from_yaml(root, source_name, base_dir);
   } catch (const YAML::Exception& e) {
     return error(ErrorCode::kInvalidConfig, "{}:{}:{}: expected a plain name or value here: {}",
                  source_name, e.mark.line + 1, e.mark.column + 1, e.msg);
   }
+}
+
+}  // namespace
+
+Result<Config> parse_config(const std::string& yaml_text, const std::string& source_name) {
+  return parse_yaml(yaml_text, source_name, {});
 }
 
 Status apply_environment(Config& config, const std::map<std::string, std::string>& environment,
@@ -507,7 +542,10 @@ Result<Config> load_config(const std::string& path, const std::string& dotenv_pa
     return error(ErrorCode::kInvalidConfig, "{}: configuration file not found (pass --config PATH)",
                  path);
   }
-  Result<Config> config = parse_config(text, path);
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  const std::filesystem::path base_dir = ec ? std::filesystem::path() : absolute.parent_path();
+  Result<Config> config = parse_yaml(text, path, base_dir);
   if (!config.is_ok()) return config;
 
   std::map<std::string, std::string> environment;

@@ -18,6 +18,18 @@
 namespace mystocks::gateway {
 namespace {
 
+// The envelope code of a failed parameter check: the errors' own code when they all share one
+// (a bad symbol answers 1001 INVALID_SYMBOL), INVALID_ARGUMENT when they differ.
+ErrorCode shared_error_code(const std::vector<FieldError>& errors) {
+  for (const FieldError& error : errors) {
+    if (error.code != errors.front().code) return ErrorCode::kInvalidArgument;
+  }
+  for (const ErrorInfo& info : all_error_codes()) {
+    if (info.name == errors.front().code) return info.code;
+  }
+  return ErrorCode::kInvalidArgument;
+}
+
 std::string status_class(int status) { return std::to_string(status / 100) + "xx"; }
 
 std::string allow_header(const std::vector<HttpMethod>& allowed) {
@@ -316,7 +328,8 @@ std::optional<HttpResponse> Router::guard(HttpRequest& request, const RouteSpec&
   const std::string summary = errors.size() == 1
                                   ? errors.front().message
                                   : fmt::format("{} request fields are invalid; see errors", errors.size());
-  return render_envelope(ApiReply::fail(Status(ErrorCode::kInvalidArgument, summary), std::move(errors)),
+  const ErrorCode code = shared_error_code(errors);
+  return render_envelope(ApiReply::fail(Status(code, summary), std::move(errors)),
                          request.request_id, now);
 }
 

@@ -313,11 +313,16 @@ void SocketServer::handle_event(const std::shared_ptr<Socket>& socket, SocketPac
       send_packet(socket, response);
     });
   }
+  // A refusal before any handler answers the ack too ({error}), so a client awaiting it never
+  // hangs, and emits `error` for clients that sent no ack id.
+  auto refuse = [&](json::object refusal) {
+    if (ack.wanted()) ack(json::array{json::object{{"error", refusal}}});
+    emit(socket, "error", json::array{std::move(refusal)});
+  };
   if (!take_token(*socket, clock_.now_ms())) {
-    emit(socket, "error", json::array{json::object{
+    return refuse(json::object{
         {"error_code", "RATE_LIMIT_EXCEEDED"},
-        {"message", fmt::format("more than {} events per second", options_.events_per_second)}}});
-    return;
+        {"message", fmt::format("more than {} events per second", options_.events_per_second)}});
   }
   Event event{std::string(args[0].as_string()), {}, std::move(packet.attachments)};
   args.erase(args.begin());
@@ -327,18 +332,15 @@ void SocketServer::handle_event(const std::shared_ptr<Socket>& socket, SocketPac
     if (auto it = ns->second.find(event.name); it != ns->second.end()) handler = &it->second;
   }
   if (handler == nullptr) {
-    emit(socket, "error", json::array{json::object{
+    return refuse(json::object{
         {"error_code", "UNKNOWN_EVENT"},
-        {"message", fmt::format("event '{}' is not handled on namespace '{}'", event.name, socket->nsp)}}});
-    return;
+        {"message",
+         fmt::format("event '{}' is not handled on namespace '{}'", event.name, socket->nsp)}});
   }
   if (event_guard_) {
     if (Status allowed = event_guard_(*socket, event.name); !allowed.is_ok()) {
-      json::object refusal{{"error_code", std::string(error_info(allowed.code()).name)},
-                           {"message", std::string(allowed.message())}};
-      if (ack.wanted()) ack(json::array{json::object{{"error", refusal}}});
-      emit(socket, "error", json::array{std::move(refusal)});
-      return;
+      return refuse(json::object{{"error_code", std::string(error_info(allowed.code()).name)},
+                                 {"message", std::string(allowed.message())}});
     }
   }
   assert_no_lock_held();

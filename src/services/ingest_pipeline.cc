@@ -10,7 +10,9 @@
 #include "services/ingest_replace.h"
 #include "services/ingest_steps.h"
 #include "services/ingest_symbols.h"
+#include "services/pre_close_fill.h"
 #include "services/provisional_bars.h"
+#include "sources/failover_source.h"
 
 namespace mystocks::services {
 namespace {
@@ -28,6 +30,18 @@ bool needs_master_entry(DataType type) {
   return type == DataType::kDaily || type == DataType::kIndexDaily || type == DataType::kMinute ||
          type == DataType::kTick || type == DataType::kFundFlow ||
          type == DataType::kFundamentals || type == DataType::kRealtimeQuotes;
+}
+
+// How a message names where data came from: one instance by name, or the failover set (no
+// --source) by the order it tries its instances in for this data type.
+std::string source_text(const sources::IDataSource& source, sources::DataType type) {
+  const auto* failover = dynamic_cast<const sources::FailoverSource*>(&source);
+  if (failover == nullptr) return fmt::format("source '{}'", source.name());
+  std::string order;
+  for (const std::string& name : failover->priority(type)) {
+    order += (order.empty() ? "" : ", ") + name;
+  }
+  return fmt::format("the configured sources (tried in order: {})", order);
 }
 
 std::string group_text(const std::vector<Symbol>& group) {
@@ -113,7 +127,8 @@ class IngestPipeline::Job {
     if (!listed.is_ok()) {
       if (listed.status().code() == ErrorCode::kUnsupported) return std::vector<Symbol>{};
       return listed.status().with_context(
-          fmt::format("listing the symbols of source '{}'", source_.name()));
+          fmt::format("listing the symbols of {}",
+                      source_text(source_, sources::DataType::kSymbols)));
     }
     const Column* names = listed->column("symbol");
     const Column* kinds = listed->column("security_type");
@@ -171,8 +186,8 @@ class IngestPipeline::Job {
     sources::SourceRequest request = sources::SourceRequest::range(group, from, to);
     request.interval = spec_.dataset.interval;
     const std::string where =
-        fmt::format("{} {} {}..{} from source '{}'", spec_.dataset.to_string(), group_text(group),
-                    from.to_string(), to.to_string(), source_.name());
+        fmt::format("{} {} {}..{} from {}", spec_.dataset.to_string(), group_text(group),
+                    from.to_string(), to.to_string(), source_text(source_, spec_.dataset.type));
     // A replace swaps the whole chunk's scope at once, so its rows must come as one batch: a
     // second batch's replace would delete the first one's rows.
     const size_t batch_rows = spec_.replace ? 0 : pipeline_.options_.chunk_rows;
@@ -222,6 +237,9 @@ class IngestPipeline::Job {
       Result<int64_t> provisional =
           mark_provisional_daily_bars(batch, pipeline_.clock_.now_ms());
       if (!provisional.is_ok()) return provisional.status().with_context(where);
+      // A CSV without pre_close: derive it, so breadth and limit checks see the bar.
+      Result<int64_t> derived = PreCloseFiller(pipeline_.manager_, table_.name).fill(batch);
+      if (!derived.is_ok()) return derived.status().with_context(where);
     }
     ChunkCounts counts;
     counts.fetched = static_cast<int64_t>(batch.num_rows());

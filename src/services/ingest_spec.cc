@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "sources/source_factory.h"
+
 namespace mystocks::services {
 namespace {
 
@@ -85,8 +87,9 @@ Result<IngestJobSpec> build(const JobSpecFields& fields, std::vector<std::string
       std::find(rules.known_sources.begin(), rules.known_sources.end(), fields.source) ==
           rules.known_sources.end()) {
     return field_error(ErrorCode::kInvalidArgument, "source",
-                       "source '{}' is not configured: expected one of {}", fields.source,
-                       join(rules.known_sources));
+                       "source '{}' is not configured: expected one of {}{}", fields.source,
+                       join(rules.known_sources),
+                       sources::unconfigured_source_hint(fields.source));
   }
   spec.source = fields.source;
 

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/job_history.h"
+#include "sources/source_factory.h"
 
 namespace mystocks::services {
 
@@ -26,7 +27,8 @@ SourceResolver failover_resolver(sources::FailoverSource& sources) {
       known += (known.empty() ? "" : ", ") + std::string(source->name());
     }
     return field_error(ErrorCode::kInvalidArgument, "source",
-                       "source '{}' is not configured: expected one of {}", name, known);
+                       "source '{}' is not configured: expected one of {}{}", name, known,
+                       sources::unconfigured_source_hint(name));
   };
 }
 

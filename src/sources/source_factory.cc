@@ -86,6 +86,20 @@ Result<std::vector<SourceSpec>> parse_source_specs(std::string_view text, std::s
   return specs;
 }
 
+std::string unconfigured_source_hint(std::string_view name) {
+  if (name == "csv") {
+    return "; to import CSV files add the csv adapter to sources.instances (\"simulator,csv\") and "
+           "point sources.csv_dir at the import root holding daily/, minute_1m/, tick/, ... "
+           "(docs/ingest.md)";
+  }
+  if (name == "simulator") {
+    return "; add the simulator to sources.instances (\"simulator\", or \"sim=simulator\" to name "
+           "it) (docs/ingest.md)";
+  }
+  return fmt::format(
+      "; add \"{}=<type>\" to sources.instances, type one of simulator, csv (docs/ingest.md)", name);
+}
+
 std::vector<std::string> parse_name_list(std::string_view text) {
   std::vector<std::string> names;
   size_t start = 0;

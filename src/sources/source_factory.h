@@ -67,6 +67,10 @@ class SourceFactory {
 Result<std::unique_ptr<FailoverSource>> build_sources(const SourceFactory& factory,
                                                       const SourceContext& context);
 
+// The hint appended when --source or a job names an instance sources.instances lacks: which keys
+// make it configured ("sources.instances: simulator,csv" and sources.csv_dir for "csv").
+std::string unconfigured_source_hint(std::string_view name);
+
 // The built-in adapters' settings from configuration.
 SimulatorOptions simulator_options(const SourcesConfig& config);
 Result<CsvSourceOptions> csv_source_options(const SourcesConfig& config);

@@ -31,7 +31,10 @@ test('usage errors exit 2 and name the flag', async () => {
       [['--dataset', 'daily', '--all', '--from', '2024-02-01', '--to', '2024-01-05'],
        /--from: from 2024-02-01 is after to 2024-01-05/],
       [['--dataset', 'daily', '--all', '--from', '2024-01-02', '--to', '2024-01-05', '--source', 'vendor'],
-       /--source: source 'vendor' is not configured: expected one of simulator/],
+       /--source: source 'vendor' is not configured: expected one of simulator; add "vendor=<type>" to sources\.instances/],
+      // The default configuration has no csv instance: the message says which keys make one.
+      [['--dataset', 'daily', '--all', '--from', '2024-01-02', '--to', '2024-01-05', '--source', 'csv'],
+       /--source: source 'csv' is not configured: expected one of simulator; .*sources\.instances \("simulator,csv"\).*sources\.csv_dir/],
       [['--dataset', 'daily', '--all', '--from', '2024-01-02', '--to', '2024-01-05', '--strategy', 'yolo'],
        /--strategy: .*rollback, continue or retry/],
       [['--dataset', 'daily', '--all', '--from'], /option --from needs a value/],
@@ -86,11 +89,15 @@ test('a real ingest stores rows, and a re-run writes none', async () => {
 test('a failing job exits 1 with the reason', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'mystocks-ingest-'));
   try {
-    const result = await runCli(['ingest', '--dataset', 'daily', '--symbols', '600519', '--from', '2024-01-02',
+    // 601988.SH is not among the 5 simulated shares (the first well-known ones).
+    const result = await runCli(['ingest', '--dataset', 'daily', '--symbols', '601988', '--from', '2024-01-02',
                                  '--to', '2024-01-05', '--data-dir', dir], { env });
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /failed/);
-    assert.match(result.stdout, /NOT_FOUND: fetching daily 600519\.SH/);
+    // Without --source the failover set is named by its order, not as "source 'sources'".
+    assert.match(result.stdout,
+                 /NOT_FOUND: fetching daily 601988\.SH 2024-01-02\.\.2024-01-05 from the configured sources \(tried in order: simulator\)/);
+    assert.doesNotMatch(result.stdout, /source 'sources'/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

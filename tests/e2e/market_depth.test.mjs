@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { demoPassword, login, startDemo } from './lib/server.mjs';
 import { collector, connect, connected, once } from './lib/realtime.mjs';
 
-// Some of the 20 simulated stocks (seed 42); any may be suspended on a given day.
-const symbols = ['000148.SZ', '002214.SZ', '300170.SZ', '600806.SH', '688694.SH'];
+// Well-known shares the simulated universe opens with (every board but BSE); any may be
+// suspended on a given day.
+const symbols = ['000001.SZ', '000858.SZ', '300750.SZ', '600519.SH', '688981.SH'];
 
 async function depth(base, query, headers) {
   const response = await fetch(`${base}/api/v1/market/depth?${new URLSearchParams(query)}`, { headers });

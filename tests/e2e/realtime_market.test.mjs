@@ -199,3 +199,27 @@ test('1,000 concurrent clients all receive a room broadcast', async (t) => {
   for (const socket of clients) socket.disconnect();
   await until(async () => (await status()).connections === 0, 10000, 'all sessions closed');
 });
+
+test('rate-limited and unknown events answer the ack with the error, so awaiting clients never hang', async () => {
+  // One event per second, bursts of two.
+  const server = await startRealtimeServer({ MYSTOCKS_REALTIME_EVENTS_PER_SECOND: '1' }, { users: { trader: 'trader' } });
+  try {
+    const { token } = await login(server.base, 'trader');
+    const socket = await connected(connect(server.base, { transports: ['websocket'], auth: { token } }));
+    const errors = collector(socket, 'error');
+    const unknown = await socket.timeout(3000).emitWithAck('no_such_event', {});
+    assert.equal(unknown.error.error_code, 'UNKNOWN_EVENT');
+    // The burst's second token, then nothing left: at least one ping is refused, through its ack.
+    const replies = [];
+    for (let i = 0; i < 3; ++i) replies.push(socket.timeout(3000).emitWithAck('ping'));
+    const answers = await Promise.all(replies);
+    const refused = answers.filter((answer) => answer?.error);
+    assert.ok(refused.length >= 1, JSON.stringify(answers));
+    assert.equal(refused[0].error.error_code, 'RATE_LIMIT_EXCEEDED');
+    assert.match(refused[0].error.message, /more than 1 events per second/);
+    await errors.waitFor(1 + refused.length);  // the error events still arrive as well
+    socket.close();
+  } finally {
+    await server.stop();
+  }
+});

@@ -129,6 +129,15 @@ SimulatorSource::SimulatorSource(std::string name, std::shared_ptr<const MarketS
 
 Date SimulatorSource::today() const { return shanghai_date(clock_->now_ms()); }
 
+int SimulatorSource::completed_minutes(TimestampMs now) {
+  const int current = trading_minute_index(now);
+  if (current >= 0) return current;
+  const Date date = shanghai_date(now);
+  if (now < shanghai_time(date, 9, 30)) return 0;
+  if (now < shanghai_time(date, 13, 0)) return kMinutes / 2;  // the lunch break
+  return kMinutes;
+}
+
 SimulatorSource::OpenSession SimulatorSource::open_session() const {
   OpenSession session;
   session.now = clock_->now_ms();
@@ -316,8 +325,13 @@ Result<RecordBatch> SimulatorSource::minute_bars(const SourceRequest& request) {
   writer.reserve(static_cast<size_t>(estimate));
   const MinuteBarColumns columns(writer);
   const std::string_view frequency = interval_name(request.interval);
-  auto write_plan = [&](const std::string& symbol, const DayPlan& plan) {
-    for (int first = 0; first < kMinutes; first += width) {
+  // On the open session's day only the bars whose minutes have all passed on the market clock:
+  // a minute that has not happened yet has no bar (the live feed serves the forming one).
+  const OpenSession session = open_session();
+  const int minutes_done = session.day >= 0 ? completed_minutes(session.now) : kMinutes;
+  auto write_plan = [&](const std::string& symbol, const DayPlan& plan, int day) {
+    const int limit = day == session.day ? minutes_done : kMinutes;
+    for (int first = 0; first + width <= limit; first += width) {
       write_minute_bar(writer, columns, symbol, frequency, trading_minute_start(plan.date, first),
                        aggregate_minutes(plan, first, width));
     }
@@ -344,8 +358,10 @@ Result<RecordBatch> SimulatorSource::minute_bars(const SourceRequest& request) {
     if (item.is_index) {
       const std::vector<IndexDay> index_days = simulator_->index_days(item.id, range->last);
       for (int day = range->first; day <= range->last; ++day) {
-        write_plan(*item.symbol, simulator_->index_plan(item.id, index_days[day], day,
-                                                        &bridges[day - range->first]));
+        write_plan(*item.symbol,
+                   simulator_->index_plan(item.id, index_days[day], day,
+                                          &bridges[day - range->first]),
+                   day);
       }
       continue;
     }
@@ -353,7 +369,8 @@ Result<RecordBatch> SimulatorSource::minute_bars(const SourceRequest& request) {
     for (int day = range->first; day <= range->last; ++day) {
       if (!days[day].trading) continue;
       write_plan(*item.symbol,
-                 simulator_->stock_plan(item.id, days[day], day, &bridges[day - range->first]));
+                 simulator_->stock_plan(item.id, days[day], day, &bridges[day - range->first]),
+                 day);
     }
   }
   return writer.finish();

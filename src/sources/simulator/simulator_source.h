@@ -90,6 +90,8 @@ class SimulatorSource final : public IDataSource {
     TimestampMs now = 0;
   };
   OpenSession open_session() const;
+  // Trading minutes of `now`'s day that have fully passed (0..240) on the market clock.
+  static int completed_minutes(TimestampMs now);
 
   std::string name_;
   std::shared_ptr<const MarketSimulator> simulator_;

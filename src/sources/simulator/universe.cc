@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sources/simulator/random.h"
+#include "sources/simulator/well_known.h"
 
 namespace mystocks::sources {
 namespace {
@@ -85,6 +86,7 @@ struct IndexShape {
 constexpr IndexShape kIndices[] = {
     {"000001", Exchange::kSH, "上证指数", "上海证券交易所综合股价指数", 3085.20},
     {"000300", Exchange::kSH, "沪深300", "沪深300指数", 4152.24},
+    {"000905", Exchange::kSH, "中证500", "中证小盘500指数", 5950.31},
     {"000688", Exchange::kSH, "科创50", "上证科创板50成份指数", 1000.00},
     {"399001", Exchange::kSZ, "深证成指", "深证成份指数", 10638.42},
     {"399006", Exchange::kSZ, "创业板指", "创业板指数", 1841.39},
@@ -186,14 +188,19 @@ double float_cap(const SecurityInfo& info) {
 
 // Members of an index: the largest float caps among `eligible`, at most `limit` of them.
 std::vector<uint32_t> largest(const std::vector<SecurityInfo>& securities,
-                              std::vector<uint32_t> eligible, size_t limit) {
+                              std::vector<uint32_t> eligible, size_t limit, size_t skip = 0) {
   std::stable_sort(eligible.begin(), eligible.end(), [&](uint32_t a, uint32_t b) {
     return float_cap(securities[a]) > float_cap(securities[b]);
   });
+  eligible.erase(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(
+                                                          std::min(skip, eligible.size())));
   if (eligible.size() > limit) eligible.resize(limit);
   std::sort(eligible.begin(), eligible.end());
   return eligible;
 }
+
+// CSI 300 takes the largest third of the SH and SZ shares (at most 300); CSI 500 the next ones.
+size_t csi300_size(size_t pool_size) { return std::clamp<size_t>(pool_size / 3, 1, 300); }
 
 }  // namespace
 
@@ -204,7 +211,14 @@ Universe Universe::generate(uint64_t seed, int symbol_count) {
   std::set<std::string> codes;
   std::set<std::string> names;
   universe.securities_.reserve(static_cast<size_t>(symbol_count));
-  for (int index = 0; index < symbol_count; ++index) {
+  for (const SecurityInfo& known : well_known_securities()) {
+    if (universe.securities_.size() == static_cast<size_t>(symbol_count)) break;
+    codes.insert(std::string(known.symbol.code()) +
+                 std::string(exchange_name(known.symbol.exchange())));
+    names.insert(known.name);
+    universe.securities_.push_back(known);
+  }
+  while (universe.securities_.size() < static_cast<size_t>(symbol_count)) {
     universe.securities_.push_back(make_security(rng, codes, names));
   }
   const auto& securities = universe.securities_;
@@ -235,7 +249,11 @@ Universe Universe::generate(uint64_t seed, int symbol_count) {
     } else if (code == "000300") {
       auto pool =
           select([](const SecurityInfo& s) { return s.symbol.exchange() != Exchange::kBJ; });
-      members = largest(securities, pool, std::clamp<size_t>(pool.size() / 3, 1, 300));
+      members = largest(securities, pool, csi300_size(pool.size()));
+    } else if (code == "000905") {
+      auto pool =
+          select([](const SecurityInfo& s) { return s.symbol.exchange() != Exchange::kBJ; });
+      members = largest(securities, pool, 500, csi300_size(pool.size()));
     } else if (code == "000688") {
       auto pool = select([](const SecurityInfo& s) { return s.board == Board::kStar; });
       members = largest(securities, pool, half(pool, 50));

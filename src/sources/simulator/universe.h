@@ -1,9 +1,11 @@
 // Universe: the simulated securities and indices, generated deterministically from a seed.
-// Security i depends only on the seed and i, so a universe of N symbols is a prefix of every
-// larger one. Boards are drawn roughly in their real proportions (SH main, STAR, SZ main,
-// ChiNext, BJ) with codes from each board's ranges, Chinese short names, Shenwan level-1
-// industries and provinces. Index membership is fixed at generation (largest free-float market
-// caps); weights follow prices day by day (daily_model.h).
+// It opens with the well-known shares of well_known.h (600519.SH, 000001.SZ, ...), then random
+// ones. Security i depends only on the seed and i, so a universe of N symbols is a prefix of every
+// larger one. Stocks and indices are told apart by canonical symbol, never by bare code:
+// 000001.SH is 上证指数 and 000001.SZ is 平安银行. Random boards are drawn roughly in their real
+// proportions (SH main, STAR, SZ main, ChiNext, BJ) with codes from each board's ranges, Chinese
+// short names, Shenwan level-1 industries and provinces. Index membership is fixed at generation
+// (largest free-float market caps); weights follow prices day by day (daily_model.h).
 // Immutable after generate(): safe to share between threads.
 #pragma once
 

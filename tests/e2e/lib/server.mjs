@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const sourceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const binary = process.env.MYSTOCKS_BIN ?? path.join(sourceDir, 'build-debug/src/cli/mystocks');
+// Absolute, so a test may start it from another working directory.
+export const binary = path.resolve(process.env.MYSTOCKS_BIN ?? path.join(sourceDir, 'build-debug/src/cli/mystocks'));
 
 export function runCli(args, { env = {}, cwd = sourceDir } = {}) {
   return new Promise((resolve) => {
@@ -39,7 +40,8 @@ async function addUsers(dataDir, users, env) {
   }
 }
 
-export async function startServer({ args = [], env = {}, command = 'serve', users = null } = {}) {
+export async function startServer({ args = [], env = {}, command = 'serve', users = null,
+                                    cwd = sourceDir } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mystocks-e2e-'));
   const storeArgs = command === 'socketio-conformance' ? [] : ['--data-dir', dataDir];
   if (users) {
@@ -57,7 +59,7 @@ export async function startServer({ args = [], env = {}, command = 'serve', user
     }
   }
   const child = spawn(binary, [command, '--listen', '127.0.0.1:0', ...storeArgs, ...args], {
-    cwd: sourceDir,
+    cwd,
     env: { ...process.env, ...env },
   });
   let stdout = '';

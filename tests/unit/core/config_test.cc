@@ -2,9 +2,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "support/fuzz_findings.h"
 #include "support/source_dir.h"
@@ -19,6 +21,45 @@ TEST(ConfigTest, ShippedFileLoadsWithDefaults) {
   EXPECT_EQ(config->server.listen, defaults.server.listen);
   EXPECT_EQ(config->server.body_limit_bytes, defaults.server.body_limit_bytes);
   EXPECT_EQ(config->logging.format, "json");
+}
+
+TEST(ConfigTest, ShippedPathsNameTheDefaultPlacesFromAnyWorkingDirectory) {
+  // The shipped file's paths are relative to config/, the defaults to the repository root: both
+  // name the same files, whatever the working directory.
+  Result<Config> config = load_config(test::source_path("config/mystocks.yaml"), "");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  const Config defaults;
+  auto from_root = [](const std::string& relative) {
+    return std::filesystem::path(test::source_path(relative)).lexically_normal().string();
+  };
+  EXPECT_EQ(config->storage.tables_file, from_root(defaults.storage.tables_file));
+  EXPECT_EQ(config->storage.data_dir, from_root(defaults.storage.data_dir));
+  EXPECT_EQ(config->server.swagger_ui_dir, from_root(defaults.server.swagger_ui_dir));
+  EXPECT_EQ(config->server.dashboard_dir, from_root(defaults.server.dashboard_dir));
+  EXPECT_EQ(config->sources.csv_dir, from_root(defaults.sources.csv_dir));
+  EXPECT_EQ(config->security.policy_model, from_root(defaults.security.policy_model));
+  EXPECT_EQ(config->security.policy_file, from_root(defaults.security.policy_file));
+  EXPECT_TRUE(std::filesystem::exists(config->storage.tables_file));
+}
+
+TEST(ConfigTest, RelativePathsInAFileResolveAgainstItsDirectoryOthersStayAsWritten) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("mystocks-config-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir / "conf");
+  const std::string file = (dir / "conf" / "my.yaml").string();
+  std::ofstream(file) << "storage:\n  tables_file: \"../schema/tables.yaml\"\n"
+                         "  data_dir: \"/var/lib/mystocks\"\nserver:\n  listen: \"a:1\"\n";
+  Result<Config> config = load_config(file, "");
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->storage.tables_file, (dir / "schema" / "tables.yaml").string());
+  EXPECT_EQ(config->storage.data_dir, "/var/lib/mystocks");  // absolute: unchanged
+  EXPECT_EQ(config->server.listen, "a:1");                   // not a path
+  EXPECT_EQ(config->server.swagger_ui_dir, Config().server.swagger_ui_dir);  // default: as is
+  // Text parsed without a file has no directory to resolve against.
+  Result<Config> text = parse_config("storage:\n  tables_file: t.yaml\n", "inline");
+  ASSERT_TRUE(text.is_ok());
+  EXPECT_EQ(text->storage.tables_file, "t.yaml");
 }
 
 TEST(ConfigTest, UnknownKeyNamesFileLineAndKnownKeys) {

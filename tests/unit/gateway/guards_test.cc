@@ -112,6 +112,18 @@ TEST_F(GuardsTest, EveryInvalidParameterIsNamed) {
   EXPECT_NE(too_many.body.find("at most 3 are allowed"), std::string::npos) << too_many.body;
 }
 
+TEST_F(GuardsTest, EnvelopeCodeIsTheErrorsOwnCodeWhenTheyAgree) {
+  // A bad symbol alone: 1001 INVALID_SYMBOL at the top, as docs/error-codes.md shows.
+  json::object symbol = json::parse(send("/api/v1/kline?symbol=AAPL").body).as_object();
+  EXPECT_EQ(symbol["code"], 1001);
+  EXPECT_EQ(symbol["errors"].as_array()[0].at("code"), "INVALID_SYMBOL");
+  json::object bad_list = json::parse(send("/api/v1/kline?symbol=600519&symbols=600519,x").body).as_object();
+  EXPECT_EQ(bad_list["code"], 1001);
+  // A bad time alone: 1002; different kinds of mistakes together: 1000 INVALID_ARGUMENT.
+  EXPECT_EQ(json::parse(send("/api/v1/kline?symbol=600519&start=soon").body).at("code"), 1002);
+  EXPECT_EQ(json::parse(send("/api/v1/kline?symbol=AAPL&limit=0").body).at("code"), 1000);
+}
+
 TEST_F(GuardsTest, JsonBodiesAreValidated) {
   EXPECT_EQ(send("/api/v1/orders", HttpMethod::kPost, R"({"symbol":"600519","quantity":200})").status, 200);
   HttpResponse bad = send("/api/v1/orders", HttpMethod::kPost, R"({"quantity":50,"side":"hold","note":1})");

@@ -116,6 +116,34 @@ TEST_F(SimulatorBarsTest, TicksResampleToTheOneMinuteBars) {
   }
 }
 
+TEST_F(SimulatorBarsTest, TodaysMinuteBarsStopAtTheCurrentMinuteOfTheMarketClock) {
+  auto source = make(10);
+  const std::vector<std::string> symbols = first_symbols(*source, 2);
+  auto count = [&](std::string_view interval) {
+    SourceRequest request = request_for(symbols, "2024-05-07", "2024-05-07");
+    request.interval = *parse_interval(interval);
+    const RecordBatch bars = ok(source->minute_bars(request));
+    std::map<std::string, size_t> per_symbol;  // a suspended share has none: take the most
+    for (size_t row = 0; row < bars.num_rows(); ++row) {
+      EXPECT_LE(column<int64_t>(bars, "ts")[row], clock_.now_ms()) << interval;
+      ++per_symbol[column<std::string>(bars, "symbol")[row]];
+    }
+    size_t most = 0;
+    for (const auto& [symbol, rows] : per_symbol) most = std::max(most, rows);
+    return most;
+  };
+  clock_.set_ms(at(2024, 5, 7, 10, 7, 30));  // 37 minutes (09:30..10:06) have passed
+  EXPECT_EQ(count("1m"), 37u);
+  EXPECT_EQ(count("5m"), 7u);  // 10:05 is still forming
+  EXPECT_EQ(count("60m"), 0u);
+  clock_.set_ms(at(2024, 5, 7, 12, 0));  // the lunch break: the morning's 120 minutes
+  EXPECT_EQ(count("1m"), 120u);
+  clock_.set_ms(at(2024, 5, 7, 9, 0));  // before the open: nothing yet
+  EXPECT_EQ(count("1m"), 0u);
+  clock_.set_ms(at(2024, 5, 7, 15, 0, 1));  // after the close: the whole day
+  EXPECT_EQ(count("1m"), 240u);
+}
+
 TEST_F(SimulatorBarsTest, OneMinuteBarsAggregateToEveryIntervalAndTheDay) {
   auto source = make(40);
   const std::vector<std::string> symbols = first_symbols(*source, 4);

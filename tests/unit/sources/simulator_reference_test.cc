@@ -1,5 +1,6 @@
 // The simulator's reference data (securities master, calendar, constituents, fundamentals, fund
 // flow), realtime quotes against the ticks, schemas, and news being unsupported.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -68,6 +69,65 @@ TEST_F(SimulatorReferenceTest, SecuritiesMasterSpansTheBoardsWithUniqueNames) {
   }
   EXPECT_TRUE(codes.contains("000300.SH"));
   EXPECT_TRUE(codes.contains("399001.SZ"));
+}
+
+TEST_F(SimulatorReferenceTest, DemoUniverseHoldsTheWellKnownNamesAndIndicesByCanonicalSymbol) {
+  const Universe universe = Universe::generate(7, 300);
+  auto security_name = [&](std::string_view symbol) -> std::string {
+    auto id = universe.find_security(*Symbol::parse(symbol));
+    return id ? universe.securities()[*id].name : "(missing)";
+  };
+  auto index_name = [&](std::string_view symbol) -> std::string {
+    auto id = universe.find_index(*Symbol::parse(symbol));
+    return id ? universe.indices()[*id].name : "(missing)";
+  };
+  EXPECT_EQ(security_name("600519.SH"), "贵州茅台");
+  EXPECT_EQ(security_name("000001.SZ"), "平安银行");
+  EXPECT_EQ(security_name("600036.SH"), "招商银行");
+  EXPECT_EQ(security_name("300750.SZ"), "宁德时代");
+  EXPECT_EQ(security_name("000858.SZ"), "五粮液");
+  EXPECT_EQ(index_name("000001.SH"), "上证指数");
+  EXPECT_EQ(index_name("399001.SZ"), "深证成指");
+  EXPECT_EQ(index_name("000300.SH"), "沪深300");
+  EXPECT_EQ(index_name("399006.SZ"), "创业板指");
+  EXPECT_EQ(index_name("000688.SH"), "科创50");
+  EXPECT_EQ(index_name("000905.SH"), "中证500");
+  // The same six digits name a stock on one exchange and an index on the other.
+  EXPECT_FALSE(universe.find_index(*Symbol::parse("000001.SZ")));
+  EXPECT_FALSE(universe.find_security(*Symbol::parse("000001.SH")));
+  const auto& moutai = universe.securities()[*universe.find_security(*Symbol::parse("600519"))];
+  EXPECT_EQ(moutai.board, Board::kMain);
+  EXPECT_EQ(moutai.industry, "食品饮料");
+  EXPECT_GT(moutai.initial_price, 100000);  // above 1,000 yuan, as the real share
+  // CSI 500 is the next tier after CSI 300: no share in both.
+  const auto& csi300 = universe.indices()[*universe.find_index(*Symbol::parse("000300.SH"))];
+  const auto& csi500 = universe.indices()[*universe.find_index(*Symbol::parse("000905.SH"))];
+  EXPECT_FALSE(csi500.members.empty());
+  for (uint32_t member : csi500.members) {
+    EXPECT_FALSE(std::binary_search(csi300.members.begin(), csi300.members.end(), member));
+  }
+  // Two generations from the same seed are the same market.
+  const Universe again = Universe::generate(7, 300);
+  for (size_t index = 0; index < universe.securities().size(); ++index) {
+    EXPECT_EQ(universe.securities()[index].canonical, again.securities()[index].canonical);
+    EXPECT_EQ(universe.securities()[index].initial_price, again.securities()[index].initial_price);
+  }
+}
+
+TEST_F(SimulatorReferenceTest, QuotesOfAStockAndAnIndexSharingDigitsStayApart) {
+  auto source = make(30);
+  clock_.set_ms(at(2024, 5, 7, 10, 0, 1));
+  const RecordBatch quotes =
+      ok(source->realtime_quotes(request({"000001.SZ", "000001.SH"}, "2024-05-07", "2024-05-07")));
+  ASSERT_EQ(quotes.num_rows(), 2u);
+  std::map<std::string, int64_t> last;  // units of the quote table's price scale
+  for (size_t row = 0; row < quotes.num_rows(); ++row) {
+    last[column<std::string>(quotes, "symbol")[row]] = column<int64_t>(quotes, "last")[row];
+  }
+  ASSERT_EQ(last.size(), 2u);
+  // 上证指数 stands around 3,000 points, 平安银行 trades around 11 yuan: two different series.
+  EXPECT_GT(last["000001.SH"], 50 * last["000001.SZ"]);
+  EXPECT_GT(last["000001.SZ"], 0);
 }
 
 TEST_F(SimulatorReferenceTest, UniverseOfNIsAPrefixOfLargerUniverses) {
