@@ -1,22 +1,15 @@
-// GET /api/v2/market/snapshot: the market cross-section (services/market_snapshot.h), one row
+// GET /api/v2/market/snapshot: the market cross-section (services/market/market_snapshot.h), one row
 // per symbol, as columns (the v2 K-line shape) or CSV. Parameters in, the service call,
 // serialisation out.
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-
 #include "api/market_common.h"
 #include "api/market_routes.h"
+#include "api/route_prelude.h"
 #include "core/json_text.h"
 #include "core/row_json.h"
 #include "services/market/market_snapshot.h"
 
 namespace mystocks::api {
 namespace {
-
-namespace json = boost::json;
-using gateway::ApiReply;
-using gateway::HttpRequest;
-using gateway::RouteSpec;
 
 // Every A-share listing fits: ~5,400 stocks today.
 constexpr int64_t kMaxSnapshotSymbols = 10000;
