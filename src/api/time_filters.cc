@@ -1,6 +1,7 @@
 #include "api/time_filters.h"
 
 #include "api/market_common.h"
+#include "api/route_prelude.h"
 
 namespace mystocks::api {
 
