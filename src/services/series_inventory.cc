@@ -100,8 +100,6 @@ bool daily_rows(const storage::TableSchema& table) {
   switch (table.classification) {
     case DataClassification::kDailyKline:
     case DataClassification::kFundFlow:
-    case DataClassification::kTechnicalIndicators:
-    case DataClassification::kFactors:
       return true;
     default:
       return false;

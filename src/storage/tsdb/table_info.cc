@@ -1,6 +1,8 @@
 #include "storage/tsdb/table_info.h"
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 namespace mystocks::tsdb {
 namespace {
@@ -10,6 +12,18 @@ bool valid_table_name(std::string_view name) {
          std::all_of(name.begin(), name.end(), [](char c) {
            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
          });
+}
+
+// Classifications retired from tables.yaml (issue #19) whose tables may still sit in the MANIFEST
+// of an existing store, which keeps them (no DROP). They open as plain time-series tables: a
+// classification only picks the default store, and these tables are already in this one.
+constexpr std::string_view kRetiredClassifications[] = {"level2_snapshot"};
+
+Result<storage::DataClassification> stored_classification(std::string_view name) {
+  if (std::ranges::find(kRetiredClassifications, name) != std::end(kRetiredClassifications)) {
+    return storage::DataClassification::kTick;
+  }
+  return storage::parse_classification(name);
 }
 
 }  // namespace
@@ -144,7 +158,7 @@ Result<storage::TableSchema> decode_table_schema(ByteReader& in) {
       !in.get_count(count, 10'000)) {
     return error(ErrorCode::kDataLoss, "table schema is truncated");
   }
-  Result<storage::DataClassification> parsed = storage::parse_classification(classification);
+  Result<storage::DataClassification> parsed = stored_classification(classification);
   if (!parsed.is_ok()) return error(ErrorCode::kDataLoss, "table schema: {}", parsed.status().message());
   schema.classification = *parsed;
   schema.retention_days = static_cast<int>(retention);
