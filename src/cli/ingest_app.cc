@@ -187,8 +187,6 @@ void print_summary(const services::IngestJobSpec& spec, const services::IngestSu
 
 }  // namespace
 
-std::string_view ingest_usage() { return kIngestUsage; }
-
 int run_ingest(const std::vector<std::string_view>& args) {
   IngestArgs parsed;
   bool help = false;
