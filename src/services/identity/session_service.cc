@@ -150,15 +150,6 @@ Status SessionService::revoke(std::string_view session_id) {
   return Status::ok();
 }
 
-Result<std::string> SessionService::session_of(std::string_view refresh_token) {
-  LoadQuery query;
-  query.columns = {"family_id"};
-  query.filters = {storage::eq("token_hash", token_hash(refresh_token))};
-  Result<RecordBatch> rows = data_.load(std::string(kTable), query);
-  MYSTOCKS_RETURN_IF_ERROR(rows.status());
-  return rows->num_rows() == 0 ? std::string() : string_at(*rows, "family_id", 0);
-}
-
 void SessionService::remember_revoked(const std::string& session_id) {
   const int64_t now = clock_.now_ms();
   const int64_t forget_after = now + (options_.access_ttl_seconds + options_.skew_seconds) * 1000;
