@@ -15,6 +15,12 @@ Status malformed(std::string_view why, std::string_view text) {
   return error(ErrorCode::kMalformedRequest, "Socket.IO packet '{}' {}", text.substr(0, 64), why);
 }
 
+// Event names a client may not emit (reserved by Socket.IO).
+bool is_reserved_event(std::string_view name) {
+  return name == "connect" || name == "connect_error" || name == "disconnect" ||
+         name == "disconnecting" || name == "newListener" || name == "removeListener";
+}
+
 bool payload_valid(SocketPacketType type, const json::value& data, bool present) {
   switch (type) {
     case SocketPacketType::kConnect: return !present || data.is_object();
@@ -130,15 +136,6 @@ Status check_placeholders(const SocketPacket& packet) {
         packet.attachments.size());
   }
   return Status::ok();
-}
-
-bool is_reserved_event(std::string_view name) {
-  return name == "connect" || name == "connect_error" || name == "disconnect" ||
-         name == "disconnecting" || name == "newListener" || name == "removeListener";
-}
-
-json::value binary_placeholder(size_t num) {
-  return json::object{{"_placeholder", true}, {"num", num}};
 }
 
 }  // namespace mystocks::realtime
