@@ -55,9 +55,4 @@ Status read_block(std::string_view framed, std::string& encoded) {
                     framed.substr(kBlockHeaderBytes, stored), decoded, encoded);
 }
 
-Compression block_compression(std::string_view framed) {
-  if (framed.empty()) return Compression::kNone;
-  return static_cast<Compression>(static_cast<uint8_t>(framed[0]));
-}
-
 }  // namespace mystocks::tsdb

@@ -55,9 +55,4 @@ void ColumnPool::give(ColumnValues&& values) {
 
 void ColumnPool::give_int64(std::vector<int64_t>&& values) { give(ColumnValues(std::move(values))); }
 
-size_t ColumnPool::pooled_bytes() const {
-  std::lock_guard lock(mutex_);
-  return bytes_;
-}
-
 }  // namespace mystocks::tsdb

@@ -187,19 +187,6 @@ void Wal::writer_arrived() {
   work_cv_.notify_one();
 }
 
-Status Wal::sync_now() {
-  std::unique_lock lock(mutex_);
-  const uint64_t position = position_written_;
-  while (error_.is_ok() && position_synced_ < position) {
-    if (syncing_) {
-      synced_cv_.wait(lock);
-    } else {
-      sync_locked(lock);
-    }
-  }
-  return error_;
-}
-
 Status Wal::sticky_error() const {
   std::lock_guard lock(mutex_);
   return error_;

@@ -4,7 +4,7 @@
 // A log position is the count of bytes appended over the Wal's life (all files); a record is
 // durable once the synced position reaches the position append() returned for it.
 // Thread-safety: start_file() and append() need one caller at a time (the store's write mutex);
-// wait_durable(), writer_arriving()/writer_arrived() and sync_now() may be called from any thread.
+// wait_durable() and writer_arriving()/writer_arrived() may be called from any thread.
 #pragma once
 
 #include <condition_variable>
@@ -56,8 +56,6 @@ class Wal {
   // the syncer waits (up to the window) so that one fsync can cover both.
   void writer_arriving();
   void writer_arrived();
-  // fsyncs everything appended so far.
-  Status sync_now();
 
   uint64_t current_number() const { return current_number_; }
   Status sticky_error() const;
