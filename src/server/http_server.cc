@@ -250,6 +250,5 @@ HttpServer::~HttpServer() = default;
 Status HttpServer::start() { return impl_->start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 Status HttpServer::run(bool handle_signals) { return impl_->run(handle_signals); }
-void HttpServer::request_stop() { impl_->request_stop(); }
 
 }  // namespace mystocks::server
