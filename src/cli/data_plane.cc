@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
 #include "services/demo_seed.h"
 #include "services/live_resume.h"
 #include "sources/source_factory.h"
@@ -112,7 +113,7 @@ const Clock& DataPlane::market_clock() const {
 void DataPlane::start(std::function<void(const Status&)> on_seeded) {
   if (background_.joinable()) return;
   background_ = std::thread([this, on_seeded = std::move(on_seeded)]() mutable {
-    run_background(std::move(on_seeded));
+    (void)run_thread("data-plane", [&] { run_background(std::move(on_seeded)); });
   });
 }
 

@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/thread_guard.h"
 #include "services/data_manager.h"
 #include "services/ingest_pipeline.h"
 #include "services/ingest_spec.h"
@@ -280,7 +281,11 @@ int run_ingest(const std::vector<std::string_view>& args) {
   record_job();
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  std::thread worker([&] { summary = pipeline.run(*spec, *source, progress); });
+  std::thread worker([&] {
+    // A pipeline that throws finishes the job with the failure, so the wait below ends.
+    Status failed = run_thread("ingest", [&] { summary = pipeline.run(*spec, *source, progress); });
+    if (!failed.is_ok()) progress.finish(failed);
+  });
 
   const bool terminal = isatty(fileno(stderr)) != 0;
   int64_t last_log_ms = clock.now_ms();

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
 #include "services/table_rows.h"
 
 namespace mystocks::services {
@@ -34,7 +35,7 @@ void AuditLog::start() {
   std::lock_guard lock(mutex_);
   if (writer_.joinable()) return;
   stopping_ = false;
-  writer_ = std::thread([this] { run(); });
+  writer_ = std::thread([this] { (void)run_thread("audit-writer", [this] { run(); }); });
 }
 
 void AuditLog::stop() {
@@ -95,7 +96,9 @@ void AuditLog::run() {
                    [&] { return stopping_ || queue_.size() >= kBatch; });
     if (queue_.empty()) continue;
     lock.unlock();
-    if (Status status = flush(); !status.is_ok()) {
+    // A flush that throws is reported by the guard and retried like a failed write.
+    if (Status status = guard_thread_work("audit-writer", [this] { return flush(); });
+        !status.is_ok()) {
       spdlog::warn("audit log: write failed, will retry: {}", status.message());
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
+
 namespace mystocks::tsdb {
 
 std::string RecoveryReport::to_string() const {
@@ -86,7 +88,9 @@ Result<std::unique_ptr<TsdbStore>> TsdbStore::open(TsdbOptions options) {
   }
   store->open_ = true;
   if (store->options_.background_work && !store->options_.read_only) {
-    store->background_ = std::thread([raw = store.get()] { raw->background_loop(); });
+    store->background_ = std::thread([raw = store.get()] {
+      (void)run_thread("tsdb-background", [raw] { raw->background_loop(); });
+    });
     store->start_maintenance();
   }
   return store;

@@ -1,13 +1,13 @@
 #include "storage/tsdb/wal.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include "core/thread_guard.h"
 #include "storage/tsdb/byte_stream.h"
 #include "storage/tsdb/crc32c.h"
 
@@ -35,7 +35,12 @@ Wal::Wal(std::filesystem::path wal_dir, SyncPolicy policy, MetricsRegistry* metr
     sync_seconds_ =
         &metrics->histogram("tsdb_wal_sync_seconds", "duration of one tsdb WAL fsync").get();
   }
-  if (policy_.mode == SyncPolicy::Mode::kGroup) syncer_ = std::thread([this] { syncer_loop(); });
+  if (policy_.mode == SyncPolicy::Mode::kGroup) {
+    syncer_ = std::thread([this] {
+      Status failed = run_thread("tsdb-wal-syncer", [this] { syncer_loop(); });
+      if (!failed.is_ok()) fail_waiters(std::move(failed));
+    });
+  }
 }
 
 Wal::~Wal() {
@@ -195,6 +200,18 @@ Status Wal::sticky_error() const {
 bool Wal::failed_in_append() const {
   std::lock_guard lock(mutex_);
   return !error_.is_ok() && error_in_append_;
+}
+
+void Wal::fail_waiters(Status failure) {
+  {
+    std::lock_guard lock(mutex_);
+    if (error_.is_ok()) {
+      error_ = std::move(failure);
+      error_in_append_ = false;
+    }
+    syncing_ = false;  // the syncer is gone, whatever it was doing
+  }
+  synced_cv_.notify_all();
 }
 
 void Wal::syncer_loop() {

@@ -64,6 +64,9 @@ class Wal {
 
  private:
   void syncer_loop();
+  // The group-commit syncer ended by an exception: nothing will sync again, so the failure
+  // becomes the sticky error and every writer waiting for durability wakes up with it.
+  void fail_waiters(Status failure);
   // One fsync covering everything appended so far. REQUIRES: `lock` holds mutex_.
   void sync_locked(std::unique_lock<std::mutex>& lock);
 
