@@ -7,7 +7,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +17,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/endpoint.h"
+#include "core/thread_guard.h"
+#include "server/coroutine_failure.h"
 #include "server/handler_pool.h"
 #include "server/http_session.h"
 
@@ -103,14 +104,19 @@ class HttpServer::Impl {
       wait_hangup();
     }
     grace_timer_.emplace(main);
-    asio::co_spawn(main, accept_loop(), asio::detached);
-    if (realtime_.tick) asio::co_spawn(main, tick_loop(), asio::detached);
+    using Scope = LogCoroutineFailure::Scope;
+    asio::co_spawn(main, accept_loop(), LogCoroutineFailure("http-accept-loop", Scope::kServerLoop));
+    if (realtime_.tick) {
+      asio::co_spawn(main, tick_loop(), LogCoroutineFailure("realtime-tick-loop", Scope::kServerLoop));
+    }
     spdlog::info("listening on http://{}:{} with {} I/O threads",
                  acceptor_->local_endpoint().address().to_string(), port_, contexts_.size());
 
     std::vector<std::thread> workers;
     for (size_t index = 1; index < contexts_.size(); ++index) {
-      workers.emplace_back([context = contexts_[index].get()] { context->run(); });
+      workers.emplace_back([context = contexts_[index].get()] {
+        (void)run_thread("http-io", [context] { (void)context->run(); });
+      });
     }
     main.run();
     for (auto& worker : workers) worker.join();
@@ -144,14 +150,8 @@ class HttpServer::Impl {
                                                    realtime_.transports);
       track(session);
       asio::co_spawn(session->executor(), session->run(),
-                     [this, session](std::exception_ptr failure) {
-                       if (failure) {
-                         try {
-                           std::rethrow_exception(failure);
-                         } catch (const std::exception& e) {
-                           spdlog::error("connection task failed: {}", e.what());
-                         }
-                       }
+                     [this, session](const std::exception_ptr& failure) {
+                       LogCoroutineFailure("http-connection")(failure);
                        untrack(session.get());
                      });
     }
