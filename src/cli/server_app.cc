@@ -26,6 +26,7 @@
 #include "core/key_value_list.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/thread_guard.h"
 #include "gateway/response_cache.h"
 #include "gateway/route_registry.h"
 #include "gateway/router.h"
@@ -208,6 +209,9 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   const std::string data_dir = config.storage.data_dir;
   health.add("storage.data_dir", [data_dir] { return data_dir_writable(data_dir); });
   data.add_health_checks(health);
+  // A background thread (live ingest, scheduler, tsdb, job runner, audit writer, ...) that ended
+  // by an exception leaves the process up but not doing its work: not ready.
+  health.add("threads", [] { return stopped_threads_status(); });
 
   const RealtimeConfig& rt = config.realtime;
   Result<std::set<std::string>> recovery_namespaces = namespace_set(rt.recovery_namespaces);
