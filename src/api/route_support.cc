@@ -27,7 +27,9 @@ Result<std::string> user_id_of(const gateway::HttpRequest& request) {
   return request.principal.subject;
 }
 
-json::object row_json(const RecordBatch& batch, size_t row) { return mystocks::row_json(batch, row); }
+json::object row_json(const RecordBatch& batch, size_t row) {
+  return mystocks::row_json(batch, row);
+}
 
 json::array rows_json(const RecordBatch& batch) { return mystocks::rows_json(batch); }
 

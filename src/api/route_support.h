@@ -25,7 +25,8 @@
 
 namespace mystocks::api {
 
-// The row helpers live below the api layer (services/table_rows.h); the routes use them unqualified.
+// The row helpers live below the api layer (services/table_rows.h); the routes use them
+// unqualified.
 using services::Cell;
 using services::int64_at;
 using services::make_rows;

@@ -265,7 +265,8 @@ int run_ingest(const std::vector<std::string_view>& args) {
   services::JobHistory history(manager, clock, config->ingest.history_jobs);
   Result<std::string> job_id = history.next_id();
   if (!job_id.is_ok()) {
-    std::cerr << "mystocks ingest: reading the job history: " << job_id.status().to_string() << "\n";
+    std::cerr << "mystocks ingest: reading the job history: " << job_id.status().to_string()
+              << "\n";
     return 1;
   }
   const int64_t submitted_ms = clock.now_ms();
@@ -274,7 +275,8 @@ int run_ingest(const std::vector<std::string_view>& args) {
                                 .description = spec->describe(), .submitted_at_ms = submitted_ms,
                                 .progress = progress.snapshot()};
     if (Status recorded = history.record(job); !recorded.is_ok()) {
-      std::cerr << "mystocks ingest: the job history misses this run: " << recorded.to_string() << "\n";
+      std::cerr << "mystocks ingest: the job history misses this run: " << recorded.to_string()
+                << "\n";
     }
   };
   progress.start(0);

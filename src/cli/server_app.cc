@@ -87,7 +87,8 @@ realtime::RoomSnapshots::Source stored_room_state(services::DataManager& data) {
   // The tables that feed rooms, with their room kind, found once (the catalog is fixed).
   std::vector<std::pair<std::string_view, const storage::TableSchema*>> feeding;
   for (const storage::TableSchema& table : data.catalog().tables()) {
-    if (auto kind = realtime::MarketFeed::room_kind_for(table)) feeding.emplace_back(realtime::room_kind_name(*kind), &table);
+    if (auto kind = realtime::MarketFeed::room_kind_for(table))
+      feeding.emplace_back(realtime::room_kind_name(*kind), &table);
   }
   return [&data, feeding](const std::string& room) -> std::optional<boost::json::object> {
     const size_t colon = room.find(':');
@@ -124,22 +125,27 @@ void guard_realtime(realtime::SocketServer& sockets, services::AccessService& ac
     const boost::json::object* fields = auth.if_object();
     const boost::json::value* token = fields != nullptr ? fields->if_contains("token") : nullptr;
     if (token == nullptr || token->is_null()) return gateway::Principal::anonymous_caller();
-    if (!token->is_string()) return error(ErrorCode::kUnauthenticated, "auth.token must be a string");
+    if (!token->is_string())
+      return error(ErrorCode::kUnauthenticated, "auth.token must be a string");
     return sessions.verify_access(token->as_string(), gateway::AuthMethod::kBearer);
   });
-  sockets.set_join_hook([&access](const realtime::Socket& socket, const std::string& room) -> Status {
-    if (access.allowed(socket.principal, "room:" + room, "join")) return Status::ok();
-    access.audit_event(socket.principal, "", "socket:join " + room, "denied");
-    return error(socket.principal.anonymous() ? ErrorCode::kUnauthenticated : ErrorCode::kPermissionDenied,
-                 "room '{}' needs {}", room,
-                 socket.principal.anonymous() ? "a signed-in user (connect with auth {token})"
-                                              : "a role the policy grants it to");
-  });
-  sockets.set_event_guard([&access](const realtime::Socket& socket, const std::string& event) -> Status {
-    if (access.allowed(socket.principal, "event:" + event, "emit")) return Status::ok();
-    access.audit_event(socket.principal, "", "socket:" + event, "denied");
-    return error(ErrorCode::kPermissionDenied, "event '{}' is not allowed for this connection", event);
-  });
+  sockets.set_join_hook(
+      [&access](const realtime::Socket& socket, const std::string& room) -> Status {
+        if (access.allowed(socket.principal, "room:" + room, "join")) return Status::ok();
+        access.audit_event(socket.principal, "", "socket:join " + room, "denied");
+        return error(socket.principal.anonymous() ? ErrorCode::kUnauthenticated
+                                                  : ErrorCode::kPermissionDenied,
+                     "room '{}' needs {}", room,
+                     socket.principal.anonymous() ? "a signed-in user (connect with auth {token})"
+                                                  : "a role the policy grants it to");
+      });
+  sockets.set_event_guard(
+      [&access](const realtime::Socket& socket, const std::string& event) -> Status {
+        if (access.allowed(socket.principal, "event:" + event, "emit")) return Status::ok();
+        access.audit_event(socket.principal, "", "socket:" + event, "denied");
+        return error(ErrorCode::kPermissionDenied, "event '{}' is not allowed for this connection",
+                     event);
+      });
 }
 
 }  // namespace
@@ -156,7 +162,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
     return 1;
   }
   Result<MasterKey> master_key = open_master_key(config);
-  Status secrets = master_key.is_ok() ? decrypt_config_secrets(config, *master_key) : master_key.status();
+  Status secrets =
+      master_key.is_ok() ? decrypt_config_secrets(config, *master_key) : master_key.status();
   if (!secrets.is_ok()) {
     spdlog::error("{}", secrets.message());
     std::cerr << "mystocks: " << secrets.message() << "\n";
@@ -241,7 +248,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   realtime::MarketFeed feed(market, data.market_clock());
   if (rt.enabled) {
     data.data().subscribe([&feed](const services::DataChanged& event) {
-      if (event.schema != nullptr && event.batch != nullptr) feed.publish_rows(*event.schema, *event.batch);
+      if (event.schema != nullptr && event.batch != nullptr)
+        feed.publish_rows(*event.schema, *event.batch);
     });
     // Forming 1-minute bars are not stored: the live feed hands them over directly.
     data.set_forming_bar_sink([&feed](const storage::TableSchema& table, const RecordBatch& rows) {
@@ -257,7 +265,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   std::vector<api::StatusSection> sections;
   sections.push_back({"storage", [&data] { return data.status(); }});
   if (config.realtime.enabled) {
-    sections.push_back({"realtime", [&sockets] { return boost::json::value(api::realtime_status(sockets)); }});
+    sections.push_back(
+        {"realtime", [&sockets] { return boost::json::value(api::realtime_status(sockets)); }});
   }
   Status routes = api::register_system_routes(
       registry, {.metrics = &metrics,
@@ -267,14 +276,16 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
                  .swagger_ui_dir = config.server.swagger_ui_dir,
                  .started_at_ms = started_at,
                  .status_sections = std::move(sections)});
-  if (routes.is_ok()) routes = api::register_dashboard_routes(registry, config.server.dashboard_dir);
+  if (routes.is_ok())
+    routes = api::register_dashboard_routes(registry, config.server.dashboard_dir);
   if (!routes.is_ok()) {
     spdlog::error("route registration failed: {}", routes.to_string());
     return 1;
   }
   // Orders and "latest" queries follow the market clock: the simulated session in the demo.
   if (Status status = api::register_data_api(
-          registry, {.data = &data.data(), .catalog = &data.catalog(), .clock = &data.market_clock()});
+          registry,
+          {.data = &data.data(), .catalog = &data.catalog(), .clock = &data.market_clock()});
       !status.is_ok()) {
     spdlog::error("route registration failed: {}", status.to_string());
     return 1;
@@ -307,7 +318,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   server::EngineIoTransport engineio(sockets);
   server::RealtimeHooks hooks;
   if (rt.enabled) {
-    if (Status status = api::register_realtime_routes(registry, sockets, market, clock); !status.is_ok()) {
+    if (Status status = api::register_realtime_routes(registry, sockets, market, clock);
+        !status.is_ok()) {
       spdlog::error("route registration failed: {}", status.to_string());
       return 1;
     }
@@ -321,15 +333,19 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   }
   hooks.on_hangup = [&identity] {
     if (Status reloaded = identity.policy().reload(); !reloaded.is_ok()) {
-      spdlog::error("policy reload failed, the previous policy stays in force: {}", reloaded.message());
+      spdlog::error("policy reload failed, the previous policy stays in force: {}",
+                    reloaded.message());
     } else {
       spdlog::info("policy reloaded (generation {})", identity.policy().generation());
     }
   };
-  gateway::RateLimiter limiter(
-      {{"default", {static_cast<double>(gw.rate_limit_capacity), static_cast<double>(gw.rate_limit_per_second)}},
-       {"heavy", {static_cast<double>(gw.rate_limit_heavy_capacity), static_cast<double>(gw.rate_limit_heavy_per_second)}}},
-      clock, metrics);
+  gateway::RateLimiter limiter({{"default",
+                                 {static_cast<double>(gw.rate_limit_capacity),
+                                  static_cast<double>(gw.rate_limit_per_second)}},
+                                {"heavy",
+                                 {static_cast<double>(gw.rate_limit_heavy_capacity),
+                                  static_cast<double>(gw.rate_limit_heavy_per_second)}}},
+                               clock, metrics);
   gateway::Router router(registry, metrics, clock,
                          {.access_log = config.server.access_log,
                           .cors_origins = gateway::parse_origin_list(gw.cors_origins),
@@ -352,13 +368,19 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
               << "  OpenAPI     " << base << "/api/openapi.json\n"
               << "  metrics     " << base << "/metrics\n"
               << "  status      " << base << "/api/v1/system/status\n"
-              << (config.realtime.enabled ? "  realtime    Socket.IO at " + base + "/market (path /socket.io/)\n" : "")
+              << (config.realtime.enabled
+                      ? "  realtime    Socket.IO at " + base + "/market (path /socket.io/)\n"
+                      : "")
               << "  data dir    " << config.storage.data_dir << "\n"
-              << "  sign in     users demo (trader) and admin (admin), password " << kDemoPassword << ":\n"
-              << "              curl -X POST " << base << "/api/v1/auth/login -H 'Content-Type: application/json' \\\n"
-              << "                   -d '{\"username\":\"demo\",\"password\":\"" << kDemoPassword << "\"}'\n"
+              << "  sign in     users demo (trader) and admin (admin), password " << kDemoPassword
+              << ":\n"
+              << "              curl -X POST " << base
+              << "/api/v1/auth/login -H 'Content-Type: application/json' \\\n"
+              << "                   -d '{\"username\":\"demo\",\"password\":\"" << kDemoPassword
+              << "\"}'\n"
               << "  demo token  " << demo_token << "\n"
-              << "              (Authorization: Bearer <token>; valid " << config.security.access_token_ttl_seconds / 60 << " min)\n"
+              << "              (Authorization: Bearer <token>; valid "
+              << config.security.access_token_ttl_seconds / 60 << " min)\n"
               << "Press Ctrl+C to stop.\n\n"
               << std::flush;
   }

@@ -10,7 +10,9 @@ namespace {
 
 namespace chr = std::chrono;
 
-chr::year_month_day to_ymd(Date date) { return chr::year_month_day{chr::sys_days{chr::days{date.days}}}; }
+chr::year_month_day to_ymd(Date date) {
+  return chr::year_month_day{chr::sys_days{chr::days{date.days}}};
+}
 
 int64_t floor_div(int64_t value, int64_t divisor) {
   int64_t quotient = value / divisor;

@@ -42,7 +42,8 @@ bool payload_valid(SocketPacketType type, const json::value& data, bool present)
 std::string encode_socket_packet(const SocketPacket& packet) {
   std::string out;
   out.push_back(static_cast<char>('0' + static_cast<int>(packet.type)));
-  if (packet.type == SocketPacketType::kBinaryEvent || packet.type == SocketPacketType::kBinaryAck) {
+  if (packet.type == SocketPacketType::kBinaryEvent ||
+      packet.type == SocketPacketType::kBinaryAck) {
     out += std::to_string(packet.attachments.size());
     out.push_back('-');
   }
@@ -56,11 +57,13 @@ std::string encode_socket_packet(const SocketPacket& packet) {
 }
 
 Result<SocketPacket> decode_socket_packet(std::string_view text) {
-  if (text.empty() || text[0] < '0' || text[0] > '6') return malformed("has no packet type 0-6", text);
+  if (text.empty() || text[0] < '0' || text[0] > '6')
+    return malformed("has no packet type 0-6", text);
   SocketPacket packet;
   packet.type = static_cast<SocketPacketType>(text[0] - '0');
   size_t pos = 1;
-  if (packet.type == SocketPacketType::kBinaryEvent || packet.type == SocketPacketType::kBinaryAck) {
+  if (packet.type == SocketPacketType::kBinaryEvent ||
+      packet.type == SocketPacketType::kBinaryAck) {
     const size_t dash = text.find('-', pos);
     if (dash == std::string_view::npos) return malformed("has no attachment count", text);
     size_t count = 0;

@@ -34,9 +34,12 @@ class HttpServer::Impl {
       : config_(config),
         router_(router),
         realtime_(std::move(realtime)),
-        open_connections_(metrics.gauge("mystocks_http_connections", "Open HTTP connections.").get()),
-        accepted_(metrics.counter("mystocks_http_connections_accepted_total",
-                                  "HTTP connections accepted.").get()) {
+        open_connections_(
+            metrics.gauge("mystocks_http_connections", "Open HTTP connections.").get()),
+        accepted_(
+            metrics
+                .counter("mystocks_http_connections_accepted_total", "HTTP connections accepted.")
+                .get()) {
     size_t threads = static_cast<size_t>(config.threads);
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     for (size_t index = 0; index < threads; ++index) {
@@ -56,7 +59,8 @@ class HttpServer::Impl {
     Result<Endpoint> endpoint = parse_endpoint(config_.listen);
     if (!endpoint.is_ok()) return endpoint.status().with_context("server.listen");
     boost::system::error_code ec;
-    const auto address = asio::ip::make_address(endpoint->host == "localhost" ? "127.0.0.1" : endpoint->host, ec);
+    const auto address =
+        asio::ip::make_address(endpoint->host == "localhost" ? "127.0.0.1" : endpoint->host, ec);
     if (ec) {
       return field_error(ErrorCode::kInvalidConfig, "server.listen",
                          "server.listen '{}': '{}' is not an IP address", config_.listen,
@@ -105,9 +109,11 @@ class HttpServer::Impl {
     }
     grace_timer_.emplace(main);
     using Scope = LogCoroutineFailure::Scope;
-    asio::co_spawn(main, accept_loop(), LogCoroutineFailure("http-accept-loop", Scope::kServerLoop));
+    asio::co_spawn(main, accept_loop(),
+                   LogCoroutineFailure("http-accept-loop", Scope::kServerLoop));
     if (realtime_.tick) {
-      asio::co_spawn(main, tick_loop(), LogCoroutineFailure("realtime-tick-loop", Scope::kServerLoop));
+      asio::co_spawn(main, tick_loop(),
+                     LogCoroutineFailure("realtime-tick-loop", Scope::kServerLoop));
     }
     spdlog::info("listening on http://{}:{} with {} I/O threads",
                  acceptor_->local_endpoint().address().to_string(), port_, contexts_.size());

@@ -51,7 +51,8 @@ static_assert(listed_in_enum_order(), "kClasses is indexed by the enum value");
 
 constexpr std::array<DataClassification, kClasses.size()> all_values() {
   std::array<DataClassification, kClasses.size()> values{};
-  for (size_t index = 0; index < kClasses.size(); ++index) values[index] = kClasses[index].classification;
+  for (size_t index = 0; index < kClasses.size(); ++index)
+    values[index] = kClasses[index].classification;
   return values;
 }
 constexpr auto kAll = all_values();
@@ -90,8 +91,8 @@ std::string_view store_kind_name(StoreKind kind) {
 Result<StoreKind> parse_store_kind(std::string_view name) {
   if (name == "timeseries") return StoreKind::kTimeSeries;
   if (name == "relational") return StoreKind::kRelational;
-  return error(ErrorCode::kInvalidArgument, "store '{}' is unknown: expected timeseries or relational",
-               name);
+  return error(ErrorCode::kInvalidArgument,
+               "store '{}' is unknown: expected timeseries or relational", name);
 }
 
 }  // namespace mystocks::storage

@@ -112,12 +112,12 @@ Status AuditLog::write(std::vector<AuditEvent> events) {
   std::vector<std::vector<Cell>> rows;
   rows.reserve(events.size());
   for (AuditEvent& event : events) {
-    rows.push_back({new_id("a", clock_), event.at_ms, text_or_null(event.subject),
-                    text_or_null(event.username), std::move(event.auth_method),
-                    text_or_null(event.client_address), std::move(event.action),
-                    std::move(event.outcome),
-                    event.http_status > 0 ? Cell(int64_t{event.http_status}) : Cell(std::monostate{}),
-                    text_or_null(event.request_id), text_or_null(event.detail)});
+    rows.push_back(
+        {new_id("a", clock_), event.at_ms, text_or_null(event.subject),
+         text_or_null(event.username), std::move(event.auth_method),
+         text_or_null(event.client_address), std::move(event.action), std::move(event.outcome),
+         event.http_status > 0 ? Cell(int64_t{event.http_status}) : Cell(std::monostate{}),
+         text_or_null(event.request_id), text_or_null(event.detail)});
   }
   Result<RecordBatch> batch = make_rows(
       **table,
@@ -146,7 +146,8 @@ Result<RecordBatch> AuditLog::query(const AuditQuery& query, int64_t* total) {
     MYSTOCKS_RETURN_IF_ERROR(count.status());
     *total = *count;
   }
-  load.order_by = {{"at", storage::SortOrder::kDescending}, {"audit_id", storage::SortOrder::kDescending}};
+  load.order_by = {{"at", storage::SortOrder::kDescending},
+                   {"audit_id", storage::SortOrder::kDescending}};
   load.limit = query.limit;
   load.offset = query.offset;
   return data_.load(std::string(kTable), load);

@@ -56,7 +56,8 @@ class SessionService {
   Status revoke(std::string_view session_id);
 
   // The caller an access token names, or kUnauthenticated with a reason.
-  Result<gateway::Principal> verify_access(std::string_view token, gateway::AuthMethod method) const;
+  Result<gateway::Principal> verify_access(std::string_view token,
+                                           gateway::AuthMethod method) const;
 
   const SessionOptions& options() const { return options_; }
 

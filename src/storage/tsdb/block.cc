@@ -48,8 +48,8 @@ Status read_block(std::string_view framed, std::string& encoded) {
                  expected_crc, actual_crc);
   }
   if (codec > static_cast<uint8_t>(Compression::kLz4) || decoded > kMaxBlockBytes) {
-    return error(ErrorCode::kDataLoss, "block header is invalid (codec {}, {} decoded bytes)", codec,
-                 decoded);
+    return error(ErrorCode::kDataLoss, "block header is invalid (codec {}, {} decoded bytes)",
+                 codec, decoded);
   }
   return decompress(static_cast<Compression>(codec),
                     framed.substr(kBlockHeaderBytes, stored), decoded, encoded);

@@ -37,9 +37,10 @@ std::optional<size_t> TableInfo::column_index(std::string_view name) const {
 
 Result<TableInfo> TableInfo::make(const storage::TableSchema& schema) {
   if (!valid_table_name(schema.name)) {
-    return field_error(ErrorCode::kInvalidArgument, "table",
-                       "table name '{}' is invalid for tsdb: expected 1-64 characters of a-z, 0-9, _",
-                       schema.name);
+    return field_error(
+        ErrorCode::kInvalidArgument, "table",
+        "table name '{}' is invalid for tsdb: expected 1-64 characters of a-z, 0-9, _",
+        schema.name);
   }
   TableInfo info;
   info.schema = schema;
@@ -110,20 +111,21 @@ Status check_compatible(const TableInfo& existing, const TableInfo& declared) {
                          table, old_column.field.name);
     }
     if (!(new_column->field == old_column.field) || new_column->tag != old_column.tag) {
-      return field_error(ErrorCode::kSchemaMismatch, old_column.field.name,
-                         "table '{}' exists with column '{}' {}{}, declared now as {}{}", table,
-                         old_column.field.name, old_column.field.type_string(),
-                         old_column.tag ? " tag" : (old_column.field.nullable ? " nullable" : ""),
-                         new_column->field.type_string(),
-                         new_column->tag ? " tag" : (new_column->field.nullable ? " nullable" : ""));
+      return field_error(
+          ErrorCode::kSchemaMismatch, old_column.field.name,
+          "table '{}' exists with column '{}' {}{}, declared now as {}{}", table,
+          old_column.field.name, old_column.field.type_string(),
+          old_column.tag ? " tag" : (old_column.field.nullable ? " nullable" : ""),
+          new_column->field.type_string(),
+          new_column->tag ? " tag" : (new_column->field.nullable ? " nullable" : ""));
     }
   }
   for (const storage::ColumnDef& new_column : declared.schema.columns) {
     if (existing.schema.column(new_column.field.name) != nullptr) continue;
     if (new_column.tag || !new_column.field.nullable) {
       return field_error(ErrorCode::kSchemaMismatch, new_column.field.name,
-                         "table '{}' exists; new column '{}' must be a nullable value column", table,
-                         new_column.field.name);
+                         "table '{}' exists; new column '{}' must be a nullable value column",
+                         table, new_column.field.name);
     }
   }
   if (existing.schema.time_column != declared.schema.time_column) {
@@ -159,7 +161,8 @@ Result<storage::TableSchema> decode_table_schema(ByteReader& in) {
     return error(ErrorCode::kDataLoss, "table schema is truncated");
   }
   Result<storage::DataClassification> parsed = stored_classification(classification);
-  if (!parsed.is_ok()) return error(ErrorCode::kDataLoss, "table schema: {}", parsed.status().message());
+  if (!parsed.is_ok())
+    return error(ErrorCode::kDataLoss, "table schema: {}", parsed.status().message());
   schema.classification = *parsed;
   schema.retention_days = static_cast<int>(retention);
   schema.partition = storage::Partitioning::kDay;

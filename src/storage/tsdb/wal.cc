@@ -304,7 +304,8 @@ Result<WalFileScan> scan_wal_bytes(
     // Created but the header never reached the disk: nothing in it was ever acknowledged.
     scan.torn = !bytes.empty();
     scan.reason = "file shorter than its header";
-    if (scan.torn && mode == WalScanMode::kSalvage) scan.dropped.push_back({0, bytes.size(), scan.reason});
+    if (scan.torn && mode == WalScanMode::kSalvage)
+      scan.dropped.push_back({0, bytes.size(), scan.reason});
     return scan;
   }
   if (bytes.substr(0, kWalMagic.size()) != kWalMagic) {
@@ -330,7 +331,8 @@ Result<WalFileScan> scan_wal_bytes(
       if (next == std::string_view::npos) {  // nothing valid follows: a torn tail
         scan.torn = true;
         scan.reason = reason;
-        if (mode == WalScanMode::kSalvage) scan.dropped.push_back({offset, bytes.size() - offset, reason});
+        if (mode == WalScanMode::kSalvage)
+          scan.dropped.push_back({offset, bytes.size() - offset, reason});
         break;
       }
       if (mode == WalScanMode::kStrict) {

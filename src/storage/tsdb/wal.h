@@ -133,9 +133,10 @@ Result<WalFileScan> scan_wal_file(const std::filesystem::path& path, Visit&& vis
                                   WalScanMode mode = WalScanMode::kStrict);
 
 // Non-template core of scan_wal_file: the file's bytes are read whole.
-Result<WalFileScan> scan_wal_bytes(const std::filesystem::path& path, std::string_view bytes,
-                                   const std::function<Status(WalRecordType, std::string_view)>& visit,
-                                   WalScanMode mode = WalScanMode::kStrict);
+Result<WalFileScan> scan_wal_bytes(
+    const std::filesystem::path& path, std::string_view bytes,
+    const std::function<Status(WalRecordType, std::string_view)>& visit,
+    WalScanMode mode = WalScanMode::kStrict);
 
 template <typename Visit>
 Result<WalFileScan> scan_wal_file(const std::filesystem::path& path, Visit&& visit,

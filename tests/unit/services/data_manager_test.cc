@@ -128,8 +128,9 @@ TEST_F(DataManagerTest, DataChangedLendsTheWrittenRowsDuringDelivery) {
       seen.push_back(symbol);
     }
   });
-  ASSERT_TRUE(manager_->save("daily_kline", daily({{"600519.SH", 19723, 1}, {"000001.SZ", 19723, 2}}))
-                  .is_ok());
+  ASSERT_TRUE(
+      manager_->save("daily_kline", daily({{"600519.SH", 19723, 1}, {"000001.SZ", 19723, 2}}))
+          .is_ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"600519.SH", "000001.SZ"}));
 }
 

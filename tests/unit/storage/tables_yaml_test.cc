@@ -11,8 +11,8 @@ namespace {
 TEST(TablesYamlTest, ShippedFileDeclaresTimeSeriesTablesWithTagsAndKeys) {
   Result<TableCatalog> catalog = load_tables_yaml(test::source_path("config/tables.yaml"));
   ASSERT_TRUE(catalog.is_ok()) << catalog.status().to_string();
-  for (const char* name : {"tick", "order_book_depth", "minute_kline", "index_quote",
-                           "realtime_quote"}) {
+  for (const char* name :
+       {"tick", "order_book_depth", "minute_kline", "index_quote", "realtime_quote"}) {
     Result<const TableSchema*> table = catalog->find(name);
     ASSERT_TRUE(table.is_ok()) << name;
     EXPECT_EQ((*table)->target(), StoreKind::kTimeSeries) << name;
