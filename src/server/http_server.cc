@@ -135,10 +135,6 @@ class HttpServer::Impl {
     return Status::ok();
   }
 
-  void request_stop() {
-    asio::post(*contexts_[0], [this] { begin_drain(); });
-  }
-
  private:
   asio::awaitable<void> accept_loop() {
     size_t next = 0;
