@@ -40,7 +40,7 @@ asio::awaitable<HandlerPool::Result> HandlerPool::run(
   }
   // Shared with the worker: the coroutine may have given up (timeout) before the handler ends.
   struct Call {
-    explicit Call(asio::any_io_executor executor) : timer(executor) {}
+    explicit Call(const asio::any_io_executor& executor) : timer(executor) {}
     asio::steady_timer timer;
     bool finished = false;                          // the worker is done with the handler
     std::optional<gateway::HttpResponse> response;  // empty when the handler threw

@@ -40,7 +40,7 @@ class HttpServer::Impl {
             metrics
                 .counter("mystocks_http_connections_accepted_total", "HTTP connections accepted.")
                 .get()) {
-    size_t threads = static_cast<size_t>(config.threads);
+    auto threads = static_cast<size_t>(config.threads);
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     for (size_t index = 0; index < threads; ++index) {
       contexts_.push_back(std::make_unique<asio::io_context>(1));
