@@ -49,10 +49,6 @@ Status check_tick(int64_t price_mils, std::string_view shown) {
   return Status::ok();
 }
 
-PriceLimits limit_band(const Symbol& symbol, bool is_st, int64_t pre_close_cents) {
-  return price_limits(pre_close_cents, limit_percent(board_of(symbol), is_st));
-}
-
 Status check_price_band(int64_t price_mils, const PriceLimits& band, int percent,
                         std::string_view shown) {
   const int64_t cents = price_mils / kMilsPerCent;

@@ -29,9 +29,6 @@ Status check_quantity(Board board, OrderType type, int64_t quantity);
 // as sent (the messages quote it); empty = the mils as a decimal.
 Status check_tick(int64_t price_mils, std::string_view shown = {});
 
-// The limit band of a symbol today, from the previous close (cents) and whether it is ST.
-PriceLimits limit_band(const Symbol& symbol, bool is_st, int64_t pre_close_cents);
-
 // REQUIRES: check_tick(price_mils) passed.
 Status check_price_band(int64_t price_mils, const PriceLimits& band, int percent,
                         std::string_view shown = {});

@@ -27,13 +27,9 @@ Result<std::string> user_id_of(const gateway::HttpRequest& request) {
   return request.principal.subject;
 }
 
-// The conversion itself lives in core/row_json.h, shared with the market routes and the
-// realtime feed.
-json::value cell_json(const RecordBatch& batch, size_t column_idx, size_t row) {
-  return mystocks::cell_json(batch.schema().field(column_idx), batch.column(column_idx), row);
+json::object row_json(const RecordBatch& batch, size_t row) {
+  return mystocks::row_json(batch, row);
 }
-
-json::object row_json(const RecordBatch& batch, size_t row) { return mystocks::row_json(batch, row); }
 
 json::array rows_json(const RecordBatch& batch) { return mystocks::rows_json(batch); }
 

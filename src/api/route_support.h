@@ -25,7 +25,8 @@
 
 namespace mystocks::api {
 
-// The row helpers live below the api layer (services/table_rows.h); the routes use them unqualified.
+// The row helpers live below the api layer (services/table_rows.h); the routes use them
+// unqualified.
 using services::Cell;
 using services::int64_at;
 using services::make_rows;
@@ -36,9 +37,6 @@ using services::string_at;
 // a header the client picks). kUnauthenticated for anonymous callers.
 Result<std::string> user_id_of(const gateway::HttpRequest& request);
 
-// One cell as JSON: decimals as numbers, dates as "YYYY-MM-DD", timestamps as epoch ms, null for
-// nulls and non-finite doubles.
-boost::json::value cell_json(const RecordBatch& batch, size_t column, size_t row);
 boost::json::object row_json(const RecordBatch& batch, size_t row);
 boost::json::array rows_json(const RecordBatch& batch);
 

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
 #include "services/demo_seed.h"
 #include "services/live_resume.h"
 #include "sources/source_factory.h"
@@ -50,12 +51,15 @@ Result<std::unique_ptr<DataPlane>> DataPlane::open(const Config& config, bool de
 
 Status DataPlane::open_ingest() {
   const sources::SourceFactory factory = sources::SourceFactory::with_builtin_types();
-  Result<std::unique_ptr<sources::FailoverSource>> built = sources::build_sources(
-      factory,
-      {.config = &config_.sources, .catalog = stores_->catalog, .clock = &clock_, .metrics = &metrics_});
+  Result<std::unique_ptr<sources::FailoverSource>> built =
+      sources::build_sources(factory, {.config = &config_.sources,
+                                       .catalog = stores_->catalog,
+                                       .clock = &clock_,
+                                       .metrics = &metrics_});
   if (!built.is_ok()) return built.status();
   sources_ = std::move(*built);
-  for (const auto& source : sources_->sources()) job_rules_.known_sources.emplace_back(source->name());
+  for (const auto& source : sources_->sources())
+    job_rules_.known_sources.emplace_back(source->name());
   Result<services::SaveStrategy> strategy = services::parse_save_strategy(config_.ingest.strategy);
   if (!strategy.is_ok()) return strategy.status().with_context("ingest.strategy");
   job_rules_.default_strategy = *strategy;
@@ -63,9 +67,9 @@ Status DataPlane::open_ingest() {
       *stores_->data, *stores_->catalog, clock_, services::ingest_options(config_.ingest));
   job_history_ = std::make_unique<services::JobHistory>(*stores_->data, clock_,
                                                          config_.ingest.history_jobs);
-  jobs_ = std::make_unique<services::JobRunner>(*pipeline_, services::failover_resolver(*sources_),
-                                                clock_, services::job_runner_options(config_.ingest),
-                                                job_history_.get());
+  jobs_ = std::make_unique<services::JobRunner>(
+      *pipeline_, services::failover_resolver(*sources_), clock_,
+      services::job_runner_options(config_.ingest), job_history_.get());
   MYSTOCKS_RETURN_IF_ERROR(jobs_->restore_history());
   inventory_ = std::make_unique<services::SeriesInventory>(*stores_->data, job_history_.get());
   Result<std::vector<services::ScheduledJob>> scheduled = services::scheduled_jobs(config_.ingest);
@@ -112,7 +116,7 @@ const Clock& DataPlane::market_clock() const {
 void DataPlane::start(std::function<void(const Status&)> on_seeded) {
   if (background_.joinable()) return;
   background_ = std::thread([this, on_seeded = std::move(on_seeded)]() mutable {
-    run_background(std::move(on_seeded));
+    (void)run_thread("data-plane", [&] { run_background(std::move(on_seeded)); });
   });
 }
 

@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/thread_guard.h"
 #include "services/data_manager.h"
 #include "services/ingest_pipeline.h"
 #include "services/ingest_spec.h"
@@ -187,8 +188,6 @@ void print_summary(const services::IngestJobSpec& spec, const services::IngestSu
 
 }  // namespace
 
-std::string_view ingest_usage() { return kIngestUsage; }
-
 int run_ingest(const std::vector<std::string_view>& args) {
   IngestArgs parsed;
   bool help = false;
@@ -267,7 +266,8 @@ int run_ingest(const std::vector<std::string_view>& args) {
   services::JobHistory history(manager, clock, config->ingest.history_jobs);
   Result<std::string> job_id = history.next_id();
   if (!job_id.is_ok()) {
-    std::cerr << "mystocks ingest: reading the job history: " << job_id.status().to_string() << "\n";
+    std::cerr << "mystocks ingest: reading the job history: " << job_id.status().to_string()
+              << "\n";
     return 1;
   }
   const int64_t submitted_ms = clock.now_ms();
@@ -276,14 +276,19 @@ int run_ingest(const std::vector<std::string_view>& args) {
                                 .description = spec->describe(), .submitted_at_ms = submitted_ms,
                                 .progress = progress.snapshot()};
     if (Status recorded = history.record(job); !recorded.is_ok()) {
-      std::cerr << "mystocks ingest: the job history misses this run: " << recorded.to_string() << "\n";
+      std::cerr << "mystocks ingest: the job history misses this run: " << recorded.to_string()
+                << "\n";
     }
   };
   progress.start(0);
   record_job();
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  std::thread worker([&] { summary = pipeline.run(*spec, *source, progress); });
+  std::thread worker([&] {
+    // A pipeline that throws finishes the job with the failure, so the wait below ends.
+    Status failed = run_thread("ingest", [&] { summary = pipeline.run(*spec, *source, progress); });
+    if (!failed.is_ok()) progress.finish(failed);
+  });
 
   const bool terminal = isatty(fileno(stderr)) != 0;
   int64_t last_log_ms = clock.now_ms();

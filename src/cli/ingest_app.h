@@ -15,7 +15,4 @@ namespace mystocks::cli {
 // cancelled (or the configuration/stores could not be opened), 2 usage error.
 int run_ingest(const std::vector<std::string_view>& args);
 
-// The usage text of `mystocks ingest` (also part of `mystocks help`).
-std::string_view ingest_usage();
-
 }  // namespace mystocks::cli

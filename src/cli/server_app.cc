@@ -28,6 +28,7 @@
 #include "core/key_value_list.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/thread_guard.h"
 #include "gateway/response_cache.h"
 #include "gateway/route_registry.h"
 #include "gateway/router.h"
@@ -89,7 +90,8 @@ realtime::RoomSnapshots::Source stored_room_state(const services::MarketQuery& m
   // The tables that feed rooms, with their room kind, found once (the catalog is fixed).
   std::vector<std::pair<std::string_view, const storage::TableSchema*>> feeding;
   for (const storage::TableSchema& table : market.data().catalog().tables()) {
-    if (auto kind = realtime::MarketFeed::room_kind_for(table)) feeding.emplace_back(realtime::room_kind_name(*kind), &table);
+    if (auto kind = realtime::MarketFeed::room_kind_for(table))
+      feeding.emplace_back(realtime::room_kind_name(*kind), &table);
   }
   return [&market, feeding](const std::string& room) -> std::optional<boost::json::object> {
     const size_t colon = room.find(':');
@@ -126,22 +128,27 @@ void guard_realtime(realtime::SocketServer& sockets, services::AccessService& ac
     const boost::json::object* fields = auth.if_object();
     const boost::json::value* token = fields != nullptr ? fields->if_contains("token") : nullptr;
     if (token == nullptr || token->is_null()) return gateway::Principal::anonymous_caller();
-    if (!token->is_string()) return error(ErrorCode::kUnauthenticated, "auth.token must be a string");
+    if (!token->is_string())
+      return error(ErrorCode::kUnauthenticated, "auth.token must be a string");
     return sessions.verify_access(token->as_string(), gateway::AuthMethod::kBearer);
   });
-  sockets.set_join_hook([&access](const realtime::Socket& socket, const std::string& room) -> Status {
-    if (access.allowed(socket.principal, "room:" + room, "join")) return Status::ok();
-    access.audit_event(socket.principal, "", "socket:join " + room, "denied");
-    return error(socket.principal.anonymous() ? ErrorCode::kUnauthenticated : ErrorCode::kPermissionDenied,
-                 "room '{}' needs {}", room,
-                 socket.principal.anonymous() ? "a signed-in user (connect with auth {token})"
-                                              : "a role the policy grants it to");
-  });
-  sockets.set_event_guard([&access](const realtime::Socket& socket, const std::string& event) -> Status {
-    if (access.allowed(socket.principal, "event:" + event, "emit")) return Status::ok();
-    access.audit_event(socket.principal, "", "socket:" + event, "denied");
-    return error(ErrorCode::kPermissionDenied, "event '{}' is not allowed for this connection", event);
-  });
+  sockets.set_join_hook(
+      [&access](const realtime::Socket& socket, const std::string& room) -> Status {
+        if (access.allowed(socket.principal, "room:" + room, "join")) return Status::ok();
+        access.audit_event(socket.principal, "", "socket:join " + room, "denied");
+        return error(socket.principal.anonymous() ? ErrorCode::kUnauthenticated
+                                                  : ErrorCode::kPermissionDenied,
+                     "room '{}' needs {}", room,
+                     socket.principal.anonymous() ? "a signed-in user (connect with auth {token})"
+                                                  : "a role the policy grants it to");
+      });
+  sockets.set_event_guard(
+      [&access](const realtime::Socket& socket, const std::string& event) -> Status {
+        if (access.allowed(socket.principal, "event:" + event, "emit")) return Status::ok();
+        access.audit_event(socket.principal, "", "socket:" + event, "denied");
+        return error(ErrorCode::kPermissionDenied, "event '{}' is not allowed for this connection",
+                     event);
+      });
 }
 
 // A missing asset directory is not fatal (the API works without it), but the pages then answer
@@ -181,7 +188,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
     return 1;
   }
   Result<MasterKey> master_key = open_master_key(config);
-  Status secrets = master_key.is_ok() ? decrypt_config_secrets(config, *master_key) : master_key.status();
+  Status secrets =
+      master_key.is_ok() ? decrypt_config_secrets(config, *master_key) : master_key.status();
   if (!secrets.is_ok()) {
     spdlog::error("{}", secrets.message());
     std::cerr << "mystocks: " << secrets.message() << "\n";
@@ -235,6 +243,9 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   const std::string data_dir = config.storage.data_dir;
   health.add("storage.data_dir", [data_dir] { return data_dir_writable(data_dir); });
   data.add_health_checks(health);
+  // A background thread (live ingest, scheduler, tsdb, job runner, audit writer, ...) that ended
+  // by an exception leaves the process up but not doing its work: not ready.
+  health.add("threads", [] { return stopped_threads_status(); });
 
   const RealtimeConfig& rt = config.realtime;
   Result<std::set<std::string>> recovery_namespaces = namespace_set(rt.recovery_namespaces);
@@ -267,7 +278,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   realtime::MarketFeed feed(market, data.market_clock());
   if (rt.enabled) {
     data.data().subscribe([&feed](const services::DataChanged& event) {
-      if (event.schema != nullptr && event.batch != nullptr) feed.publish_rows(*event.schema, *event.batch);
+      if (event.schema != nullptr && event.batch != nullptr)
+        feed.publish_rows(*event.schema, *event.batch);
     });
     // Forming 1-minute bars are not stored: the live feed hands them over directly.
     data.set_forming_bar_sink([&feed](const storage::TableSchema& table, const RecordBatch& rows) {
@@ -294,7 +306,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
                                                   {"failures", stats.failures}};
                       }});
   if (config.realtime.enabled) {
-    sections.push_back({"realtime", [&sockets] { return boost::json::value(api::realtime_status(sockets)); }});
+    sections.push_back(
+        {"realtime", [&sockets] { return boost::json::value(api::realtime_status(sockets)); }});
   }
   Status routes = api::register_system_routes(
       registry, {.metrics = &metrics,
@@ -304,7 +317,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
                  .swagger_ui_dir = config.server.swagger_ui_dir,
                  .started_at_ms = started_at,
                  .status_sections = std::move(sections)});
-  if (routes.is_ok()) routes = api::register_dashboard_routes(registry, config.server.dashboard_dir);
+  if (routes.is_ok())
+    routes = api::register_dashboard_routes(registry, config.server.dashboard_dir);
   if (!routes.is_ok()) {
     spdlog::error("route registration failed: {}", routes.to_string());
     return 1;
@@ -358,7 +372,8 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   server::EngineIoTransport engineio(sockets);
   server::RealtimeHooks hooks;
   if (rt.enabled) {
-    if (Status status = api::register_realtime_routes(registry, sockets, market, clock); !status.is_ok()) {
+    if (Status status = api::register_realtime_routes(registry, sockets, market, clock);
+        !status.is_ok()) {
       spdlog::error("route registration failed: {}", status.to_string());
       return 1;
     }
@@ -372,15 +387,19 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
   }
   hooks.on_hangup = [&identity] {
     if (Status reloaded = identity.policy().reload(); !reloaded.is_ok()) {
-      spdlog::error("policy reload failed, the previous policy stays in force: {}", reloaded.message());
+      spdlog::error("policy reload failed, the previous policy stays in force: {}",
+                    reloaded.message());
     } else {
       spdlog::info("policy reloaded (generation {})", identity.policy().generation());
     }
   };
-  gateway::RateLimiter limiter(
-      {{"default", {static_cast<double>(gw.rate_limit_capacity), static_cast<double>(gw.rate_limit_per_second)}},
-       {"heavy", {static_cast<double>(gw.rate_limit_heavy_capacity), static_cast<double>(gw.rate_limit_heavy_per_second)}}},
-      clock, metrics);
+  gateway::RateLimiter limiter({{"default",
+                                 {static_cast<double>(gw.rate_limit_capacity),
+                                  static_cast<double>(gw.rate_limit_per_second)}},
+                                {"heavy",
+                                 {static_cast<double>(gw.rate_limit_heavy_capacity),
+                                  static_cast<double>(gw.rate_limit_heavy_per_second)}}},
+                               clock, metrics);
   gateway::Router router(registry, metrics, clock,
                          {.access_log = config.server.access_log,
                           .cors_origins = gateway::parse_origin_list(gw.cors_origins),
@@ -403,13 +422,19 @@ int run_server(const Config& loaded_config, const ServeOptions& options) {
               << "  OpenAPI     " << base << "/api/openapi.json\n"
               << "  metrics     " << base << "/metrics\n"
               << "  status      " << base << "/api/v1/system/status\n"
-              << (config.realtime.enabled ? "  realtime    Socket.IO at " + base + "/market (path /socket.io/)\n" : "")
+              << (config.realtime.enabled
+                      ? "  realtime    Socket.IO at " + base + "/market (path /socket.io/)\n"
+                      : "")
               << "  data dir    " << config.storage.data_dir << "\n"
-              << "  sign in     users demo (trader) and admin (admin), password " << kDemoPassword << ":\n"
-              << "              curl -X POST " << base << "/api/v1/auth/login -H 'Content-Type: application/json' \\\n"
-              << "                   -d '{\"username\":\"demo\",\"password\":\"" << kDemoPassword << "\"}'\n"
+              << "  sign in     users demo (trader) and admin (admin), password " << kDemoPassword
+              << ":\n"
+              << "              curl -X POST " << base
+              << "/api/v1/auth/login -H 'Content-Type: application/json' \\\n"
+              << "                   -d '{\"username\":\"demo\",\"password\":\"" << kDemoPassword
+              << "\"}'\n"
               << "  demo token  " << demo_token << "\n"
-              << "              (Authorization: Bearer <token>; valid " << config.security.access_token_ttl_seconds / 60 << " min)\n"
+              << "              (Authorization: Bearer <token>; valid "
+              << config.security.access_token_ttl_seconds / 60 << " min)\n"
               << "Press Ctrl+C to stop.\n\n"
               << std::flush;
   }

@@ -10,7 +10,9 @@ namespace {
 
 namespace chr = std::chrono;
 
-chr::year_month_day to_ymd(Date date) { return chr::year_month_day{chr::sys_days{chr::days{date.days}}}; }
+chr::year_month_day to_ymd(Date date) {
+  return chr::year_month_day{chr::sys_days{chr::days{date.days}}};
+}
 
 int64_t floor_div(int64_t value, int64_t divisor) {
   int64_t quotient = value / divisor;
@@ -167,17 +169,6 @@ TimestampMs shanghai_time(Date date, int hour, int minute, int second) {
          ((hour * 60 + minute) * 60 + second) * kMillisPerSecond - kShanghaiOffsetMs;
 }
 
-std::string_view session_phase_name(SessionPhase phase) {
-  switch (phase) {
-    case SessionPhase::kClosed: return "closed";
-    case SessionPhase::kCallAuction: return "call_auction";
-    case SessionPhase::kPreOpen: return "pre_open";
-    case SessionPhase::kMorning: return "morning";
-    case SessionPhase::kAfternoon: return "afternoon";
-  }
-  return "closed";
-}
-
 SessionPhase session_phase(TimestampMs ts) {
   const int64_t ms = shanghai_millis_of_day(ts);
   if (ms >= kAuctionOpen && ms < kAuctionClose) return SessionPhase::kCallAuction;
@@ -185,11 +176,6 @@ SessionPhase session_phase(TimestampMs ts) {
   if (ms >= kMorningOpen && ms < kMorningClose) return SessionPhase::kMorning;
   if (ms >= kAfternoonOpen && ms < kAfternoonClose) return SessionPhase::kAfternoon;
   return SessionPhase::kClosed;
-}
-
-bool is_continuous_trading(TimestampMs ts) {
-  const SessionPhase phase = session_phase(ts);
-  return phase == SessionPhase::kMorning || phase == SessionPhase::kAfternoon;
 }
 
 int trading_minute_index(TimestampMs ts) {

@@ -60,12 +60,9 @@ enum class SessionPhase : uint8_t {
   kAfternoon,     // 13:00-15:00 (the last 3 minutes are the SZ closing auction)
 };
 
-std::string_view session_phase_name(SessionPhase phase);
-
 // The phase at an instant by clock time only; whether the date is a trading day is the trading
 // calendar's business.
 SessionPhase session_phase(TimestampMs ts);
-bool is_continuous_trading(TimestampMs ts);
 
 inline constexpr int kTradingMinutesPerDay = 240;
 

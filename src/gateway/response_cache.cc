@@ -111,11 +111,6 @@ ResponseCache::FillTicket ResponseCache::claim_fill(const std::string& key) {
   return FillTicket(this, key);
 }
 
-bool ResponseCache::filling(const std::string& key) const {
-  std::lock_guard lock(fill_mutex_);
-  return fills_.contains(key);
-}
-
 void ResponseCache::release_fill(const std::string& key) {
   std::lock_guard lock(fill_mutex_);
   fills_.erase(key);

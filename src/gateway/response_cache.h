@@ -77,8 +77,8 @@ class ResponseCache {
   // Stores `entry` unless its generations already moved (the answer may predate a write).
   void store(std::string key, std::shared_ptr<CachedResponse> entry);
   // Request coalescing: the first miss of a key claims its fill until the ticket goes away (after
-  // the answer is stored, or not); while a fill is claimed, filling(key) is true, so the server
-  // lets other requests for the key wait for the entry instead of all computing it.
+  // the answer is stored, or not); while a fill is claimed, later claims are not leaders, so the
+  // server lets other requests for the key wait for the entry instead of all computing it.
   class FillTicket {
    public:
     FillTicket() = default;
@@ -100,7 +100,6 @@ class ResponseCache {
     std::string key_;
   };
   FillTicket claim_fill(const std::string& key);
-  bool filling(const std::string& key) const;
 
   // Every entry derived from `table` becomes stale (DataChanged for it).
   void invalidate_table(std::string_view table);

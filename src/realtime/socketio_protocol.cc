@@ -15,6 +15,12 @@ Status malformed(std::string_view why, std::string_view text) {
   return error(ErrorCode::kMalformedRequest, "Socket.IO packet '{}' {}", text.substr(0, 64), why);
 }
 
+// Event names a client may not emit (reserved by Socket.IO).
+bool is_reserved_event(std::string_view name) {
+  return name == "connect" || name == "connect_error" || name == "disconnect" ||
+         name == "disconnecting" || name == "newListener" || name == "removeListener";
+}
+
 bool payload_valid(SocketPacketType type, const json::value& data, bool present) {
   switch (type) {
     case SocketPacketType::kConnect: return !present || data.is_object();
@@ -36,7 +42,8 @@ bool payload_valid(SocketPacketType type, const json::value& data, bool present)
 std::string encode_socket_packet(const SocketPacket& packet) {
   std::string out;
   out.push_back(static_cast<char>('0' + static_cast<int>(packet.type)));
-  if (packet.type == SocketPacketType::kBinaryEvent || packet.type == SocketPacketType::kBinaryAck) {
+  if (packet.type == SocketPacketType::kBinaryEvent ||
+      packet.type == SocketPacketType::kBinaryAck) {
     out += std::to_string(packet.attachments.size());
     out.push_back('-');
   }
@@ -50,11 +57,13 @@ std::string encode_socket_packet(const SocketPacket& packet) {
 }
 
 Result<SocketPacket> decode_socket_packet(std::string_view text) {
-  if (text.empty() || text[0] < '0' || text[0] > '6') return malformed("has no packet type 0-6", text);
+  if (text.empty() || text[0] < '0' || text[0] > '6')
+    return malformed("has no packet type 0-6", text);
   SocketPacket packet;
   packet.type = static_cast<SocketPacketType>(text[0] - '0');
   size_t pos = 1;
-  if (packet.type == SocketPacketType::kBinaryEvent || packet.type == SocketPacketType::kBinaryAck) {
+  if (packet.type == SocketPacketType::kBinaryEvent ||
+      packet.type == SocketPacketType::kBinaryAck) {
     const size_t dash = text.find('-', pos);
     if (dash == std::string_view::npos) return malformed("has no attachment count", text);
     size_t count = 0;
@@ -130,15 +139,6 @@ Status check_placeholders(const SocketPacket& packet) {
         packet.attachments.size());
   }
   return Status::ok();
-}
-
-bool is_reserved_event(std::string_view name) {
-  return name == "connect" || name == "connect_error" || name == "disconnect" ||
-         name == "disconnecting" || name == "newListener" || name == "removeListener";
-}
-
-json::value binary_placeholder(size_t num) {
-  return json::object{{"_placeholder", true}, {"num", num}};
 }
 
 }  // namespace mystocks::realtime

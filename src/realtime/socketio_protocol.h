@@ -44,10 +44,4 @@ Result<SocketPacket> decode_socket_packet(std::string_view text);
 // index (the reference parser's "illegal attachments"); text packets are not checked.
 Status check_placeholders(const SocketPacket& packet);
 
-// Event names a client may not emit (reserved by Socket.IO).
-bool is_reserved_event(std::string_view name);
-
-// {"_placeholder":true,"num":n}
-boost::json::value binary_placeholder(size_t num);
-
 }  // namespace mystocks::realtime

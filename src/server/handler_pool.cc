@@ -8,6 +8,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/thread_guard.h"
+
 namespace mystocks::server {
 
 namespace asio = boost::asio;
@@ -38,27 +40,33 @@ asio::awaitable<HandlerPool::Result> HandlerPool::run(
   }
   // Shared with the worker: the coroutine may have given up (timeout) before the handler ends.
   struct Call {
-    explicit Call(asio::any_io_executor executor) : timer(executor) {}
+    explicit Call(const asio::any_io_executor& executor) : timer(executor) {}
     asio::steady_timer timer;
-    std::optional<gateway::HttpResponse> response;
+    bool finished = false;                          // the worker is done with the handler
+    std::optional<gateway::HttpResponse> response;  // empty when the handler threw
   };
   asio::any_io_executor executor = co_await asio::this_coro::executor;
   auto call = std::make_shared<Call>(executor);
   call->timer.expires_after(timeout);
   asio::post(pool_, [this, call, executor, job = std::move(job)]() mutable {
-    gateway::HttpResponse response = job();
+    std::optional<gateway::HttpResponse> response;
+    // The router turns what handlers throw into envelopes; anything past it is reported here
+    // (logged, counted) rather than ending the worker and the process.
+    (void)guard_thread_work("http-handler-pool", [&] { response = job(); });
     pending_.fetch_sub(1);
     // Back on the connection's thread: the timer and the response belong to it.
     asio::post(executor, [call, response = std::move(response)]() mutable {
+      call->finished = true;
       call->response = std::move(response);
       call->timer.cancel();
     });
   });
   co_await call->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  if (!call->response) {
+  if (!call->finished) {
     timeouts_.inc();
     co_return Result{Outcome::kTimedOut, {}};
   }
+  if (!call->response) co_return Result{Outcome::kFailed, {}};
   co_return Result{Outcome::kDone, std::move(*call->response)};
 }
 

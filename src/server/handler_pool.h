@@ -23,7 +23,7 @@ namespace mystocks::server {
 
 class HandlerPool {
  public:
-  enum class Outcome { kDone, kTimedOut, kBusy };
+  enum class Outcome { kDone, kTimedOut, kBusy, kFailed };  // kFailed: the handler threw
   struct Result {
     Outcome outcome = Outcome::kDone;
     gateway::HttpResponse response;  // kDone only

@@ -7,7 +7,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +17,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/endpoint.h"
+#include "core/thread_guard.h"
+#include "server/coroutine_failure.h"
 #include "server/handler_pool.h"
 #include "server/http_session.h"
 
@@ -33,10 +34,13 @@ class HttpServer::Impl {
       : config_(config),
         router_(router),
         realtime_(std::move(realtime)),
-        open_connections_(metrics.gauge("mystocks_http_connections", "Open HTTP connections.").get()),
-        accepted_(metrics.counter("mystocks_http_connections_accepted_total",
-                                  "HTTP connections accepted.").get()) {
-    size_t threads = static_cast<size_t>(config.threads);
+        open_connections_(
+            metrics.gauge("mystocks_http_connections", "Open HTTP connections.").get()),
+        accepted_(
+            metrics
+                .counter("mystocks_http_connections_accepted_total", "HTTP connections accepted.")
+                .get()) {
+    auto threads = static_cast<size_t>(config.threads);
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     for (size_t index = 0; index < threads; ++index) {
       contexts_.push_back(std::make_unique<asio::io_context>(1));
@@ -55,7 +59,8 @@ class HttpServer::Impl {
     Result<Endpoint> endpoint = parse_endpoint(config_.listen);
     if (!endpoint.is_ok()) return endpoint.status().with_context("server.listen");
     boost::system::error_code ec;
-    const auto address = asio::ip::make_address(endpoint->host == "localhost" ? "127.0.0.1" : endpoint->host, ec);
+    const auto address =
+        asio::ip::make_address(endpoint->host == "localhost" ? "127.0.0.1" : endpoint->host, ec);
     if (ec) {
       return field_error(ErrorCode::kInvalidConfig, "server.listen",
                          "server.listen '{}': '{}' is not an IP address", config_.listen,
@@ -103,14 +108,21 @@ class HttpServer::Impl {
       wait_hangup();
     }
     grace_timer_.emplace(main);
-    asio::co_spawn(main, accept_loop(), asio::detached);
-    if (realtime_.tick) asio::co_spawn(main, tick_loop(), asio::detached);
+    using Scope = LogCoroutineFailure::Scope;
+    asio::co_spawn(main, accept_loop(),
+                   LogCoroutineFailure("http-accept-loop", Scope::kServerLoop));
+    if (realtime_.tick) {
+      asio::co_spawn(main, tick_loop(),
+                     LogCoroutineFailure("realtime-tick-loop", Scope::kServerLoop));
+    }
     spdlog::info("listening on http://{}:{} with {} I/O threads",
                  acceptor_->local_endpoint().address().to_string(), port_, contexts_.size());
 
     std::vector<std::thread> workers;
     for (size_t index = 1; index < contexts_.size(); ++index) {
-      workers.emplace_back([context = contexts_[index].get()] { context->run(); });
+      workers.emplace_back([context = contexts_[index].get()] {
+        (void)run_thread("http-io", [context] { (void)context->run(); });
+      });
     }
     main.run();
     for (auto& worker : workers) worker.join();
@@ -121,10 +133,6 @@ class HttpServer::Impl {
     }
     spdlog::info("drained, all connections closed");
     return Status::ok();
-  }
-
-  void request_stop() {
-    asio::post(*contexts_[0], [this] { begin_drain(); });
   }
 
  private:
@@ -144,14 +152,8 @@ class HttpServer::Impl {
                                                    realtime_.transports);
       track(session);
       asio::co_spawn(session->executor(), session->run(),
-                     [this, session](std::exception_ptr failure) {
-                       if (failure) {
-                         try {
-                           std::rethrow_exception(failure);
-                         } catch (const std::exception& e) {
-                           spdlog::error("connection task failed: {}", e.what());
-                         }
-                       }
+                     [this, session](const std::exception_ptr& failure) {
+                       LogCoroutineFailure("http-connection")(failure);
                        untrack(session.get());
                      });
     }
@@ -250,6 +252,5 @@ HttpServer::~HttpServer() = default;
 Status HttpServer::start() { return impl_->start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 Status HttpServer::run(bool handle_signals) { return impl_->run(handle_signals); }
-void HttpServer::request_stop() { impl_->request_stop(); }
 
 }  // namespace mystocks::server

@@ -1,9 +1,9 @@
 // HttpServer: HTTP/1.1 on Boost.Beast + Asio C++20 coroutines, one io_context per I/O thread,
 // keep-alive, body and header limits, read and idle timeouts, and graceful shutdown: on
-// SIGINT/SIGTERM (or request_stop()) it stops accepting, closes idle connections, lets in-flight
+// SIGINT/SIGTERM it stops accepting, closes idle connections, lets in-flight
 // requests finish (up to shutdown_grace_ms) and returns from run().
 // Beast and Asio stay behind the pimpl so including this header costs nothing.
-// Thread-safety: start() and run() on the owning thread; request_stop() from any thread.
+// Thread-safety: start() and run() on the owning thread.
 #pragma once
 
 #include <cstdint>
@@ -45,9 +45,6 @@ class HttpServer {
   // Serves until shutdown completes. Installs SIGINT/SIGTERM handlers when `handle_signals`.
   // Returns OK after a clean drain, DeadlineExceeded when the grace period ran out.
   Status run(bool handle_signals = true);
-
-  // Begins the graceful shutdown; safe from any thread and from signal-free contexts (tests).
-  void request_stop();
 
  private:
   class Impl;

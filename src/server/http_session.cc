@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/request_id.h"
+#include "server/coroutine_failure.h"
 #include "server/engineio_transport.h"
 #include "server/handler_pool.h"
 
@@ -145,6 +146,9 @@ asio::awaitable<HttpResponse> HttpSession::route(HttpRequest request) {
         error(ErrorCode::kResourceExhausted,
               "the server is busy: too many requests are waiting for storage; retry shortly"),
         request_id_header);
+  } else if (result.outcome == HandlerPool::Outcome::kFailed) {
+    result.response = router_.reject(
+        error(ErrorCode::kInternal, "internal error while handling {}", label), request_id_header);
   }
   co_return std::move(result.response);
 }
@@ -255,14 +259,7 @@ asio::awaitable<void> HttpSession::run() {
                        transport->run_websocket(
                            stream_.release_socket(),
                            std::make_unique<http::request<http::string_body>>(std::move(incoming))),
-                       [](std::exception_ptr failure) {
-                         if (!failure) return;
-                         try {
-                           std::rethrow_exception(failure);
-                         } catch (const std::exception& e) {
-                           spdlog::error("WebSocket connection failed: {}", e.what());
-                         }
-                       });
+                       LogCoroutineFailure("websocket-connection"));
         co_return;
       }
       response = co_await transport->handle_polling(incoming);

@@ -25,9 +25,4 @@ void ChangeBus::publish(const DataChanged& event) const {
   for (const Entry& entry : handlers) (*entry.second)(event);
 }
 
-size_t ChangeBus::subscriber_count() const {
-  std::lock_guard lock(mutex_);
-  return handlers_.size();
-}
-
 }  // namespace mystocks::services

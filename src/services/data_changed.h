@@ -49,7 +49,6 @@ class ChangeBus {
   // After it returns, the handler is not called again (a delivery already running may finish).
   void unsubscribe(SubscriptionId id);
   void publish(const DataChanged& event) const;
-  size_t subscriber_count() const;
 
  private:
   using Entry = std::pair<SubscriptionId, std::shared_ptr<const DataChangedHandler>>;

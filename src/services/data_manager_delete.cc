@@ -38,7 +38,7 @@ bool bounded(const storage::TimeRange& range) {
 // API keys, orders, positions, funds, watchlists, configuration, the sync outbox and the audit
 // log have their own lifecycles and never go by time range.
 bool range_deletable(DataClassification classification) {
-  return classification <= DataClassification::kBacktestResults ||
+  return classification <= DataClassification::kFundFlow ||
          classification == DataClassification::kDataQualityMetrics;
 }
 

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
+
 namespace mystocks::services {
 namespace {
 
@@ -119,8 +121,12 @@ int IngestScheduler::run_due() {
   // Submitting outside the lock (copies of the jobs): the runner may be slow to accept.
   lock.unlock();
   int submitted = 0;
-  for (const auto& [job, day] : due) {
-    Status status = submit_(job, job.make_spec(day));
+  for (const auto& entry : due) {
+    const ScheduledJob& job = entry.first;
+    const Date day = entry.second;
+    // A submission that throws is reported (and the job is not submitted); the others still are.
+    Status status =
+        guard_thread_work("ingest-scheduler", [&] { return submit_(job, job.make_spec(day)); });
     if (status.is_ok()) {
       ++submitted;
       spdlog::info("scheduled ingest job {} submitted for {}", job.name, day.to_string());
@@ -144,19 +150,20 @@ std::optional<int64_t> IngestScheduler::next_due_ms() const {
 }
 
 void IngestScheduler::start() {
-  thread_ = std::thread([this] {
-    while (true) {
-      run_due();
-      const std::optional<int64_t> next = next_due_ms();
-      std::unique_lock lock(mutex_);
-      if (stopping_) return;
-      // At most a minute at a time, so a wall-clock jump (NTP, suspend) is noticed soon.
-      const int64_t wait_ms =
-          next ? std::clamp<int64_t>(*next - clock_.now_ms(), 0, 60'000) : 60'000;
-      wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stopping_; });
-      if (stopping_) return;
-    }
-  });
+  thread_ = std::thread([this] { (void)run_thread("ingest-scheduler", [this] { run(); }); });
+}
+
+void IngestScheduler::run() {
+  while (true) {
+    (void)run_due();
+    const std::optional<int64_t> next = next_due_ms();
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    // At most a minute at a time, so a wall-clock jump (NTP, suspend) is noticed soon.
+    const int64_t wait_ms = next ? std::clamp<int64_t>(*next - clock_.now_ms(), 0, 60'000) : 60'000;
+    wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stopping_; });
+    if (stopping_) return;
+  }
 }
 
 void IngestScheduler::stop() {

@@ -73,6 +73,8 @@ class IngestScheduler {
     ScheduledJob job;
     int32_t last_run_day = INT32_MIN;  // trading date of the last run
   };
+  // The scheduler thread: run_due(), then sleep until the next due time or stop().
+  void run();
   // Due time of `slot` on the first trading day >= `from` it has not run on.
   std::optional<int64_t> due_ms_locked(const Slot& slot, Date from) const;  // REQUIRES: mutex_
 

@@ -6,10 +6,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
 #include "services/job_history.h"
 #include "sources/source_factory.h"
 
 namespace mystocks::services {
+
+// The name the workers report failures under (logs, metrics, readiness).
+constexpr std::string_view kThreadName = "ingest-job-runner";
 
 JobRunnerOptions job_runner_options(const IngestConfig& config) {
   return JobRunnerOptions{.workers = static_cast<int>(config.workers),
@@ -40,7 +44,9 @@ JobRunner::JobRunner(const IngestPipeline& pipeline, SourceResolver sources, con
       options_(options),
       history_(history) {
   const int workers = std::clamp(options_.workers, 1, 8);
-  for (int worker = 0; worker < workers; ++worker) workers_.emplace_back([this] { work(); });
+  for (int worker = 0; worker < workers; ++worker) {
+    workers_.emplace_back([this] { (void)run_thread(kThreadName, [this] { work(); }); });
+  }
 }
 
 JobRunner::~JobRunner() {
@@ -170,11 +176,11 @@ void JobRunner::run_entry(Entry& entry) {
   }
   record(running);
   // The pipeline reports every outcome through the progress; exceptions stop here.
-  try {
-    (void)pipeline_.run(entry.spec, **source, *entry.progress);
-  } catch (const std::exception& failure) {
+  Status failed = guard_thread_work(
+      kThreadName, [&] { (void)pipeline_.run(entry.spec, **source, *entry.progress); });
+  if (!failed.is_ok()) {
     entry.progress->finish(
-        error(ErrorCode::kInternal, "ingest job {} failed: {}", entry.id, failure.what()));
+        error(ErrorCode::kInternal, "ingest job {} failed: {}", entry.id, failed.message()));
   }
 }
 

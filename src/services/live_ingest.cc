@@ -5,7 +5,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
+
 namespace mystocks::services {
+
+// The name this thread reports failures under (logs, metrics, readiness).
+constexpr std::string_view kThreadName = "live-ingest";
 
 LiveIngest::LiveIngest(std::unique_ptr<sources::LiveFeed> feed, DataManager& data,
                        MetricsRegistry& metrics, LiveIngestOptions options)
@@ -37,7 +42,7 @@ void LiveIngest::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] { (void)run_thread(kThreadName, [this] { run(); }); });
 }
 
 void LiveIngest::stop() {
@@ -53,7 +58,9 @@ void LiveIngest::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    (void)pump();  // failures are counted, logged and kept in stats()
+    // Failures are counted, logged and kept in stats(); an exception is reported by the guard
+    // and the next poll tries again.
+    (void)guard_thread_work(kThreadName, [this] { return pump(); });
     lock.lock();
     wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
                    [this] { return stopping_; });

@@ -301,15 +301,6 @@ std::vector<uint8_t> check_batch_quality(const storage::TableSchema& table,
   return checker.take_mask();
 }
 
-int64_t count_missing_days(const std::vector<Date>& trading_days,
-                           const std::vector<int32_t>& present) {
-  int64_t missing = 0;
-  for (const Date& day : trading_days) {
-    if (!std::binary_search(present.begin(), present.end(), day.days)) ++missing;
-  }
-  return missing;
-}
-
 std::map<std::string, std::vector<int32_t>> dates_by_symbol(const storage::TableSchema& table,
                                                             const RecordBatch& batch,
                                                             std::string_view series_column) {

@@ -62,11 +62,6 @@ std::vector<uint8_t> check_batch_quality(const storage::TableSchema& table,
                                          const RecordBatch& batch, const QualityOptions& options,
                                          QualityReport& report);
 
-// Trading days in [from, to] (ascending) on which `symbol` has no row, given the dates it has.
-// `present` must be sorted ascending.
-int64_t count_missing_days(const std::vector<Date>& trading_days,
-                           const std::vector<int32_t>& present);
-
 // The distinct Asia/Shanghai dates per value of the series column (symbol) of a batch: the date
 // column itself, or the date of a timestamp time column. Sorted ascending per symbol.
 std::map<std::string, std::vector<int32_t>> dates_by_symbol(const storage::TableSchema& table,

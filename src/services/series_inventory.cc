@@ -100,8 +100,6 @@ bool daily_rows(const storage::TableSchema& table) {
   switch (table.classification) {
     case DataClassification::kDailyKline:
     case DataClassification::kFundFlow:
-    case DataClassification::kTechnicalIndicators:
-    case DataClassification::kFactors:
       return true;
     default:
       return false;
@@ -180,7 +178,8 @@ void add_relational(const storage::TableSchema& table, const storage::ColumnDef&
       const auto [begin, end] = trading_span(calendar, first_day, last_day);
       if (daily_rows(table) && begin < end) {
         const int64_t expected = static_cast<int64_t>(end - begin);
-        row.missing_days = std::max<int64_t>(0, expected - int64_at(summary, "distinct_times", row_idx));
+        row.missing_days =
+            std::max<int64_t>(0, expected - int64_at(summary, "distinct_times", row_idx));
       }
     } else {
       row.first_ms = first.as<int64_t>()[row_idx];
@@ -205,7 +204,8 @@ Result<Inventory> SeriesInventory::list(const InventoryQuery& query) const {
   }
   for (const std::string& name : query.tables) {
     Result<const storage::TableSchema*> table = catalog.find(name);
-    if (!table.is_ok()) return field_error(table.status().code(), "table", "{}", table.status().message());
+    if (!table.is_ok())
+      return field_error(table.status().code(), "table", "{}", table.status().message());
     if (series_time(**table) == nullptr) {
       return field_error(ErrorCode::kInvalidArgument, "table",
                          "table '{}' holds no series (it needs a symbol column and a date or "

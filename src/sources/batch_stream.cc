@@ -4,6 +4,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/thread_guard.h"
+
 namespace mystocks::sources {
 namespace {
 
@@ -25,7 +27,7 @@ class SingleBatchStream final : public BatchStream {
 class ReadAheadStream final : public BatchStream {
  public:
   explicit ReadAheadStream(std::unique_ptr<BatchStream> inner) : inner_(std::move(inner)) {
-    producer_ = std::thread([this] { produce(); });
+    producer_ = std::thread([this] { (void)run_thread("read-ahead", [this] { produce(); }); });
   }
 
   ~ReadAheadStream() override {
@@ -58,7 +60,13 @@ class ReadAheadStream final : public BatchStream {
         if (stop_) return;
       }
       // Parsing runs outside the lock, so the consumer may take the previous batch meanwhile.
-      Result<std::optional<RecordBatch>> batch = inner_->next();
+      // A parser that throws ends the stream with the failure, so the consumer never waits for
+      // a batch that will not come.
+      Result<std::optional<RecordBatch>> batch = std::optional<RecordBatch>();
+      if (Status failed = guard_thread_work("read-ahead", [&] { batch = inner_->next(); });
+          !failed.is_ok()) {
+        batch = failed;
+      }
       const bool last = !batch.is_ok() || !batch->has_value();
       {
         std::lock_guard lock(mutex_);

@@ -67,8 +67,6 @@ Result<DataType> parse_data_type(std::string_view name) {
                      "data type '{}' is unknown: expected one of {}", name, known_type_names());
 }
 
-std::span<const BarInterval> all_intervals() { return kAllIntervals; }
-
 std::string_view interval_name(BarInterval interval) {
   switch (interval) {
     case BarInterval::k1m:

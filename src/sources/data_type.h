@@ -41,7 +41,6 @@ std::string_view table_for(DataType type);
 
 enum class BarInterval : uint8_t { k1m, k5m, k15m, k30m, k60m };
 
-std::span<const BarInterval> all_intervals();
 std::string_view interval_name(BarInterval interval);  // "1m", "5m", "15m", "30m", "60m"
 int interval_minutes(BarInterval interval);
 Result<BarInterval> parse_interval(std::string_view name);

@@ -20,22 +20,15 @@ constexpr std::array kClasses{
     ClassInfo{kTick, "tick", kTs},
     ClassInfo{kMinuteKline, "minute_kline", kTs},
     ClassInfo{kOrderBookDepth, "order_book_depth", kTs},
-    ClassInfo{kLevel2Snapshot, "level2_snapshot", kTs},
     ClassInfo{kIndexQuote, "index_quote", kTs},
     ClassInfo{kRealtimeQuote, "realtime_quote", kTs},
     ClassInfo{kDailyKline, "daily_kline", kRel},
     ClassInfo{kSymbols, "symbols", kRel},
     ClassInfo{kTradeCalendar, "trade_calendar", kRel},
-    ClassInfo{kIndustry, "industry", kRel},
-    ClassInfo{kConcept, "concept", kRel},
     ClassInfo{kIndexConstituents, "index_constituents", kRel},
     ClassInfo{kFundamentals, "fundamentals", kRel},
     ClassInfo{kDividends, "dividends", kRel},
     ClassInfo{kFundFlow, "fund_flow", kRel},
-    ClassInfo{kTechnicalIndicators, "technical_indicators", kRel},
-    ClassInfo{kFactors, "factors", kRel},
-    ClassInfo{kSignals, "signals", kRel},
-    ClassInfo{kBacktestResults, "backtest_results", kRel},
     ClassInfo{kOrders, "orders", kRel},
     ClassInfo{kTrades, "trades", kRel},
     ClassInfo{kPositions, "positions", kRel},
@@ -58,7 +51,8 @@ static_assert(listed_in_enum_order(), "kClasses is indexed by the enum value");
 
 constexpr std::array<DataClassification, kClasses.size()> all_values() {
   std::array<DataClassification, kClasses.size()> values{};
-  for (size_t index = 0; index < kClasses.size(); ++index) values[index] = kClasses[index].classification;
+  for (size_t index = 0; index < kClasses.size(); ++index)
+    values[index] = kClasses[index].classification;
   return values;
 }
 constexpr auto kAll = all_values();
@@ -97,8 +91,8 @@ std::string_view store_kind_name(StoreKind kind) {
 Result<StoreKind> parse_store_kind(std::string_view name) {
   if (name == "timeseries") return StoreKind::kTimeSeries;
   if (name == "relational") return StoreKind::kRelational;
-  return error(ErrorCode::kInvalidArgument, "store '{}' is unknown: expected timeseries or relational",
-               name);
+  return error(ErrorCode::kInvalidArgument,
+               "store '{}' is unknown: expected timeseries or relational", name);
 }
 
 }  // namespace mystocks::storage

@@ -37,14 +37,4 @@ Result<const TableSchema*> TableCatalog::find(std::string_view name) const {
                      "(declared: {})", name, known);
 }
 
-std::string_view partitioning_name(Partitioning partitioning) {
-  switch (partitioning) {
-    case Partitioning::kNone: return "none";
-    case Partitioning::kDay: return "day";
-    case Partitioning::kMonth: return "month";
-    case Partitioning::kYear: return "year";
-  }
-  return "none";
-}
-
 }  // namespace mystocks::storage

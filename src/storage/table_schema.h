@@ -65,6 +65,4 @@ class TableCatalog {
   std::vector<TableSchema> tables_;
 };
 
-std::string_view partitioning_name(Partitioning partitioning);
-
 }  // namespace mystocks::storage

@@ -32,7 +32,7 @@ test('demo: seeds, becomes ready, shows stores and breakers in the status', asyn
   assert.ok(storage.tables >= 20);
   const ready = await json(server.base, '/health/ready');
   assert.deepEqual(ready.body.data.checks.map((c) => c.name),
-    ['storage.data_dir', 'storage.relational', 'storage.time_series', 'demo.seeded']);
+    ['storage.data_dir', 'storage.relational', 'storage.time_series', 'demo.seeded', 'threads']);
   const metrics = await (await fetch(`${server.base}/metrics`)).text();
   assert.match(metrics, /mystocks_data_rows_written_total\{table="daily_kline"\} [1-9]/);
   assert.match(metrics, /mystocks_breaker_state\{upstream="store.relational"\} 0/);

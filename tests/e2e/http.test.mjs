@@ -167,7 +167,7 @@ test('readiness reports each check and fails with 503 naming it', async () => {
   const body = await ready.json();
   assert.equal(body.data.status, 'ready');
   assert.deepEqual(body.data.checks.map((c) => c.name),
-    ['storage.data_dir', 'storage.relational', 'storage.time_series']);
+    ['storage.data_dir', 'storage.relational', 'storage.time_series', 'threads']);
 
   rmSync(server.dataDir, { recursive: true, force: true });
   const broken = await fetch(`${server.base}/health/ready`);

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
 #include "services/table_rows.h"
 
 namespace mystocks::services {
@@ -34,7 +35,7 @@ void AuditLog::start() {
   std::lock_guard lock(mutex_);
   if (writer_.joinable()) return;
   stopping_ = false;
-  writer_ = std::thread([this] { run(); });
+  writer_ = std::thread([this] { (void)run_thread("audit-writer", [this] { run(); }); });
 }
 
 void AuditLog::stop() {
@@ -95,7 +96,9 @@ void AuditLog::run() {
                    [&] { return stopping_ || queue_.size() >= kBatch; });
     if (queue_.empty()) continue;
     lock.unlock();
-    if (Status status = flush(); !status.is_ok()) {
+    // A flush that throws is reported by the guard and retried like a failed write.
+    if (Status status = guard_thread_work("audit-writer", [this] { return flush(); });
+        !status.is_ok()) {
       spdlog::warn("audit log: write failed, will retry: {}", status.message());
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
@@ -109,12 +112,12 @@ Status AuditLog::write(std::vector<AuditEvent> events) {
   std::vector<std::vector<Cell>> rows;
   rows.reserve(events.size());
   for (AuditEvent& event : events) {
-    rows.push_back({new_id("a", clock_), event.at_ms, text_or_null(event.subject),
-                    text_or_null(event.username), std::move(event.auth_method),
-                    text_or_null(event.client_address), std::move(event.action),
-                    std::move(event.outcome),
-                    event.http_status > 0 ? Cell(int64_t{event.http_status}) : Cell(std::monostate{}),
-                    text_or_null(event.request_id), text_or_null(event.detail)});
+    rows.push_back(
+        {new_id("a", clock_), event.at_ms, text_or_null(event.subject),
+         text_or_null(event.username), std::move(event.auth_method),
+         text_or_null(event.client_address), std::move(event.action), std::move(event.outcome),
+         event.http_status > 0 ? Cell(int64_t{event.http_status}) : Cell(std::monostate{}),
+         text_or_null(event.request_id), text_or_null(event.detail)});
   }
   Result<RecordBatch> batch = make_rows(
       **table,
@@ -143,7 +146,8 @@ Result<RecordBatch> AuditLog::query(const AuditQuery& query, int64_t* total) {
     MYSTOCKS_RETURN_IF_ERROR(count.status());
     *total = *count;
   }
-  load.order_by = {{"at", storage::SortOrder::kDescending}, {"audit_id", storage::SortOrder::kDescending}};
+  load.order_by = {{"at", storage::SortOrder::kDescending},
+                   {"audit_id", storage::SortOrder::kDescending}};
   load.limit = query.limit;
   load.offset = query.offset;
   return data_.load(std::string(kTable), load);

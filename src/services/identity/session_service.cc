@@ -32,7 +32,8 @@ SessionService::SessionService(DataManager& data, UserDirectory& users,
                    storage::cmp("rotated_at", storage::FilterOp::kGe,
                                 clock_.now_ms() - options_.access_ttl_seconds * 1000)};
   if (Result<RecordBatch> rows = data_.load(std::string(kTable), query); rows.is_ok()) {
-    for (size_t row = 0; row < rows->num_rows(); ++row) remember_revoked(string_at(*rows, "family_id", row));
+    for (size_t row = 0; row < rows->num_rows(); ++row)
+      remember_revoked(string_at(*rows, "family_id", row));
   } else {
     spdlog::warn("sessions: cannot read recent revocations: {}", rows.status().message());
   }
@@ -123,7 +124,8 @@ Result<TokenPair> SessionService::refresh(std::string_view refresh_token,
     Result<const storage::TableSchema*> table = data_.catalog().find(kTable);
     MYSTOCKS_RETURN_IF_ERROR(table.status());
     Result<RecordBatch> row = make_rows(
-        **table, {"token_hash", "family_id", "user_id", "status", "created_at", "expires_at", "rotated_at"},
+        **table,
+        {"token_hash", "family_id", "user_id", "status", "created_at", "expires_at", "rotated_at"},
         {{hash, family, user_id, std::string("rotated"), int64_at(*rows, "created_at", 0),
           int64_at(*rows, "expires_at", 0), now}});
     MYSTOCKS_RETURN_IF_ERROR(row.status());
@@ -132,8 +134,9 @@ Result<TokenPair> SessionService::refresh(std::string_view refresh_token,
   MYSTOCKS_RETURN_IF_ERROR(rotated);
   if (reused) {
     remember_revoked(family);
-    spdlog::warn("sessions: a rotated refresh token of user {} was presented again; session {} revoked",
-                 user_id, family);
+    spdlog::warn(
+        "sessions: a rotated refresh token of user {} was presented again; session {} revoked",
+        user_id, family);
     return refused("token already used; the session is revoked, log in again");
   }
   Result<std::optional<User>> user = users_.find_by_id(user_id);
@@ -148,15 +151,6 @@ Status SessionService::revoke(std::string_view session_id) {
       data_.transaction([&](storage::RelationalOps& ops) { return revoke_family(ops, family); }));
   remember_revoked(family);
   return Status::ok();
-}
-
-Result<std::string> SessionService::session_of(std::string_view refresh_token) {
-  LoadQuery query;
-  query.columns = {"family_id"};
-  query.filters = {storage::eq("token_hash", token_hash(refresh_token))};
-  Result<RecordBatch> rows = data_.load(std::string(kTable), query);
-  MYSTOCKS_RETURN_IF_ERROR(rows.status());
-  return rows->num_rows() == 0 ? std::string() : string_at(*rows, "family_id", 0);
 }
 
 void SessionService::remember_revoked(const std::string& session_id) {
@@ -195,8 +189,9 @@ Result<gateway::Principal> SessionService::verify_access(std::string_view token,
     std::lock_guard lock(shard.mutex);
     // Full of live tokens (a flood of logins): start over rather than grow; they verify again.
     if (shard.tokens.size() >= kVerifiedPerShard) shard.tokens.clear();
-    shard.tokens.emplace(std::string(token),
-                         VerifiedToken{*known, known->expires_at_ms + options_.skew_seconds * 1000});
+    shard.tokens.emplace(
+        std::string(token),
+        VerifiedToken{*known, known->expires_at_ms + options_.skew_seconds * 1000});
   }
   // Checked on every use, cached or not: logout must take effect at once.
   if (!known->session_id.empty() && is_revoked(known->session_id)) {

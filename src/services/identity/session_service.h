@@ -54,11 +54,10 @@ class SessionService {
   Result<TokenPair> refresh(std::string_view refresh_token, std::string_view client_address);
   // Revokes the session (every refresh token of the family, and its access tokens).
   Status revoke(std::string_view session_id);
-  // The session a refresh token belongs to ("" when unknown).
-  Result<std::string> session_of(std::string_view refresh_token);
 
   // The caller an access token names, or kUnauthenticated with a reason.
-  Result<gateway::Principal> verify_access(std::string_view token, gateway::AuthMethod method) const;
+  Result<gateway::Principal> verify_access(std::string_view token,
+                                           gateway::AuthMethod method) const;
 
   const SessionOptions& options() const { return options_; }
 

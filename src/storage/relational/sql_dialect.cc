@@ -4,10 +4,6 @@
 
 namespace mystocks::storage {
 
-std::string_view dialect_name(SqlDialect dialect) {
-  return dialect == SqlDialect::kSqlite ? "sqlite" : "postgres";
-}
-
 Status check_identifier(std::string_view name, std::string_view what) {
   auto valid_char = [](unsigned char c, bool first) {
     return std::isalpha(c) || c == '_' || (!first && std::isdigit(c));

@@ -14,8 +14,6 @@ namespace mystocks::storage {
 
 enum class SqlDialect : uint8_t { kSqlite, kPostgres };
 
-std::string_view dialect_name(SqlDialect dialect);
-
 // PostgreSQL truncates longer identifiers silently; we refuse them instead.
 inline constexpr size_t kMaxIdentifierLength = 63;
 

@@ -48,16 +48,11 @@ Status read_block(std::string_view framed, std::string& encoded) {
                  expected_crc, actual_crc);
   }
   if (codec > static_cast<uint8_t>(Compression::kLz4) || decoded > kMaxBlockBytes) {
-    return error(ErrorCode::kDataLoss, "block header is invalid (codec {}, {} decoded bytes)", codec,
-                 decoded);
+    return error(ErrorCode::kDataLoss, "block header is invalid (codec {}, {} decoded bytes)",
+                 codec, decoded);
   }
   return decompress(static_cast<Compression>(codec),
                     framed.substr(kBlockHeaderBytes, stored), decoded, encoded);
-}
-
-Compression block_compression(std::string_view framed) {
-  if (framed.empty()) return Compression::kNone;
-  return static_cast<Compression>(static_cast<uint8_t>(framed[0]));
 }
 
 }  // namespace mystocks::tsdb

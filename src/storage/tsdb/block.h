@@ -26,7 +26,4 @@ size_t append_block(std::string_view encoded, const CompressionOptions& options,
 // caller adds which file and offset.
 Status read_block(std::string_view framed, std::string& encoded);
 
-// The codec recorded in a framed block's header (for stats); kNone if too short.
-Compression block_compression(std::string_view framed);
-
 }  // namespace mystocks::tsdb

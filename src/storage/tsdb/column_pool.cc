@@ -11,7 +11,9 @@ size_t capacity_of(const ColumnValues& values) {
 
 size_t bytes_of(const ColumnValues& values) {
   return std::visit(
-      [](const auto& vector) { return vector.capacity() * sizeof(typename std::decay_t<decltype(vector)>::value_type); },
+      [](const auto& vector) {
+        return vector.capacity() * sizeof(typename std::decay_t<decltype(vector)>::value_type);
+      },
       values);
 }
 
@@ -53,11 +55,8 @@ void ColumnPool::give(ColumnValues&& values) {
   free_[values.index()].emplace(capacity_of(values), std::move(values));
 }
 
-void ColumnPool::give_int64(std::vector<int64_t>&& values) { give(ColumnValues(std::move(values))); }
-
-size_t ColumnPool::pooled_bytes() const {
-  std::lock_guard lock(mutex_);
-  return bytes_;
+void ColumnPool::give_int64(std::vector<int64_t>&& values) {
+  give(ColumnValues(std::move(values)));
 }
 
 }  // namespace mystocks::tsdb

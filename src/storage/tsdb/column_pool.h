@@ -25,7 +25,6 @@ class ColumnPool {
   // Returns storage for reuse (its contents are discarded).
   void give(ColumnValues&& values);
   void give_int64(std::vector<int64_t>&& values);
-  size_t pooled_bytes() const;
 
  private:
   static constexpr size_t kKinds = std::variant_size_v<ColumnValues>;

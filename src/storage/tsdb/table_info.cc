@@ -1,6 +1,8 @@
 #include "storage/tsdb/table_info.h"
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 namespace mystocks::tsdb {
 namespace {
@@ -10,6 +12,18 @@ bool valid_table_name(std::string_view name) {
          std::all_of(name.begin(), name.end(), [](char c) {
            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
          });
+}
+
+// Classifications retired from tables.yaml (issue #19) whose tables may still sit in the MANIFEST
+// of an existing store, which keeps them (no DROP). They open as plain time-series tables: a
+// classification only picks the default store, and these tables are already in this one.
+constexpr std::string_view kRetiredClassifications[] = {"level2_snapshot"};
+
+Result<storage::DataClassification> stored_classification(std::string_view name) {
+  if (std::ranges::find(kRetiredClassifications, name) != std::end(kRetiredClassifications)) {
+    return storage::DataClassification::kTick;
+  }
+  return storage::parse_classification(name);
 }
 
 }  // namespace
@@ -23,9 +37,10 @@ std::optional<size_t> TableInfo::column_index(std::string_view name) const {
 
 Result<TableInfo> TableInfo::make(const storage::TableSchema& schema) {
   if (!valid_table_name(schema.name)) {
-    return field_error(ErrorCode::kInvalidArgument, "table",
-                       "table name '{}' is invalid for tsdb: expected 1-64 characters of a-z, 0-9, _",
-                       schema.name);
+    return field_error(
+        ErrorCode::kInvalidArgument, "table",
+        "table name '{}' is invalid for tsdb: expected 1-64 characters of a-z, 0-9, _",
+        schema.name);
   }
   TableInfo info;
   info.schema = schema;
@@ -96,20 +111,21 @@ Status check_compatible(const TableInfo& existing, const TableInfo& declared) {
                          table, old_column.field.name);
     }
     if (!(new_column->field == old_column.field) || new_column->tag != old_column.tag) {
-      return field_error(ErrorCode::kSchemaMismatch, old_column.field.name,
-                         "table '{}' exists with column '{}' {}{}, declared now as {}{}", table,
-                         old_column.field.name, old_column.field.type_string(),
-                         old_column.tag ? " tag" : (old_column.field.nullable ? " nullable" : ""),
-                         new_column->field.type_string(),
-                         new_column->tag ? " tag" : (new_column->field.nullable ? " nullable" : ""));
+      return field_error(
+          ErrorCode::kSchemaMismatch, old_column.field.name,
+          "table '{}' exists with column '{}' {}{}, declared now as {}{}", table,
+          old_column.field.name, old_column.field.type_string(),
+          old_column.tag ? " tag" : (old_column.field.nullable ? " nullable" : ""),
+          new_column->field.type_string(),
+          new_column->tag ? " tag" : (new_column->field.nullable ? " nullable" : ""));
     }
   }
   for (const storage::ColumnDef& new_column : declared.schema.columns) {
     if (existing.schema.column(new_column.field.name) != nullptr) continue;
     if (new_column.tag || !new_column.field.nullable) {
       return field_error(ErrorCode::kSchemaMismatch, new_column.field.name,
-                         "table '{}' exists; new column '{}' must be a nullable value column", table,
-                         new_column.field.name);
+                         "table '{}' exists; new column '{}' must be a nullable value column",
+                         table, new_column.field.name);
     }
   }
   if (existing.schema.time_column != declared.schema.time_column) {
@@ -144,8 +160,9 @@ Result<storage::TableSchema> decode_table_schema(ByteReader& in) {
       !in.get_count(count, 10'000)) {
     return error(ErrorCode::kDataLoss, "table schema is truncated");
   }
-  Result<storage::DataClassification> parsed = storage::parse_classification(classification);
-  if (!parsed.is_ok()) return error(ErrorCode::kDataLoss, "table schema: {}", parsed.status().message());
+  Result<storage::DataClassification> parsed = stored_classification(classification);
+  if (!parsed.is_ok())
+    return error(ErrorCode::kDataLoss, "table schema: {}", parsed.status().message());
   schema.classification = *parsed;
   schema.retention_days = static_cast<int>(retention);
   schema.partition = storage::Partitioning::kDay;

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
+
 namespace mystocks::tsdb {
 
 std::string RecoveryReport::to_string() const {
@@ -48,12 +50,16 @@ TsdbStore::TsdbStore(TsdbOptions options)
     corruptions_ = &metrics->counter("tsdb_corruption_errors_total",
                                      "reads that found a corrupt segment").get();
     write_seconds_ = &metrics->histogram("tsdb_write_seconds", "tsdb write() latency").get();
-    damaged_gauge_ = &metrics->gauge("tsdb_damaged_segments",
-                                     "segment files found damaged (readiness fails while > 0)").get();
+    damaged_gauge_ = &metrics
+                          ->gauge("tsdb_damaged_segments",
+                                  "segment files found damaged (readiness fails while > 0)")
+                          .get();
     scrubbed_ = &metrics->counter("tsdb_scrub_segments_verified_total",
                                   "segment files fully verified by the background scrub").get();
-    background_failures_ = &metrics->counter("tsdb_background_failures_total",
-                                             "failed rounds of flush/compaction (then retried)").get();
+    background_failures_ = &metrics
+                                ->counter("tsdb_background_failures_total",
+                                          "failed rounds of flush/compaction (then retried)")
+                                .get();
     retention_rows_ = &metrics->counter("tsdb_retention_rows_removed_total",
                                         "rows removed by table retention", {"table"});
   }
@@ -86,7 +92,9 @@ Result<std::unique_ptr<TsdbStore>> TsdbStore::open(TsdbOptions options) {
   }
   store->open_ = true;
   if (store->options_.background_work && !store->options_.read_only) {
-    store->background_ = std::thread([raw = store.get()] { raw->background_loop(); });
+    store->background_ = std::thread([raw = store.get()] {
+      (void)run_thread("tsdb-background", [raw] { raw->background_loop(); });
+    });
     store->start_maintenance();
   }
   return store;
@@ -113,7 +121,8 @@ TsdbStore::~TsdbStore() {
 
 Status TsdbStore::writable() const {
   if (options_.read_only) {
-    return error(ErrorCode::kFailedPrecondition, "tsdb {} is open read-only", options_.dir.string());
+    return error(ErrorCode::kFailedPrecondition, "tsdb {} is open read-only",
+                 options_.dir.string());
   }
   std::shared_lock lock(state_mutex_);
   if (!background_error_.is_ok()) return background_error_;
@@ -150,8 +159,8 @@ Status TsdbStore::install_manifest(const ManifestData& manifest) {
   for (const storage::TableSchema& schema : manifest.tables) {
     Result<TableInfo> info = TableInfo::make(schema);
     if (!info.is_ok()) {
-      return error(ErrorCode::kDataLoss, "tsdb manifest {}: {}", manifest_path(options_.dir).string(),
-                   info.status().message());
+      return error(ErrorCode::kDataLoss, "tsdb manifest {}: {}",
+                   manifest_path(options_.dir).string(), info.status().message());
     }
     version->tables[schema.name].info = std::make_shared<const TableInfo>(std::move(*info));
   }
@@ -291,7 +300,8 @@ Status TsdbStore::replay_wal(uint64_t number, bool newest) {
   if (!scan.is_ok()) return scan.status();
   // Only the newest file may end in a torn record: an older one was fsynced whole before the
   // next file started, so damage at its end lost acknowledged records.
-  if (scan->torn && !newest && mode == WalScanMode::kStrict && scan->file_bytes >= kWalHeaderBytes) {
+  if (scan->torn && !newest && mode == WalScanMode::kStrict &&
+      scan->file_bytes >= kWalHeaderBytes) {
     return error(ErrorCode::kDataLoss,
                  "tsdb: WAL file {} is damaged at offset {} ({}), and newer WAL files follow it, "
                  "so its records were complete and acknowledged: this is not a torn tail; "

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_guard.h"
 #include "storage/tsdb/tsdb_store.h"
 
 namespace mystocks::tsdb {
@@ -69,8 +70,12 @@ void TsdbStore::background_loop() {
       work_pending_ = false;
     }
     // A WAL append failure surfaces in the writer, not here: it is retried the same way.
-    Status status = failures == 0 && !wal_->failed_in_append() ? background_round()
-                                                                : retry_background_work();
+    // An exception (allocation, filesystem) becomes a failed round: writes are refused and the
+    // round is retried with backoff like any other failure.
+    Status status = guard_thread_work("tsdb-background", [&] {
+      return failures == 0 && !wal_->failed_in_append() ? background_round()
+                                                        : retry_background_work();
+    });
     if (status.is_ok()) {
       if (failures > 0) {
         spdlog::info("tsdb {}: background work succeeded after {} failed attempt(s); the store "

@@ -1,13 +1,13 @@
 // TsdbStore integrity and upkeep: damaged segments (found at open, by the scrub or by
 // compaction) and the low-priority maintenance thread that scrubs segment files and runs
 // retention on a schedule (docs/reliability.md).
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
+#include "core/thread_guard.h"
 #include "storage/tsdb/tsdb_store.h"
 
 namespace mystocks::tsdb {
@@ -112,7 +112,8 @@ uint64_t TsdbStore::scrub() {
 
 void TsdbStore::start_maintenance() {
   if (options_.scrub_interval_ms <= 0 && options_.retention_interval_ms <= 0) return;
-  maintenance_ = std::thread([this] { maintenance_loop(); });
+  maintenance_ =
+      std::thread([this] { (void)run_thread("tsdb-maintenance", [this] { maintenance_loop(); }); });
 }
 
 void TsdbStore::stop_maintenance() {
@@ -144,13 +145,15 @@ void TsdbStore::maintenance_loop() {
     const auto now = Clock::now();
     if (now >= next_scrub) {
       const auto started = Clock::now();
-      const uint64_t verified = scrub();
+      uint64_t verified = 0;
+      // A scrub or retention pass that throws is reported; the next interval tries again.
+      (void)guard_thread_work("tsdb-scrub", [&] { verified = scrub(); });
       spdlog::debug("tsdb {}: scrub verified {} segment(s) in {:.1f} s", options_.dir.string(),
                     verified, std::chrono::duration<double>(Clock::now() - started).count());
       next_scrub = Clock::now() + scrub_every;
     }
     if (now >= next_retention) {
-      run_scheduled_retention();
+      (void)guard_thread_work("tsdb-retention", [this] { run_scheduled_retention(); });
       next_retention = Clock::now() + retain_every;
     }
   }

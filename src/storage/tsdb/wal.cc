@@ -1,13 +1,13 @@
 #include "storage/tsdb/wal.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include "core/thread_guard.h"
 #include "storage/tsdb/byte_stream.h"
 #include "storage/tsdb/crc32c.h"
 
@@ -35,7 +35,12 @@ Wal::Wal(std::filesystem::path wal_dir, SyncPolicy policy, MetricsRegistry* metr
     sync_seconds_ =
         &metrics->histogram("tsdb_wal_sync_seconds", "duration of one tsdb WAL fsync").get();
   }
-  if (policy_.mode == SyncPolicy::Mode::kGroup) syncer_ = std::thread([this] { syncer_loop(); });
+  if (policy_.mode == SyncPolicy::Mode::kGroup) {
+    syncer_ = std::thread([this] {
+      Status failed = run_thread("tsdb-wal-syncer", [this] { syncer_loop(); });
+      if (!failed.is_ok()) fail_waiters(std::move(failed));
+    });
+  }
 }
 
 Wal::~Wal() {
@@ -187,19 +192,6 @@ void Wal::writer_arrived() {
   work_cv_.notify_one();
 }
 
-Status Wal::sync_now() {
-  std::unique_lock lock(mutex_);
-  const uint64_t position = position_written_;
-  while (error_.is_ok() && position_synced_ < position) {
-    if (syncing_) {
-      synced_cv_.wait(lock);
-    } else {
-      sync_locked(lock);
-    }
-  }
-  return error_;
-}
-
 Status Wal::sticky_error() const {
   std::lock_guard lock(mutex_);
   return error_;
@@ -208,6 +200,18 @@ Status Wal::sticky_error() const {
 bool Wal::failed_in_append() const {
   std::lock_guard lock(mutex_);
   return !error_.is_ok() && error_in_append_;
+}
+
+void Wal::fail_waiters(Status failure) {
+  {
+    std::lock_guard lock(mutex_);
+    if (error_.is_ok()) {
+      error_ = std::move(failure);
+      error_in_append_ = false;
+    }
+    syncing_ = false;  // the syncer is gone, whatever it was doing
+  }
+  synced_cv_.notify_all();
 }
 
 void Wal::syncer_loop() {
@@ -300,7 +304,8 @@ Result<WalFileScan> scan_wal_bytes(
     // Created but the header never reached the disk: nothing in it was ever acknowledged.
     scan.torn = !bytes.empty();
     scan.reason = "file shorter than its header";
-    if (scan.torn && mode == WalScanMode::kSalvage) scan.dropped.push_back({0, bytes.size(), scan.reason});
+    if (scan.torn && mode == WalScanMode::kSalvage)
+      scan.dropped.push_back({0, bytes.size(), scan.reason});
     return scan;
   }
   if (bytes.substr(0, kWalMagic.size()) != kWalMagic) {
@@ -326,7 +331,8 @@ Result<WalFileScan> scan_wal_bytes(
       if (next == std::string_view::npos) {  // nothing valid follows: a torn tail
         scan.torn = true;
         scan.reason = reason;
-        if (mode == WalScanMode::kSalvage) scan.dropped.push_back({offset, bytes.size() - offset, reason});
+        if (mode == WalScanMode::kSalvage)
+          scan.dropped.push_back({offset, bytes.size() - offset, reason});
         break;
       }
       if (mode == WalScanMode::kStrict) {

@@ -4,7 +4,7 @@
 // A log position is the count of bytes appended over the Wal's life (all files); a record is
 // durable once the synced position reaches the position append() returned for it.
 // Thread-safety: start_file() and append() need one caller at a time (the store's write mutex);
-// wait_durable(), writer_arriving()/writer_arrived() and sync_now() may be called from any thread.
+// wait_durable() and writer_arriving()/writer_arrived() may be called from any thread.
 #pragma once
 
 #include <condition_variable>
@@ -56,8 +56,6 @@ class Wal {
   // the syncer waits (up to the window) so that one fsync can cover both.
   void writer_arriving();
   void writer_arrived();
-  // fsyncs everything appended so far.
-  Status sync_now();
 
   uint64_t current_number() const { return current_number_; }
   Status sticky_error() const;
@@ -66,6 +64,9 @@ class Wal {
 
  private:
   void syncer_loop();
+  // The group-commit syncer ended by an exception: nothing will sync again, so the failure
+  // becomes the sticky error and every writer waiting for durability wakes up with it.
+  void fail_waiters(Status failure);
   // One fsync covering everything appended so far. REQUIRES: `lock` holds mutex_.
   void sync_locked(std::unique_lock<std::mutex>& lock);
 
@@ -132,9 +133,10 @@ Result<WalFileScan> scan_wal_file(const std::filesystem::path& path, Visit&& vis
                                   WalScanMode mode = WalScanMode::kStrict);
 
 // Non-template core of scan_wal_file: the file's bytes are read whole.
-Result<WalFileScan> scan_wal_bytes(const std::filesystem::path& path, std::string_view bytes,
-                                   const std::function<Status(WalRecordType, std::string_view)>& visit,
-                                   WalScanMode mode = WalScanMode::kStrict);
+Result<WalFileScan> scan_wal_bytes(
+    const std::filesystem::path& path, std::string_view bytes,
+    const std::function<Status(WalRecordType, std::string_view)>& visit,
+    WalScanMode mode = WalScanMode::kStrict);
 
 template <typename Visit>
 Result<WalFileScan> scan_wal_file(const std::filesystem::path& path, Visit&& visit,

@@ -59,8 +59,6 @@ TEST(SessionTest, PhasesFollowTheExchangeTimetable) {
   EXPECT_EQ(session_phase(at(11, 30)), SessionPhase::kClosed);
   EXPECT_EQ(session_phase(at(13, 0)), SessionPhase::kAfternoon);
   EXPECT_EQ(session_phase(at(15, 0)), SessionPhase::kClosed);
-  EXPECT_TRUE(is_continuous_trading(at(14, 59)));
-  EXPECT_FALSE(is_continuous_trading(at(12, 0)));
 }
 
 TEST(SessionTest, TradingMinuteIndexRoundTrips) {

@@ -1,14 +1,20 @@
 // HandlerPool: blocking handlers run off the calling thread; a handler past its timeout yields
-// kTimedOut while it goes on; a full pool refuses at once.
+// kTimedOut while it goes on; a full pool refuses at once; a handler that throws fails only its
+// request. LogCoroutineFailure: a detached coroutine's exception is reported, not rethrown.
 #include "server/handler_pool.h"
 
 #include <latch>
+#include <stdexcept>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+
+#include "core/metrics.h"
+#include "core/thread_guard.h"
+#include "server/coroutine_failure.h"
 
 namespace mystocks::server {
 namespace {
@@ -92,6 +98,52 @@ TEST(HandlerPoolTest, AFullPoolRefusesAtOnce) {
   runner.join();
   EXPECT_EQ(first.outcome, HandlerPool::Outcome::kDone);
   EXPECT_EQ(run_one(other, pool, [] { return answer(204); }, 5s).response.status, 204);
+}
+
+// A handler that throws past the router's catch: the worker reports it (counted under
+// http-handler-pool), the request gets kFailed rather than a 504 after its timeout, and the
+// worker thread serves the next request.
+TEST(HandlerPoolTest, AHandlerThatThrowsFailsThatRequestOnly) {
+  asio::io_context io;
+  HandlerPool pool(1, 4, MetricsRegistry::global());
+  Counter& failures = MetricsRegistry::global()
+                          .counter("mystocks_thread_failures_total", "", {"thread"})
+                          .with({"http-handler-pool"});
+  const double before = failures.value();
+  HandlerPool::Result thrown = run_one(
+      io, pool, []() -> gateway::HttpResponse { throw std::runtime_error("boom"); }, 10s);
+  EXPECT_EQ(thrown.outcome, HandlerPool::Outcome::kFailed);
+  EXPECT_EQ(failures.value(), before + 1);
+  HandlerPool::Result next = run_one(
+      io, pool, [] { return answer(200); }, 10s);
+  EXPECT_EQ(next.outcome, HandlerPool::Outcome::kDone);
+  EXPECT_EQ(next.response.status, 200);
+}
+
+// A detached coroutine that throws completes through LogCoroutineFailure: io_context::run()
+// returns normally, the failure is counted, and a server-long loop is reported stopped.
+TEST(LogCoroutineFailureTest, ACoroutineThatThrowsIsReportedNotRethrown) {
+  asio::io_context io;
+  asio::co_spawn(
+      io,
+      []() -> asio::awaitable<void> {
+        throw std::runtime_error("accept broke");
+        co_return;
+      },
+      LogCoroutineFailure("coroutine-test-loop", LogCoroutineFailure::Scope::kServerLoop));
+  asio::co_spawn(
+      io, []() -> asio::awaitable<void> { co_return; },
+      LogCoroutineFailure("coroutine-test-clean"));
+  EXPECT_NO_THROW(io.run());
+  const double failed = MetricsRegistry::global()
+                            .counter("mystocks_thread_failures_total", "", {"thread"})
+                            .with({"coroutine-test-loop"})
+                            .value();
+  EXPECT_EQ(failed, 1.0);
+  EXPECT_EQ(stopped_threads_status().message(),
+            "1 thread(s) stopped by a failure: thread 'coroutine-test-loop' failed: accept broke");
+  EXPECT_TRUE(run_thread("coroutine-test-loop", [] {}).is_ok());  // clears the mark
+  EXPECT_TRUE(stopped_threads_status().is_ok());
 }
 
 }  // namespace

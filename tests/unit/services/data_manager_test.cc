@@ -18,10 +18,10 @@ TEST_F(DataManagerTest, RoutesEveryDeclaredTableToExactlyOneStore) {
     EXPECT_FALSE(route->overridden);
     (route->store == StoreKind::kRelational ? relational : time_series) += 1;
   }
-  EXPECT_EQ(time_series, 6);
+  EXPECT_EQ(time_series, 5);
   // watchlists keeps lists, watchlist_symbols their members; ingest_jobs shares
   // data_quality_metrics' classification.
-  EXPECT_EQ(relational, 27);
+  EXPECT_EQ(relational, 21);
   Result<RouteDecision> daily = manager_->route("daily_kline");
   EXPECT_EQ(daily->explanation,
             "table 'daily_kline' (classification daily_kline) is stored in the relational store: "
@@ -73,8 +73,8 @@ tables:
 
 TEST_F(DataManagerTest, OpenCreatesEachTableInItsOwnStore) {
   EXPECT_EQ(time_series_.created,
-            (std::vector<std::string>{"tick", "order_book_depth", "level2_snapshot", "minute_kline",
-                                      "index_quote", "realtime_quote"}));
+            (std::vector<std::string>{"tick", "order_book_depth", "minute_kline", "index_quote",
+                                      "realtime_quote"}));
   EXPECT_EQ(*sqlite_->schema_version("sync_messages"), 1);
   EXPECT_EQ(sqlite_->schema_version("tick").status().code(), ErrorCode::kNotFound);
 }
@@ -128,8 +128,9 @@ TEST_F(DataManagerTest, DataChangedLendsTheWrittenRowsDuringDelivery) {
       seen.push_back(symbol);
     }
   });
-  ASSERT_TRUE(manager_->save("daily_kline", daily({{"600519.SH", 19723, 1}, {"000001.SZ", 19723, 2}}))
-                  .is_ok());
+  ASSERT_TRUE(
+      manager_->save("daily_kline", daily({{"600519.SH", 19723, 1}, {"000001.SZ", 19723, 2}}))
+          .is_ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"600519.SH", "000001.SZ"}));
 }
 

@@ -6,9 +6,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "core/metrics.h"
+#include "core/thread_guard.h"
 #include "support/assert_status.h"
 
 namespace mystocks::services {
@@ -103,6 +108,46 @@ TEST(SchedulerThread, StartRunsDueJobsOnItsThreadAndStopReturnsPromptly) {
   scheduler.stop();  // the thread is waiting for the next day: stop wakes it
   EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(5));
   EXPECT_EQ(submitted, 1);
+}
+
+// The scheduler thread's body throws (the submit seam): the failure is logged and counted under
+// the thread's name, the other due job is still submitted, the thread keeps running (readiness
+// stays clean) and stop() returns.
+TEST(SchedulerThread, ASubmissionThatThrowsIsReportedAndTheThreadGoesOn) {
+  ManualClock clock(shanghai(2024, 4, 29, 15, 45));
+  std::mutex mutex;
+  std::condition_variable submitted_cv;
+  std::vector<std::string> submitted;
+  IngestScheduler scheduler(clock, sources::TradingCalendar::china_a_shares(),
+                            [&](const ScheduledJob& job, IngestJobSpec) -> Status {
+                              if (job.name == "daily-update:daily") {
+                                throw std::runtime_error("runner exploded");
+                              }
+                              std::lock_guard lock(mutex);
+                              submitted.push_back(job.name);
+                              submitted_cv.notify_all();
+                              return Status::ok();
+                            });
+  IngestConfig config;
+  config.schedule = "daily@15:30";
+  config.schedule_datasets = "daily,index_daily";
+  Result<std::vector<ScheduledJob>> jobs = scheduled_jobs(config);
+  ASSERT_TRUE(jobs.is_ok()) << jobs.status().to_string();
+  for (ScheduledJob& job : *jobs) scheduler.add(std::move(job));
+  Counter& failures = MetricsRegistry::global()
+                          .counter("mystocks_thread_failures_total", "", {"thread"})
+                          .with({"ingest-scheduler"});
+  const double failures_before = failures.value();
+  scheduler.start();
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(
+        submitted_cv.wait_for(lock, std::chrono::seconds(30), [&] { return !submitted.empty(); }));
+  }
+  scheduler.stop();
+  EXPECT_EQ(submitted, std::vector<std::string>{"daily-update:index_daily"});
+  EXPECT_EQ(failures.value(), failures_before + 1);
+  EXPECT_TRUE(stopped_threads_status().is_ok()) << stopped_threads_status().to_string();
 }
 
 TEST(Schedule, ParsesOrNamesTheKey) {

@@ -11,8 +11,8 @@ namespace {
 TEST(TablesYamlTest, ShippedFileDeclaresTimeSeriesTablesWithTagsAndKeys) {
   Result<TableCatalog> catalog = load_tables_yaml(test::source_path("config/tables.yaml"));
   ASSERT_TRUE(catalog.is_ok()) << catalog.status().to_string();
-  for (const char* name : {"tick", "order_book_depth", "level2_snapshot", "minute_kline",
-                           "index_quote", "realtime_quote"}) {
+  for (const char* name :
+       {"tick", "order_book_depth", "minute_kline", "index_quote", "realtime_quote"}) {
     Result<const TableSchema*> table = catalog->find(name);
     ASSERT_TRUE(table.is_ok()) << name;
     EXPECT_EQ((*table)->target(), StoreKind::kTimeSeries) << name;
@@ -105,8 +105,8 @@ TEST(ClassificationTest, EveryClassHasOneTargetAndRoundTripsByName) {
     EXPECT_EQ(*parsed, classification);
     timeseries += default_target(classification) == StoreKind::kTimeSeries;
   }
-  EXPECT_EQ(timeseries, 6);
-  EXPECT_EQ(all_classifications().size(), 29u);
+  EXPECT_EQ(timeseries, 5);
+  EXPECT_EQ(all_classifications().size(), 22u);
 }
 
 // Inputs the fuzzer found ending the process with a yaml-cpp exception (a list used as a table

@@ -26,7 +26,7 @@ tables:
     unique_key: [symbol, trade_date]
     indexes: [[trade_date]]
   typed:
-    classification: factors
+    classification: fundamentals
     columns:
       - {name: id, type: int64}
       - {name: flag, type: bool, nullable: true}

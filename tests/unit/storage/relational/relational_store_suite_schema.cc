@@ -60,7 +60,7 @@ TEST_P(RelationalStoreSuite, CreatesEveryShippedRelationalTableOnce) {
   }
   // watchlists and watchlist_symbols share a classification, data_quality_metrics and
   // ingest_jobs another.
-  EXPECT_EQ(relational, 27);
+  EXPECT_EQ(relational, 21);
   std::unique_ptr<RelationalStore> again = reopen();
   ASSERT_NE(again, nullptr);
   for (const TableSchema& declared_table : shipped->tables()) {

@@ -2,8 +2,12 @@
 // before it: bars flushed to segments and bars still in the write-ahead log read null (final by
 // the column's contract), and bars written afterwards keep their value.
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "storage/tables_yaml.h"
+#include "storage/tsdb/byte_stream.h"
+#include "storage/tsdb/table_info.h"
 #include "support/assert_status.h"
 #include "support/source_dir.h"
 #include "unit/storage/tsdb/tsdb_test_util.h"
@@ -81,6 +85,47 @@ TEST(StoreUpgradeTest, MinuteKlineGainsFinalOverAnExistingStore) {
   EXPECT_EQ(flags.as<uint8_t>()[2], 1u);
   ASSERT_FALSE(flags.is_null(3));
   EXPECT_EQ(flags.as<uint8_t>()[3], 0u);
+}
+
+// The MANIFEST bytes of a table as an older release wrote them, with `classification` as named.
+std::string legacy_table_schema(std::string_view classification) {
+  std::string bytes;
+  ByteWriter out(bytes);
+  out.put_string("level2_snapshot");
+  out.put_string(classification);
+  out.put_string("ts");
+  out.put_signed(0);  // retention_days
+  out.put_varint(2);  // columns
+  out.put_string("ts");
+  out.put_u8(static_cast<uint8_t>(ColumnType::kTimestamp));
+  out.put_u8(0);  // scale
+  out.put_u8(0);  // flags: neither nullable nor a tag
+  out.put_string("symbol");
+  out.put_u8(static_cast<uint8_t>(ColumnType::kString));
+  out.put_u8(0);
+  out.put_u8(2);  // a tag
+  return bytes;
+}
+
+// level2_snapshot left tables.yaml in #19; a store that created it keeps it and still opens.
+TEST(StoreUpgradeTest, TableOfARetiredClassificationStillDecodes) {
+  const std::string bytes = legacy_table_schema("level2_snapshot");
+  ByteReader in(bytes);
+  Result<storage::TableSchema> table = decode_table_schema(in);
+  ASSERT_TRUE(table.is_ok()) << table.status().to_string();
+  EXPECT_EQ(table->name, "level2_snapshot");
+  EXPECT_EQ(table->target(), storage::StoreKind::kTimeSeries);
+  EXPECT_EQ(table->unique_key, (std::vector<std::string>{"symbol", "ts"}));
+  EXPECT_TRUE(in.at_end());
+}
+
+TEST(StoreUpgradeTest, UnknownClassificationInTheManifestIsDataLoss) {
+  const std::string bytes = legacy_table_schema("no_such_class");
+  ByteReader in(bytes);
+  Result<storage::TableSchema> table = decode_table_schema(in);
+  EXPECT_EQ(table.status().code(), ErrorCode::kDataLoss);
+  EXPECT_NE(table.status().message().find("no_such_class"), std::string::npos)
+      << table.status().message();
 }
 
 }  // namespace
