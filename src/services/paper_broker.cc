@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/decimal.h"
+#include "core/thread_guard.h"
 #include "core/timestamp.h"
 #include "services/table_rows.h"
 
@@ -42,7 +43,7 @@ PaperBrokerOptions paper_broker_options(const PaperConfig& config) {
 
 PaperBroker::PaperBroker(DataManager& data, const Clock& clock, PaperBrokerOptions options)
     : data_(data), catalog_(data.catalog()), clock_(clock), options_(options) {
-  worker_ = std::thread([this] { work(); });
+  worker_ = std::thread([this] { (void)run_thread("paper-broker", [this] { work(); }); });
   subscription_ = data_.subscribe([this](const DataChanged& event) {
     if (event.table == "realtime_quote" && event.batch != nullptr) on_quotes(*event.batch);
   });
