@@ -61,8 +61,9 @@ class CsvReader {
   CsvReader(std::string file_name, const storage::TableSchema& table, CsvOptions options);
   // Reads the header and plans the columns.
   Status prepare(std::unique_ptr<CsvInput> input);
-  // The next block of whole records and the line it starts on; false at the end of the file.
-  Result<bool> read_block(std::string& text, int64_t& first_line);
+  // The next block of whole records, the line it starts on and its line breaks; false at the
+  // end of the file.
+  Result<bool> read_block(std::string& text, int64_t& first_line, size_t& line_breaks);
   // Starts parsing blocks until parse_threads are in flight or the file is all read; a failure
   // to read or decode goes into the queue as a block that fails, in its place in the file.
   void fill_pipeline();

@@ -356,13 +356,13 @@ std::optional<CsvIssue> CsvRowParser::parse_row(const CsvRecord& record, RowStat
   return std::nullopt;
 }
 
-CsvBlockRows CsvRowParser::parse_block(std::string_view text, int64_t first_line) const {
+CsvBlockRows CsvRowParser::parse_block(std::string_view text, int64_t first_line,
+                                       size_t max_records) const {
   CsvBlockRows out;
   CsvChunk& chunk = out.chunk;
   RowState state(*table_);
-  const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-  state.writer.reserve(lines);
-  chunk.row_lines.reserve(lines);
+  state.writer.reserve(max_records);
+  chunk.row_lines.reserve(max_records);
   CsvTokenizer tokenizer(text, options_.delimiter, first_line);
   CsvRecord record;
   const size_t expected_fields = headers_.size();

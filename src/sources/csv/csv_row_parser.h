@@ -101,8 +101,9 @@ class CsvRowParser {
                                     const CsvOptions& options, std::vector<std::string> headers);
 
   // Parses every record of `text`, which holds whole records only (as cut by the reader) and
-  // starts on file line `first_line`. Safe to call from several threads at once.
-  CsvBlockRows parse_block(std::string_view text, int64_t first_line) const;
+  // starts on file line `first_line`; `max_records` (its line count, say) sizes the columns
+  // once. Safe to call from several threads at once.
+  CsvBlockRows parse_block(std::string_view text, int64_t first_line, size_t max_records) const;
 
   const std::vector<std::string>& headers() const { return headers_; }
   // Headers that matched no column of the table (kept out of the batch).
