@@ -73,12 +73,68 @@ RecordBatch take_rows(const RecordBatch& batch, std::span<const uint32_t> rows) 
   return result.is_ok() ? std::move(result).value() : RecordBatch();
 }
 
+namespace {
+
+// The typed time values of `column` when it is an int32 or int64 column (what the sort orders
+// on); both null otherwise.
+struct TimeValues {
+  const std::vector<int32_t>* days = nullptr;
+  const std::vector<int64_t>* instants = nullptr;
+  bool present() const { return days != nullptr || instants != nullptr; }
+  int64_t at(size_t row) const { return days != nullptr ? (*days)[row] : (*instants)[row]; }
+};
+
+TimeValues time_values(const Column* column) {
+  TimeValues values;
+  if (column == nullptr) return values;
+  values.days = std::get_if<std::vector<int32_t>>(&column->values());
+  values.instants = std::get_if<std::vector<int64_t>>(&column->values());
+  return values;
+}
+
+const std::vector<std::string>* key_values(const Column* column) {
+  return column == nullptr ? nullptr : std::get_if<std::vector<std::string>>(&column->values());
+}
+
+}  // namespace
+
+bool ordered_by_key_time(std::span<const RecordBatch> batches, std::string_view key,
+                         std::string_view time) {
+  // order_by_key_time sorts on keys only when every batch has them, likewise times.
+  bool has_keys = true;
+  bool has_times = true;
+  for (const RecordBatch& batch : batches) {
+    has_keys = has_keys && key_values(batch.column(key)) != nullptr;
+    has_times = has_times && time_values(batch.column(time)).present();
+  }
+  const std::string* previous_key = nullptr;
+  int64_t previous_time = 0;
+  bool first = true;
+  for (const RecordBatch& batch : batches) {
+    const std::vector<std::string>* keys = has_keys ? key_values(batch.column(key)) : nullptr;
+    const TimeValues times = has_times ? time_values(batch.column(time)) : TimeValues{};
+    for (size_t row = 0; row < batch.num_rows(); ++row) {
+      const int64_t now = has_times ? times.at(row) : 0;
+      const std::string* now_key = keys != nullptr ? &(*keys)[row] : nullptr;
+      if (!first) {
+        const int by_key = keys != nullptr ? previous_key->compare(*now_key) : 0;
+        if (by_key > 0 || (by_key == 0 && now < previous_time)) return false;
+      }
+      previous_key = now_key;
+      previous_time = now;
+      first = false;
+    }
+  }
+  return true;
+}
+
 std::vector<uint32_t> order_by_key_time(std::span<const RecordBatch> batches,
                                         std::string_view key, std::string_view time) {
   size_t total = 0;
   for (const RecordBatch& batch : batches) total += batch.num_rows();
   std::vector<uint32_t> order(total);
   for (uint32_t row = 0; row < order.size(); ++row) order[row] = row;
+  if (ordered_by_key_time(batches, key, time)) return order;  // files usually are
   // Keys and times of every row, batches in sequence; keys absent when a batch lacks a string
   // column `key`, times when it lacks an int32/int64 column `time` (dates are int32 days).
   std::vector<std::string_view> keys;

@@ -29,6 +29,10 @@ std::vector<uint32_t> order_by_key_time(const RecordBatch& batch, std::string_vi
 // The same over the rows of several batches taken in sequence (row numbers run on across them).
 std::vector<uint32_t> order_by_key_time(std::span<const RecordBatch> batches,
                                         std::string_view key, std::string_view time);
+// Whether the rows of `batches` in sequence are in that order already (order_by_key_time would
+// return 0, 1, 2, ...): one pass, no allocation, so already ordered input skips the sort.
+bool ordered_by_key_time(std::span<const RecordBatch> batches, std::string_view key,
+                         std::string_view time);
 
 // The rows `rows` (numbered across `batches` in sequence) in that order, in one copy: merging
 // several files' batches into sorted order without concatenating them first.

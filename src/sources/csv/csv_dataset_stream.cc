@@ -66,7 +66,7 @@ Result<bool> CsvDatasetStream::read_part(size_t max_rows, std::vector<Part>& par
     reader_ = std::move(opened).value();
     issues_logged_ = 0;
   }
-  Result<CsvChunk> chunk = reader_->next(max_rows);
+  Result<CsvChunk> chunk = reader_->next_piece(max_rows);
   if (!chunk.is_ok()) return chunk.status();
   for (const CsvIssue& issue : chunk->issues) {
     if (issues_logged_++ >= kLoggedIssuesPerFile) break;

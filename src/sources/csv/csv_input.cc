@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 
 namespace mystocks::sources {
 namespace {
@@ -35,16 +34,12 @@ Result<std::unique_ptr<CsvInput>> CsvInput::open_file(const std::string& path,
   if (!input->file_) {
     return field_error(ErrorCode::kNotFound, "file", "{}: cannot open the CSV file", path);
   }
-  std::error_code ec;
-  input->bytes_total_ = std::filesystem::file_size(path, ec);
-  if (ec) input->bytes_total_ = 0;
   return input;
 }
 
 std::unique_ptr<CsvInput> CsvInput::from_bytes(std::string bytes, std::string file_name,
                                                TextEncoding encoding, size_t block_bytes) {
   std::unique_ptr<CsvInput> input(new CsvInput(std::move(file_name), encoding, block_bytes));
-  input->bytes_total_ = bytes.size();
   input->memory_ = std::move(bytes);
   return input;
 }
@@ -64,7 +59,6 @@ Status CsvInput::read_raw() {
     memory_pos_ += got;
     if (memory_pos_ == memory_.size()) eof_ = true;
   }
-  bytes_read_ += raw_.size() - before;
   return Status::ok();
 }
 
@@ -130,13 +124,6 @@ Status CsvInput::next_block(size_t keep_from) {
     text_ = std::move(carry);
   }
   return Status::ok();
-}
-
-size_t CsvInput::estimated_lines_left() const {
-  const uint64_t left = bytes_total_ > bytes_read_ ? bytes_total_ - bytes_read_ : 0;
-  if (left == 0 || lines_before_ == 0) return 0;
-  const double bytes_per_line = static_cast<double>(bytes_read_) / static_cast<double>(lines_before_);
-  return static_cast<size_t>(static_cast<double>(left) / bytes_per_line * 1.1) + 16;
 }
 
 }  // namespace mystocks::sources

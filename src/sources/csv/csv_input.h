@@ -42,8 +42,6 @@ class CsvInput {
   TextEncoding encoding() const {
     return settled_ == TextEncoding::kAuto ? TextEncoding::kUtf8 : settled_;
   }
-  // Estimated lines not yet in text(), from the average line length seen so far.
-  size_t estimated_lines_left() const;
 
  private:
   CsvInput(std::string file_name, TextEncoding encoding, size_t block_bytes);
@@ -58,8 +56,6 @@ class CsvInput {
   std::ifstream file_;       // when reading a file
   std::string memory_;       // when reading bytes given in memory
   size_t memory_pos_ = 0;
-  uint64_t bytes_total_ = 0;  // input size, for the estimate
-  uint64_t bytes_read_ = 0;
   std::string raw_;          // undecoded bytes after the last cut
   std::string text_;
   int64_t lines_before_ = 0;  // line breaks in the blocks decoded so far (error positions)

@@ -133,6 +133,16 @@ Result<CsvStreamPlan> CsvSource::plan(DataType type, const SourceRequest& reques
   }
   plan.csv = options_.csv;
   plan.csv.now = clock_->now_ms();
+  // Blocks parsed ahead hold their rows until handed out: with small batches, small blocks
+  // (about 32 bytes of text a batch row, 16 KiB at the least), so memory still follows
+  // chunk_rows and not the 1 MiB read block.
+  // Batches this small ask for memory before speed: one parse thread (no per-thread stacks and
+  // allocator caches).
+  if (chunk_rows > 0) {
+    plan.csv.read_block_bytes = std::min(
+        plan.csv.read_block_bytes, std::max<size_t>(chunk_rows * 32, size_t{16} << 10));
+    if (chunk_rows < 8192) plan.csv.parse_threads = 1;
+  }
   if (type == DataType::kMinute) plan.csv.frequency = request.interval;
   return plan;
 }

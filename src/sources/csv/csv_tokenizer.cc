@@ -14,8 +14,8 @@ std::string_view trim(std::string_view field) {
 
 }  // namespace
 
-CsvTokenizer::CsvTokenizer(std::string_view text, char delimiter)
-    : text_(text), delimiter_(delimiter) {}
+CsvTokenizer::CsvTokenizer(std::string_view text, char delimiter, int64_t first_line)
+    : text_(text), line_(first_line), delimiter_(delimiter) {}
 
 void CsvTokenizer::reset(std::string_view text, bool last) {
   text_ = text;

@@ -29,7 +29,8 @@ struct CsvRecord {
 
 class CsvTokenizer {
  public:
-  CsvTokenizer(std::string_view text, char delimiter = ',');
+  // `first_line`: the file line `text` starts on (a block of a file parsed on its own).
+  CsvTokenizer(std::string_view text, char delimiter = ',', int64_t first_line = 1);
 
   // Goes on with `text`, the next block of the same input (line numbers run on); `last` = no
   // text follows it. REQUIRES: unless `last`, `text` is empty or ends with '\n'.
@@ -43,6 +44,8 @@ class CsvTokenizer {
   // is the start of a record that continues in the next block.
   bool pending() const { return pos_ < text_.size(); }
   size_t consumed() const { return pos_; }
+  // The line the text from consumed() on starts on.
+  int64_t line() const { return line_; }
   int64_t error_line() const { return error_line_; }
   int error_column() const { return error_column_; }
 

@@ -34,7 +34,9 @@ Result<SyncPolicy> parse_sync_policy(std::string_view text);
 struct TsdbOptions {
   std::filesystem::path dir;  // the store's directory (created if missing)
   SyncPolicy sync;
-  // Freeze the active memtable and flush it once it holds this many bytes of rows.
+  // Bytes of rows all memtables together may hold: the active one and up to
+  // max_frozen_memtables frozen ones awaiting flush. The active memtable is frozen (and flushed)
+  // at memtable_freeze_bytes(), so a bulk load holds at most this much, not a multiple of it.
   int64_t memtable_bytes = 64 << 20;
   // Frozen memtables waiting for the flush thread; writers block beyond this (back-pressure).
   int64_t max_frozen_memtables = 2;
@@ -73,6 +75,13 @@ struct TsdbOptions {
   int64_t background_retry_max_ms = 30'000;
   const Clock* clock = &SystemClock::instance();
   MetricsRegistry* metrics = &MetricsRegistry::global();
+
+  // The size at which the active memtable is frozen: an equal share of memtable_bytes for it and
+  // each frozen memtable (1 byte at the least, so tiny test budgets still flush).
+  int64_t memtable_freeze_bytes() const {
+    const int64_t share = memtable_bytes / (max_frozen_memtables + 1);
+    return share > 0 ? share : 1;
+  }
 };
 
 // Options for the store under `<data_dir>/tsdb` from the `tsdb:` configuration section.

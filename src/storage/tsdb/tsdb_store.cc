@@ -38,7 +38,9 @@ TsdbStore::TsdbStore(TsdbOptions options)
     : options_(std::move(options)),
       segments_(static_cast<size_t>(options_.segment_cache_entries), options_.metrics),
       latest_cache_(static_cast<size_t>(options_.latest_cache_series)),
-      column_pool_(std::make_shared<ColumnPool>(static_cast<size_t>(options_.memtable_bytes))) {
+      // One memtable's worth of recycled storage: with the memtables, the budget plus one share.
+      column_pool_(
+          std::make_shared<ColumnPool>(static_cast<size_t>(options_.memtable_freeze_bytes()))) {
   if (MetricsRegistry* metrics = options_.metrics) {
     rows_written_ = &metrics->counter("tsdb_rows_written_total", "rows written to tsdb").get();
     batches_written_ =
@@ -241,7 +243,7 @@ Status TsdbStore::recover() {
     bool full = false;
     {
       std::shared_lock lock(state_mutex_);
-      full = active_->bytes() >= static_cast<size_t>(options_.memtable_bytes);
+      full = active_->bytes() >= static_cast<size_t>(options_.memtable_freeze_bytes());
     }
     if (full) {
       // Bound memory while replaying several WAL files: flush at a file boundary, so the

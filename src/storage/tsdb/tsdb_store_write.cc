@@ -179,7 +179,7 @@ Status TsdbStore::write(const std::string& table_name, const RecordBatch& batch)
     bool full = false;
     {
       std::shared_lock lock(state_mutex_);
-      full = active_->bytes() >= static_cast<size_t>(options_.memtable_bytes);
+      full = active_->bytes() >= static_cast<size_t>(options_.memtable_freeze_bytes());
     }
     if (full) MYSTOCKS_RETURN_IF_ERROR(switch_memtable_locked());
   }
@@ -332,7 +332,7 @@ Result<int64_t> TsdbStore::replace_range(const std::string& table_name,
     bool full = false;
     {
       std::shared_lock lock(state_mutex_);
-      full = active_->bytes() >= static_cast<size_t>(options_.memtable_bytes);
+      full = active_->bytes() >= static_cast<size_t>(options_.memtable_freeze_bytes());
     }
     if (full) MYSTOCKS_RETURN_IF_ERROR(switch_memtable_locked());
   }

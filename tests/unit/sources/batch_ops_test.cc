@@ -84,5 +84,48 @@ TEST(BatchOpsTest, OrderingAndTakingAcrossBatchesEqualsConcatenatingFirst) {
   EXPECT_EQ(taken->column("symbol")->as<std::string>().front(), "000001.SZ");
 }
 
+// The one-pass check that lets ordered batches skip the sort: true exactly when the stable sort
+// would keep every row in place, across batch boundaries too.
+TEST(BatchOpsTest, OrderedByKeyTimeIsTrueExactlyWhenTheSortKeepsTheOrder) {
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {.name = "symbol", .type = ColumnType::kString}, {.name = "ts", .type = ColumnType::kTimestamp}});
+  auto make = [&](const std::vector<std::pair<std::string, int64_t>>& rows) {
+    RecordBatchBuilder builder(schema);
+    for (const auto& [key, time] : rows) {
+      builder.append_string(0, key);
+      builder.append_int64(1, time);
+    }
+    return std::move(builder.finish()).value();
+  };
+  uint64_t state = 11;
+  auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::pair<std::string, int64_t>> rows;
+    const size_t count = 1 + (next() >> 58);
+    for (size_t row = 0; row < count; ++row) {
+      rows.emplace_back("S" + std::to_string((next() >> 33) % 4), (next() >> 33) % 6);
+    }
+    // Half the rounds sorted (ties included), so the true answer comes up often.
+    if (round % 2 == 0) std::stable_sort(rows.begin(), rows.end());
+    const size_t split = (next() >> 33) % (count + 1);
+    const std::vector<RecordBatch> batches{
+        make({rows.begin(), rows.begin() + static_cast<ptrdiff_t>(split)}),
+        make({rows.begin() + static_cast<ptrdiff_t>(split), rows.end()})};
+    const std::vector<uint32_t> order = order_by_key_time(
+        std::span<const RecordBatch>(batches), "symbol", "ts");
+    bool identity = true;
+    for (uint32_t row = 0; row < order.size(); ++row) identity = identity && order[row] == row;
+    EXPECT_EQ(ordered_by_key_time(batches, "symbol", "ts"), identity) << "round " << round;
+  }
+  // Keys decide before times; equal times keep their order; one row out of place is found.
+  EXPECT_TRUE(ordered_by_key_time(
+      std::vector<RecordBatch>{make({{"A", 5}, {"B", 1}}), make({{"B", 1}, {"B", 2}})}, "symbol",
+      "ts"));
+  EXPECT_FALSE(ordered_by_key_time(
+      std::vector<RecordBatch>{make({{"A", 5}, {"B", 1}}), make({{"A", 6}})}, "symbol", "ts"));
+  EXPECT_FALSE(ordered_by_key_time(std::vector<RecordBatch>{make({{"A", 5}, {"A", 4}})},
+                                   "symbol", "ts"));
+}
+
 }  // namespace
 }  // namespace mystocks::sources
