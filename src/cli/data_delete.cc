@@ -18,8 +18,8 @@ namespace mystocks::cli {
 namespace {
 
 constexpr std::string_view kDataDeleteUsage =
-    R"(Usage: mystocks data delete --table TABLE [--symbols LIST] [--from DATE] [--to DATE] [--all]
-                            [options]
+    R"(Usage: mystocks data delete --table TABLE [--symbols LIST] [--tag NAME=VALUE]... [--from DATE]
+                            [--to DATE] [--all] [options]
 
 Deletes the rows of TABLE for the given symbols and dates, in the store's own way (tsdb: one
 tombstone in its write-ahead log; SQLite/PostgreSQL: one filtered DELETE), and prints how many
@@ -29,6 +29,9 @@ table goes only with --all. Stop the server first (it holds the stores).
 
   --table TABLE        A table of tables.yaml.
   --symbols LIST       Comma-separated symbols: 600519.SH, 600519, sh600519, ... (default: all).
+  --tag NAME=VALUE     Time-series tables: only the series with this tag value, e.g.
+                       frequency=5m of minute_kline deletes the 5m bars and keeps the other
+                       frequencies (default: every series). Repeat for several tags.
   --from DATE          First day deleted, inclusive: YYYY-MM-DD, YYYYMMDD, epoch ms or ISO-8601.
   --to DATE            Last day deleted, inclusive (a date covers its whole day).
   --all                Every row of the table (alone, without --symbols, --from and --to).
@@ -40,6 +43,7 @@ table goes only with --all. Stop the server first (it holds the stores).
 struct DeleteArgs {
   std::string table;
   std::string symbols;
+  std::vector<std::string> tags;  // NAME=VALUE as given
   std::string from;
   std::string to;
   bool all = false;
@@ -64,6 +68,13 @@ std::string parse_args(const std::vector<std::string>& args, DeleteArgs& out, bo
     }
     if (flag == "--all") {
       out.all = true;
+      continue;
+    }
+    if (flag == "--tag") {
+      if (index + 1 >= args.size() || args[index + 1].starts_with("--")) {
+        return "option --tag needs a value NAME=VALUE";
+      }
+      out.tags.push_back(args[++index]);
       continue;
     }
     const std::pair<std::string_view, std::string*> text_flags[] = {
@@ -104,6 +115,17 @@ std::vector<std::string> split_commas(const std::string& text) {
 Result<services::RangeScope> scope_of(const DeleteArgs& args) {
   services::RangeScope scope;
   if (!args.symbols.empty()) scope.symbols = split_commas(args.symbols);
+  for (const std::string& tag : args.tags) {
+    const size_t equals = tag.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == tag.size()) {
+      return field_error(ErrorCode::kInvalidArgument, "--tag",
+                         "--tag '{}' is not NAME=VALUE (e.g. --tag frequency=5m)", tag);
+    }
+    if (!scope.tags.emplace(tag.substr(0, equals), tag.substr(equals + 1)).second) {
+      return field_error(ErrorCode::kInvalidArgument, "--tag", "--tag '{}' repeats tag '{}'",
+                         tag, tag.substr(0, equals));
+    }
+  }
   if (!args.from.empty()) {
     Result<TimestampMs> from = parse_timestamp(args.from, "--from");
     if (!from.is_ok()) return from.status();
@@ -121,7 +143,8 @@ Result<services::RangeScope> scope_of(const DeleteArgs& args) {
                        "--from {} is after --to {}: expected from <= to", args.from, args.to);
   }
   scope.whole_table = args.all;
-  if (args.all && (!args.symbols.empty() || !args.from.empty() || !args.to.empty())) {
+  if (args.all &&
+      (!args.symbols.empty() || !args.tags.empty() || !args.from.empty() || !args.to.empty())) {
     return field_error(ErrorCode::kInvalidArgument, "--all",
                        "--all deletes every row of the table: give it alone, or drop it to "
                        "delete only the given symbols and dates");
@@ -134,6 +157,7 @@ std::string flag_of(const std::string& field) {
   if (field.starts_with("symbols")) return "--symbols";
   if (field == "range") return "--from/--to";
   if (field == "table") return "--table";
+  if (field.starts_with("tags.")) return "--tag " + field.substr(5);
   return field.starts_with("--") ? field : "--" + field;
 }
 

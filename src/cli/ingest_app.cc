@@ -50,7 +50,9 @@ what is already stored; findings are recorded in the data_quality_metrics table.
   --replace             Fetch the whole range again, whatever is stored, and replace each
                         chunk's symbols x dates atomically: a corrected file or a vendor's
                         correction replaces the stored rows; rows the source no longer has in
-                        the range go (rows outside it stay). Without it, re-runs resume.
+                        the range go (rows outside it stay; minute bars: only the requested
+                        interval's bars are replaced, other intervals stay). Without it,
+                        re-runs resume.
   --config PATH         Configuration file (default: config/mystocks.yaml).
   --env-file PATH       Environment file (default: .env).
   --data-dir DIR        Data directory, overrides storage.data_dir.

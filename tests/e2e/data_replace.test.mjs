@@ -244,7 +244,7 @@ test('mystocks data delete: usage errors name the flag, deletes count, --all emp
     const del = (...args) => runCli(['data', 'delete', ...args, '--data-dir', setup.dir], { env: setup.env });
     const usage = [
       [[], 2, /--table is required/],
-      [['--table', 'daily_kline'], 2, /--symbols: .*give symbols, a time range or both/],
+      [['--table', 'daily_kline'], 2, /--symbols: .*give symbols, tags, a time range or several/],
       [['--table', 'daily_kline', '--all', '--symbols', '600519'], 2, /--all deletes every row/],
       [['--table', 'daily_kline', '--from', '2024-13-01'], 2, /--from/],
       [['--table', 'daily_kline', '--from', '2024-02-01', '--to', '2024-01-01'], 2, /--from .* is after --to/],

@@ -132,7 +132,7 @@ Result<SegmentPtr> TsdbStore::rewrite_segment(const SegmentPtr& segment, const T
     const std::vector<std::string> tags = split_series_key(index.key(series));
     if (tags.size() != info.tag_indices.size()) continue;
     for (const Tombstone* tombstone : tombstones) {
-      if (tombstone_matches(*tombstone, series_symbol(info, tags)) &&
+      if (tombstone_matches(*tombstone, info, tags) &&
           overlaps(index.min_ts[series], index.max_ts[series], tombstone->range)) {
         hidden[series].push_back(tombstone->range);
         touched = true;
@@ -228,8 +228,9 @@ Result<bool> TsdbStore::flush_one_locked() {
           for (const Tombstone& tombstone : rows_of_table.tombstones) {
             if (!overlaps(meta.min_ts, meta.max_ts, tombstone.range)) continue;
             hits.push_back(&tombstone);
-            drops_all = drops_all || (tombstone.symbols.empty() && tombstone.range.start <= meta.min_ts &&
-                                      tombstone.range.end > meta.max_ts);
+            drops_all = drops_all ||
+                        (tombstone.covers_every_series() && tombstone.range.start <= meta.min_ts &&
+                         tombstone.range.end > meta.max_ts);
           }
           if (hits.empty()) continue;
           if (drops_all) {

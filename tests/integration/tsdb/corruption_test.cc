@@ -42,15 +42,12 @@ Write day_rows(int day, int count, int64_t tag) {
   for (int row = 0; row < count; ++row) {
     for (size_t symbol = 0; symbol < kSymbols.size(); ++symbol) {
       write.symbols.push_back(kSymbols[symbol]);
+      write.frequencies.push_back(kFrequencies[0]);
       write.ts.push_back(kBase + day * 86'400'000LL + row * 3000LL);
       write.rows.push_back(Row{tag * 1000 + row, static_cast<int64_t>(symbol)});
     }
   }
   return write;
-}
-
-void add(Model& model, const Write& write) {
-  for (size_t row = 0; row < write.ts.size(); ++row) model[{write.symbols[row], write.ts[row]}] = write.rows[row];
 }
 
 class CorruptionTest : public ::testing::Test {
@@ -113,15 +110,9 @@ class CorruptionTest : public ::testing::Test {
   }
 
   static Model contents(TsdbStore& store, storage::ScanQuery query = {}) {
-    Model model;
     Result<RecordBatch> batch = store.scan("crash", query);
     EXPECT_TRUE(batch.is_ok()) << batch.status().to_string();
-    if (!batch.is_ok()) return model;
-    for (size_t row = 0; row < batch->num_rows(); ++row) {
-      model[{batch->column("symbol")->as<std::string>()[row], batch->column("ts")->as<int64_t>()[row]}] =
-          Row{batch->column("price")->as<int64_t>()[row], batch->column("volume")->as<int64_t>()[row]};
-    }
-    return model;
+    return batch.is_ok() ? model_of(*batch) : Model{};
   }
 
   std::optional<mystocks::test::TempDir> dir_;

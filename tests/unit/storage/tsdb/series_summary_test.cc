@@ -105,7 +105,7 @@ void run_property(uint64_t seed, bool background, int steps) {
       const int64_t a = random.timestamp();
       const int64_t b = random.timestamp();
       const storage::TimeRange range{std::min(a, b), std::max(a, b) + random.uniform(0, kDay)};
-      Result<int64_t> removed = store->delete_range("quote", symbols, range);
+      Result<int64_t> removed = store->delete_range("quote", symbols, {}, range);
       ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
       for (auto& [symbol, series] : model) {
         if (!symbols.empty() && std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {

@@ -225,7 +225,7 @@ void run_property(uint64_t seed, bool background, int steps) {
           ++it;
         }
       }
-      Result<int64_t> removed = store->delete_range("quote", symbols, range);
+      Result<int64_t> removed = store->delete_range("quote", symbols, {}, range);
       ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
       ASSERT_EQ(*removed, expected) << "step " << step;
       what = "delete";
