@@ -376,7 +376,12 @@ Result<bool> TsdbStore::compact_one_locked(bool all) {
         if (holders == 1 && only.columns == layout) {
           // Present in one input with the current layout: copy the chunk as it is.
           const size_t series = only.find(key);
-          MYSTOCKS_RETURN_IF_ERROR(readers[holder]->read_raw_chunk(series, raw));
+          // Checksums are verified on the way: a damaged chunk fails the compaction (and marks
+          // its segment damaged) instead of reappearing under a fresh checksum.
+          if (Status copied = readers[holder]->read_raw_chunk(series, raw); !copied.is_ok()) {
+            if (copied.code() == ErrorCode::kDataLoss) note_damage(*segments[first + holder], copied);
+            return copied;
+          }
           std::vector<uint32_t> lengths(layout.size());
           for (size_t column = 0; column < layout.size(); ++column) {
             lengths[column] = only.block_length(series, column);
