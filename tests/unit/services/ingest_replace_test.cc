@@ -16,15 +16,7 @@ namespace {
 
 class IngestReplaceTest : public IngestTest {
  protected:
-  std::vector<std::string> symbols() const {
-    std::vector<std::string> out;
-    const sources::Universe& universe = simulator_->simulator()->universe();
-    for (uint32_t index : universe.sorted_securities()) {
-      if (out.size() == 2) break;
-      out.push_back(universe.securities()[index].canonical);
-    }
-    return out;
-  }
+  std::vector<std::string> symbols() const { return first_symbols(2); }
 
   static bool has(const std::vector<std::string>& keys, const std::string& key) {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
