@@ -2,7 +2,8 @@
 // replaces can be narrowed to one frequency (a tombstone matching the tag). Through the real
 // binary: `mystocks ingest --dataset minute:5m --replace` replaces the 5m bars and leaves the 1m
 // bars alone; `mystocks data delete --tag frequency=5m` and
-// `DELETE /api/v1/data/minute_kline?frequency=5m` delete only 5m bars and name bad tags.
+// `DELETE /api/v1/data/minute_kline?frequency=5m` delete only 5m bars, name bad tags, and the
+// audit row names the table, the tag and the range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -96,4 +97,14 @@ test('minute bars: a 5m replace keeps the 1m bars; deletes narrow to one frequen
   assert.equal(total(afterApi, '5m'), 0);
   assert.deepEqual(only(afterApi, '1m'), only(before, '1m'), '1m bars stay');
 
+  const again = await startServer({ args: ['--data-dir', dir], env });
+  t.after(() => again.stop());
+  const audit = await call(again.base, 'GET', '/api/v1/admin/audit?size=1000', (await login(again.base, 'admin')).headers);
+  assert.equal(audit.status, 200, audit.text);
+  const row = audit.body.data.find((entry) => entry.request_id === removed.body.request_id);
+  assert.ok(row, 'the delete is audited');
+  assert.equal(row.action, 'DELETE /api/v1/data/{table}');
+  for (const part of ['table=minute_kline', 'frequency=5m', 'start=2024-02-26', 'end=2024-02-26']) {
+    assert.ok(row.detail.includes(part), `audit detail "${row.detail}" names ${part}`);
+  }
 });
