@@ -6,9 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/cli_data_plane.h"
 #include "core/clock.h"
-#include "core/config.h"
-#include "core/logging.h"
 #include "core/metrics.h"
 #include "core/timestamp.h"
 #include "services/data_manager.h"
@@ -47,9 +46,7 @@ struct DeleteArgs {
   std::string from;
   std::string to;
   bool all = false;
-  std::string config = "config/mystocks.yaml";
-  std::string env_file = ".env";
-  ConfigOverrides overrides;
+  StoreFlags store;
 };
 
 int usage_error(const std::string& message) {
@@ -81,11 +78,8 @@ std::string parse_args(const std::vector<std::string>& args, DeleteArgs& out, bo
         {"--table", &out.table},
         {"--symbols", &out.symbols},
         {"--from", &out.from},
-        {"--to", &out.to},
-        {"--config", &out.config},
-        {"--env-file", &out.env_file},
-        {"--data-dir", &out.overrides.data_dir}};
-    std::string* target = nullptr;
+        {"--to", &out.to}};
+    std::string* target = store_flag_slot(out.store, flag);
     for (const auto& [name, value] : text_flags) {
       if (flag == name) target = value;
     }
@@ -175,24 +169,12 @@ int run_data_delete(const std::vector<std::string>& args) {
   }
   Result<services::RangeScope> scope = scope_of(parsed);
   if (!scope.is_ok()) return usage_error(scope.status().message());
-  Result<Config> config = load_config(parsed.config, parsed.env_file, parsed.overrides);
-  if (!config.is_ok()) {
-    std::cerr << "mystocks data delete: invalid configuration: " << config.status().message()
-              << "\n";
-    return 1;
-  }
-  if (Status status = logging::init(config->logging); !status.is_ok()) {
-    std::cerr << "mystocks data delete: " << status.message() << "\n";
-    return 1;
-  }
-  Result<std::unique_ptr<services::DataStores>> stores = services::open_data_stores(
-      *config, SystemClock::instance(), MetricsRegistry::global(), nullptr);
-  if (!stores.is_ok()) {
-    std::cerr << "mystocks data delete: opening the stores: " << stores.status().to_string()
-              << "\n";
-    return 1;
-  }
-  Result<int64_t> removed = (*stores)->data->delete_range(parsed.table, *scope);
+  std::optional<Config> config = load_cli_config("data delete", parsed.store);
+  if (!config) return 1;
+  std::unique_ptr<services::DataStores> stores = open_data_plane_for_cli(
+      "data delete", *config, SystemClock::instance(), MetricsRegistry::global());
+  if (stores == nullptr) return 1;
+  Result<int64_t> removed = stores->data->delete_range(parsed.table, *scope);
   if (!removed.is_ok()) {
     const Status& status = removed.status();
     const bool usage = status.code() == ErrorCode::kInvalidArgument ||
