@@ -1,5 +1,9 @@
 #include "api/data_delete_routes.h"
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <fmt/format.h>
@@ -12,6 +16,19 @@ namespace mystocks::api {
 namespace {
 
 constexpr int64_t kMaxDeleteSymbols = 5000;
+
+// The tag columns besides symbol of every time-series table (frequency, exchange), sorted: each
+// is a query parameter of the route.
+std::vector<std::string> selectable_tags(const storage::TableCatalog& catalog) {
+  std::set<std::string> tags;
+  for (const storage::TableSchema& table : catalog.tables()) {
+    if (table.target() != storage::StoreKind::kTimeSeries) continue;
+    for (const std::string& tag : table.tag_columns()) {
+      if (tag != "symbol") tags.insert(tag);
+    }
+  }
+  return {tags.begin(), tags.end()};
+}
 
 // The request as a scope; parameter problems name the parameter.
 Result<services::RangeScope> read_scope(const MarketApi& api, const HttpRequest& request) {
@@ -38,12 +55,25 @@ Result<services::RangeScope> read_scope(const MarketApi& api, const HttpRequest&
                        "table '{}' has no time or date column: delete by symbols or with all=true",
                        (*table)->name);
   }
+  // One query parameter per tag: only those of this table select its series.
+  for (const std::string& tag : selectable_tags(*api.catalog)) {
+    std::optional<std::string> value = string_param(request, tag);
+    if (!value) continue;
+    const storage::ColumnDef* column = (*table)->column(tag);
+    if (column == nullptr || !column->tag || (*table)->target() != storage::StoreKind::kTimeSeries) {
+      return field_error(ErrorCode::kInvalidArgument, tag,
+                         "table '{}' has no tag '{}' (it selects series of tables that have it, "
+                         "e.g. frequency=5m of minute_kline)",
+                         (*table)->name, tag);
+    }
+    scope.tags.emplace(tag, std::move(*value));
+  }
   const json::value* all = request.params.if_contains("all");
   scope.whole_table = all != nullptr && all->is_bool() && all->get_bool();
-  if (scope.whole_table && (!scope.symbols.empty() || start || end)) {
+  if (scope.whole_table && (!scope.symbols.empty() || !scope.tags.empty() || start || end)) {
     return field_error(ErrorCode::kInvalidArgument, "all",
-                       "all=true deletes every row of table '{}': give it without symbols, start "
-                       "and end, or drop it to delete only those",
+                       "all=true deletes every row of table '{}': give it without symbols, tags, "
+                       "start and end, or drop it to delete only those",
                        (*table)->name);
   }
   return scope;
@@ -54,7 +84,14 @@ ApiReply delete_rows(const MarketApi& api, const HttpRequest& request) {
   if (!scope.is_ok()) return ApiReply::fail(scope.status());
   const std::string& table = request.path_params.at("table");
   Result<int64_t> removed = api.data->delete_range(table, *scope);
-  if (!removed.is_ok()) return ApiReply::fail(removed.status());
+  if (!removed.is_ok()) {
+    const Status& status = removed.status();
+    // DataManager names a tag "tags.<name>"; here it is the query parameter <name>.
+    if (status.field().starts_with("tags.")) {
+      return ApiReply::fail(Status(status.code(), status.message(), status.field().substr(5)));
+    }
+    return ApiReply::fail(status);
+  }
   return ApiReply::ok(json::object{{"table", table}, {"rows_deleted", *removed}},
                       fmt::format("{} row(s) deleted from {}", *removed, table));
 }
@@ -62,6 +99,35 @@ ApiReply delete_rows(const MarketApi& api, const HttpRequest& request) {
 }  // namespace
 
 Status register_data_delete_routes(gateway::RouteRegistry& registry, const MarketApi& api) {
+  std::vector<ParamSpec> params = {
+      {.name = "table",
+       .in = gateway::ParamLocation::kPath,
+       .schema = json::object{{"type", "string"}, {"maxLength", 64}},
+       .required = true,
+       .description = "a table of tables.yaml, e.g. daily_kline"},
+      {.name = "symbols",
+       .schema = json::object{{"type", "string"},
+                              {"format", "symbol-list"},
+                              {"minItems", 1},
+                              {"maxItems", kMaxDeleteSymbols},
+                              {"examples", json::array{"600519.SH,000001.SZ"}}},
+       .description = "comma-separated symbols; omitted = every symbol"},
+      time_param("start", "first instant or date deleted (inclusive)"),
+      time_param("end",
+                 "last instant or date deleted (inclusive; a date covers its whole day)"),
+      {.name = "all",
+       .schema = json::object{{"type", "boolean"}, {"default", false}},
+       .description = "true = delete every row of the table (alone, without symbols, tags "
+                      "or a range)"}};
+  for (const std::string& tag : selectable_tags(*api.catalog)) {
+    params.push_back(
+        {.name = tag,
+         .schema = json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 64}},
+         .description = fmt::format("time-series tables with a '{}' tag: delete only the series "
+                                    "with this value (e.g. frequency=5m of minute_kline keeps "
+                                    "the other frequencies); omitted = every value",
+                                    tag)});
+  }
   return registry.add(RouteSpec{
       .method = HttpMethod::kDelete,
       .path = "/api/v1/data/{table}",
@@ -70,32 +136,15 @@ Status register_data_delete_routes(gateway::RouteRegistry& registry, const Marke
       .description =
           "Market and reference data only (409 FAILED_PRECONDITION for users, orders, the audit "
           "log, ...). Give symbols, start/end or both; every row goes only with all=true. A "
-          "date end covers its whole day. Time-series tables drop the range with one tombstone "
-          "(minute_kline: every frequency); relational tables with one filtered DELETE. Cached "
-          "answers derived from the table are invalidated.",
+          "date end covers its whole day. Time-series tables drop the range with one tombstone, "
+          "which a tag parameter narrows to the series with that value (minute_kline: "
+          "frequency=5m deletes the 5m bars and keeps the others; without it every frequency "
+          "goes); relational tables with one filtered DELETE. Cached answers derived from the "
+          "table are invalidated.",
       .tags = {"data"},
       .resource = "data",
       .action = "delete",
-      .params = {{.name = "table",
-                  .in = gateway::ParamLocation::kPath,
-                  .schema = json::object{{"type", "string"}, {"maxLength", 64}},
-                  .required = true,
-                  .description = "a table of tables.yaml, e.g. daily_kline"},
-                 {.name = "symbols",
-                  .schema = json::object{{"type", "string"},
-                                         {"format", "symbol-list"},
-                                         {"minItems", 1},
-                                         {"maxItems", kMaxDeleteSymbols},
-                                         {"examples", json::array{"600519.SH,000001.SZ"}}},
-                  .description = "comma-separated symbols; omitted = every symbol"},
-                 time_param("start", "first instant or date deleted (inclusive)"),
-                 time_param("end",
-                            "last instant or date deleted (inclusive; a date covers its "
-                            "whole day)"),
-                 {.name = "all",
-                  .schema = json::object{{"type", "boolean"}, {"default", false}},
-                  .description = "true = delete every row of the table (alone, without symbols "
-                                 "or a range)"}},
+      .params = std::move(params),
       .response_schema =
           object_schema(json::object{{"table", {{"type", "string"}}},
                                      {"rows_deleted", {{"type", "integer"}, {"minimum", 0}}}}),

@@ -51,7 +51,8 @@ json::object create_schema() {
          {{"type", "boolean"},
           {"description",
            "fetch the whole range again and replace each chunk's symbols x dates atomically "
-           "(rows the source no longer has go); default false: resume"}}}}}};
+           "(rows the source no longer has go; minute bars: only the job's interval); "
+           "default false: resume"}}}}}};
 }
 
 }  // namespace

@@ -6,9 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/cli_data_plane.h"
 #include "core/clock.h"
-#include "core/config.h"
-#include "core/logging.h"
 #include "core/metrics.h"
 #include "core/timestamp.h"
 #include "services/data_manager.h"
@@ -18,8 +17,8 @@ namespace mystocks::cli {
 namespace {
 
 constexpr std::string_view kDataDeleteUsage =
-    R"(Usage: mystocks data delete --table TABLE [--symbols LIST] [--from DATE] [--to DATE] [--all]
-                            [options]
+    R"(Usage: mystocks data delete --table TABLE [--symbols LIST] [--tag NAME=VALUE]... [--from DATE]
+                            [--to DATE] [--all] [options]
 
 Deletes the rows of TABLE for the given symbols and dates, in the store's own way (tsdb: one
 tombstone in its write-ahead log; SQLite/PostgreSQL: one filtered DELETE), and prints how many
@@ -29,6 +28,9 @@ table goes only with --all. Stop the server first (it holds the stores).
 
   --table TABLE        A table of tables.yaml.
   --symbols LIST       Comma-separated symbols: 600519.SH, 600519, sh600519, ... (default: all).
+  --tag NAME=VALUE     Time-series tables: only the series with this tag value, e.g.
+                       frequency=5m of minute_kline deletes the 5m bars and keeps the other
+                       frequencies (default: every series). Repeat for several tags.
   --from DATE          First day deleted, inclusive: YYYY-MM-DD, YYYYMMDD, epoch ms or ISO-8601.
   --to DATE            Last day deleted, inclusive (a date covers its whole day).
   --all                Every row of the table (alone, without --symbols, --from and --to).
@@ -40,12 +42,11 @@ table goes only with --all. Stop the server first (it holds the stores).
 struct DeleteArgs {
   std::string table;
   std::string symbols;
+  std::vector<std::string> tags;  // NAME=VALUE as given
   std::string from;
   std::string to;
   bool all = false;
-  std::string config = "config/mystocks.yaml";
-  std::string env_file = ".env";
-  ConfigOverrides overrides;
+  StoreFlags store;
 };
 
 int usage_error(const std::string& message) {
@@ -66,15 +67,19 @@ std::string parse_args(const std::vector<std::string>& args, DeleteArgs& out, bo
       out.all = true;
       continue;
     }
+    if (flag == "--tag") {
+      if (index + 1 >= args.size() || args[index + 1].starts_with("--")) {
+        return "option --tag needs a value NAME=VALUE";
+      }
+      out.tags.push_back(args[++index]);
+      continue;
+    }
     const std::pair<std::string_view, std::string*> text_flags[] = {
         {"--table", &out.table},
         {"--symbols", &out.symbols},
         {"--from", &out.from},
-        {"--to", &out.to},
-        {"--config", &out.config},
-        {"--env-file", &out.env_file},
-        {"--data-dir", &out.overrides.data_dir}};
-    std::string* target = nullptr;
+        {"--to", &out.to}};
+    std::string* target = store_flag_slot(out.store, flag);
     for (const auto& [name, value] : text_flags) {
       if (flag == name) target = value;
     }
@@ -104,6 +109,17 @@ std::vector<std::string> split_commas(const std::string& text) {
 Result<services::RangeScope> scope_of(const DeleteArgs& args) {
   services::RangeScope scope;
   if (!args.symbols.empty()) scope.symbols = split_commas(args.symbols);
+  for (const std::string& tag : args.tags) {
+    const size_t equals = tag.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == tag.size()) {
+      return field_error(ErrorCode::kInvalidArgument, "--tag",
+                         "--tag '{}' is not NAME=VALUE (e.g. --tag frequency=5m)", tag);
+    }
+    if (!scope.tags.emplace(tag.substr(0, equals), tag.substr(equals + 1)).second) {
+      return field_error(ErrorCode::kInvalidArgument, "--tag", "--tag '{}' repeats tag '{}'",
+                         tag, tag.substr(0, equals));
+    }
+  }
   if (!args.from.empty()) {
     Result<TimestampMs> from = parse_timestamp(args.from, "--from");
     if (!from.is_ok()) return from.status();
@@ -121,7 +137,8 @@ Result<services::RangeScope> scope_of(const DeleteArgs& args) {
                        "--from {} is after --to {}: expected from <= to", args.from, args.to);
   }
   scope.whole_table = args.all;
-  if (args.all && (!args.symbols.empty() || !args.from.empty() || !args.to.empty())) {
+  if (args.all &&
+      (!args.symbols.empty() || !args.tags.empty() || !args.from.empty() || !args.to.empty())) {
     return field_error(ErrorCode::kInvalidArgument, "--all",
                        "--all deletes every row of the table: give it alone, or drop it to "
                        "delete only the given symbols and dates");
@@ -134,6 +151,7 @@ std::string flag_of(const std::string& field) {
   if (field.starts_with("symbols")) return "--symbols";
   if (field == "range") return "--from/--to";
   if (field == "table") return "--table";
+  if (field.starts_with("tags.")) return "--tag " + field.substr(5);
   return field.starts_with("--") ? field : "--" + field;
 }
 
@@ -151,24 +169,12 @@ int run_data_delete(const std::vector<std::string>& args) {
   }
   Result<services::RangeScope> scope = scope_of(parsed);
   if (!scope.is_ok()) return usage_error(scope.status().message());
-  Result<Config> config = load_config(parsed.config, parsed.env_file, parsed.overrides);
-  if (!config.is_ok()) {
-    std::cerr << "mystocks data delete: invalid configuration: " << config.status().message()
-              << "\n";
-    return 1;
-  }
-  if (Status status = logging::init(config->logging); !status.is_ok()) {
-    std::cerr << "mystocks data delete: " << status.message() << "\n";
-    return 1;
-  }
-  Result<std::unique_ptr<services::DataStores>> stores = services::open_data_stores(
-      *config, SystemClock::instance(), MetricsRegistry::global(), nullptr);
-  if (!stores.is_ok()) {
-    std::cerr << "mystocks data delete: opening the stores: " << stores.status().to_string()
-              << "\n";
-    return 1;
-  }
-  Result<int64_t> removed = (*stores)->data->delete_range(parsed.table, *scope);
+  std::optional<Config> config = load_cli_config("data delete", parsed.store);
+  if (!config) return 1;
+  std::unique_ptr<services::DataStores> stores = open_data_plane_for_cli(
+      "data delete", *config, SystemClock::instance(), MetricsRegistry::global());
+  if (stores == nullptr) return 1;
+  Result<int64_t> removed = stores->data->delete_range(parsed.table, *scope);
   if (!removed.is_ok()) {
     const Status& status = removed.status();
     const bool usage = status.code() == ErrorCode::kInvalidArgument ||

@@ -7,15 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "cli/cli_data_plane.h"
 #include "core/clock.h"
-#include "core/config.h"
-#include "core/logging.h"
 #include "core/metrics.h"
 #include "core/symbol.h"
 #include "core/timestamp.h"
 #include "services/job_history.h"
 #include "services/series_inventory.h"
-#include "services/store_factory.h"
 
 namespace mystocks::cli {
 namespace {
@@ -39,9 +37,7 @@ relational table), so thousands of series take milliseconds.
 struct InventoryArgs {
   services::InventoryQuery query;
   bool csv = false;
-  std::string config = "config/mystocks.yaml";
-  std::string env_file = ".env";
-  ConfigOverrides overrides;
+  StoreFlags store;
 };
 
 int usage_error(const std::string& message) {
@@ -92,12 +88,8 @@ std::string parse_args(const std::vector<std::string>& args, InventoryArgs& out,
         return fmt::format("option --has-gaps has value '{}': expected true or false", value);
       }
       out.query.has_gaps = value == "true";
-    } else if (flag == "--config") {
-      out.config = value;
-    } else if (flag == "--env-file") {
-      out.env_file = value;
-    } else if (flag == "--data-dir") {
-      out.overrides.data_dir = value;
+    } else if (std::string* slot = store_flag_slot(out.store, flag)) {
+      *slot = value;
     } else {
       return fmt::format("unknown option '{}'", flag);
     }
@@ -170,26 +162,14 @@ int run_data_inventory(const std::vector<std::string>& args) {
     std::cout << kUsage;
     return 0;
   }
-  Result<Config> config = load_config(parsed.config, parsed.env_file, parsed.overrides);
-  if (!config.is_ok()) {
-    std::cerr << "mystocks data inventory: invalid configuration: " << config.status().message()
-              << "\n";
-    return 1;
-  }
-  if (Status status = logging::init(config->logging); !status.is_ok()) {
-    std::cerr << "mystocks data inventory: " << status.message() << "\n";
-    return 1;
-  }
+  std::optional<Config> config = load_cli_config("data inventory", parsed.store);
+  if (!config) return 1;
   const Clock& clock = SystemClock::instance();
-  Result<std::unique_ptr<services::DataStores>> stores =
-      services::open_data_stores(*config, clock, MetricsRegistry::global(), nullptr);
-  if (!stores.is_ok()) {
-    std::cerr << "mystocks data inventory: opening the stores: " << stores.status().to_string()
-              << "\n";
-    return 1;
-  }
-  services::JobHistory history(*(*stores)->data, clock, config->ingest.history_jobs);
-  const services::SeriesInventory inventory(*(*stores)->data, &history);
+  std::unique_ptr<services::DataStores> stores =
+      open_data_plane_for_cli("data inventory", *config, clock, MetricsRegistry::global());
+  if (stores == nullptr) return 1;
+  services::JobHistory history(*stores->data, clock, config->ingest.history_jobs);
+  const services::SeriesInventory inventory(*stores->data, &history);
   const auto started = std::chrono::steady_clock::now();
   const double cpu_started = cpu_ms();
   Result<services::Inventory> found = inventory.list(parsed.query);

@@ -12,9 +12,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/cli_data_plane.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "core/logging.h"
 #include "core/metrics.h"
 #include "core/thread_guard.h"
 #include "services/data_manager.h"
@@ -51,7 +51,9 @@ what is already stored; findings are recorded in the data_quality_metrics table.
   --replace             Fetch the whole range again, whatever is stored, and replace each
                         chunk's symbols x dates atomically: a corrected file or a vendor's
                         correction replaces the stored rows; rows the source no longer has in
-                        the range go (rows outside it stay). Without it, re-runs resume.
+                        the range go (rows outside it stay; minute bars: only the requested
+                        interval's bars are replaced, other intervals stay). Without it,
+                        re-runs resume.
   --config PATH         Configuration file (default: config/mystocks.yaml).
   --env-file PATH       Environment file (default: .env).
   --data-dir DIR        Data directory, overrides storage.data_dir.
@@ -62,9 +64,7 @@ extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
 struct IngestArgs {
   services::JobSpecFields fields;
-  std::string config = "config/mystocks.yaml";
-  std::string env_file = ".env";
-  ConfigOverrides overrides;
+  StoreFlags store;
 };
 
 int usage_error(const std::string& message) {
@@ -97,13 +97,10 @@ std::string parse_args(const std::vector<std::string_view>& args, IngestArgs& ou
         {"--symbols", &out.fields.symbols},
         {"--from", &out.fields.from},
         {"--to", &out.fields.to},
-        {"--strategy", &out.fields.strategy},
-        {"--config", &out.config},
-        {"--env-file", &out.env_file},
-        {"--data-dir", &out.overrides.data_dir}};
+        {"--strategy", &out.fields.strategy}};
     const std::pair<std::string_view, int64_t*> number_flags[] = {
         {"--chunk-symbols", &out.fields.chunk_symbols}, {"--chunk-days", &out.fields.chunk_days}};
-    std::string* text = nullptr;
+    std::string* text = store_flag_slot(out.store, flag);
     int64_t* number = nullptr;
     for (const auto& [name, target] : text_flags) {
       if (flag == name) text = target;
@@ -198,15 +195,8 @@ int run_ingest(const std::vector<std::string_view>& args) {
     std::cout << kIngestUsage;
     return 0;
   }
-  Result<Config> config = load_config(parsed.config, parsed.env_file, parsed.overrides);
-  if (!config.is_ok()) {
-    std::cerr << "mystocks ingest: invalid configuration: " << config.status().message() << "\n";
-    return 1;
-  }
-  if (Status status = logging::init(config->logging); !status.is_ok()) {
-    std::cerr << "mystocks ingest: " << status.message() << "\n";
-    return 1;
-  }
+  std::optional<Config> config = load_cli_config("ingest", parsed.store);
+  if (!config) return 1;
   const Clock& clock = SystemClock::instance();
   MetricsRegistry& metrics = MetricsRegistry::global();
   // The catalog first (the job spec is checked before any store is touched), then the stores.
@@ -246,18 +236,11 @@ int run_ingest(const std::vector<std::string_view>& args) {
     return usage_error(fmt::format("--source: '{}' is not configured{}", spec->source,
                                    sources::unconfigured_source_hint(spec->source)));
 
-  // The stores exactly as `mystocks serve` opens them (tables created or migrated), without the
-  // tsdb's scheduled upkeep: a scrub pass or retention run belongs to the long-lived server.
-  config->tsdb.scrub_interval_s = 0;
-  config->tsdb.retention_interval_s = 0;
-  Result<std::unique_ptr<services::DataStores>> stores =
-      services::open_data_stores(*config, clock, metrics, nullptr);
-  if (!stores.is_ok()) {
-    std::cerr << "mystocks ingest: opening the stores: " << stores.status().to_string() << "\n";
-    return 1;
-  }
-  services::DataManager& manager = *(*stores)->data;
-  const services::IngestPipeline pipeline(manager, *(*stores)->catalog, clock,
+  std::unique_ptr<services::DataStores> stores =
+      open_data_plane_for_cli("ingest", *config, clock, metrics);
+  if (stores == nullptr) return 1;
+  services::DataManager& manager = *stores->data;
+  const services::IngestPipeline pipeline(manager, *stores->catalog, clock,
                                           services::ingest_options(config->ingest));
   services::IngestProgress progress(clock);
   services::IngestSummary summary;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -74,11 +75,15 @@ struct LoadQuery {
 };
 
 // What delete_range() and replace() cover: rows of `symbols` (any accepted spelling; empty =
-// every symbol) whose time is in `range`, on the same column and with the same date rule as
+// every symbol) and `tags` whose time is in `range`, on the same column and with the same date rule as
 // LoadQuery (a date is in range when its Asia/Shanghai midnight is). Unbounded = all time.
 struct RangeScope {
   std::vector<std::string> symbols;
   storage::TimeRange range;
+  // Time-series tables: only series with these tag values (tag column -> value, e.g.
+  // frequency = "5m" of minute_kline, so one interval's bars go and the others stay); empty =
+  // every series. A non-tag column, the symbol tag or a relational table is kInvalidArgument.
+  std::map<std::string, std::string> tags;
   // Required to act with neither symbols nor a bounded range (every row of the table), so a
   // forgotten parameter never empties a table.
   bool whole_table = false;

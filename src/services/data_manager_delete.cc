@@ -79,6 +79,37 @@ Status check_rows_in_scope(const TableSchema& table, const RecordBatch& batch,
   return Status::ok();
 }
 
+// kInvalidArgument naming `tags.<name>` unless every tag of `tags` is a non-symbol tag column
+// of the time-series table `table` with a non-empty value.
+Status check_scope_tags(const TableSchema& table, const std::map<std::string, std::string>& tags) {
+  if (tags.empty()) return Status::ok();
+  const std::vector<std::string> accepted = table.tag_columns();
+  std::vector<std::string> selectable;
+  for (const std::string& tag : accepted) {
+    if (tag != "symbol") selectable.push_back(tag);
+  }
+  for (const auto& [name, value] : tags) {
+    const std::string field = "tags." + name;
+    if (table.target() != StoreKind::kTimeSeries) {
+      return field_error(ErrorCode::kInvalidArgument, field,
+                         "table '{}' is relational: tag values select series of time-series "
+                         "tables only (give symbols and a range)",
+                         table.name);
+    }
+    if (std::find(selectable.begin(), selectable.end(), name) == selectable.end()) {
+      return field_error(ErrorCode::kInvalidArgument, field,
+                         "table '{}' has no tag '{}' to select series by (accepted: {}{})",
+                         table.name, name, selectable.empty() ? "none" : "",
+                         fmt::join(selectable, ", "));
+    }
+    if (value.empty()) {
+      return field_error(ErrorCode::kInvalidArgument, field,
+                         "table '{}': tag '{}' needs a value, e.g. {}=5m", table.name, name, name);
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<std::vector<Filter>> DataManager::scope_filters(const TableSchema& table,
@@ -128,9 +159,10 @@ Result<const TableSchema*> DataManager::find_range_target(const std::string& tab
     return field_error(ErrorCode::kInvalidArgument, "range", "range start {} is after its end {}",
                        scope.range.start, scope.range.end);
   }
-  if (scope.symbols.empty() && !bounded(scope.range) && !scope.whole_table) {
+  MYSTOCKS_RETURN_IF_ERROR(check_scope_tags(table, scope.tags));
+  if (scope.symbols.empty() && scope.tags.empty() && !bounded(scope.range) && !scope.whole_table) {
     return field_error(ErrorCode::kInvalidArgument, "symbols",
-                       "table '{}': give symbols, a time range or both; every row of the table "
+                       "table '{}': give symbols, tags, a time range or several; every row of the table "
                        "goes only when that is asked for explicitly (all=true)",
                        table.name);
   }
@@ -160,7 +192,7 @@ Result<int64_t> DataManager::delete_range(const std::string& table_name, const R
   const TableSchema& table = **found;
   auto call = [&]() -> Result<int64_t> {
     if (table.target() == StoreKind::kTimeSeries) {
-      return time_series_->delete_range(table.name, symbols, scope.range);
+      return time_series_->delete_range(table.name, symbols, scope.tags, scope.range);
     }
     Result<std::vector<Filter>> filters = scope_filters(table, symbols, scope.range);
     if (!filters.is_ok()) return filters.status();
@@ -218,7 +250,7 @@ Result<ReplaceReport> DataManager::replace(const std::string& table_name, const 
   MYSTOCKS_RETURN_IF_ERROR(check_rows_in_scope(table, batch, symbols, scope.range));
   auto call = [&]() -> Result<int64_t> {
     return table.target() == StoreKind::kTimeSeries
-               ? time_series_->replace_range(table.name, symbols, scope.range, batch)
+               ? time_series_->replace_range(table.name, symbols, scope.tags, scope.range, batch)
                : replace_relational(table, symbols, scope.range, batch);
   };
   CircuitBreaker* breaker = breaker_for(table.target());

@@ -71,7 +71,9 @@ class IngestPipeline::Job {
   }
 
   Status run() {
-    if (spec_.replace) MYSTOCKS_RETURN_IF_ERROR(check_replaceable(table_));
+    if (spec_.replace) {
+      MYSTOCKS_RETURN_IF_ERROR(check_replaceable(table_, dataset_tags(table_, spec_.dataset)));
+    }
     Result<std::vector<Symbol>> symbols = resolve_symbols();
     if (!symbols.is_ok()) return symbols.status();
     // The csv adapter reads every file of a dataset per request and filters by symbol and date,
@@ -195,7 +197,7 @@ class IngestPipeline::Job {
         source_.open_stream(spec_.dataset.type, request, batch_rows);
     if (!opened.is_ok()) return opened.status().with_context("fetching " + where);
     std::unique_ptr<sources::BatchStream> stream = sources::read_ahead(std::move(opened).value());
-    const RangeScope scope = chunk_scope(group, from, to);
+    const RangeScope scope = chunk_scope(group, from, to, dataset_tags(table_, spec_.dataset));
     DatesBySymbol present;
     bool stored_any = false;
     for (int64_t stored = 0;; ++stored) {

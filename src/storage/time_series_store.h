@@ -123,17 +123,22 @@ class TimeSeriesStore {
   // One row per (series, bucket): tag columns, the bucket start time, then the aggregates.
   virtual Result<RecordBatch> aggregate(const std::string& table, const AggregateQuery& query) = 0;
 
-  // Deletes rows of `symbols` (all when empty) in `range`; returns the number removed.
+  // Deletes rows of `symbols` (all when empty) whose series have the tag values `tag_equals`
+  // (tag name -> value, e.g. frequency = "5m"; empty = any) in `range`; returns the number
+  // removed. An unknown tag is kInvalidArgument naming it.
   virtual Result<int64_t> delete_range(const std::string& table,
                                        const std::vector<std::string>& symbols,
+                                       const std::map<std::string, std::string>& tag_equals,
                                        TimeRange range) = 0;
 
-  // Replaces the rows of `symbols` (all when empty) in `range` by `batch`, atomically: a reader
-  // and a crash see either every old row of the range or every new one, never a gap and never
-  // a mix. Every row of `batch` must belong to the range and the symbols (kInvalidArgument
-  // naming the row otherwise). Returns the number of old rows removed.
+  // Replaces the rows of `symbols` (all when empty) x `tag_equals` (as delete_range) in `range`
+  // by `batch`, atomically: a reader and a crash see either every old row of the range or every
+  // new one, never a gap and never a mix. Every row of `batch` must belong to the range, the
+  // symbols and the tag values (kInvalidArgument naming the row otherwise). Returns the number
+  // of old rows removed.
   virtual Result<int64_t> replace_range(const std::string& table,
                                         const std::vector<std::string>& symbols,
+                                        const std::map<std::string, std::string>& tag_equals,
                                         TimeRange range, const RecordBatch& batch) = 0;
 
   // Drops data older than each table's retention_days relative to `now_ms`; reports what went.

@@ -226,10 +226,12 @@ test('DELETE /api/v1/data/{table}: counts, named 400s, 403 for viewers, cache fo
 
   const audit = await call(server.base, 'GET', '/api/v1/admin/audit?size=1000', { headers: as.admin });
   assert.equal(audit.status, 200, audit.text);
-  // The audit log names the route template; the request id ties a row to the delete it records.
+  // The audit row names the route template and, in its detail, the table, symbols and range;
+  // the request id ties a row to the delete it records.
   const action = 'DELETE /api/v1/data/{table}';
   assert.ok(audit.body.data.some((row) => row.action === action && row.outcome === 'ok' && row.username === 'operator'
-    && row.request_id === deleted.body.request_id && row.http_status === 200), 'the delete is in the audit log');
+    && row.request_id === deleted.body.request_id && row.http_status === 200
+    && row.detail === 'table=daily_kline end=2024-01-10 start=2024-01-08 symbols=600519'), 'the delete is in the audit log');
   assert.ok(audit.body.data.some((row) => row.action === action && row.outcome === 'denied' && row.username === 'viewer'),
     'the refused delete is in the audit log');
 });
@@ -244,7 +246,7 @@ test('mystocks data delete: usage errors name the flag, deletes count, --all emp
     const del = (...args) => runCli(['data', 'delete', ...args, '--data-dir', setup.dir], { env: setup.env });
     const usage = [
       [[], 2, /--table is required/],
-      [['--table', 'daily_kline'], 2, /--symbols: .*give symbols, a time range or both/],
+      [['--table', 'daily_kline'], 2, /--symbols: .*give symbols, tags, a time range or several/],
       [['--table', 'daily_kline', '--all', '--symbols', '600519'], 2, /--all deletes every row/],
       [['--table', 'daily_kline', '--from', '2024-13-01'], 2, /--from/],
       [['--table', 'daily_kline', '--from', '2024-02-01', '--to', '2024-01-01'], 2, /--from .* is after --to/],

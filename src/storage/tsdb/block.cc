@@ -23,7 +23,16 @@ size_t append_block(std::string_view encoded, const CompressionOptions& options,
   return out.size() - start;
 }
 
-Status read_block(std::string_view framed, std::string& encoded) {
+namespace {
+
+struct BlockHeader {
+  uint8_t codec = 0;
+  uint32_t decoded = 0;
+  uint32_t stored = 0;
+};
+
+// The header of a framed block whose length, checksum and header fields are consistent.
+Result<BlockHeader> checked_header(std::string_view framed) {
   if (framed.size() < kBlockHeaderBytes + kBlockTrailerBytes) {
     return error(ErrorCode::kDataLoss, "block of {} bytes is shorter than its framing",
                  framed.size());
@@ -51,8 +60,18 @@ Status read_block(std::string_view framed, std::string& encoded) {
     return error(ErrorCode::kDataLoss, "block header is invalid (codec {}, {} decoded bytes)",
                  codec, decoded);
   }
-  return decompress(static_cast<Compression>(codec),
-                    framed.substr(kBlockHeaderBytes, stored), decoded, encoded);
+  return BlockHeader{codec, decoded, stored};
+}
+
+}  // namespace
+
+Status verify_block(std::string_view framed) { return checked_header(framed).status(); }
+
+Status read_block(std::string_view framed, std::string& encoded) {
+  Result<BlockHeader> header = checked_header(framed);
+  if (!header.is_ok()) return header.status();
+  return decompress(static_cast<Compression>(header->codec),
+                    framed.substr(kBlockHeaderBytes, header->stored), header->decoded, encoded);
 }
 
 }  // namespace mystocks::tsdb

@@ -21,6 +21,10 @@ inline constexpr size_t kMaxBlockBytes = size_t{1} << 30;
 // Appends a framed block holding `encoded`; returns the number of bytes appended.
 size_t append_block(std::string_view encoded, const CompressionOptions& options, std::string& out);
 
+// Verifies the framing and checksum of one framed block (exactly its bytes) without decoding
+// it: what copying a block verbatim needs. DATA_LOSS describing the problem otherwise.
+Status verify_block(std::string_view framed);
+
 // Verifies the checksum of one framed block (exactly its bytes) and appends the decoded
 // (decompressed) inner bytes to `encoded`. DATA_LOSS describing the problem otherwise; the
 // caller adds which file and offset.

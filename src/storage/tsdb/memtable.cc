@@ -10,9 +10,20 @@ const std::string& series_symbol(const TableInfo& table, const std::vector<std::
   return tags[table.symbol_tag.value_or(0)];
 }
 
-bool tombstone_matches(const Tombstone& tombstone, const std::string& symbol) {
+Tombstone Tombstone::of(const DeleteRequest& request) {
+  Tombstone tombstone{request.symbols, request.range, request.tag_equals};
+  std::sort(tombstone.symbols.begin(), tombstone.symbols.end());
+  tombstone.symbols.erase(std::unique(tombstone.symbols.begin(), tombstone.symbols.end()),
+                          tombstone.symbols.end());
+  return tombstone;
+}
+
+bool tombstone_matches(const Tombstone& tombstone, const TableInfo& table,
+                       const std::vector<std::string>& tags) {
+  if (!tags_match(tombstone.tag_equals, tags)) return false;
   return tombstone.symbols.empty() ||
-         std::binary_search(tombstone.symbols.begin(), tombstone.symbols.end(), symbol);
+         std::binary_search(tombstone.symbols.begin(), tombstone.symbols.end(),
+                            series_symbol(table, tags));
 }
 
 SeriesHead::SeriesHead(const TableInfo& table, std::vector<std::string> tags, ColumnPool* pool,
@@ -188,13 +199,10 @@ void Memtable::apply_write(std::shared_ptr<const TableInfo> table, const Validat
 
 void Memtable::apply_delete(std::shared_ptr<const TableInfo> table, const DeleteRequest& request) {
   TableMemtable& entry = table_for(table);
-  Tombstone tombstone{request.symbols, request.range};
-  std::sort(tombstone.symbols.begin(), tombstone.symbols.end());
-  tombstone.symbols.erase(std::unique(tombstone.symbols.begin(), tombstone.symbols.end()),
-                          tombstone.symbols.end());
+  Tombstone tombstone = Tombstone::of(request);
   for (auto it = entry.series.begin(); it != entry.series.end();) {
     SeriesHead& head = *it->second;
-    if (tombstone_matches(tombstone, series_symbol(*entry.table, head.tags()))) {
+    if (tombstone_matches(tombstone, *entry.table, head.tags())) {
       head.erase(request.range);
       if (head.rows() == 0) {
         it = entry.series.erase(it);

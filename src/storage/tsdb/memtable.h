@@ -27,11 +27,18 @@ namespace mystocks::tsdb {
 struct Tombstone {
   std::vector<std::string> symbols;  // sorted; empty = every series
   storage::TimeRange range;
+  std::vector<std::pair<size_t, std::string>> tag_equals;  // as DeleteRequest; empty = any
+
+  static Tombstone of(const DeleteRequest& request);  // sorts and de-duplicates the symbols
+  // Whether the tombstone may hide rows of every series (no symbol and no tag restriction).
+  bool covers_every_series() const { return symbols.empty() && tag_equals.empty(); }
 };
 
 // The value tags match a symbol set against: the `symbol` tag, else the first tag.
 const std::string& series_symbol(const TableInfo& table, const std::vector<std::string>& tags);
-bool tombstone_matches(const Tombstone& tombstone, const std::string& symbol);
+// Whether the tombstone selects the series with `tags` (table tag order), by symbol and tags.
+bool tombstone_matches(const Tombstone& tombstone, const TableInfo& table,
+                       const std::vector<std::string>& tags);
 
 class SeriesHead {
  public:

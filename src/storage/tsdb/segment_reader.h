@@ -35,7 +35,9 @@ class SegmentReader {
                           storage::TimeRange range) const;
   // Only the ts column of series `series`.
   Result<std::vector<int64_t>> read_times(size_t series) const;
-  // The raw bytes of the series' chunk (all blocks), for copying into another segment.
+  // The raw bytes of the series' chunk (all blocks), for copying into another segment, after
+  // verifying every block's checksum: a damaged chunk is never laundered into a new file with
+  // fresh checksums (DATA_LOSS naming the file, series and column instead).
   Status read_raw_chunk(size_t series, std::string& out) const;
   // Verifies every block checksum and decodes every column of every series.
   Status verify() const;

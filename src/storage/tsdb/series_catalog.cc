@@ -115,11 +115,11 @@ void SeriesCatalog::on_delete(const TableInfo& table, const DeleteRequest& reque
   std::lock_guard lock(mutex_);
   auto found = tables_.find(table.name());
   if (found == tables_.end()) return;
-  const Tombstone tombstone{request.symbols, request.range};
+  const Tombstone tombstone = Tombstone::of(request);
   Entries& entries = found->second;
   for (auto entry = entries.begin(); entry != entries.end();) {
     Entry& summary = entry->second;
-    const bool matches = tombstone_matches(tombstone, series_symbol(table, summary.tags));
+    const bool matches = tombstone_matches(tombstone, table, summary.tags);
     const bool touches = summary.stale || (summary.first_ts < request.range.end &&
                                            summary.last_ts >= request.range.start);
     if (!matches || !touches) {

@@ -136,7 +136,7 @@ Status TableReader::prepare() {
   return Status::ok();
 }
 
-std::vector<storage::TimeRange> TableReader::hidden_ranges(const std::string& symbol,
+std::vector<storage::TimeRange> TableReader::hidden_ranges(const std::vector<std::string>& tags,
                                                            size_t first_frozen) const {
   std::vector<storage::TimeRange> hidden;
   const std::string& table = view_.table->name();
@@ -144,11 +144,11 @@ std::vector<storage::TimeRange> TableReader::hidden_ranges(const std::string& sy
     const TableMemtable* entry = view_.frozen[index]->table(table);
     if (entry == nullptr) continue;
     for (const Tombstone& tombstone : entry->tombstones) {
-      if (tombstone_matches(tombstone, symbol)) hidden.push_back(tombstone.range);
+      if (tombstone_matches(tombstone, *view_.table, tags)) hidden.push_back(tombstone.range);
     }
   }
   for (const Tombstone& tombstone : view_.active_tombstones) {
-    if (tombstone_matches(tombstone, symbol)) hidden.push_back(tombstone.range);
+    if (tombstone_matches(tombstone, *view_.table, tags)) hidden.push_back(tombstone.range);
   }
   return hidden;
 }
@@ -156,7 +156,6 @@ std::vector<storage::TimeRange> TableReader::hidden_ranges(const std::string& sy
 Status TableReader::visit_days(size_t series, bool descending, const DayVisitor& visit) const {
   const SeriesEntry& entry = series_[series];
   const TableInfo& table = *view_.table;
-  const std::string& symbol = series_symbol(table, entry.tags);
 
   // Memtable sources, oldest first: frozen memtables, then the active copy.
   struct MemSource {
@@ -170,13 +169,13 @@ Status TableReader::visit_days(size_t series, bool descending, const DayVisitor&
     auto head = table_entry->series.find(entry.key);
     if (head == table_entry->series.end()) continue;
     SeriesRows rows = head->second->read(selection_, range_);
-    if (!rows.empty()) memory.push_back(MemSource{std::move(rows), hidden_ranges(symbol, index + 1)});
+    if (!rows.empty()) memory.push_back(MemSource{std::move(rows), hidden_ranges(entry.tags, index + 1)});
   }
   auto active = view_.active.find(entry.key);
   if (active != view_.active.end() && !active->second.rows.empty()) {
     memory.push_back(MemSource{active->second.rows, {}});
   }
-  const std::vector<storage::TimeRange> segment_hidden = hidden_ranges(symbol, 0);
+  const std::vector<storage::TimeRange> segment_hidden = hidden_ranges(entry.tags, 0);
 
   std::vector<int32_t> days;
   for (const SegmentSource& source : entry.segments) days.push_back(source.day);

@@ -80,7 +80,9 @@ class TableReader {
     std::vector<SegmentSource> segments;  // by (day, generation)
   };
   SeriesEntry& entry_for(const std::string& key, std::vector<std::string> tags);
-  std::vector<storage::TimeRange> hidden_ranges(const std::string& symbol, size_t first_frozen) const;
+  // Ranges of the series with `tags` hidden by tombstones of memtables from `first_frozen` on.
+  std::vector<storage::TimeRange> hidden_ranges(const std::vector<std::string>& tags,
+                                                size_t first_frozen) const;
 
   const ReadView& view_;
   SegmentCache& cache_;

@@ -88,10 +88,12 @@ class TsdbStore final : public storage::TimeSeriesStore {
   Result<RecordBatch> aggregate(const std::string& table,
                                 const storage::AggregateQuery& query) override;
   Result<int64_t> delete_range(const std::string& table, const std::vector<std::string>& symbols,
+                               const std::map<std::string, std::string>& tag_equals,
                                storage::TimeRange range) override;
-  // One kReplace WAL record (tombstone + batch) applied under one memtable lock: see
-  // tsdb_store_write.cc for why a crash cannot lose the old rows without the new ones.
+  // One kReplace (kReplaceTagged) WAL record (tombstone + batch) applied under one memtable
+  // lock: see tsdb_store_write.cc for why a crash cannot lose the old rows without the new ones.
   Result<int64_t> replace_range(const std::string& table, const std::vector<std::string>& symbols,
+                                const std::map<std::string, std::string>& tag_equals,
                                 storage::TimeRange range, const RecordBatch& batch) override;
   Result<storage::RetentionReport> apply_retention(TimestampMs now_ms) override;
   Result<storage::TableStats> stats(const std::string& table) override;

@@ -132,7 +132,7 @@ Result<SegmentPtr> TsdbStore::rewrite_segment(const SegmentPtr& segment, const T
     const std::vector<std::string> tags = split_series_key(index.key(series));
     if (tags.size() != info.tag_indices.size()) continue;
     for (const Tombstone* tombstone : tombstones) {
-      if (tombstone_matches(*tombstone, series_symbol(info, tags)) &&
+      if (tombstone_matches(*tombstone, info, tags) &&
           overlaps(index.min_ts[series], index.max_ts[series], tombstone->range)) {
         hidden[series].push_back(tombstone->range);
         touched = true;
@@ -228,8 +228,9 @@ Result<bool> TsdbStore::flush_one_locked() {
           for (const Tombstone& tombstone : rows_of_table.tombstones) {
             if (!overlaps(meta.min_ts, meta.max_ts, tombstone.range)) continue;
             hits.push_back(&tombstone);
-            drops_all = drops_all || (tombstone.symbols.empty() && tombstone.range.start <= meta.min_ts &&
-                                      tombstone.range.end > meta.max_ts);
+            drops_all = drops_all ||
+                        (tombstone.covers_every_series() && tombstone.range.start <= meta.min_ts &&
+                         tombstone.range.end > meta.max_ts);
           }
           if (hits.empty()) continue;
           if (drops_all) {
@@ -375,7 +376,12 @@ Result<bool> TsdbStore::compact_one_locked(bool all) {
         if (holders == 1 && only.columns == layout) {
           // Present in one input with the current layout: copy the chunk as it is.
           const size_t series = only.find(key);
-          MYSTOCKS_RETURN_IF_ERROR(readers[holder]->read_raw_chunk(series, raw));
+          // Checksums are verified on the way: a damaged chunk fails the compaction (and marks
+          // its segment damaged) instead of reappearing under a fresh checksum.
+          if (Status copied = readers[holder]->read_raw_chunk(series, raw); !copied.is_ok()) {
+            if (copied.code() == ErrorCode::kDataLoss) note_damage(*segments[first + holder], copied);
+            return copied;
+          }
           std::vector<uint32_t> lengths(layout.size());
           for (size_t column = 0; column < layout.size(); ++column) {
             lengths[column] = only.block_length(series, column);

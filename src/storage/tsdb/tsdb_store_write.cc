@@ -64,9 +64,26 @@ Status TsdbStore::apply_replace_locked(const std::shared_ptr<const TableInfo>& t
   return Status::ok();
 }
 
+namespace {
+
+// DATA_LOSS when a replayed delete names a tag position `table` does not have.
+Status check_tag_positions(const TableInfo& table, const DeleteRequest& request) {
+  for (const auto& [position, value] : request.tag_equals) {
+    if (position >= table.tag_indices.size()) {
+      return error(ErrorCode::kDataLoss,
+                   "a tagged delete record names tag #{} of table '{}', which has {} tag(s)",
+                   position, table.name(), table.tag_indices.size());
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Status TsdbStore::apply_record(WalRecordType type, std::string_view payload, uint64_t* rows) {
-  if (type == WalRecordType::kReplace) {
-    Result<DecodedReplace> decoded = decode_replace_record(payload);
+  if (type == WalRecordType::kReplace || type == WalRecordType::kReplaceTagged) {
+    Result<DecodedReplace> decoded =
+        decode_replace_record(payload, type == WalRecordType::kReplaceTagged);
     if (!decoded.is_ok()) return decoded.status();
     std::shared_ptr<const TableInfo> table = find_table(decoded->erase.table);
     if (table == nullptr) {
@@ -80,6 +97,7 @@ Status TsdbStore::apply_record(WalRecordType type, std::string_view payload, uin
       return error(ErrorCode::kDataLoss, "a replace record no longer fits table '{}': {}",
                    decoded->erase.table, batch.status().message());
     }
+    MYSTOCKS_RETURN_IF_ERROR(check_tag_positions(*table, decoded->erase));
     *rows += batch->rows;
     return apply_replace_locked(table, decoded->erase, *batch);
   }
@@ -99,13 +117,15 @@ Status TsdbStore::apply_record(WalRecordType type, std::string_view payload, uin
     *rows += batch->rows;
     return apply_write_locked(table, *batch);
   }
-  Result<DeleteRequest> request = decode_delete_record(payload);
+  Result<DeleteRequest> request =
+      decode_delete_record(payload, type == WalRecordType::kDeleteTagged);
   if (!request.is_ok()) return request.status();
   std::shared_ptr<const TableInfo> table = find_table(request->table);
   if (table == nullptr) {
     return error(ErrorCode::kDataLoss, "a delete record names table '{}', which the MANIFEST "
                  "does not declare", request->table);
   }
+  MYSTOCKS_RETURN_IF_ERROR(check_tag_positions(*table, *request));
   return apply_delete_locked(table, *request);
 }
 
@@ -201,7 +221,7 @@ Status TsdbStore::log_and_apply_delete(const DeleteRequest& request,
   {
     // REQUIRES: write_mutex_ held by the caller.
     MYSTOCKS_RETURN_IF_ERROR(wait_for_room_locked());
-    Result<uint64_t> appended = wal_->append(WalRecordType::kDelete, payload);
+    Result<uint64_t> appended = wal_->append(delete_record_type(request), payload);
     if (!appended.is_ok()) return appended.status();
     position = *appended;
     MYSTOCKS_RETURN_IF_ERROR(apply_delete_locked(table, request));
@@ -227,14 +247,15 @@ Result<int64_t> TsdbStore::count_visible_locked(const std::shared_ptr<const Tabl
 
 Result<int64_t> TsdbStore::delete_range(const std::string& table_name,
                                         const std::vector<std::string>& symbols,
+                                        const std::map<std::string, std::string>& tag_equals,
                                         storage::TimeRange range) {
   MYSTOCKS_RETURN_IF_ERROR(writable());
   Result<std::shared_ptr<const TableInfo>> table = require_table(table_name);
   if (!table.is_ok()) return table.status();
-  if (range.start >= range.end) return int64_t{0};
-  Result<SeriesFilter> filter = make_filter(**table, symbols, {});
+  Result<SeriesFilter> filter = make_filter(**table, symbols, tag_equals);
   if (!filter.is_ok()) return filter.status();
-  DeleteRequest request{table_name, filter->symbols, range};
+  if (range.start >= range.end) return int64_t{0};
+  DeleteRequest request{table_name, filter->symbols, range, filter->tag_equals};
 
   std::lock_guard write_lock(write_mutex_);
   // Count what is visible now; no write can slip in while the write mutex is held.
@@ -251,20 +272,24 @@ namespace {
 Status check_rows_in_scope(const TableInfo& table, const ValidatedBatch& batch,
                            const SeriesFilter& filter, storage::TimeRange range) {
   const std::vector<int64_t>& times = batch.columns[table.time_index]->as<int64_t>();
+  std::string tag_scope;
+  for (const auto& [position, value] : filter.tag_equals) {
+    tag_scope += fmt::format(" with {} = '{}'", table.field(table.tag_indices[position]).name, value);
+  }
   for (const SeriesGroup& group : batch.groups) {
-    const std::string& symbol = series_symbol(table, group.tags);
-    const bool symbol_in = filter.symbols.empty() ||
-                           std::binary_search(filter.symbols.begin(), filter.symbols.end(), symbol);
+    const bool series_in = filter.matches(table, group.tags);
     for (const auto& [begin, end] : group.runs) {
       for (uint32_t row = begin; row < end; ++row) {
-        if (symbol_in && times[row] >= range.start && times[row] < range.end) continue;
+        if (series_in && times[row] >= range.start && times[row] < range.end) continue;
         return field_error(ErrorCode::kInvalidArgument, fmt::format("rows[{}]", row),
                            "table '{}': row {} ({} at {}) lies outside the replaced range "
-                           "[{}, {}) of {}: a replace writes only what it deletes",
-                           table.name(), row, symbol, times[row], range.start, range.end,
+                           "[{}, {}) of {}{}: a replace writes only what it deletes",
+                           table.name(), row, fmt::join(group.tags, "/"), times[row], range.start,
+                           range.end,
                            filter.symbols.empty()
                                ? std::string("every symbol")
-                               : fmt::format("{}", fmt::join(filter.symbols, ",")));
+                               : fmt::format("{}", fmt::join(filter.symbols, ",")),
+                           tag_scope);
       }
     }
   }
@@ -274,7 +299,7 @@ Status check_rows_in_scope(const TableInfo& table, const ValidatedBatch& batch,
 }  // namespace
 
 // Why a crash cannot lose the old rows without the new ones: the tombstone and the new batch
-// travel in ONE kReplace WAL record under one checksum. Recovery replays a record whole or
+// travel in ONE kReplace (kReplaceTagged) WAL record under one checksum. Recovery replays a record whole or
 // drops it whole as a torn tail (and only an unacknowledged record can be torn), so after a
 // crash the range holds either the old rows (record not durable: nothing of it is replayed) or
 // the new ones (record durable: replay deletes, then writes). In memory both halves are applied
@@ -283,6 +308,7 @@ Status check_rows_in_scope(const TableInfo& table, const ValidatedBatch& batch,
 // tombstone) are not covered by it.
 Result<int64_t> TsdbStore::replace_range(const std::string& table_name,
                                          const std::vector<std::string>& symbols,
+                                         const std::map<std::string, std::string>& tag_equals,
                                          storage::TimeRange range, const RecordBatch& batch) {
   const auto started = std::chrono::steady_clock::now();
   ArrivalScope arrival(wal_.get());
@@ -294,12 +320,12 @@ Result<int64_t> TsdbStore::replace_range(const std::string& table_name,
                        "replace range [{}, {}) of table '{}' is empty: expected start < end",
                        range.start, range.end, table_name);
   }
-  Result<SeriesFilter> filter = make_filter(**table, symbols, {});
+  Result<SeriesFilter> filter = make_filter(**table, symbols, tag_equals);
   if (!filter.is_ok()) return filter.status();
   Result<ValidatedBatch> validated = validate_batch(**table, batch);
   if (!validated.is_ok()) return validated.status();
   MYSTOCKS_RETURN_IF_ERROR(check_rows_in_scope(**table, *validated, *filter, range));
-  const DeleteRequest request{table_name, filter->symbols, range};
+  const DeleteRequest request{table_name, filter->symbols, range, filter->tag_equals};
   std::string payload;
   const bool writes = validated->rows > 0;
   if (writes) {
@@ -323,7 +349,7 @@ Result<int64_t> TsdbStore::replace_range(const std::string& table_name,
     if (!writes && removed == 0) return int64_t{0};
     MYSTOCKS_RETURN_IF_ERROR(wait_for_room_locked());
     Result<uint64_t> appended =
-        wal_->append(writes ? WalRecordType::kReplace : WalRecordType::kDelete, payload);
+        wal_->append(writes ? replace_record_type(request) : delete_record_type(request), payload);
     arrival.done();
     if (!appended.is_ok()) return appended.status();
     position = *appended;

@@ -131,7 +131,23 @@ Status malformed(std::string_view what) {
 
 bool is_wal_record_type(uint8_t type) {
   return type >= static_cast<uint8_t>(WalRecordType::kWrite) &&
-         type <= static_cast<uint8_t>(WalRecordType::kReplace);
+         type <= static_cast<uint8_t>(WalRecordType::kReplaceTagged);
+}
+
+bool tags_match(const std::vector<std::pair<size_t, std::string>>& tag_equals,
+                const std::vector<std::string>& tags) {
+  for (const auto& [position, value] : tag_equals) {
+    if (position >= tags.size() || tags[position] != value) return false;
+  }
+  return true;
+}
+
+WalRecordType delete_record_type(const DeleteRequest& request) {
+  return request.tag_equals.empty() ? WalRecordType::kDelete : WalRecordType::kDeleteTagged;
+}
+
+WalRecordType replace_record_type(const DeleteRequest& request) {
+  return request.tag_equals.empty() ? WalRecordType::kReplace : WalRecordType::kReplaceTagged;
 }
 
 void encode_write_record(const ValidatedBatch& batch, std::string& out) {
@@ -206,9 +222,15 @@ void encode_delete_record(const DeleteRequest& request, std::string& out) {
   for (const std::string& symbol : request.symbols) writer.put_string(symbol);
   writer.put_signed(request.range.start);
   writer.put_signed(request.range.end);
+  if (request.tag_equals.empty()) return;  // the original (untagged) layout
+  writer.put_varint(request.tag_equals.size());
+  for (const auto& [position, value] : request.tag_equals) {
+    writer.put_varint(position);
+    writer.put_string(value);
+  }
 }
 
-Result<DeleteRequest> decode_delete_record(std::string_view payload) {
+Result<DeleteRequest> decode_delete_record(std::string_view payload, bool tagged) {
   ByteReader in(payload);
   DeleteRequest out;
   uint64_t count = 0;
@@ -219,9 +241,25 @@ Result<DeleteRequest> decode_delete_record(std::string_view payload) {
   for (std::string& symbol : out.symbols) {
     if (!in.get_string(symbol)) return malformed("truncated delete symbols");
   }
-  if (!in.get_signed(out.range.start) || !in.get_signed(out.range.end) || !in.at_end()) {
+  if (!in.get_signed(out.range.start) || !in.get_signed(out.range.end)) {
     return malformed("truncated delete range");
   }
+  if (tagged) {
+    // A table has at most a handful of tags; the bounds only keep damage from allocating.
+    constexpr uint64_t kMaxTagPosition = 1024;
+    if (!in.get_count(count, payload.size()) || count == 0) {
+      return malformed("tagged delete without tag values");
+    }
+    out.tag_equals.resize(count);
+    for (auto& [position, value] : out.tag_equals) {
+      uint64_t raw = 0;
+      if (!in.get_count(raw, kMaxTagPosition) || !in.get_string(value)) {
+        return malformed("truncated delete tag values");
+      }
+      position = static_cast<size_t>(raw);
+    }
+  }
+  if (!in.at_end()) return malformed("trailing bytes after the delete range");
   return out;
 }
 
@@ -234,11 +272,11 @@ void encode_replace_record(const DeleteRequest& request, const ValidatedBatch& b
   encode_write_record(batch, out);
 }
 
-Result<DecodedReplace> decode_replace_record(std::string_view payload) {
+Result<DecodedReplace> decode_replace_record(std::string_view payload, bool tagged) {
   ByteReader in(payload);
   std::string_view erase;
   if (!in.get_string(erase)) return malformed("truncated replace header");
-  Result<DeleteRequest> request = decode_delete_record(erase);
+  Result<DeleteRequest> request = decode_delete_record(erase, tagged);
   if (!request.is_ok()) return request.status();
   Result<DecodedWrite> write = decode_write_record(in.rest());
   if (!write.is_ok()) return write.status();

@@ -42,15 +42,12 @@ Write day_rows(int day, int count, int64_t tag) {
   for (int row = 0; row < count; ++row) {
     for (size_t symbol = 0; symbol < kSymbols.size(); ++symbol) {
       write.symbols.push_back(kSymbols[symbol]);
+      write.frequencies.push_back(kFrequencies[0]);
       write.ts.push_back(kBase + day * 86'400'000LL + row * 3000LL);
       write.rows.push_back(Row{tag * 1000 + row, static_cast<int64_t>(symbol)});
     }
   }
   return write;
-}
-
-void add(Model& model, const Write& write) {
-  for (size_t row = 0; row < write.ts.size(); ++row) model[{write.symbols[row], write.ts[row]}] = write.rows[row];
 }
 
 class CorruptionTest : public ::testing::Test {
@@ -113,15 +110,9 @@ class CorruptionTest : public ::testing::Test {
   }
 
   static Model contents(TsdbStore& store, storage::ScanQuery query = {}) {
-    Model model;
     Result<RecordBatch> batch = store.scan("crash", query);
     EXPECT_TRUE(batch.is_ok()) << batch.status().to_string();
-    if (!batch.is_ok()) return model;
-    for (size_t row = 0; row < batch->num_rows(); ++row) {
-      model[{batch->column("symbol")->as<std::string>()[row], batch->column("ts")->as<int64_t>()[row]}] =
-          Row{batch->column("price")->as<int64_t>()[row], batch->column("volume")->as<int64_t>()[row]};
-    }
-    return model;
+    return batch.is_ok() ? model_of(*batch) : Model{};
   }
 
   std::optional<mystocks::test::TempDir> dir_;
@@ -300,6 +291,46 @@ TEST_F(CorruptionTest, SegmentBodyBitFlipIsFoundByTheScrubAndOnlyItsQueriesFail)
   MYSTOCKS_ASSERT_OK(check.status());
   ASSERT_EQ(check->errors.size(), 1u);
   EXPECT_NE(check->errors[0].find(files[0].string()), std::string::npos);
+}
+
+// Compaction copies a chunk that only one input holds without decoding it; its checksums are
+// still verified, so a damaged chunk fails the compaction and is never rewritten into a new
+// file with a valid checksum (which would hide the damage from every later scrub).
+TEST_F(CorruptionTest, CompactionRefusesToCopyADamagedSingleInputChunk) {
+  {
+    TsdbOptions flushing = options();
+    flushing.flush_on_close = true;
+    Result<std::unique_ptr<TsdbStore>> store = open(flushing);
+    MYSTOCKS_ASSERT_OK(store.status());
+    MYSTOCKS_ASSERT_OK((*store)->create_table(table_schema()));
+    // Day 0 in two segments with different symbols: every series is in exactly one input.
+    for (size_t half = 0; half < 2; ++half) {
+      Write write = day_rows(0, 50, 1);
+      Write part;
+      for (size_t row = 0; row < write.ts.size(); ++row) {
+        if ((write.symbols[row] < kSymbols[2]) == (half == 0)) continue;
+        part.symbols.push_back(write.symbols[row]);
+        part.frequencies.push_back(write.frequencies[row]);
+        part.ts.push_back(write.ts[row]);
+        part.rows.push_back(write.rows[row]);
+      }
+      MYSTOCKS_ASSERT_OK((*store)->write("crash", batch_of(part)));
+      MYSTOCKS_ASSERT_OK((*store)->flush());
+    }
+  }
+  const std::vector<std::filesystem::path> files = segments();
+  ASSERT_EQ(files.size(), 2u);
+  flip(files[0], kSegmentHeaderBytes + 40);  // inside the first chunk
+  Result<std::unique_ptr<TsdbStore>> store = open(options());
+  MYSTOCKS_ASSERT_OK(store.status());
+  Status compacted = (*store)->compact();
+  EXPECT_EQ(compacted.code(), ErrorCode::kDataLoss) << compacted.to_string();
+  EXPECT_NE(compacted.message().find(files[0].string()), std::string::npos) << compacted.to_string();
+  EXPECT_EQ(segments(), files) << "no compacted file replaced the damaged one";
+  ASSERT_EQ((*store)->damaged_segments().size(), 1u);
+  Result<CheckReport> check = check_store(dir_->path() / "tsdb");
+  MYSTOCKS_ASSERT_OK(check.status());
+  EXPECT_EQ(check->errors.size(), 1u) << "the damage stays visible";
 }
 
 TEST_F(CorruptionTest, SegmentFooterFlipOrTruncationFailsReadinessAtOpen) {

@@ -40,11 +40,12 @@ int main(int argc, char** argv) {
     Status status;
     if (tsdb::crash::is_delete(index)) {
       const tsdb::crash::Delete del = tsdb::crash::delete_of(index);
-      status = (*store)->delete_range("crash", {del.symbol}, del.range).status();
+      status = (*store)->delete_range("crash", {del.symbol}, del.tags(), del.range).status();
     } else if (tsdb::crash::is_replace(index)) {
       const tsdb::crash::Replace replace = tsdb::crash::replace_of(index);
       status = (*store)
-                   ->replace_range("crash", {replace.symbol}, replace.range,
+                   ->replace_range("crash", {replace.scope.symbol}, replace.scope.tags(),
+                                   replace.scope.range,
                                    tsdb::crash::batch_of(replace.rows))
                    .status();
     } else {

@@ -29,14 +29,11 @@ Write batch_rows(int64_t index) {
     noise ^= noise >> 7;
     noise ^= noise << 17;
     write.symbols.push_back(kSymbols[static_cast<size_t>(row % 4)]);
+    write.frequencies.push_back(kFrequencies[static_cast<size_t>(row / 4 % 2)]);
     write.ts.push_back(kBase + (index * 200 + row) * 1000 + static_cast<int64_t>(noise % 1000));
     write.rows.push_back(Row{static_cast<int64_t>(noise >> 20), static_cast<int64_t>(noise >> 4)});
   }
   return write;
-}
-
-void add_rows(Model& model, const Write& write) {
-  for (size_t row = 0; row < write.ts.size(); ++row) model[{write.symbols[row], write.ts[row]}] = write.rows[row];
 }
 
 // Fills the disk with `memtable_bytes` memtables, frees it, and checks the recovery.
@@ -62,7 +59,7 @@ void fill_free_and_verify(const std::filesystem::path& mount, int64_t memtable_b
     for (; index < 3000 && refused.is_ok(); ++index) {
       const Write write = batch_rows(index);
       refused = (*store)->write("crash", batch_of(write));
-      if (refused.is_ok()) add_rows(acknowledged, write);
+      if (refused.is_ok()) add(acknowledged, write);
     }
     ASSERT_FALSE(refused.is_ok()) << "the disk never filled after " << index << " batches";
     EXPECT_TRUE(refused.code() == ErrorCode::kIoError || refused.code() == ErrorCode::kResourceExhausted)
@@ -78,7 +75,7 @@ void fill_free_and_verify(const std::filesystem::path& mount, int64_t memtable_b
     }, milliseconds(10))) << (*store)->check_health().to_string();
     const Write after = batch_rows(index + 1);
     MYSTOCKS_ASSERT_OK((*store)->write("crash", batch_of(after)));
-    add_rows(acknowledged, after);
+    add(acknowledged, after);
     MYSTOCKS_ASSERT_OK((*store)->flush());
   }
   options.background_work = false;
@@ -86,11 +83,7 @@ void fill_free_and_verify(const std::filesystem::path& mount, int64_t memtable_b
   MYSTOCKS_ASSERT_OK(reopened.status());
   Result<RecordBatch> batch = (*reopened)->scan("crash", {});
   MYSTOCKS_ASSERT_OK(batch.status());
-  Model found;
-  for (size_t row = 0; row < batch->num_rows(); ++row) {
-    found[{batch->column("symbol")->as<std::string>()[row], batch->column("ts")->as<int64_t>()[row]}] =
-        Row{batch->column("price")->as<int64_t>()[row], batch->column("volume")->as<int64_t>()[row]};
-  }
+  const Model found = model_of(*batch);
   EXPECT_EQ(found.size(), acknowledged.size());
   EXPECT_TRUE(found == acknowledged);
 }

@@ -103,6 +103,30 @@ class DataManagerRangeTest : public ::testing::Test, protected mystocks::test::E
     events_.clear();
   }
 
+  // `count` minute bars of `symbol` at `frequency` (minutes apart) from 09:30 on March `date`.
+  RecordBatch minute_bars(const std::string& symbol, const std::string& frequency, int step,
+                          int date, int count, int64_t close) {
+    RecordBatchBuilder rows(columns_of("minute_kline", {"ts", "symbol", "frequency", "open", "high",
+                                                        "low", "close", "volume", "amount"}));
+    for (int bar = 0; bar < count; ++bar) {
+      rows.append_int64(0, shanghai_time(day(date), 9, 30) + bar * step * 60'000);
+      rows.append_string(1, symbol);
+      rows.append_string(2, frequency);
+      for (size_t price = 3; price <= 6; ++price) rows.append_int64(price, close);
+      rows.append_int64(7, 1000);
+      rows.append_int64(8, close * 100);
+    }
+    return std::move(rows.finish()).value();
+  }
+
+  // Rows of minute_kline with frequency `frequency`.
+  size_t minute_rows(const std::string& frequency) {
+    Result<RecordBatch> rows =
+        data_->load("minute_kline", {.filters = {storage::eq("frequency", frequency)}});
+    EXPECT_TRUE(rows.is_ok()) << rows.status().to_string();
+    return rows.is_ok() ? rows->num_rows() : 0;
+  }
+
   std::vector<DataChanged> events_;
 };
 
@@ -224,6 +248,42 @@ TEST_F(DataManagerRangeTest, ReplaceRefusesInvalidOrStrayRowsAndChangesNothing) 
   EXPECT_EQ(stored("daily_kline"), bars_before);
   EXPECT_EQ(stored("tick"), ticks_before);
   EXPECT_TRUE(events_.empty());
+}
+
+// A tag value narrows a tsdb delete and replace to the series with it: 5m bars go, 1m bars of
+// the same symbol and days stay. Tag values that cannot select anything are refused by name.
+TEST_F(DataManagerRangeTest, TagsNarrowATsdbDeleteAndReplaceToOneFrequency) {
+  for (int date = 4; date <= 5; ++date) {
+    ASSERT_TRUE(data_->save("minute_kline", minute_bars(kMoutai, "1m", 1, date, 10, 1000)).is_ok());
+    ASSERT_TRUE(data_->save("minute_kline", minute_bars(kMoutai, "5m", 5, date, 2, 1000)).is_ok());
+  }
+  Result<int64_t> removed = data_->delete_range(
+      "minute_kline", {.symbols = {"600519"}, .range = days(4, 4), .tags = {{"frequency", "5m"}}});
+  ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
+  EXPECT_EQ(*removed, 2);
+  EXPECT_EQ(minute_rows("1m"), 20u);
+  EXPECT_EQ(minute_rows("5m"), 2u);
+
+  Result<ReplaceReport> replaced =
+      data_->replace("minute_kline", {.symbols = {kMoutai}, .range = days(5, 5), .tags = {{"frequency", "5m"}}},
+                     minute_bars(kMoutai, "5m", 5, 5, 1, 2000));
+  ASSERT_TRUE(replaced.is_ok()) << replaced.status().to_string();
+  EXPECT_EQ(replaced->rows_deleted, 2);
+  EXPECT_EQ(minute_rows("1m"), 20u);
+  EXPECT_EQ(minute_rows("5m"), 1u);
+
+  auto refused = [&](const std::string& table, std::map<std::string, std::string> tags) {
+    return data_->delete_range(table, {.range = days(4, 5), .tags = std::move(tags)}).status();
+  };
+  EXPECT_EQ(refused("minute_kline", {{"interval", "5m"}}).field(), "tags.interval");
+  EXPECT_EQ(refused("minute_kline", {{"symbol", kMoutai}}).field(), "tags.symbol");
+  EXPECT_EQ(refused("minute_kline", {{"frequency", ""}}).field(), "tags.frequency");
+  const Status relational = refused("daily_kline", {{"frequency", "5m"}});
+  EXPECT_EQ(relational.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(relational.field(), "tags.frequency");
+  EXPECT_NE(refused("minute_kline", {{"interval", "5m"}}).message().find("frequency"),
+            std::string::npos);
+  EXPECT_EQ(minute_rows("1m") + minute_rows("5m"), 21u);
 }
 
 }  // namespace

@@ -40,11 +40,13 @@ class FakeTimeSeriesStore final : public storage::TimeSeriesStore {
     return Status(ErrorCode::kUnsupported, "fake");
   }
   Result<int64_t> delete_range(const std::string&, const std::vector<std::string>&,
+                               const std::map<std::string, std::string>&,
                                storage::TimeRange) override {
     return Status(ErrorCode::kUnsupported, "fake");
   }
   Result<int64_t> replace_range(const std::string&, const std::vector<std::string>&,
-                                storage::TimeRange, const RecordBatch&) override {
+                                const std::map<std::string, std::string>&, storage::TimeRange,
+                                const RecordBatch&) override {
     return Status(ErrorCode::kUnsupported, "fake");
   }
   Result<storage::RetentionReport> apply_retention(TimestampMs) override {

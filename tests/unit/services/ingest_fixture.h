@@ -87,6 +87,17 @@ inline int64_t value_at(const RecordBatch& batch, std::string_view column, size_
 
 class IngestTest : public ::testing::Test, protected mystocks::test::EmbeddedStores {
  protected:
+  // The canonical symbols of the simulator's first `count` securities, in symbol order.
+  std::vector<std::string> first_symbols(size_t count) const {
+    std::vector<std::string> out;
+    const sources::Universe& universe = simulator_->simulator()->universe();
+    for (uint32_t index : universe.sorted_securities()) {
+      if (out.size() == count) break;
+      out.push_back(universe.securities()[index].canonical);
+    }
+    return out;
+  }
+
   IngestTest() : EmbeddedStores(sources::test::at(2026, 11, 25, 10, 0)) {}
 
   void SetUp() override {

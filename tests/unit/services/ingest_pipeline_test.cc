@@ -11,18 +11,7 @@
 namespace mystocks::services::test {
 namespace {
 
-class IngestPipelineTest : public IngestTest {
- protected:
-  std::vector<std::string> first_symbols(size_t count) const {
-    std::vector<std::string> out;
-    const sources::Universe& universe = simulator_->simulator()->universe();
-    for (uint32_t index : universe.sorted_securities()) {
-      if (out.size() == count) break;
-      out.push_back(universe.securities()[index].canonical);
-    }
-    return out;
-  }
-};
+class IngestPipelineTest : public IngestTest {};
 
 TEST_F(IngestPipelineTest, DailyBarsLandInSqliteExactlyAsTheSourceReturnsThem) {
   const IngestJobSpec spec = daily_spec(first_symbols(3), "2024-01-02", "2024-03-29");

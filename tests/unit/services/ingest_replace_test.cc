@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "services/batch_validator.h"
+#include "services/ingest_replace.h"
 #include "unit/services/ingest_fixture.h"
 
 namespace mystocks::services::test {
@@ -15,15 +16,7 @@ namespace {
 
 class IngestReplaceTest : public IngestTest {
  protected:
-  std::vector<std::string> symbols() const {
-    std::vector<std::string> out;
-    const sources::Universe& universe = simulator_->simulator()->universe();
-    for (uint32_t index : universe.sorted_securities()) {
-      if (out.size() == 2) break;
-      out.push_back(universe.securities()[index].canonical);
-    }
-    return out;
-  }
+  std::vector<std::string> symbols() const { return first_symbols(2); }
 
   static bool has(const std::vector<std::string>& keys, const std::string& key) {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
@@ -112,15 +105,44 @@ TEST_F(IngestReplaceTest, TicksAreReplacedPerDayInTsdb) {
   EXPECT_FALSE(has(stored, all.front()));
 }
 
-TEST_F(IngestReplaceTest, MinuteBarsRefuseReplaceBecauseFrequenciesShareASymbol) {
-  IngestJobSpec spec = daily_spec(symbols(), "2024-05-06", "2024-05-08");
-  spec.dataset = {sources::DataType::kMinute, sources::BarInterval::k5m};
-  spec.replace = true;
-  const IngestSummary summary = run(spec);
-  EXPECT_EQ(summary.status.code(), ErrorCode::kUnsupported);
-  EXPECT_EQ(summary.status.field(), "replace");
-  EXPECT_NE(summary.status.message().find("frequency"), std::string::npos);
-  EXPECT_TRUE(stored_keys("minute_kline").empty());
+// A replace of 5m bars swaps only the 5m series (a tombstone matching frequency = 5m): the 1m
+// bars of the same symbols and days stay as they were.
+TEST_F(IngestReplaceTest, MinuteBarsReplaceOnlyTheirOwnFrequency) {
+  IngestJobSpec one_minute = daily_spec({symbols()[0]}, "2024-05-07", "2024-05-08");
+  one_minute.dataset = {sources::DataType::kMinute, sources::BarInterval::k1m};
+  MYSTOCKS_ASSERT_OK(run(one_minute).status);
+  IngestJobSpec five_minutes = one_minute;
+  five_minutes.dataset = {sources::DataType::kMinute, sources::BarInterval::k5m};
+  MYSTOCKS_ASSERT_OK(run(five_minutes).status);
+  auto frequency = [](const char* value) {
+    return LoadQuery{.filters = {storage::eq("frequency", std::string(value))}};
+  };
+  const std::vector<std::string> ones = stored_keys("minute_kline", frequency("1m"));
+  const std::vector<std::string> fives = stored_keys("minute_kline", frequency("5m"));
+  ASSERT_GT(ones.size(), 400u);
+  ASSERT_GT(fives.size(), 80u);
+
+  five_minutes.replace = true;
+  WrappingSource without_first(*simulator_, drop_row(0));  // each day's first 5m bar is gone
+  const IngestSummary replaced = run(five_minutes, &without_first);
+  MYSTOCKS_ASSERT_OK(replaced.status);
+  EXPECT_EQ(replaced.progress.rows_deleted, static_cast<int64_t>(fives.size()));
+  EXPECT_EQ(stored_keys("minute_kline", frequency("1m")), ones) << "1m bars must stay";
+  const std::vector<std::string> after = stored_keys("minute_kline", frequency("5m"));
+  EXPECT_EQ(after.size(), fives.size() - static_cast<size_t>(replaced.progress.chunks_total));
+  EXPECT_FALSE(has(after, fives.front()));
+}
+
+TEST_F(IngestReplaceTest, ATableWithATagTheDatasetDoesNotPinRefusesReplace) {
+  storage::TableSchema table = sources::test::table("minute_kline");
+  EXPECT_TRUE(check_replaceable(table, {{"frequency", "5m"}}).is_ok());
+  const Status unpinned = check_replaceable(table, {});
+  EXPECT_EQ(unpinned.code(), ErrorCode::kUnsupported);
+  EXPECT_EQ(unpinned.field(), "replace");
+  EXPECT_NE(unpinned.message().find("frequency"), std::string::npos);
+  EXPECT_EQ(dataset_tags(table, {sources::DataType::kMinute, sources::BarInterval::k15m}),
+            (std::map<std::string, std::string>{{"frequency", "15m"}}));
+  EXPECT_TRUE(dataset_tags(sources::test::table("tick"), {sources::DataType::kTick}).empty());
 }
 
 TEST(IngestReplaceSpecTest, ReplaceIsABooleanForDatasetsWithDates) {

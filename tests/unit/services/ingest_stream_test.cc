@@ -50,16 +50,6 @@ class CutOffSource final : public sources::IDataSource {
 
 class IngestStreamTest : public IngestTest {
  protected:
-  std::vector<std::string> first_symbols(size_t count) const {
-    std::vector<std::string> out;
-    const sources::Universe& universe = simulator_->simulator()->universe();
-    for (uint32_t index : universe.sorted_securities()) {
-      if (out.size() == count) break;
-      out.push_back(universe.securities()[index].canonical);
-    }
-    return out;
-  }
-
   // "SYMBOL EPOCH_MS" of every stored tick.
   std::vector<std::string> stored_ticks() {
     Result<RecordBatch> rows = data_->load("tick", {.columns = {"symbol", "ts"}});

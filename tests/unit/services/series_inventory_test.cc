@@ -104,7 +104,7 @@ TEST_F(SeriesInventoryTest, MinuteBarsFromTheTsdbCatalogShowADeletedDayAsAGap) {
   // Delete Wednesday of the first symbol: a gap between first and last.
   const Date wednesday = *parse_date("2024-05-08");
   Result<int64_t> removed = tsdb_->delete_range(
-      "minute_kline", {symbols_[0].to_string()},
+      "minute_kline", {symbols_[0].to_string()}, {},
       {shanghai_time(wednesday, 0, 0), shanghai_time(Date{wednesday.days + 1}, 0, 0)});
   ASSERT_TRUE(removed.is_ok());
   EXPECT_EQ(*removed, 48);

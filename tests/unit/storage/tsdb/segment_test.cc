@@ -7,7 +7,9 @@
 #include "storage/tsdb/manifest.h"
 #include "storage/tsdb/segment_reader.h"
 #include "storage/tsdb/segment_writer.h"
+#include "fuzz/tsdb_fuzz_entries.h"
 #include "support/assert_status.h"
+#include "support/fuzz_findings.h"
 #include "tsdb_test_util.h"
 
 namespace mystocks::tsdb::test {
@@ -142,6 +144,24 @@ TEST(ManifestTest, RoundTripsAndDetectsCorruption) {
       EXPECT_NE(bad.status().message().find("tsdb manifest M"), std::string::npos);
     }
   }
+}
+
+// Inputs the tsdb_segment fuzzer found crashing (tests/golden/fuzz/tsdb_segment), replayed
+// through the fuzz target's own entry (segment index, framed block, column block, whole file)
+// under ASan+UBSan: each must fail cleanly. The first: an integer block whose codec is not
+// "empty" but announces 0 values, which once wrote through an empty column's null pointer.
+TEST(SegmentReaderTest, FuzzFindingsFailCleanly) {
+  const auto findings = mystocks::test::fuzz_findings("tsdb_segment");
+  ASSERT_FALSE(findings.empty());
+  for (const auto& [name, bytes] : findings) {
+    SCOPED_TRACE(name);
+    fuzz::segment_input(bytes);
+  }
+  fuzz::remove_temp_segment();
+  // The codec finding in particular is refused as damage, not decoded.
+  Column column;
+  const Status refused = decode_column(ColumnType::kInt64, findings.front().second, 0, column);
+  EXPECT_EQ(refused.code(), ErrorCode::kDataLoss) << refused.to_string();
 }
 
 }  // namespace

@@ -6,12 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <random>
 #include <set>
 
 #include "storage/tsdb/table_reader.h"
 #include "support/assert_status.h"
-#include "tsdb_test_util.h"
+#include "unit/storage/tsdb/tsdb_model_util.h"
 
 namespace mystocks::tsdb::test {
 namespace {
@@ -23,25 +22,13 @@ struct ModelSeries {
 };
 using Model = std::map<std::string, ModelSeries>;
 
-class Random {
+// The model tests' random source plus this test's timestamps and symbols.
+class Random : public ModelRandom {
  public:
-  explicit Random(uint64_t seed) : engine_(seed) {}
-  int64_t uniform(int64_t low, int64_t high) {
-    return std::uniform_int_distribution<int64_t>(low, high)(engine_);
-  }
-  bool chance(double probability) { return std::bernoulli_distribution(probability)(engine_); }
+  using ModelRandom::ModelRandom;
   // A snapshot time on one of ten days (weekends included: the bitmap does not care).
   int64_t timestamp() { return kDay0Open + uniform(0, 9) * kDay + uniform(0, 4 * 1200) * 3000; }
-  std::vector<std::string> symbols() {
-    std::vector<std::string> out;
-    for (const std::string& symbol : kSymbols) {
-      if (chance(0.4)) out.push_back(symbol);
-    }
-    return out;
-  }
-
- private:
-  std::mt19937_64 engine_;
+  std::vector<std::string> symbols() { return pick(kSymbols); }
 };
 
 void check_summaries(TsdbStore& store, const Model& model, const std::vector<std::string>& symbols) {
@@ -70,14 +57,9 @@ void check_summaries(TsdbStore& store, const Model& model, const std::vector<std
 
 void run_property(uint64_t seed, bool background, int steps) {
   StoreFixture fixture;
-  TsdbOptions options = fixture.options();
-  options.memtable_bytes = 8 << 10;  // a few hundred rows: flushes happen on their own
-  options.max_frozen_memtables = 2;
-  options.compaction_trigger = 2;
-  options.background_work = background;
-  std::unique_ptr<TsdbStore> store = fixture.open(options);
+  TsdbOptions options = churning_options(fixture, background);
+  std::unique_ptr<TsdbStore> store = open_quote_store(fixture, options);
   ASSERT_NE(store, nullptr);
-  MYSTOCKS_ASSERT_OK(store->create_table(quote_schema()));
   Random random(seed);
   Model model;
   for (int step = 0; step < steps; ++step) {
@@ -105,7 +87,7 @@ void run_property(uint64_t seed, bool background, int steps) {
       const int64_t a = random.timestamp();
       const int64_t b = random.timestamp();
       const storage::TimeRange range{std::min(a, b), std::max(a, b) + random.uniform(0, kDay)};
-      Result<int64_t> removed = store->delete_range("quote", symbols, range);
+      Result<int64_t> removed = store->delete_range("quote", symbols, {}, range);
       ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
       for (auto& [symbol, series] : model) {
         if (!symbols.empty() && std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {

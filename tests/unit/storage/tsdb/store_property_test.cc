@@ -4,11 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <random>
 
 #include "storage/tsdb/bucket.h"
 #include "support/assert_status.h"
-#include "tsdb_test_util.h"
+#include "unit/storage/tsdb/tsdb_model_util.h"
 
 namespace mystocks::tsdb::test {
 namespace {
@@ -19,13 +18,10 @@ using Model = std::map<Key, QuoteRow>;
 const std::vector<std::string> kSymbols = {"000001.SZ", "300750.SZ", "430047.BJ", "600000.SH",
                                            "600519.SH"};
 
-class Random {
+// The model tests' random source plus this test's timestamps and symbols.
+class Random : public ModelRandom {
  public:
-  explicit Random(uint64_t seed) : engine_(seed) {}
-  int64_t uniform(int64_t low, int64_t high) {  // inclusive
-    return std::uniform_int_distribution<int64_t>(low, high)(engine_);
-  }
-  bool chance(double probability) { return std::bernoulli_distribution(probability)(engine_); }
+  using ModelRandom::ModelRandom;
   // A timestamp on one of four trading days, on 3-second snapshot boundaries plus jitter.
   int64_t timestamp() {
     const int64_t day = uniform(0, 3);
@@ -33,16 +29,7 @@ class Random {
     const int64_t local = minute < 120 ? minute * 60'000 : 3'600'000 * 1 + 30 * 60'000 + minute * 60'000;
     return kDay0Open + day * kDay + local + uniform(0, 19) * 3000;
   }
-  std::vector<std::string> symbols() {
-    std::vector<std::string> out;
-    for (const std::string& symbol : kSymbols) {
-      if (chance(0.4)) out.push_back(symbol);
-    }
-    return out;
-  }
-
- private:
-  std::mt19937_64 engine_;
+  std::vector<std::string> symbols() { return pick(kSymbols); }
 };
 
 QuoteRow random_row(Random& random) {
@@ -185,15 +172,10 @@ void check_queries(TsdbStore& store, const Model& model, Random& random, const s
 
 void run_property(uint64_t seed, bool background, int steps) {
   StoreFixture fixture;
-  TsdbOptions options = fixture.options();
-  options.memtable_bytes = 8 << 10;  // a few hundred rows: flushes happen on their own
-  options.max_frozen_memtables = 2;
-  options.compaction_trigger = 2;
-  options.background_work = background;
+  TsdbOptions options = churning_options(fixture, background);
   options.latest_cache_series = 1000;
-  std::unique_ptr<TsdbStore> store = fixture.open(options);
+  std::unique_ptr<TsdbStore> store = open_quote_store(fixture, options);
   ASSERT_NE(store, nullptr);
-  MYSTOCKS_ASSERT_OK(store->create_table(quote_schema()));
   Random random(seed);
   Model model;
   for (int step = 0; step < steps; ++step) {
@@ -225,7 +207,7 @@ void run_property(uint64_t seed, bool background, int steps) {
           ++it;
         }
       }
-      Result<int64_t> removed = store->delete_range("quote", symbols, range);
+      Result<int64_t> removed = store->delete_range("quote", symbols, {}, range);
       ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
       ASSERT_EQ(*removed, expected) << "step " << step;
       what = "delete";

@@ -95,7 +95,7 @@ class StoreReplaceTest : public ::testing::Test {
 TEST_F(StoreReplaceTest, SwapsTheRangeOfTheSymbolsAndLeavesEverythingElse) {
   write_old_rows();
   Result<int64_t> removed =
-      store_->replace_range("quote", {"600519"}, kDay1, quote_batch(new_rows()));
+      store_->replace_range("quote", {"600519"}, {}, kDay1, quote_batch(new_rows()));
   ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
   EXPECT_EQ(*removed, 5);
   expect_replaced();
@@ -109,14 +109,14 @@ TEST_F(StoreReplaceTest, ReplacingRowsAlreadyInSegmentsKeepsTheNewOnesAfterCompa
   write_old_rows();
   MYSTOCKS_ASSERT_OK(store_->flush());
   ASSERT_TRUE(
-      store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
+      store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch(new_rows())).is_ok());
   MYSTOCKS_ASSERT_OK(store_->compact());
   expect_replaced();
 }
 
 TEST_F(StoreReplaceTest, AnEmptyBatchDeletesTheRange) {
   write_old_rows();
-  Result<int64_t> removed = store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch({}));
+  Result<int64_t> removed = store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch({}));
   ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
   EXPECT_EQ(*removed, 5);
   EXPECT_TRUE(scan_rows(*store_, {.symbols = {"600519.SH"}, .range = kDay1}).empty());
@@ -128,15 +128,15 @@ TEST_F(StoreReplaceTest, RowsOutsideTheRangeOrSymbolsAreRefusedAndNothingChanges
   const std::vector<QuoteRow> before = scan_rows(*store_);
   std::vector<QuoteRow> late = new_rows();
   late.push_back(minutes("600519.SH", 2, 1, 2000, 30).front());  // day 2: outside
-  Result<int64_t> outside = store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(late));
+  Result<int64_t> outside = store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch(late));
   EXPECT_EQ(outside.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(outside.status().field(), "rows[3]");
   std::vector<QuoteRow> other = new_rows();
   other.push_back(minutes("000001.SZ", 1, 1, 2000, 30).front());  // symbol not replaced
   EXPECT_EQ(
-      store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(other)).status().code(),
+      store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch(other)).status().code(),
       ErrorCode::kInvalidArgument);
-  EXPECT_EQ(store_->replace_range("quote", {}, {kDay1.end, kDay1.start}, quote_batch({}))
+  EXPECT_EQ(store_->replace_range("quote", {}, {}, {kDay1.end, kDay1.start}, quote_batch({}))
                 .status()
                 .field(),
             "range");
@@ -150,7 +150,7 @@ TEST_F(StoreReplaceTest, ACrashAfterTheReplaceKeepsTheNewRowsWhole) {
   write_old_rows();
   MYSTOCKS_ASSERT_OK(store_->flush());  // old rows in segments, the replace only in the WAL
   ASSERT_TRUE(
-      store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
+      store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch(new_rows())).is_ok());
   reopen(options);  // dropped unflushed, like kill -9
   EXPECT_GE(store_->recovery_report().records, 1u);
   expect_replaced();
@@ -168,7 +168,7 @@ TEST_F(StoreReplaceTest, AReplaceRecordTornByACrashLeavesTheOldRowsWhole) {
     sizes[entry.path()] = entry.file_size();
   }
   ASSERT_TRUE(
-      store_->replace_range("quote", {"600519.SH"}, kDay1, quote_batch(new_rows())).is_ok());
+      store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch(new_rows())).is_ok());
   store_.reset();
   // The crash cut the replace record in half: the tombstone's bytes made it, the batch's did not.
   std::filesystem::path grown;
@@ -214,7 +214,7 @@ TEST_F(StoreReplaceTest, ReadersSeeTheOldRowsOrTheNewOnesNeverAGapOrAMix) {
   });
   for (int64_t version = 2; version <= 200; ++version) {
     Result<int64_t> removed = store_->replace_range(
-        "quote", {"600519.SH"}, kDay1, quote_batch(minutes("600519.SH", 1, kRows, version)));
+        "quote", {"600519.SH"}, {}, kDay1, quote_batch(minutes("600519.SH", 1, kRows, version)));
     const bool replaced = removed.is_ok() && *removed == kRows;
     EXPECT_TRUE(replaced) << "version " << version << ": "
                           << (removed.is_ok() ? std::to_string(*removed) + " rows removed"
@@ -251,7 +251,7 @@ TEST(WalReplaceRecordTest, RoundTripsAndRefusesDamage) {
   }
   EXPECT_TRUE(is_wal_record_type(static_cast<uint8_t>(WalRecordType::kReplace)));
   EXPECT_FALSE(is_wal_record_type(0));
-  EXPECT_FALSE(is_wal_record_type(4));
+  EXPECT_FALSE(is_wal_record_type(6));  // 4 and 5 are the tagged delete and replace
 }
 
 }  // namespace

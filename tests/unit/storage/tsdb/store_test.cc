@@ -272,7 +272,7 @@ TEST_F(StoreTest, DeleteRangeRemovesVisibleRowsInEveryLayerAndCountsThem) {
   MYSTOCKS_ASSERT_OK(store_->flush());
   MYSTOCKS_ASSERT_OK(store_->write("quote", quote_batch({{"600519.SH", kDay0Open + 6000, 1, 1}})));
   Result<int64_t> removed =
-      store_->delete_range("quote", {"600519.SH"}, {kDay0Open + 1, kDay0Open + 10'000});
+      store_->delete_range("quote", {"600519.SH"}, {}, {kDay0Open + 1, kDay0Open + 10'000});
   ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
   EXPECT_EQ(*removed, 2);
   std::vector<QuoteRow> expected = sorted(sample_rows());
@@ -350,7 +350,7 @@ TEST_F(StoreTest, LatestReturnsTheNewestRowPerSymbolAndFollowsWritesAndDeletes) 
   latest = store_->latest("quote", {"600519.SH"}, {"symbol", "ts", "price", "volume"});
   ASSERT_TRUE(latest.is_ok());
   EXPECT_EQ(quote_rows(*latest), (std::vector<QuoteRow>{newer}));
-  ASSERT_TRUE(store_->delete_range("quote", {"600519.SH"}, {kDay0Open + 1, kDay0Open + 2 * kDay}).is_ok());
+  ASSERT_TRUE(store_->delete_range("quote", {"600519.SH"}, {}, {kDay0Open + 1, kDay0Open + 2 * kDay}).is_ok());
   latest = store_->latest("quote", {"600519.SH"});
   ASSERT_TRUE(latest.is_ok());
   EXPECT_EQ(quote_rows(*latest), (std::vector<QuoteRow>{sorted(sample_rows())[2]}));
