@@ -1,7 +1,7 @@
 // The data-serving route families in one call: market data, indicators, watchlists and the
 // data/quality routes, all over the DataManager (paper orders need the PaperBroker and are
-// registered by register_order_routes and register_portfolio_routes). The server registers them once
-// at start-up (single thread), after the system routes.
+// registered by register_order_routes and register_portfolio_routes). The server registers them
+// once at start-up (single thread), after the system routes.
 #pragma once
 
 #include "api/api_context.h"

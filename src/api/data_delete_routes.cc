@@ -60,7 +60,8 @@ Result<services::RangeScope> read_scope(const MarketApi& api, const HttpRequest&
     std::optional<std::string> value = string_param(request, tag);
     if (!value) continue;
     const storage::ColumnDef* column = (*table)->column(tag);
-    if (column == nullptr || !column->tag || (*table)->target() != storage::StoreKind::kTimeSeries) {
+    if (column == nullptr || !column->tag ||
+        (*table)->target() != storage::StoreKind::kTimeSeries) {
       return field_error(ErrorCode::kInvalidArgument, tag,
                          "table '{}' has no tag '{}' (it selects series of tables that have it, "
                          "e.g. frequency=5m of minute_kline)",
@@ -113,8 +114,7 @@ Status register_data_delete_routes(gateway::RouteRegistry& registry, const Marke
                               {"examples", json::array{"600519.SH,000001.SZ"}}},
        .description = "comma-separated symbols; omitted = every symbol"},
       time_param("start", "first instant or date deleted (inclusive)"),
-      time_param("end",
-                 "last instant or date deleted (inclusive; a date covers its whole day)"),
+      time_param("end", "last instant or date deleted (inclusive; a date covers its whole day)"),
       {.name = "all",
        .schema = json::object{{"type", "boolean"}, {"default", false}},
        .description = "true = delete every row of the table (alone, without symbols, tags "

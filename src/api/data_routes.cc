@@ -48,7 +48,7 @@ json::object table_json(const MarketApi& api, const storage::TableSchema& table)
 ApiReply quality(const MarketApi& api, const HttpRequest& request) {
   std::vector<storage::Filter> filters;
   for (auto [param, column] : {std::pair{"table", "dataset"}, std::pair{"check", "check_name"},
-                                std::pair{"status", "status"}, std::pair{"symbol", "scope"}}) {
+                               std::pair{"status", "status"}, std::pair{"symbol", "scope"}}) {
     if (std::optional<std::string> value = string_param(request, param))
       filters.push_back(storage::eq(column, *value));
   }

@@ -36,8 +36,9 @@ json::object create_schema() {
          {{"type", "string"}, {"description", "a configured source; empty = failover order"}}},
         {"dataset",
          {{"type", "string"},
-          {"description", "daily, index_daily, minute:1m|5m|15m|30m|60m, tick, symbols, calendar, "
-                          "index_components, fundamentals, fund_flow, realtime"},
+          {"description",
+           "daily, index_daily, minute:1m|5m|15m|30m|60m, tick, symbols, calendar, "
+           "index_components, fundamentals, fund_flow, realtime"},
           {"examples", json::array{"daily"}}}},
         {"symbols",
          {{"description", "symbols as an array or a comma-separated string; omit with all=true"}}},

@@ -1,5 +1,5 @@
-// GET /api/v2/market/snapshot: the market cross-section (services/market/market_snapshot.h), one row
-// per symbol, as columns (the v2 K-line shape) or CSV. Parameters in, the service call,
+// GET /api/v2/market/snapshot: the market cross-section (services/market/market_snapshot.h), one
+// row per symbol, as columns (the v2 K-line shape) or CSV. Parameters in, the service call,
 // serialisation out.
 #include "api/market_common.h"
 #include "api/market_routes.h"

@@ -88,8 +88,8 @@ class OrderBook {
     if (instrument->pre_close_cents) {
       band = price_limits(*instrument->pre_close_cents, percent);
     }
-    Result<std::optional<int64_t>> price_mils = limit_price(body, type, band, percent,
-                                                            instrument->symbol);
+    Result<std::optional<int64_t>> price_mils =
+        limit_price(body, type, band, percent, instrument->symbol);
     if (!price_mils.is_ok()) return ApiReply::fail(price_mils.status());
     if (buy && !*price_mils && !band) {
       return ApiReply::fail(field_error(

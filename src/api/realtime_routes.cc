@@ -1,8 +1,8 @@
 #include "api/realtime_routes.h"
-#include "api/route_prelude.h"
 
 #include <boost/json/parse.hpp>
 
+#include "api/route_prelude.h"
 #include "core/symbol.h"
 
 namespace mystocks::api {

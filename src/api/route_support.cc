@@ -1,4 +1,3 @@
-#include "api/route_prelude.h"
 #include "api/route_support.h"
 
 #include <atomic>
@@ -9,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "api/route_prelude.h"
 #include "core/decimal.h"
 #include "core/row_json.h"
 #include "core/timestamp.h"

@@ -16,8 +16,8 @@ std::string* store_flag_slot(StoreFlags& flags, std::string_view flag) {
 std::optional<Config> load_cli_config(std::string_view command, const StoreFlags& flags) {
   Result<Config> config = load_config(flags.config, flags.env_file, flags.overrides);
   if (!config.is_ok()) {
-    std::cerr << "mystocks " << command << ": invalid configuration: "
-              << config.status().message() << "\n";
+    std::cerr << "mystocks " << command << ": invalid configuration: " << config.status().message()
+              << "\n";
     return std::nullopt;
   }
   if (Status status = logging::init(config->logging); !status.is_ok()) {

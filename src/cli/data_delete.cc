@@ -74,11 +74,10 @@ std::string parse_args(const std::vector<std::string>& args, DeleteArgs& out, bo
       out.tags.push_back(args[++index]);
       continue;
     }
-    const std::pair<std::string_view, std::string*> text_flags[] = {
-        {"--table", &out.table},
-        {"--symbols", &out.symbols},
-        {"--from", &out.from},
-        {"--to", &out.to}};
+    const std::pair<std::string_view, std::string*> text_flags[] = {{"--table", &out.table},
+                                                                    {"--symbols", &out.symbols},
+                                                                    {"--from", &out.from},
+                                                                    {"--to", &out.to}};
     std::string* target = store_flag_slot(out.store, flag);
     for (const auto& [name, value] : text_flags) {
       if (flag == name) target = value;
@@ -116,8 +115,8 @@ Result<services::RangeScope> scope_of(const DeleteArgs& args) {
                          "--tag '{}' is not NAME=VALUE (e.g. --tag frequency=5m)", tag);
     }
     if (!scope.tags.emplace(tag.substr(0, equals), tag.substr(equals + 1)).second) {
-      return field_error(ErrorCode::kInvalidArgument, "--tag", "--tag '{}' repeats tag '{}'",
-                         tag, tag.substr(0, equals));
+      return field_error(ErrorCode::kInvalidArgument, "--tag", "--tag '{}' repeats tag '{}'", tag,
+                         tag.substr(0, equals));
     }
   }
   if (!args.from.empty()) {

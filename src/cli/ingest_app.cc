@@ -92,12 +92,9 @@ std::string parse_args(const std::vector<std::string_view>& args, IngestArgs& ou
       continue;
     }
     const std::pair<std::string_view, std::string*> text_flags[] = {
-        {"--source", &out.fields.source},
-        {"--dataset", &out.fields.dataset},
-        {"--symbols", &out.fields.symbols},
-        {"--from", &out.fields.from},
-        {"--to", &out.fields.to},
-        {"--strategy", &out.fields.strategy}};
+        {"--source", &out.fields.source},   {"--dataset", &out.fields.dataset},
+        {"--symbols", &out.fields.symbols}, {"--from", &out.fields.from},
+        {"--to", &out.fields.to},           {"--strategy", &out.fields.strategy}};
     const std::pair<std::string_view, int64_t*> number_flags[] = {
         {"--chunk-symbols", &out.fields.chunk_symbols}, {"--chunk-days", &out.fields.chunk_days}};
     std::string* text = store_flag_slot(out.store, flag);

@@ -83,7 +83,7 @@ struct PostgresConfig {
 // The embedded time-series engine under <storage.data_dir>/tsdb (docs/design/tsdb.md).
 struct TsdbConfig {
   std::string sync = "group:5";            // always | group:<ms> | none: when a write is durable; static
-  int64_t memtable_bytes = 64 << 20;       // all memtables (active + frozen) together, bytes; static
+  int64_t memtable_bytes = 64 << 20;  // all memtables (active + frozen) together, bytes; static
   int64_t max_frozen_memtables = 2;        // memtables awaiting flush before writers block; static
   int64_t flush_interval_ms = 300000;      // flush rows older than this too (bounds replay); static
   int64_t compaction_trigger = 4;          // merge a day's segments when this many pile up; static

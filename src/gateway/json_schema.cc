@@ -77,8 +77,9 @@ void validate_json(const json::value& schema, const json::value& value, const st
     bool found = false;
     for (const json::value& choice : choices->as_array()) found = found || choice == value;
     if (!found) {
-      return add(errors, path, fmt::format("{} is {}: expected one of {}", name,
-                                           shown(value), json::serialize(*choices)));
+      return add(errors, path,
+                 fmt::format("{} is {}: expected one of {}", name, shown(value),
+                             json::serialize(*choices)));
     }
   }
   if (const json::value* constant = rules.if_contains("const"); constant && *constant != value) {
@@ -87,10 +88,14 @@ void validate_json(const json::value& schema, const json::value& value, const st
   if (value.is_number()) {
     const double number = as_number(value);
     if (const json::value* minimum = rules.if_contains("minimum"); minimum && number < as_number(*minimum)) {
-      add(errors, path, fmt::format("{} is {}: the minimum is {}", name, shown(value), json::serialize(*minimum)));
+      add(errors, path,
+          fmt::format("{} is {}: the minimum is {}", name, shown(value),
+                      json::serialize(*minimum)));
     }
     if (const json::value* maximum = rules.if_contains("maximum"); maximum && number > as_number(*maximum)) {
-      add(errors, path, fmt::format("{} is {}: the maximum is {}", name, shown(value), json::serialize(*maximum)));
+      add(errors, path,
+          fmt::format("{} is {}: the maximum is {}", name, shown(value),
+                      json::serialize(*maximum)));
     }
   }
   if (value.is_string()) {

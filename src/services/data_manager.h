@@ -75,8 +75,8 @@ struct LoadQuery {
 };
 
 // What delete_range() and replace() cover: rows of `symbols` (any accepted spelling; empty =
-// every symbol) and `tags` whose time is in `range`, on the same column and with the same date rule as
-// LoadQuery (a date is in range when its Asia/Shanghai midnight is). Unbounded = all time.
+// every symbol) and `tags` whose time is in `range`, on the same column and with the same date rule
+// as LoadQuery (a date is in range when its Asia/Shanghai midnight is). Unbounded = all time.
 struct RangeScope {
   std::vector<std::string> symbols;
   storage::TimeRange range;

@@ -161,10 +161,11 @@ Result<const TableSchema*> DataManager::find_range_target(const std::string& tab
   }
   MYSTOCKS_RETURN_IF_ERROR(check_scope_tags(table, scope.tags));
   if (scope.symbols.empty() && scope.tags.empty() && !bounded(scope.range) && !scope.whole_table) {
-    return field_error(ErrorCode::kInvalidArgument, "symbols",
-                       "table '{}': give symbols, tags, a time range or several; every row of the table "
-                       "goes only when that is asked for explicitly (all=true)",
-                       table.name);
+    return field_error(
+        ErrorCode::kInvalidArgument, "symbols",
+        "table '{}': give symbols, tags, a time range or several; every row of the table "
+        "goes only when that is asked for explicitly (all=true)",
+        table.name);
   }
   symbols.clear();
   for (size_t index = 0; index < scope.symbols.size(); ++index) {

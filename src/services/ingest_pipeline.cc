@@ -128,9 +128,8 @@ class IngestPipeline::Job {
     Result<RecordBatch> listed = source_.symbols(sources::SourceRequest{});
     if (!listed.is_ok()) {
       if (listed.status().code() == ErrorCode::kUnsupported) return std::vector<Symbol>{};
-      return listed.status().with_context(
-          fmt::format("listing the symbols of {}",
-                      source_text(source_, sources::DataType::kSymbols)));
+      return listed.status().with_context(fmt::format(
+          "listing the symbols of {}", source_text(source_, sources::DataType::kSymbols)));
     }
     const Column* names = listed->column("symbol");
     const Column* kinds = listed->column("security_type");

@@ -88,8 +88,7 @@ Result<IngestJobSpec> build(const JobSpecFields& fields, std::vector<std::string
           rules.known_sources.end()) {
     return field_error(ErrorCode::kInvalidArgument, "source",
                        "source '{}' is not configured: expected one of {}{}", fields.source,
-                       join(rules.known_sources),
-                       sources::unconfigured_source_hint(fields.source));
+                       join(rules.known_sources), sources::unconfigured_source_hint(fields.source));
   }
   spec.source = fields.source;
 

@@ -17,7 +17,7 @@ PreCloseFiller::PreCloseFiller(DataManager& manager, std::string table)
     : manager_(manager), table_(std::move(table)) {}
 
 Result<std::optional<int64_t>> PreCloseFiller::stored_close_before(const std::string& symbol,
-                                                                  int32_t day) const {
+                                                                   int32_t day) const {
   LoadQuery query{.columns = {"close"}, .symbols = {symbol}};
   // One millisecond before the day's midnight: every earlier day, whether the end is inclusive.
   query.range.end = shanghai_time(Date{day}, 0, 0) - 1;
@@ -25,9 +25,8 @@ Result<std::optional<int64_t>> PreCloseFiller::stored_close_before(const std::st
   query.limit = 1;
   Result<RecordBatch> rows = manager_.load(table_, query);
   if (!rows.is_ok()) {
-    return rows.status().with_context(
-        fmt::format("reading the close of {} before {} for pre_close", symbol,
-                    Date{day}.to_string()));
+    return rows.status().with_context(fmt::format("reading the close of {} before {} for pre_close",
+                                                  symbol, Date{day}.to_string()));
   }
   if (rows->num_rows() == 0 || rows->column(0).is_null(0)) return std::optional<int64_t>();
   return std::optional<int64_t>(rows->column(0).as<int64_t>()[0]);

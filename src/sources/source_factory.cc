@@ -97,7 +97,8 @@ std::string unconfigured_source_hint(std::string_view name) {
            "it) (docs/ingest.md)";
   }
   return fmt::format(
-      "; add \"{}=<type>\" to sources.instances, type one of simulator, csv (docs/ingest.md)", name);
+      "; add \"{}=<type>\" to sources.instances, type one of simulator, csv (docs/ingest.md)",
+      name);
 }
 
 std::vector<std::string> parse_name_list(std::string_view text) {

@@ -82,7 +82,8 @@ inline void remove_temp_segment() {
 // Decodes a record as recovery would before applying it.
 inline Status replay_record(WalRecordType type, std::string_view payload) {
   switch (type) {
-    case WalRecordType::kWrite: return decode_write_record(payload).status();
+    case WalRecordType::kWrite:
+      return decode_write_record(payload).status();
     case WalRecordType::kReplace:
     case WalRecordType::kReplaceTagged:
       return decode_replace_record(payload, type == WalRecordType::kReplaceTagged).status();

@@ -132,8 +132,7 @@ void CsvReader::fill_pipeline() {
     if (!read.is_ok() || !*read) {
       input_done_ = true;
       if (!read.is_ok()) {
-        in_flight_.push_back(
-            std::async(std::launch::deferred, failed_block, read.status()));
+        in_flight_.push_back(std::async(std::launch::deferred, failed_block, read.status()));
       }
       return;
     }
@@ -235,8 +234,7 @@ Result<CsvChunk> CsvReader::next(size_t max_rows) {
     std::move(piece->issues.begin(), piece->issues.end(), std::back_inserter(chunk.issues));
     if (piece->batch.num_rows() == 0) continue;
     rows += piece->batch.num_rows();
-    chunk.row_lines.insert(chunk.row_lines.end(), piece->row_lines.begin(),
-                           piece->row_lines.end());
+    chunk.row_lines.insert(chunk.row_lines.end(), piece->row_lines.begin(), piece->row_lines.end());
     pieces.push_back(std::move(piece->batch));
   }
   if (pieces.size() == 1) {

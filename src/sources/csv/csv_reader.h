@@ -15,13 +15,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <deque>
-#include <future>
 
 #include "core/record_batch.h"
 #include "core/status.h"
@@ -79,8 +79,8 @@ class CsvReader {
   int64_t next_line_ = 1;  // the line keep_from_ is on
   bool input_done_ = false;
   std::deque<std::future<CsvBlockRows>> in_flight_;  // declared after parser_: destroyed first
-  std::optional<CsvBlockRows> current_;  // the block rows are being handed out from
-  size_t current_pos_ = 0;               // rows of current_ already handed out
+  std::optional<CsvBlockRows> current_;              // the block rows are being handed out from
+  size_t current_pos_ = 0;                           // rows of current_ already handed out
   Status stopped_;  // the bad line (kStop) or read error after the rows handed out so far
   size_t issues_kept_ = 0;
   bool done_ = false;

@@ -58,8 +58,8 @@ struct CsvOptions {
                                         // the file name ("600519.csv", "sh600519_daily.csv")
   BarInterval frequency = BarInterval::k1m;  // minute_kline rows without a frequency column
   BarLabel bar_label = BarLabel::kAuto;
-  size_t max_issues = 100;  // issues kept per reader (all are counted)
-  TimestampMs now = 0;      // value of derived updated_at columns
+  size_t max_issues = 100;                    // issues kept per reader (all are counted)
+  TimestampMs now = 0;                        // value of derived updated_at columns
   size_t read_block_bytes = size_t{1} << 20;  // bytes read from the file at a time (tests use
                                               // tiny blocks to cross block boundaries)
   // Blocks parsed at once, each on a thread of its own, while the caller reads the next one:

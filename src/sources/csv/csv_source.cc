@@ -139,8 +139,8 @@ Result<CsvStreamPlan> CsvSource::plan(DataType type, const SourceRequest& reques
   // Batches this small ask for memory before speed: one parse thread (no per-thread stacks and
   // allocator caches).
   if (chunk_rows > 0) {
-    plan.csv.read_block_bytes = std::min(
-        plan.csv.read_block_bytes, std::max<size_t>(chunk_rows * 32, size_t{16} << 10));
+    plan.csv.read_block_bytes =
+        std::min(plan.csv.read_block_bytes, std::max<size_t>(chunk_rows * 32, size_t{16} << 10));
     if (chunk_rows < 8192) plan.csv.parse_threads = 1;
   }
   if (type == DataType::kMinute) plan.csv.frequency = request.interval;

@@ -358,10 +358,10 @@ Result<RecordBatch> SimulatorSource::minute_bars(const SourceRequest& request) {
     if (item.is_index) {
       const std::vector<IndexDay> index_days = simulator_->index_days(item.id, range->last);
       for (int day = range->first; day <= range->last; ++day) {
-        write_plan(*item.symbol,
-                   simulator_->index_plan(item.id, index_days[day], day,
-                                          &bridges[day - range->first]),
-                   day);
+        write_plan(
+            *item.symbol,
+            simulator_->index_plan(item.id, index_days[day], day, &bridges[day - range->first]),
+            day);
       }
       continue;
     }

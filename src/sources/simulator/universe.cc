@@ -192,8 +192,8 @@ std::vector<uint32_t> largest(const std::vector<SecurityInfo>& securities,
   std::stable_sort(eligible.begin(), eligible.end(), [&](uint32_t a, uint32_t b) {
     return float_cap(securities[a]) > float_cap(securities[b]);
   });
-  eligible.erase(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(
-                                                          std::min(skip, eligible.size())));
+  eligible.erase(eligible.begin(),
+                 eligible.begin() + static_cast<std::ptrdiff_t>(std::min(skip, eligible.size())));
   if (eligible.size() > limit) eligible.resize(limit);
   std::sort(eligible.begin(), eligible.end());
   return eligible;

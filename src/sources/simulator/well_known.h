@@ -1,7 +1,7 @@
 // The well-known A-shares that open every simulated universe, so the symbols a new user reads in
-// the docs and the OpenAPI examples (贵州茅台 600519.SH, 平安银行 000001.SZ, ...) exist in the demo.
-// Their attributes are fixed (no random draws), so adding them changes nothing else the seed makes.
-// Immutable data and pure functions: safe from any thread.
+// the docs and the OpenAPI examples (贵州茅台 600519.SH, 平安银行 000001.SZ, ...) exist in the
+// demo. Their attributes are fixed (no random draws), so adding them changes nothing else the seed
+// makes. Immutable data and pure functions: safe from any thread.
 #pragma once
 
 #include <span>

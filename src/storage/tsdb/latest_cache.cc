@@ -70,10 +70,10 @@ void LatestCache::on_delete(const TableInfo& table, const DeleteRequest& request
   if (cache.walking) cache.walk_spoiled = true;
   for (auto& [key, entry] : cache.entries) {
     const std::string& symbol = entry.latest.tags[table.symbol_tag.value_or(0)];
-    const bool matches = tags_match(request.tag_equals, entry.latest.tags) &&
-                         (request.symbols.empty() ||
-                          std::find(request.symbols.begin(), request.symbols.end(), symbol) !=
-                              request.symbols.end());
+    const bool matches =
+        tags_match(request.tag_equals, entry.latest.tags) &&
+        (request.symbols.empty() || std::find(request.symbols.begin(), request.symbols.end(),
+                                              symbol) != request.symbols.end());
     const int64_t ts = entry.latest.row.ts[0];
     if (matches && ts >= request.range.start && ts < request.range.end) {
       entry.valid = false;

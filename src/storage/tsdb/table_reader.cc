@@ -169,7 +169,8 @@ Status TableReader::visit_days(size_t series, bool descending, const DayVisitor&
     auto head = table_entry->series.find(entry.key);
     if (head == table_entry->series.end()) continue;
     SeriesRows rows = head->second->read(selection_, range_);
-    if (!rows.empty()) memory.push_back(MemSource{std::move(rows), hidden_ranges(entry.tags, index + 1)});
+    if (!rows.empty())
+      memory.push_back(MemSource{std::move(rows), hidden_ranges(entry.tags, index + 1)});
   }
   auto active = view_.active.find(entry.key);
   if (active != view_.active.end() && !active->second.rows.empty()) {

@@ -379,7 +379,8 @@ Result<bool> TsdbStore::compact_one_locked(bool all) {
           // Checksums are verified on the way: a damaged chunk fails the compaction (and marks
           // its segment damaged) instead of reappearing under a fresh checksum.
           if (Status copied = readers[holder]->read_raw_chunk(series, raw); !copied.is_ok()) {
-            if (copied.code() == ErrorCode::kDataLoss) note_damage(*segments[first + holder], copied);
+            if (copied.code() == ErrorCode::kDataLoss)
+              note_damage(*segments[first + holder], copied);
             return copied;
           }
           std::vector<uint32_t> lengths(layout.size());

@@ -274,22 +274,22 @@ Status check_rows_in_scope(const TableInfo& table, const ValidatedBatch& batch,
   const std::vector<int64_t>& times = batch.columns[table.time_index]->as<int64_t>();
   std::string tag_scope;
   for (const auto& [position, value] : filter.tag_equals) {
-    tag_scope += fmt::format(" with {} = '{}'", table.field(table.tag_indices[position]).name, value);
+    tag_scope +=
+        fmt::format(" with {} = '{}'", table.field(table.tag_indices[position]).name, value);
   }
   for (const SeriesGroup& group : batch.groups) {
     const bool series_in = filter.matches(table, group.tags);
     for (const auto& [begin, end] : group.runs) {
       for (uint32_t row = begin; row < end; ++row) {
         if (series_in && times[row] >= range.start && times[row] < range.end) continue;
-        return field_error(ErrorCode::kInvalidArgument, fmt::format("rows[{}]", row),
-                           "table '{}': row {} ({} at {}) lies outside the replaced range "
-                           "[{}, {}) of {}{}: a replace writes only what it deletes",
-                           table.name(), row, fmt::join(group.tags, "/"), times[row], range.start,
-                           range.end,
-                           filter.symbols.empty()
-                               ? std::string("every symbol")
-                               : fmt::format("{}", fmt::join(filter.symbols, ",")),
-                           tag_scope);
+        return field_error(
+            ErrorCode::kInvalidArgument, fmt::format("rows[{}]", row),
+            "table '{}': row {} ({} at {}) lies outside the replaced range "
+            "[{}, {}) of {}{}: a replace writes only what it deletes",
+            table.name(), row, fmt::join(group.tags, "/"), times[row], range.start, range.end,
+            filter.symbols.empty() ? std::string("every symbol")
+                                   : fmt::format("{}", fmt::join(filter.symbols, ",")),
+            tag_scope);
       }
     }
   }
@@ -299,9 +299,9 @@ Status check_rows_in_scope(const TableInfo& table, const ValidatedBatch& batch,
 }  // namespace
 
 // Why a crash cannot lose the old rows without the new ones: the tombstone and the new batch
-// travel in ONE kReplace (kReplaceTagged) WAL record under one checksum. Recovery replays a record whole or
-// drops it whole as a torn tail (and only an unacknowledged record can be torn), so after a
-// crash the range holds either the old rows (record not durable: nothing of it is replayed) or
+// travel in ONE kReplace (kReplaceTagged) WAL record under one checksum. Recovery replays a record
+// whole or drops it whole as a torn tail (and only an unacknowledged record can be torn), so after
+// a crash the range holds either the old rows (record not durable: nothing of it is replayed) or
 // the new ones (record durable: replay deletes, then writes). In memory both halves are applied
 // under one exclusive memtable lock, so readers never see the gap either. Flushing keeps the
 // order: the memtable's tombstone rewrites older segments, its own rows (written after the

@@ -325,7 +325,8 @@ TEST_F(CorruptionTest, CompactionRefusesToCopyADamagedSingleInputChunk) {
   MYSTOCKS_ASSERT_OK(store.status());
   Status compacted = (*store)->compact();
   EXPECT_EQ(compacted.code(), ErrorCode::kDataLoss) << compacted.to_string();
-  EXPECT_NE(compacted.message().find(files[0].string()), std::string::npos) << compacted.to_string();
+  EXPECT_NE(compacted.message().find(files[0].string()), std::string::npos)
+      << compacted.to_string();
   EXPECT_EQ(segments(), files) << "no compacted file replaced the damaged one";
   ASSERT_EQ((*store)->damaged_segments().size(), 1u);
   Result<CheckReport> check = check_store(dir_->path() / "tsdb");

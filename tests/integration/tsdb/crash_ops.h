@@ -154,7 +154,8 @@ inline Model model_of(const RecordBatch& batch) {
   Model model;
   for (size_t row = 0; row < batch.num_rows(); ++row) {
     model[{batch.column("symbol")->as<std::string>()[row],
-           batch.column("frequency")->as<std::string>()[row], batch.column("ts")->as<int64_t>()[row]}] =
+           batch.column("frequency")->as<std::string>()[row],
+           batch.column("ts")->as<int64_t>()[row]}] =
         Row{batch.column("price")->as<int64_t>()[row], batch.column("volume")->as<int64_t>()[row]};
   }
   return model;

@@ -1,12 +1,10 @@
 // Crash test: a writer process (tsdb_crash_writer) is killed with SIGKILL at random points while
-// it writes, deletes (some matching a tag), replaces, flushes and compacts; after each kill the store is reopened and must hold
-// exactly the acknowledged operations (plus, possibly, the one in flight, which is atomic:
-// all of it or none), pass a full checksum verification, and accept the next writer. The writer
-// continues the same sequence on the same directory, so recovery after recovery is covered.
-// Rounds: TSDB_CRASH_ROUNDS (default 20; scripts/tsdb_crash_soak.sh runs many more).
-#include <gtest/gtest.h>
-#include <signal.h>
-
+// it writes, deletes (some matching a tag), replaces, flushes and compacts; after each kill the
+// store is reopened and must hold exactly the acknowledged operations (plus, possibly, the one in
+// flight, which is atomic: all of it or none), pass a full checksum verification, and accept the
+// next writer. The writer continues the same sequence on the same directory, so recovery after
+// recovery is covered. Rounds: TSDB_CRASH_ROUNDS (default 20; scripts/tsdb_crash_soak.sh runs many
+// more).
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +12,9 @@
 #include <map>
 #include <random>
 #include <sstream>
+
+#include <gtest/gtest.h>
+#include <signal.h>
 
 #include "crash_ops.h"
 #include "storage/tsdb/store_check.h"

@@ -45,8 +45,7 @@ int main(int argc, char** argv) {
       const tsdb::crash::Replace replace = tsdb::crash::replace_of(index);
       status = (*store)
                    ->replace_range("crash", {replace.scope.symbol}, replace.scope.tags(),
-                                   replace.scope.range,
-                                   tsdb::crash::batch_of(replace.rows))
+                                   replace.scope.range, tsdb::crash::batch_of(replace.rows))
                    .status();
     } else {
       status = (*store)->write("crash", tsdb::crash::batch_of(tsdb::crash::write_of(index)));

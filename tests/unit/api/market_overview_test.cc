@@ -7,14 +7,15 @@ namespace {
 
 // The day's simulated bars with pre_close null in row 0 and 0 in row 1.
 RecordBatch bars_missing_pre_close(sources::SimulatorSource& source,
-                                  const std::vector<std::string>& symbols, Date day) {
+                                   const std::vector<std::string>& symbols, Date day) {
   std::vector<Symbol> stocks;
   for (const std::string& text : symbols) stocks.push_back(*Symbol::parse(text));
   Result<RecordBatch> bars = source.daily_bars(sources::SourceRequest::range(stocks, day, day));
   EXPECT_TRUE(bars.is_ok()) << bars.status().to_string();
   if (!bars.is_ok() || bars->num_rows() < 3) return RecordBatch();
   std::vector<Column> columns;
-  for (size_t index = 0; index < bars->num_columns(); ++index) columns.push_back(bars->column(index));
+  for (size_t index = 0; index < bars->num_columns(); ++index)
+    columns.push_back(bars->column(index));
   Column& pre_close = columns[*bars->schema().index_of("pre_close")];
   pre_close.mutable_validity().assign(bars->num_rows(), 1);
   pre_close.mutable_validity()[0] = 0;

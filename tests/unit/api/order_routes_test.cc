@@ -32,8 +32,8 @@ class OrderRoutesTest : public ApiExtTest {
   // What a buy of `quantity` at `price_cents` reserves: the amount and its fees, in yuan.
   static double reserve_yuan(int64_t price_cents, int64_t quantity) {
     const int64_t amount = price_cents * quantity;
-    return static_cast<double>(amount +
-                               services::trade_fees({}, false, amount).total_cents()) / 100;
+    return static_cast<double>(amount + services::trade_fees({}, false, amount).total_cents()) /
+           100;
   }
 
   // Gives `user` `quantity` sellable shares of `symbol` (bought on an earlier day).
@@ -351,8 +351,9 @@ TEST(OrderRulesTest, TickAndPriceParsing) {
       << fine.status().message();
   EXPECT_EQ(shortest_number(100.5), "100.5");
   EXPECT_NE(check_tick(10'005, "10.005").message().find("price 10.005 "), std::string::npos);
-  EXPECT_NE(check_price_band(11'010, price_limits(1000, 10), 10, "11.01").message().find(
-                "price 11.01 violates"),
+  EXPECT_NE(check_price_band(11'010, price_limits(1000, 10), 10, "11.01")
+                .message()
+                .find("price 11.01 violates"),
             std::string::npos);
   EXPECT_FALSE(check_tick(*parse_price_mils(10.005)).is_ok());
   EXPECT_FALSE(parse_price_mils(std::string_view("10.0001")).is_ok());

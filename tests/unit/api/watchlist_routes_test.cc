@@ -186,16 +186,19 @@ TEST_F(WatchlistRoutesTest, RecordTimesAndEnvelopeFollowTheWallClockNotTheMarket
   gateway::RouteRegistry registry;
   MYSTOCKS_ASSERT_OK(register_watchlist_routes(
       registry,
-      MarketApi{.data = data_.get(), .catalog = catalog_.get(), .clock = &clock_, .wall_clock = &wall}));
+      MarketApi{
+          .data = data_.get(), .catalog = catalog_.get(), .clock = &clock_, .wall_clock = &wall}));
   router_ = std::make_unique<gateway::Router>(registry, metrics_, wall,
                                               gateway::RouterOptions{.access_control = &access_});
-  Reply created = post("/api/v1/watchlists", R"({"name":"evening","symbols":[")" + main_ + R"("]})");
+  Reply created =
+      post("/api/v1/watchlists", R"({"name":"evening","symbols":[")" + main_ + R"("]})");
   ASSERT_EQ(created.status, 200) << text(created);
   EXPECT_EQ(created.data().at("created_at").as_int64(), wall.now_ms());
   EXPECT_EQ(created.body.at("timestamp").as_int64(), wall.now_ms());
   wall.advance_ms(5000);
   const std::string id(created.data().at("id").as_string());
-  Reply added = post("/api/v1/watchlists/" + id + "/symbols", R"({"symbols":[")" + star_ + R"("]})");
+  Reply added =
+      post("/api/v1/watchlists/" + id + "/symbols", R"({"symbols":[")" + star_ + R"("]})");
   ASSERT_EQ(added.status, 200) << text(added);
   EXPECT_EQ(added.data().at("updated_at").as_int64(), wall.now_ms());
   EXPECT_EQ(added.data().at("created_at").as_int64(), wall.now_ms() - 5000);

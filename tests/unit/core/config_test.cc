@@ -53,8 +53,8 @@ TEST(ConfigTest, RelativePathsInAFileResolveAgainstItsDirectoryOthersStayAsWritt
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(config.is_ok()) << config.status().to_string();
   EXPECT_EQ(config->storage.tables_file, (dir / "schema" / "tables.yaml").string());
-  EXPECT_EQ(config->storage.data_dir, "/var/lib/mystocks");  // absolute: unchanged
-  EXPECT_EQ(config->server.listen, "a:1");                   // not a path
+  EXPECT_EQ(config->storage.data_dir, "/var/lib/mystocks");                  // absolute: unchanged
+  EXPECT_EQ(config->server.listen, "a:1");                                   // not a path
   EXPECT_EQ(config->server.swagger_ui_dir, Config().server.swagger_ui_dir);  // default: as is
   // Text parsed without a file has no directory to resolve against.
   Result<Config> text = parse_config("storage:\n  tables_file: t.yaml\n", "inline");

@@ -117,7 +117,8 @@ TEST_F(GuardsTest, EnvelopeCodeIsTheErrorsOwnCodeWhenTheyAgree) {
   json::object symbol = json::parse(send("/api/v1/kline?symbol=AAPL").body).as_object();
   EXPECT_EQ(symbol["code"], 1001);
   EXPECT_EQ(symbol["errors"].as_array()[0].at("code"), "INVALID_SYMBOL");
-  json::object bad_list = json::parse(send("/api/v1/kline?symbol=600519&symbols=600519,x").body).as_object();
+  json::object bad_list =
+      json::parse(send("/api/v1/kline?symbol=600519&symbols=600519,x").body).as_object();
   EXPECT_EQ(bad_list["code"], 1001);
   // A bad time alone: 1002; different kinds of mistakes together: 1000 INVALID_ARGUMENT.
   EXPECT_EQ(json::parse(send("/api/v1/kline?symbol=600519&start=soon").body).at("code"), 1002);

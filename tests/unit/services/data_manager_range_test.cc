@@ -264,9 +264,9 @@ TEST_F(DataManagerRangeTest, TagsNarrowATsdbDeleteAndReplaceToOneFrequency) {
   EXPECT_EQ(minute_rows("1m"), 20u);
   EXPECT_EQ(minute_rows("5m"), 2u);
 
-  Result<ReplaceReport> replaced =
-      data_->replace("minute_kline", {.symbols = {kMoutai}, .range = days(5, 5), .tags = {{"frequency", "5m"}}},
-                     minute_bars(kMoutai, "5m", 5, 5, 1, 2000));
+  Result<ReplaceReport> replaced = data_->replace(
+      "minute_kline", {.symbols = {kMoutai}, .range = days(5, 5), .tags = {{"frequency", "5m"}}},
+      minute_bars(kMoutai, "5m", 5, 5, 1, 2000));
   ASSERT_TRUE(replaced.is_ok()) << replaced.status().to_string();
   EXPECT_EQ(replaced->rows_deleted, 2);
   EXPECT_EQ(minute_rows("1m"), 20u);

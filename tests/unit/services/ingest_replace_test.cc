@@ -2,13 +2,14 @@
 // run is never repaired by a plain re-run (resume says it is done), but is by a replace run, which
 // also drops what the source no longer has in the range and leaves rows outside the range alone.
 // Plus the spec's "replace" member and the datasets a replace job refuses.
+#include "services/ingest_replace.h"
+
 #include <algorithm>
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 #include "services/batch_validator.h"
-#include "services/ingest_replace.h"
 #include "unit/services/ingest_fixture.h"
 
 namespace mystocks::services::test {

@@ -87,8 +87,9 @@ TEST(BatchOpsTest, OrderingAndTakingAcrossBatchesEqualsConcatenatingFirst) {
 // The one-pass check that lets ordered batches skip the sort: true exactly when the stable sort
 // would keep every row in place, across batch boundaries too.
 TEST(BatchOpsTest, OrderedByKeyTimeIsTrueExactlyWhenTheSortKeepsTheOrder) {
-  auto schema = std::make_shared<const Schema>(std::vector<Field>{
-      {.name = "symbol", .type = ColumnType::kString}, {.name = "ts", .type = ColumnType::kTimestamp}});
+  auto schema = std::make_shared<const Schema>(
+      std::vector<Field>{{.name = "symbol", .type = ColumnType::kString},
+                         {.name = "ts", .type = ColumnType::kTimestamp}});
   auto make = [&](const std::vector<std::pair<std::string, int64_t>>& rows) {
     RecordBatchBuilder builder(schema);
     for (const auto& [key, time] : rows) {
@@ -111,8 +112,8 @@ TEST(BatchOpsTest, OrderedByKeyTimeIsTrueExactlyWhenTheSortKeepsTheOrder) {
     const std::vector<RecordBatch> batches{
         make({rows.begin(), rows.begin() + static_cast<ptrdiff_t>(split)}),
         make({rows.begin() + static_cast<ptrdiff_t>(split), rows.end()})};
-    const std::vector<uint32_t> order = order_by_key_time(
-        std::span<const RecordBatch>(batches), "symbol", "ts");
+    const std::vector<uint32_t> order =
+        order_by_key_time(std::span<const RecordBatch>(batches), "symbol", "ts");
     bool identity = true;
     for (uint32_t row = 0; row < order.size(); ++row) identity = identity && order[row] == row;
     EXPECT_EQ(ordered_by_key_time(batches, "symbol", "ts"), identity) << "round " << round;
@@ -123,8 +124,8 @@ TEST(BatchOpsTest, OrderedByKeyTimeIsTrueExactlyWhenTheSortKeepsTheOrder) {
       "ts"));
   EXPECT_FALSE(ordered_by_key_time(
       std::vector<RecordBatch>{make({{"A", 5}, {"B", 1}}), make({{"A", 6}})}, "symbol", "ts"));
-  EXPECT_FALSE(ordered_by_key_time(std::vector<RecordBatch>{make({{"A", 5}, {"A", 4}})},
-                                   "symbol", "ts"));
+  EXPECT_FALSE(
+      ordered_by_key_time(std::vector<RecordBatch>{make({{"A", 5}, {"A", 4}})}, "symbol", "ts"));
 }
 
 }  // namespace

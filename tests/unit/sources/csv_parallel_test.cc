@@ -46,7 +46,8 @@ Read read(const std::string& bytes, CsvOptions options, size_t chunk_rows) {
       out.lines.push_back(chunk->row_lines[row]);
     }
     for (const CsvIssue& issue : chunk->issues) {
-      out.issues.push_back(fmt::format("{}:{} {}", issue.line, issue.column, issue.status.message()));
+      out.issues.push_back(
+          fmt::format("{}:{} {}", issue.line, issue.column, issue.status.message()));
     }
     out.rows_read += chunk->rows_read;
     out.rows_skipped += chunk->rows_skipped;
@@ -82,7 +83,8 @@ TEST(CsvParallel, BlocksParsedOnSeveralThreadsGiveTheSequentialRead) {
   for (size_t threads : {1, 2, 4}) {
     for (size_t block : {size_t{64}, size_t{1000}, size_t{8192}}) {
       for (size_t chunk : {size_t{0}, size_t{7}, size_t{1000}}) {
-        SCOPED_TRACE(fmt::format("{} threads, {} byte blocks, {} row chunks", threads, block, chunk));
+        SCOPED_TRACE(
+            fmt::format("{} threads, {} byte blocks, {} row chunks", threads, block, chunk));
         CsvOptions options;
         options.parse_threads = threads;
         options.read_block_bytes = block;
@@ -139,7 +141,8 @@ TEST(CsvParallel, UnderStopTheFirstBadLineInFileOrderFailsWhicheverThreadParsedI
 TEST(CsvParallel, AReadErrorFoundAheadStillComesInItsPlace) {
   // Invalid UTF-8 far into a file settled as UTF-8: the reading thread finds it while earlier
   // blocks are still being parsed; the rows before it come first, then the error with its line.
-  std::string text = "ts,symbol,last,volume,amount,name\n2024-05-06 09:30:00,000001.SZ,1,1,1,平安\n";
+  std::string text =
+      "ts,symbol,last,volume,amount,name\n2024-05-06 09:30:00,000001.SZ,1,1,1,平安\n";
   for (int row = 0; row < 400; ++row) text += "2024-05-06 09:30:03,000001.SZ,1,1,1,x\n";
   text += "2024-05-06 09:30:06,000001.SZ,1,1,1,\xC8\xD5\n";
   CsvOptions options;
@@ -173,9 +176,8 @@ TEST(CsvParallel, DroppingAReaderOrStreamWithBlocksInFlightReturnsAtOnce) {
   std::filesystem::rename(dir.path() / "ticks.csv", dir.path() / "tick" / "ticks.csv");
   MetricsRegistry metrics;
   ManualClock clock(1700000000000);
-  Result<std::unique_ptr<CsvSource>> source =
-      CsvSource::create("files", CsvSourceOptions{.root = dir.path().string()}, catalog(), clock,
-                        metrics);
+  Result<std::unique_ptr<CsvSource>> source = CsvSource::create(
+      "files", CsvSourceOptions{.root = dir.path().string()}, catalog(), clock, metrics);
   ASSERT_TRUE(source.is_ok()) << source.status().to_string();
   SourceRequest request;
   request.from = *parse_date("2024-01-01");

@@ -1,13 +1,13 @@
 // Segment files and the MANIFEST: write/read round trips, raw chunk copies, and corruption of
 // each part giving DATA_LOSS that names the file.
-#include <gtest/gtest.h>
-
 #include <fstream>
 
+#include <gtest/gtest.h>
+
+#include "fuzz/tsdb_fuzz_entries.h"
 #include "storage/tsdb/manifest.h"
 #include "storage/tsdb/segment_reader.h"
 #include "storage/tsdb/segment_writer.h"
-#include "fuzz/tsdb_fuzz_entries.h"
 #include "support/assert_status.h"
 #include "support/fuzz_findings.h"
 #include "tsdb_test_util.h"

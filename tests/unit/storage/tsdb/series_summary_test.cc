@@ -3,10 +3,10 @@
 // moments (so the catalog is built from segment indexes at different points and then kept up to
 // date by writes and deletes). Rows, first and last time and the days holding rows must match
 // the model exactly. Fixed seeds, so a failure reproduces.
-#include <gtest/gtest.h>
-
 #include <map>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "storage/tsdb/table_reader.h"
 #include "support/assert_status.h"

@@ -1,9 +1,9 @@
 // Property test: random writes (duplicates, out-of-order, nulls), deletes, flushes, compactions
 // and reopenings against a plain std::map model; after every step random scans, latest,
 // aggregations and stats must match the model exactly. Fixed seeds, so a failure reproduces.
-#include <gtest/gtest.h>
-
 #include <map>
+
+#include <gtest/gtest.h>
 
 #include "storage/tsdb/bucket.h"
 #include "support/assert_status.h"

@@ -116,7 +116,8 @@ TEST_F(StoreReplaceTest, ReplacingRowsAlreadyInSegmentsKeepsTheNewOnesAfterCompa
 
 TEST_F(StoreReplaceTest, AnEmptyBatchDeletesTheRange) {
   write_old_rows();
-  Result<int64_t> removed = store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch({}));
+  Result<int64_t> removed =
+      store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch({}));
   ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
   EXPECT_EQ(*removed, 5);
   EXPECT_TRUE(scan_rows(*store_, {.symbols = {"600519.SH"}, .range = kDay1}).empty());
@@ -128,7 +129,8 @@ TEST_F(StoreReplaceTest, RowsOutsideTheRangeOrSymbolsAreRefusedAndNothingChanges
   const std::vector<QuoteRow> before = scan_rows(*store_);
   std::vector<QuoteRow> late = new_rows();
   late.push_back(minutes("600519.SH", 2, 1, 2000, 30).front());  // day 2: outside
-  Result<int64_t> outside = store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch(late));
+  Result<int64_t> outside =
+      store_->replace_range("quote", {"600519.SH"}, {}, kDay1, quote_batch(late));
   EXPECT_EQ(outside.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(outside.status().field(), "rows[3]");
   std::vector<QuoteRow> other = new_rows();

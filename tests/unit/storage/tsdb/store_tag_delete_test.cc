@@ -111,8 +111,9 @@ class StoreTagDeleteTest : public ::testing::Test {
     std::vector<Bar> out;
     if (!batch.is_ok()) return out;
     for (size_t row = 0; row < batch->num_rows(); ++row) {
-      out.push_back({batch->column(1).as<std::string>()[row], batch->column(2).as<std::string>()[row],
-                     batch->column(0).as<int64_t>()[row], batch->column(3).as<int64_t>()[row]});
+      out.push_back({batch->column(1).as<std::string>()[row],
+                     batch->column(2).as<std::string>()[row], batch->column(0).as<int64_t>()[row],
+                     batch->column(3).as<int64_t>()[row]});
     }
     return out;
   }
@@ -130,7 +131,8 @@ class StoreTagDeleteTest : public ::testing::Test {
     std::map<std::vector<std::string>, int64_t> counted;
     for (const Bar& bar : expected) ++counted[{bar.symbol, bar.frequency}];
     std::map<std::vector<std::string>, int64_t> summarized;
-    for (const storage::SeriesSummary& summary : *summaries) summarized[summary.tags] = summary.rows;
+    for (const storage::SeriesSummary& summary : *summaries)
+      summarized[summary.tags] = summary.rows;
     EXPECT_EQ(summarized, counted) << when;
   }
 
@@ -142,9 +144,10 @@ class StoreTagDeleteTest : public ::testing::Test {
 TEST_F(StoreTagDeleteTest, DeleteOfOneFrequencyKeepsTheOtherThroughEveryLayer) {
   write_bars();
   MYSTOCKS_ASSERT_OK(store_->flush());  // days 0-2 in segments
-  expect_model("before");  // builds the catalog, so the delete below updates it
+  expect_model("before");               // builds the catalog, so the delete below updates it
   // Day 1 of 5m bars of Moutai goes; its 1m bars, Ping An's 5m bars and other days stay.
-  Result<int64_t> removed = store_->delete_range("bar", {kMoutai}, {{"frequency", "5m"}}, day_span(1));
+  Result<int64_t> removed =
+      store_->delete_range("bar", {kMoutai}, {{"frequency", "5m"}}, day_span(1));
   ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
   EXPECT_EQ(*removed, 4);
   forget(kMoutai, "5m", day_span(1));
@@ -190,8 +193,9 @@ TEST_F(StoreTagDeleteTest, ReplaceOfFiveMinuteBarsKeepsTheOneMinuteBars) {
 
 TEST_F(StoreTagDeleteTest, ReplaceRefusesRowsOfAnotherTagValueOrAnUnknownTag) {
   write_bars();
-  Result<int64_t> other = store_->replace_range("bar", {kMoutai}, {{"frequency", "5m"}},
-                                                day_span(1), bar_batch(bars(kMoutai, "1m", 1, 1, 1, 5)));
+  Result<int64_t> other =
+      store_->replace_range("bar", {kMoutai}, {{"frequency", "5m"}}, day_span(1),
+                            bar_batch(bars(kMoutai, "1m", 1, 1, 1, 5)));
   EXPECT_EQ(other.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(other.status().field(), "rows[0]");
   EXPECT_NE(other.status().message().find("frequency = '5m'"), std::string::npos)

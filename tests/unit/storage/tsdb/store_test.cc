@@ -350,7 +350,9 @@ TEST_F(StoreTest, LatestReturnsTheNewestRowPerSymbolAndFollowsWritesAndDeletes) 
   latest = store_->latest("quote", {"600519.SH"}, {"symbol", "ts", "price", "volume"});
   ASSERT_TRUE(latest.is_ok());
   EXPECT_EQ(quote_rows(*latest), (std::vector<QuoteRow>{newer}));
-  ASSERT_TRUE(store_->delete_range("quote", {"600519.SH"}, {}, {kDay0Open + 1, kDay0Open + 2 * kDay}).is_ok());
+  ASSERT_TRUE(
+      store_->delete_range("quote", {"600519.SH"}, {}, {kDay0Open + 1, kDay0Open + 2 * kDay})
+          .is_ok());
   latest = store_->latest("quote", {"600519.SH"});
   ASSERT_TRUE(latest.is_ok());
   EXPECT_EQ(quote_rows(*latest), (std::vector<QuoteRow>{sorted(sample_rows())[2]}));

@@ -47,7 +47,8 @@ inline TsdbOptions churning_options(StoreFixture& fixture, bool background) {
 }
 
 // The store at `options` with the quote table created; nullptr (and a test failure) otherwise.
-inline std::unique_ptr<TsdbStore> open_quote_store(StoreFixture& fixture, const TsdbOptions& options) {
+inline std::unique_ptr<TsdbStore> open_quote_store(StoreFixture& fixture,
+                                                   const TsdbOptions& options) {
   std::unique_ptr<TsdbStore> store = fixture.open(options);
   if (store == nullptr) return nullptr;
   Status created = store->create_table(quote_schema());
