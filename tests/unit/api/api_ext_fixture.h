@@ -65,7 +65,8 @@ class ApiExtTest : public ::testing::Test, protected mystocks::test::EmbeddedSto
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(open_stores("api_ext_"));
     ASSERT_NO_FATAL_FAILURE(seed());
-    const MarketApi api{data_.get(), catalog_.get(), &clock_, market_.get()};
+    const MarketApi api{
+        .data = data_.get(), .catalog = catalog_.get(), .clock = &clock_, .market = market_.get()};
     MYSTOCKS_ASSERT_OK(register_indicator_routes(registry_, api));
     MYSTOCKS_ASSERT_OK(register_watchlist_routes(registry_, api));
     broker_ = std::make_unique<services::PaperBroker>(*data_, clock_);

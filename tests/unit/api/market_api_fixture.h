@@ -55,8 +55,10 @@ class MarketApiEnvironment : public mystocks::test::EmbeddedStores {
   void open(int symbol_count = 6) {
     ASSERT_NO_FATAL_FAILURE(open_stores("market_api_"));
     seed(symbol_count);
-    MYSTOCKS_ASSERT_OK(
-        register_market_routes(registry_, {data_.get(), catalog_.get(), &clock_, market_.get()}));
+    MYSTOCKS_ASSERT_OK(register_market_routes(registry_, {.data = data_.get(),
+                                                          .catalog = catalog_.get(),
+                                                          .clock = &clock_,
+                                                          .market = market_.get()}));
     router_ = std::make_unique<gateway::Router>(registry_, metrics_, clock_);
   }
 

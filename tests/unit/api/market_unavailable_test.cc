@@ -49,8 +49,9 @@ TEST(MarketUnavailableTest, RelationalRoutesAnswer503WhileTimeSeriesRoutesWork) 
   MYSTOCKS_ASSERT_OK(data.open());
   gateway::RouteRegistry registry;
   const services::MarketQuery market(data);
-  MYSTOCKS_ASSERT_OK(
-      register_market_routes(registry, {&data, env.catalog_.get(), &env.clock_, &market}));
+  MYSTOCKS_ASSERT_OK(register_market_routes(
+      registry,
+      {.data = &data, .catalog = env.catalog_.get(), .clock = &env.clock_, .market = &market}));
   gateway::Router router(registry, env.metrics_, env.clock_);
   auto get = [&](std::string target) {
     gateway::HttpRequest request;

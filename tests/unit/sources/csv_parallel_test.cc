@@ -35,7 +35,9 @@ Read read(const std::string& bytes, CsvOptions options, size_t chunk_rows) {
       out.error = chunk.status().message();
       return out;
     }
-    if (chunk_rows > 0) EXPECT_LE(chunk->batch.num_rows(), chunk_rows);
+    if (chunk_rows > 0) {
+      EXPECT_LE(chunk->batch.num_rows(), chunk_rows);
+    }
     EXPECT_EQ(chunk->row_lines.size(), chunk->batch.num_rows());
     for (size_t row = 0; row < chunk->batch.num_rows(); ++row) {
       std::string text;
