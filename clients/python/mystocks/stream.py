@@ -282,8 +282,9 @@ class Stream:
     # of ours) under self._lock; snapshot requests are sent after it is released.
 
     def _subscribe(self, room):
-        # The server drops events over its rate limit (bursts of 100 by default) with an
-        # `error` RATE_LIMIT_EXCEEDED and no answer, so a long list of rooms needs pauses.
+        # The server refuses events over its rate limit (bursts of 100 by default) with
+        # RATE_LIMIT_EXCEEDED (in the ack since 2026-12; older servers sent only an `error`
+        # event and no ack), so a long list of rooms needs pauses.
         for _ in range(_SUBSCRIBE_ATTEMPTS):
             self._rate_limited.clear()
             answered, answers = threading.Event(), []
@@ -293,7 +294,7 @@ class Stream:
             while not answered.wait(0.05):
                 if self._rate_limited.is_set() or time.monotonic() > deadline:
                     break
-            if answered.is_set():
+            if answered.is_set() and not self._rate_limit_refusal(answers[0]):
                 return self._apply_snapshot(self._checked(answers[0], "subscribe", room),
                                             subscribed=True)
             time.sleep(1)  # the server's budget refills meanwhile
@@ -305,11 +306,26 @@ class Stream:
             self._rate_limited.set()
 
     @staticmethod
-    def _checked(answer, action, room):
+    def _refusal(answer):
+        """The server's refusal in an ack ({error: {error_code, message}}, or a flat
+        {error_code, message}), {} for a missing answer, None for an answer."""
+        if isinstance(answer, dict) and isinstance(answer.get("error"), dict):
+            return answer["error"]
         if not isinstance(answer, dict) or "error_code" in answer:
-            answer = answer if isinstance(answer, dict) else {}
-            raise MyStocksError(f"{action} {room}: {answer.get('message', 'no answer')}",
-                                name=answer.get("error_code"))
+            return answer if isinstance(answer, dict) else {}
+        return None
+
+    @classmethod
+    def _rate_limit_refusal(cls, answer):
+        refusal = cls._refusal(answer)
+        return refusal is not None and refusal.get("error_code") == "RATE_LIMIT_EXCEEDED"
+
+    @classmethod
+    def _checked(cls, answer, action, room):
+        refusal = cls._refusal(answer)
+        if refusal is not None:
+            raise MyStocksError(f"{action} {room}: {refusal.get('message', 'no answer')}",
+                                name=refusal.get("error_code"))
         return answer
 
     def _on_resubscribe(self, *args):
@@ -338,6 +354,8 @@ class Stream:
                            self._on_resnapshot(answer, room, subscribed=event == "subscribe"))
 
     def _on_resnapshot(self, answer, room, subscribed=False):
+        if self._rate_limit_refusal(answer):
+            return  # still unanswered: _resync asks again after _RESYNC_RETRY_SECONDS
         try:
             self._apply_snapshot(self._checked(answer, "snapshot", room), subscribed=subscribed)
         except MyStocksError as failed:

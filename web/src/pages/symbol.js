@@ -13,7 +13,6 @@ import { BarAggregator, liveIntervals } from '../bar_aggregate.js';
 import { depthBook, quoteLine, tickList } from './symbol_live.js';
 
 const intervals = ['1m', '5m', '15m', '30m', '60m', '1d', '1w', '1M'];
-const indicatorIntervals = new Set(['1m', '5m', '15m', '30m', '60m', '1d']);
 const barLimit = 400;
 const overlays = {
   none: [],
@@ -67,12 +66,6 @@ export function render(view, symbol) {
   async function loadIndicators() {
     const mine = generation;
     replace(errors);
-    if (!indicatorIntervals.has(state.interval)) {
-      chart.setIndicator('overlay', null);
-      chart.setIndicator('panel', null);
-      if (state.overlay !== 'none' || state.panel !== 'none') errors.append(h('p', { class: 'muted' }, `Indicators are served for ${[...indicatorIntervals].join(', ')} bars, not ${state.interval}.`));
-      return;
-    }
     try {
       const overlay = overlays[state.overlay].length ? await indicatorAnswer(symbol, state.interval, overlays[state.overlay]) : null;
       const panel = state.panel !== 'none' ? await indicatorAnswer(symbol, state.interval, [[state.panel, {}, null]]) : null;
