@@ -37,7 +37,7 @@ Status CsvInput::read_raw() {
   if (file_.is_open()) {
     raw_.resize(before + block_bytes_);
     file_.read(raw_.data() + before, static_cast<std::streamsize>(block_bytes_));
-    const size_t got = static_cast<size_t>(file_.gcount());
+    const auto got = static_cast<size_t>(file_.gcount());
     raw_.resize(before + got);
     if (file_.bad())
       return error(ErrorCode::kIoError, "{}: reading the CSV file failed", file_name_);
