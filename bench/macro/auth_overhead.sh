@@ -21,18 +21,7 @@ MYSTOCKS_GATEWAY_RATE_LIMIT_ENABLED=false "$binary" demo --listen "127.0.0.1:$my
 pids+=($!)
 wait_http "$base/health"
 
-symbol=""
-for _ in $(seq "${SEED_TIMEOUT:-120}"); do
-  symbol=$(curl -sf "$base/api/v1/market/symbols?security_type=stock&size=1" |
-           python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["symbol"])' 2>/dev/null || true)
-  if [ -n "$symbol" ]; then
-    bars=$(curl -sf "$base/api/v1/market/kline?symbol=$symbol&interval=1d&limit=250" |
-           python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["bars"]))' 2>/dev/null || echo 0)
-    [ "$bars" = 250 ] && break
-  fi
-  sleep 1
-done
-[ "${bars:-0}" = 250 ] || { echo "demo data did not appear" >&2; tail -20 "$work/mystocks.err" >&2; exit 1; }
+symbol=$(wait_demo_daily_bars "$base")
 
 token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
           -d '{"username":"demo","password":"mystocks-demo"}' |

@@ -32,18 +32,7 @@ server_pid=$!
 pids+=("$server_pid")
 wait_http "$base/health"
 
-first=""
-for _ in $(seq "${SEED_TIMEOUT:-120}"); do
-  first=$(curl -sf "$base/api/v1/market/symbols?security_type=stock&size=1" |
-          python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["symbol"])' 2>/dev/null || true)
-  if [ -n "$first" ]; then
-    bars=$(curl -sf "$base/api/v1/market/kline?symbol=$first&interval=1d&limit=250" |
-           python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["bars"]))' 2>/dev/null || echo 0)
-    [ "$bars" = 250 ] && break
-  fi
-  sleep 1
-done
-[ "${bars:-0}" = 250 ] || { echo "demo data did not appear:" >&2; tail -20 "$work/mystocks.err" >&2; exit 1; }
+first=$(wait_demo_daily_bars "$base")
 sleep 5  # let the seeding's background work (compaction, checkpoints) settle
 
 path="/api/$route/market/kline?symbol=$first&interval=1d&limit=250"

@@ -29,6 +29,24 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 wait_http() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; return 1; }
 
+# The demo seeds in the background: prints the first listed stock once it has 250 daily bars
+# (waits up to SEED_TIMEOUT seconds, default 120); fails naming the server log otherwise.
+wait_demo_daily_bars() {
+  local base=$1 symbol="" bars=0
+  for _ in $(seq "${SEED_TIMEOUT:-120}"); do
+    symbol=$(curl -sf "$base/api/v1/market/symbols?security_type=stock&size=1" |
+             python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["symbol"])' 2>/dev/null || true)
+    if [ -n "$symbol" ]; then
+      bars=$(curl -sf "$base/api/v1/market/kline?symbol=$symbol&interval=1d&limit=250" |
+             python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["bars"]))' 2>/dev/null || echo 0)
+      [ "$bars" = 250 ] && { echo "$symbol"; return 0; }
+    fi
+    sleep 1
+  done
+  echo "demo data did not appear:" >&2; tail -20 "$work/mystocks.err" >&2
+  return 1
+}
+
 start_nginx() {
   local port=$1; shift
   local locations=""
